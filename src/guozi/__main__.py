@@ -1,0 +1,7 @@
+"""``python -m guozi``."""
+
+from __future__ import annotations
+
+from guozi.cli import main
+
+main()

@@ -1,0 +1,381 @@
+"""The panel: every requested indicator for every entity or group and period, in one query.
+
+The pipeline, all of it one Ibis expression run by the backend:
+
+1. the facts needed are pivoted into one row per (entity, target period), one column per
+   item and role (``cur`` the period's figure, ``prev`` the month before, ``open`` the previous
+   December), through a small request table joining fact periods to target periods;
+2. each quantity of the formulas is formed per entity (single months as differences of
+   year-to-date figures, picks chosen per entity);
+3. the members of each group (the entity itself, its direct children, its leaves, or a level of
+   the tree grouped by an entity column) are found by joins over the precomputed tree tables,
+   valid in the target period, and their quantities summed; a quantity that some member lacks is
+   missing for the group, not zero;
+4. the formulas are evaluated on the sums (Σ numerator / Σ denominator, divided last);
+5. each period is joined to the same period of the prior year for change and growth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from guozi.catalog.model import Catalog
+from guozi.engine.compile import Expr, Pick, Quantity, Term, denominators, pick_to_ibis, quantities, resolve, terms, to_ibis
+from guozi.engine.tree import Tree
+from guozi.errors import NotFoundError
+from guozi.periods import Period
+
+View = Literal["reported", "children", "leaves", "level"]
+Basis = Literal["ytd", "month"]
+VIEWS: tuple[View, ...] = ("reported", "children", "leaves", "level")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rows a panel has.
+
+    ``reported``: each entity's own (合并 for a parent) figures; ``children``: the sum of each
+    node's direct subsidiaries (节点汇总); ``leaves``: the sum of the leaves below it (完全汇总);
+    ``level``: the entities at ``level`` of the tree summed, grouped by the entity column ``by``
+    (or all together). ``entity`` restricts the panel to that node (or, for ``level``, to its
+    subtree).
+    """
+
+    view: View = "reported"
+    entity: str | None = None
+    level: int = 1
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The computed panel in long form (contract §4) with prior-year values.
+
+    ``frame`` columns: ``entity_id`` (or group key), ``period``, ``indicator``, ``value``,
+    ``unit``, ``note_zh``, ``note_en``, ``prior_value``, ``change``, ``growth``, ``name``,
+    ``view``, ``members``. Amounts (元, 人) are :class:`~decimal.Decimal`, exact; ratios are
+    ``float``; a value that cannot be computed is ``None`` with a note saying why.
+    """
+
+    frame: pd.DataFrame
+    periods: tuple[Period, ...]
+    indicators: tuple[str, ...]
+    scope: Scope
+    basis: Basis
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def value(self, key: str, period: Period | str, indicator: str) -> Any:
+        """One value (``None`` when empty); raise :class:`KeyError` if there is no such row."""
+        f = self.frame
+        row = f[(f.entity_id == key) & (f.period == str(period)) & (f.indicator == indicator)]
+        if row.empty:
+            raise KeyError((key, str(period), indicator))
+        return row.iloc[0].value
+
+    def row(self, key: str, period: Period | str, indicator: str) -> pd.Series:
+        """The whole row of one value."""
+        f = self.frame
+        row = f[(f.entity_id == key) & (f.period == str(period)) & (f.indicator == indicator)]
+        if row.empty:
+            raise KeyError((key, str(period), indicator))
+        return row.iloc[0]
+
+
+def _role_columns(catalog: Catalog, needed: Sequence[Term], basis: Basis) -> dict[str, set[str]]:
+    """Which raw roles (cur / prev / open) of which items the pivot must carry."""
+    roles: dict[str, set[str]] = {}
+    for t in needed:
+        flow = catalog.items[t.item].kind == "flow"
+        if t.role == "cur":
+            want = {"cur", "prev"} if (flow and basis == "month") else {"cur"}
+        else:
+            want = {"prev"} if basis == "month" else {"open"}
+        roles.setdefault(t.item, set()).update(want)
+    return roles
+
+
+def _requests(targets: Sequence[Period], basis: Basis) -> pd.DataFrame:
+    rows: list[tuple[int, int, str]] = []
+    for t in targets:
+        rows.append((t.code, t.code, "cur"))
+        rows.append((t.shift(-1).code, t.code, "prev"))
+        if basis == "ytd":
+            rows.append((t.opening.code, t.code, "open"))
+    return pd.DataFrame(rows, columns=["fact_period", "target", "role"]).astype({"fact_period": "int64", "target": "int64"})
+
+
+def _members(tree: Tree, targets: Sequence[Period], scope: Scope) -> ir.Table:
+    """(key, entity_id, target) for every member of every group, valid in the target period."""
+    tgt = ibis.memtable(pd.DataFrame({"target": [t.code for t in targets]}, dtype="int64"))
+    node_cols = ["entity_id", "level", "is_leaf", "from_code", "to_code"]
+    if scope.by is not None:
+        if scope.by not in tree.attribute_columns():
+            raise NotFoundError(f"没有可用于分组的企业列 {scope.by}", f"no entity column {scope.by} to group by")
+        node_cols.append(scope.by)
+    nodes_df = tree.nodes[node_cols].copy()
+    if scope.by is not None:
+        nodes_df[scope.by] = nodes_df[scope.by].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+    nodes = ibis.memtable(nodes_df.astype({"from_code": "int64", "to_code": "int64", "level": "int64"}))
+    closure = ibis.memtable(tree.closure.astype({"from_code": "int64", "to_code": "int64", "depth": "int64"}))
+
+    def valid(t: ir.Table) -> ir.BooleanValue:
+        return (t.from_code <= tgt.target) & (t.to_code >= tgt.target)
+
+    if scope.view == "reported":
+        m = nodes.join(tgt, valid(nodes)).select(key=nodes.entity_id, entity_id=nodes.entity_id, target=tgt.target)
+    elif scope.view == "children":
+        c = closure.filter(closure.depth == 1)
+        m = c.join(tgt, valid(c)).select(key=c.ancestor_id, entity_id=c.entity_id, target=tgt.target)
+    elif scope.view == "leaves":
+        c = closure.filter(closure.depth >= 1)
+        cl = c.join(tgt, valid(c)).select(key=c.ancestor_id, entity_id=c.entity_id, target=tgt.target)
+        leaf = nodes.filter(nodes.is_leaf)
+        m = cl.join(leaf, (cl.entity_id == leaf.entity_id) & (leaf.from_code <= cl.target) & (leaf.to_code >= cl.target)).select(
+            key=cl.key, entity_id=cl.entity_id, target=cl.target
+        )
+    else:
+        lv = nodes.filter(nodes.level == scope.level)
+        key = lv[scope.by] if scope.by is not None else ibis.literal(f"level-{scope.level}")
+        m = lv.join(tgt, valid(lv)).select(key=key, entity_id=lv.entity_id, target=tgt.target)
+        if scope.entity is not None:
+            sub = closure.filter(closure.ancestor_id == scope.entity)
+            m = m.join(sub, (m.entity_id == sub.entity_id) & (sub.from_code <= m.target) & (sub.to_code >= m.target)).select(
+                m.key, m.entity_id, m.target
+            )
+        return m
+    if scope.entity is not None:
+        m = m.filter(m.key == scope.entity)
+    return m
+
+
+def compute_panel(
+    facts: ir.Table,
+    tree: Tree,
+    catalog: Catalog,
+    *,
+    periods: Sequence[Period],
+    indicators: Sequence[str],
+    scope: Scope = Scope(),
+    basis: Basis = "ytd",
+    prior: bool = True,
+) -> Panel:
+    """Compute ``indicators`` for ``periods`` over ``facts`` (entity_id, period, item, value).
+
+    ``facts`` holds one current value per (entity_id, period ``YYYYMM``, item); ``tree`` is the
+    ownership tree of :func:`guozi.engine.tree.build_tree`.
+    """
+    for code in indicators:
+        ind = catalog.indicator(code)
+        if ind.tree is None:
+            raise NotFoundError(
+                f"指标 {code} 不由公式引擎计算（由 {ind.computed_by} 模块计算）",
+                f"indicator {code} is not computed by the formula engine (see the {ind.computed_by} module)",
+            )
+    periods = sorted(set(periods))
+    targets = sorted(set(periods) | ({p.prior_year for p in periods} if prior else set()))
+    exprs: dict[str, Expr] = {}
+    for code in indicators:
+        tree_node = catalog.indicators[code].tree
+        assert tree_node is not None
+        exprs[code] = resolve(tree_node, catalog)
+    qs: dict[str, Quantity] = {}
+    all_terms: dict[Term, None] = {}
+    for e in exprs.values():
+        for q in quantities(e):
+            qs.setdefault(q.column, q)
+        for t in terms(e):
+            all_terms.setdefault(t, None)
+    roles = _role_columns(catalog, list(all_terms), basis)
+
+    # 1. pivot the needed facts to one row per (entity, target)
+    req = ibis.memtable(_requests(targets, basis))
+    f = facts.filter(facts.item.isin(sorted(roles)))
+    fj = f.join(req, f.period.cast("int64") == req.fact_period)
+    pivots = {
+        f"{item}__{role}": fj.value.max(where=(fj.item == item) & (fj.role == role))
+        for item, rs in sorted(roles.items())
+        for role in sorted(rs)
+    }
+    base = fj.group_by([fj.entity_id, fj.target]).aggregate(**pivots)
+
+    # 2. per-entity quantities
+    month = (base.target % 100).cast("int64")
+    cols: dict[str, ir.NumericValue] = {}
+    for t in all_terms:
+        flow = catalog.items[t.item].kind == "flow"
+        if t.role == "cur":
+            cur = base[f"{t.item}__cur"]
+            if flow and basis == "month":
+                cols[t.column] = ibis.ifelse(month == 1, cur, cur - base[f"{t.item}__prev"])
+            else:
+                cols[t.column] = cur
+        else:
+            cols[t.column] = base[f"{t.item}__{'prev' if basis == 'month' else 'open'}"]
+    for name, q in qs.items():
+        if isinstance(q, Pick):
+            cols[name] = pick_to_ibis(q, cols)
+    per_entity = base.select(base.entity_id, base.target, **{n: cols[n] for n in qs})
+
+    # 3. members and sums
+    members = _members(tree, periods if not prior else targets, scope)
+    joined = members.left_join(per_entity, (members.entity_id == per_entity.entity_id) & (members.target == per_entity.target)).select(
+        members.key, members.target, *[per_entity[n] for n in qs]
+    )
+    sums: dict[str, ir.Value] = {"members": joined.count()}
+    for name in qs:
+        sums[f"sum__{name}"] = joined[name].sum()
+        sums[f"nn__{name}"] = joined[name].count()
+    grouped = joined.group_by([joined.key, joined.target]).aggregate(**sums)
+    complete = {
+        name: ibis.ifelse(grouped[f"nn__{name}"] == grouped.members, grouped[f"sum__{name}"], ibis.null())
+        for name in qs
+    }
+
+    # 4. formulas on the sums
+    gmonth = ibis.literal(1) if basis == "month" else (grouped.target % 100).cast("int64")
+
+    def lookup(q: Quantity) -> ir.NumericValue:
+        return complete[q.column]
+
+    out: dict[str, ir.Value] = {}
+    for code, e in exprs.items():
+        value = to_ibis(e, lookup, gmonth)
+        out[f"v__{code}"] = value * 100 if catalog.indicators[code].unit == "%" else value
+        for k, den in enumerate(denominators(e)):
+            out[f"zero__{code}__{k}"] = to_ibis(den, lookup, gmonth) == 0
+    for name in qs:
+        out[f"miss__{name}"] = grouped.members - grouped[f"nn__{name}"]
+    wide = grouped.select(grouped.key, grouped.target, grouped.members, **out)
+
+    # 5. prior year
+    if prior:
+        prev = wide.select(key=wide.key, target=wide.target + 100, **{f"p__{c}": wide[f"v__{c}"] for c in exprs})
+        cur = wide.filter(wide.target.isin([p.code for p in periods]))
+        wide = cur.left_join(prev, (cur.key == prev.key) & (cur.target == prev.target)).select(
+            cur, *[prev[f"p__{c}"] for c in exprs]
+        )
+    table = wide.order_by([wide.key, wide.target]).to_pyarrow()
+    frame = _long(table, catalog, exprs, qs, scope, basis, prior, tree)
+    return Panel(frame=frame, periods=tuple(periods), indicators=tuple(indicators), scope=scope, basis=basis)
+
+
+def _term_label(t: Term, catalog: Catalog, basis: Basis, lang: str) -> str:
+    item = catalog.items[t.item]
+    flow = item.kind == "flow"
+    if lang == "zh":
+        when = ("本月" if basis == "month" else "本年累计") if flow and t.role == "cur" else (
+            "期末" if t.role == "cur" else ("上月末" if basis == "month" else "年初")
+        )
+        return f"{item.name_zh}（{when}）"
+    when = ("month" if basis == "month" else "year to date") if flow and t.role == "cur" else (
+        "closing" if t.role == "cur" else ("previous month end" if basis == "month" else "opening")
+    )
+    return f"{item.name_en} ({when})"
+
+
+def _quantity_label(q: Quantity, catalog: Catalog, basis: Basis, lang: str) -> str:
+    if isinstance(q, Term):
+        return _term_label(q, catalog, basis, lang)
+    labels = [_term_label(t, catalog, basis, lang) for t in terms(q)]
+    return ("、".join(labels) + "均不完整") if lang == "zh" else (" / ".join(labels) + ": none complete")
+
+
+def _long(
+    table: pa.Table,
+    catalog: Catalog,
+    exprs: dict[str, Expr],
+    qs: dict[str, Quantity],
+    scope: Scope,
+    basis: Basis,
+    prior: bool,
+    tree: Tree,
+) -> pd.DataFrame:
+    data = table.to_pydict()
+    n = table.num_rows
+    names = _names(tree)
+    records: list[dict[str, Any]] = []
+    for i in range(n):
+        key = data["key"][i]
+        period = str(Period.from_code(int(data["target"][i])))
+        members = int(data["members"][i])
+        for code, e in exprs.items():
+            ind = catalog.indicators[code]
+            value = _clean(data[f"v__{code}"][i], ind.is_amount)
+            pv = _clean(data[f"p__{code}"][i], ind.is_amount) if prior else None
+            note_zh = note_en = ""
+            if value is None:
+                note_zh, note_en = _note(data, i, code, e, qs, catalog, basis, members)
+            change = growth = None
+            if value is not None and pv is not None:
+                change = value - pv
+                growth = None if pv == 0 else float(change) / abs(float(pv)) * 100
+            records.append(
+                {
+                    "entity_id": key,
+                    "period": period,
+                    "indicator": code,
+                    "value": value,
+                    "unit": ind.unit,
+                    "note_zh": note_zh,
+                    "note_en": note_en,
+                    "prior_value": pv,
+                    "change": change,
+                    "growth": growth,
+                    "name": names.get(key, key),
+                    "view": scope.view,
+                    "members": members,
+                }
+            )
+    columns = ["entity_id", "period", "indicator", "value", "unit", "note_zh", "note_en", "prior_value", "change", "growth", "name", "view", "members"]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _names(tree: Tree) -> dict[str, str]:
+    if "name" not in tree.nodes.columns:
+        return {}
+    latest = tree.nodes.sort_values("to_code")
+    return {str(k): str(v) for k, v in zip(latest.entity_id, latest.name, strict=True)}
+
+
+def _clean(v: Any, amount: bool) -> Decimal | float | None:
+    if v is None:
+        return None
+    if amount:
+        return v if isinstance(v, Decimal) else Decimal(str(v))
+    f = float(v)
+    return None if f != f else f  # NaN is not a value
+
+
+def _note(data: dict[str, list[Any]], i: int, code: str, e: Expr, qs: dict[str, Quantity], catalog: Catalog, basis: Basis, members: int) -> tuple[str, str]:
+    missing = [(q, int(data[f"miss__{q.column}"][i])) for q in quantities(e) if int(data[f"miss__{q.column}"][i]) > 0]
+    if missing:
+        if members == 1:
+            zh = "缺少：" + "；".join(_quantity_label(q, catalog, basis, "zh") for q, _ in missing)
+            en = "missing: " + "; ".join(_quantity_label(q, catalog, basis, "en") for q, _ in missing)
+        else:
+            zh = "缺少：" + "；".join(f"{_quantity_label(q, catalog, basis, 'zh')}（{m}/{members} 家企业未报）" for q, m in missing)
+            en = "missing: " + "; ".join(f"{_quantity_label(q, catalog, basis, 'en')} ({m} of {members} entities lack it)" for q, m in missing)
+        return zh, en
+    zero = [k for k, _ in enumerate(denominators(e)) if data[f"zero__{code}__{k}"][i]]
+    if zero:
+        dens = denominators(e)
+        labels_zh = [_expr_label(dens[k], catalog, basis, "zh") for k in zero]
+        labels_en = [_expr_label(dens[k], catalog, basis, "en") for k in zero]
+        return "分母为零：" + "；".join(labels_zh), "zero denominator: " + "; ".join(labels_en)
+    if members == 0:
+        return "无成员企业", "no member entities"
+    return "无法计算", "cannot be computed"
+
+
+def _expr_label(e: Expr, catalog: Catalog, basis: Basis, lang: str) -> str:
+    ts = terms(e)
+    sep = " + " if lang == "en" else "＋"
+    return sep.join(_term_label(t, catalog, basis, lang) for t in ts)

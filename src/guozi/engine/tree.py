@@ -1,0 +1,217 @@
+"""The ownership tree over time: validity intervals, the ancestor table and tree checks.
+
+Entity rows hold from ``valid_from`` to ``valid_to`` (period codes ``YYYYMM``, ``None`` for
+open ends). Between two changes the active rows form a forest; for each such interval we
+precompute every (entity, ancestor, depth) pair, so any backend can roll the tree up with plain
+joins instead of recursive SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from guozi.periods import Period
+
+OPEN_START = 190001  # period code before any real period
+OPEN_END = 299912  # period code after any real period
+TREE_COLUMNS = ("entity_id", "parent_id", "valid_from", "valid_to")
+
+
+@dataclass(frozen=True)
+class TreeProblem:
+    """Something that keeps the rows from forming a forest in some period."""
+
+    rule: str  # tree.cycle | tree.parent_missing | tree.overlap | tree.range
+    entity_id: str
+    row: int  # position of the offending row in the input (0-based)
+    period: str  # the first period in which the problem shows
+    detail: str  # the cycle's chain, the missing parent, the overlapping row …
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The tree's precomputed tables, as pandas frames.
+
+    ``nodes``: one row per entity and validity interval, with every entity column, its ``level``
+    (1 for a top of the tree), ``is_leaf`` and the interval ``from_code``..``to_code``.
+    ``closure``: (``entity_id``, ``ancestor_id``, ``depth``, ``from_code``, ``to_code``), with
+    depth 0 for the entity itself.
+    """
+
+    nodes: pd.DataFrame
+    closure: pd.DataFrame
+
+    def attribute_columns(self) -> list[str]:
+        """The entity columns a panel may be grouped by."""
+        skip = {"entity_id", "parent_id", "valid_from", "valid_to", "from_code", "to_code", "is_leaf", "row"}
+        return [c for c in self.nodes.columns if c not in skip]
+
+    def at(self, period: Period) -> pd.DataFrame:
+        """The nodes valid in ``period``."""
+        n = self.nodes
+        return n[(n.from_code <= period.code) & (n.to_code >= period.code)]
+
+    def subtree(self, entity_id: str, period: Period) -> list[str]:
+        """``entity_id`` and everything below it in ``period``."""
+        c = self.closure
+        sel = c[(c.ancestor_id == entity_id) & (c.from_code <= period.code) & (c.to_code >= period.code)]
+        return sorted(sel.entity_id.unique())
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and pd.isna(value))
+
+
+def _code(value: object) -> int | None:
+    if _blank(value):
+        return None
+    if isinstance(value, int):
+        return value
+    return Period.parse(str(value)).code
+
+
+def _intervals(rows: pd.DataFrame) -> list[tuple[int, int]]:
+    """Consecutive (from_index, to_index) month intervals within which no row starts or ends."""
+    cuts: set[int] = set()
+    for f, t in zip(rows.valid_from, rows.valid_to, strict=True):
+        if f is not None:
+            cuts.add(Period.from_code(f).index)
+        if t is not None:
+            cuts.add(Period.from_code(t).index + 1)
+    lo, hi = Period.from_code(OPEN_START).index, Period.from_code(OPEN_END).index
+    points = [lo, *sorted(c for c in cuts if lo < c <= hi), hi + 1]
+    return [(a, b - 1) for a, b in zip(points, points[1:], strict=False) if a < b]
+
+
+def _normalise(entities: pd.DataFrame) -> pd.DataFrame:
+    rows = entities.copy()
+    for col in ("parent_id", "valid_from", "valid_to"):
+        if col not in rows.columns:
+            rows[col] = None
+    rows["parent_id"] = pd.Series([None if _blank(v) else str(v) for v in rows.parent_id], dtype=object)
+    rows["valid_from"] = pd.Series([_code(v) for v in rows.valid_from], dtype=object)
+    rows["valid_to"] = pd.Series([_code(v) for v in rows.valid_to], dtype=object)
+    rows["row"] = range(len(rows))
+    return rows.reset_index(drop=True)
+
+
+def _active(rows: pd.DataFrame, a: int, b: int) -> pd.DataFrame:
+    lo = Period(a // 12, a % 12 + 1).code
+    hi = Period(b // 12, b % 12 + 1).code
+    starts = [OPEN_START if v is None else v for v in rows.valid_from]
+    ends = [OPEN_END if v is None else v for v in rows.valid_to]
+    mask = [s <= lo and e >= hi for s, e in zip(starts, ends, strict=True)]
+    return rows[mask]
+
+
+def tree_problems(entities: pd.DataFrame) -> list[TreeProblem]:
+    """Every reason the rows do not form a forest in some period (empty when they do)."""
+    rows = _normalise(entities)
+    problems: list[TreeProblem] = []
+    for f, t, eid, r in zip(rows.valid_from, rows.valid_to, rows.entity_id, rows.row, strict=True):
+        if f is not None and t is not None and t < f:
+            problems.append(TreeProblem("tree.range", eid, r, str(Period.from_code(f)), str(Period.from_code(t))))
+    if problems:
+        return problems
+    seen: set[tuple[str, str]] = set()
+    for a, b in _intervals(rows):
+        active = _active(rows, a, b)
+        period = str(Period(a // 12, a % 12 + 1)) if a > Period.from_code(OPEN_START).index else "—"
+        dup = active[active.entity_id.duplicated(keep="first")]
+        for eid, r in zip(dup.entity_id, dup.row, strict=True):
+            if (key := ("tree.overlap", eid)) not in seen:
+                seen.add(key)
+                problems.append(TreeProblem("tree.overlap", eid, r, period, ""))
+        parents = dict(zip(active.entity_id, active.parent_id, strict=True))
+        rownum = dict(zip(active.entity_id, active.row, strict=True))
+        for eid, pid in parents.items():
+            if pid is not None and pid not in parents and (key := ("tree.parent_missing", eid)) not in seen:
+                seen.add(key)
+                problems.append(TreeProblem("tree.parent_missing", eid, rownum[eid], period, pid))
+        for chain in _cycles(parents):
+            if (key := ("tree.cycle", chain[0])) not in seen:
+                seen.add(key)
+                problems.append(TreeProblem("tree.cycle", chain[0], rownum[chain[0]], period, " → ".join([*chain, chain[0]])))
+    return problems
+
+
+def _cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    cycles: list[list[str]] = []
+    for start in parents:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in parents and state.get(node, 0) == 0:
+            state[node] = 1
+            path.append(node)
+            node = parents[node]
+        if node is not None and state.get(node) == 1:
+            cyc = path[path.index(node):]
+            k = cyc.index(min(cyc))
+            cycles.append(cyc[k:] + cyc[:k])
+        for p in path:
+            state[p] = 2
+    return cycles
+
+
+def build_tree(entities: pd.DataFrame) -> Tree:
+    """Precompute the node and ancestor tables of valid ``entities`` (see :func:`tree_problems`)."""
+    rows = _normalise(entities)
+    node_parts: list[pd.DataFrame] = []
+    closure_parts: list[tuple[list[str], list[str], list[int], int, int]] = []
+    for a, b in _intervals(rows):
+        active = _active(rows, a, b)
+        if active.empty:
+            continue
+        lo, hi = Period(a // 12, a % 12 + 1).code, Period(b // 12, b % 12 + 1).code
+        parents: dict[str, str | None] = dict(zip(active.entity_id, active.parent_id, strict=True))
+        chains: dict[str, list[str]] = {}
+
+        def chain(eid: str, parents: dict[str, str | None] = parents, chains: dict[str, list[str]] = chains) -> list[str]:
+            stack: list[str] = []
+            node: str | None = eid
+            while node is not None and node not in chains:
+                stack.append(node)
+                node = parents.get(node)
+            base = [] if node is None else chains[node]
+            for n in reversed(stack):
+                base = [n, *base]
+                chains[n] = base
+            return chains[eid]
+
+        ent: list[str] = []
+        anc: list[str] = []
+        dep: list[int] = []
+        levels: list[int] = []
+        for eid in active.entity_id:
+            c = chain(eid)
+            levels.append(len(c))
+            ent.extend([eid] * len(c))
+            anc.extend(c)
+            dep.extend(range(len(c)))
+        has_children = set(p for p in parents.values() if p is not None)
+        part = active.drop(columns=["row"]).copy()
+        part["level"] = levels
+        part["is_leaf"] = [e not in has_children for e in active.entity_id]
+        part["from_code"], part["to_code"] = lo, hi
+        node_parts.append(part)
+        closure_parts.append((ent, anc, dep, lo, hi))
+    nodes = pd.concat(node_parts, ignore_index=True) if node_parts else pd.DataFrame(columns=[*rows.columns, "level", "is_leaf", "from_code", "to_code"])
+    closure = pd.DataFrame(
+        {
+            "entity_id": [e for p in closure_parts for e in p[0]],
+            "ancestor_id": [x for p in closure_parts for x in p[1]],
+            "depth": [d for p in closure_parts for d in p[2]],
+            "from_code": [p[3] for p in closure_parts for _ in p[0]],
+            "to_code": [p[4] for p in closure_parts for _ in p[0]],
+        }
+    )
+    return Tree(nodes=nodes, closure=closure)
+
+
+def entity_frame(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
+    """A frame of entity rows from plain records (for tests and small callers)."""
+    return pd.DataFrame(list(rows))

@@ -1,0 +1,34 @@
+"""Stores behind one interface: the embedded DuckDB file by default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from guozi.errors import GuoziError
+from guozi.store.base import Store, Submission, WriteResult
+
+DEFAULT_URL = "duckdb:///guozi.duckdb"
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the store at ``url`` (``--store``), else ``$GUOZI_STORE``, else ``./guozi.duckdb``."""
+    url = url or os.environ.get("GUOZI_STORE") or DEFAULT_URL
+    if url.startswith("duckdb://"):
+        from guozi.store.duckdb import DuckDBStore
+
+        rest = url.removeprefix("duckdb://")
+        if rest in (":memory:", "/:memory:"):
+            return DuckDBStore(":memory:")
+        path = rest[1:] if rest.startswith("/") else rest
+        return DuckDBStore(Path(path) if path else Path("guozi.duckdb"))
+    if url.startswith(("postgresql://", "postgres://")):
+        raise GuoziError(
+            "PostgreSQL 存储尚未实现（见 issue 7），请使用 duckdb:///路径",
+            "the PostgreSQL store is not implemented yet (issue 7); use duckdb:///path",
+        )
+    raise GuoziError(f"无法识别的存储地址：{url}", f"unrecognised store URL: {url} (expected duckdb:///path or postgresql://…)")
+
+
+__all__ = ["DEFAULT_URL", "Store", "Submission", "WriteResult", "open_store"]
+
