@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ def exact_text(value: Any) -> str:
         text = format(value.normalize(), "f")
         return text if "." not in text or len(text.split(".")[1]) >= 2 else format(value.quantize(Decimal("0.01")), "f")
     if isinstance(value, float):
-        if value != value:
+        if math.isnan(value):
             return ""
         return repr(value)
     return str(value)
@@ -124,13 +125,17 @@ def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[dict[str, Any]],
     wb.close()
 
 
-def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], lang: str, title: str = "", caption: str = "") -> RichTable:
+def rich_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], lang: str, title: str = "", caption: str = ""
+) -> RichTable:
     """A Rich table for the terminal, values rounded for display."""
     table = RichTable(title=title or None, caption=caption or None, show_lines=False, header_style="bold")
     for col in columns:
         table.add_column(col.heading(lang), justify=col.justify, overflow="fold")
     for row in rows:
-        table.add_row(*[(col.display(row.get(col.key), row) if col.display else exact_text(row.get(col.key))) for col in columns])
+        table.add_row(
+            *[(col.display(row.get(col.key), row) if col.display else exact_text(row.get(col.key))) for col in columns]
+        )
     return table
 
 
@@ -157,7 +162,9 @@ def emit(
             with output.open("w", encoding="utf-8") as fh:
                 Console(file=fh, width=200, color_system=None).print(rich_table(rows, columns, lang, title, caption))
         else:
-            (console or Console(width=None if sys.stdout.isatty() else 160)).print(rich_table(rows, columns, lang, title, caption))
+            (console or Console(width=None if sys.stdout.isatty() else 160)).print(
+                rich_table(rows, columns, lang, title, caption)
+            )
         return
     text = to_csv(rows, columns) if fmt == "csv" else to_json(rows, columns)
     if output is not None:

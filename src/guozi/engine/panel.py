@@ -17,6 +17,7 @@ The pipeline, all of it one Ibis expression run by the backend:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,7 +29,18 @@ import pandas as pd
 import pyarrow as pa
 
 from guozi.catalog.model import Catalog
-from guozi.engine.compile import Expr, Pick, Quantity, Term, denominators, pick_to_ibis, quantities, resolve, terms, to_ibis
+from guozi.engine.compile import (
+    Expr,
+    Pick,
+    Quantity,
+    Term,
+    denominators,
+    pick_to_ibis,
+    quantities,
+    resolve,
+    terms,
+    to_ibis,
+)
 from guozi.engine.tree import Tree
 from guozi.errors import NotFoundError
 from guozi.periods import Period
@@ -109,7 +121,9 @@ def _requests(targets: Sequence[Period], basis: Basis) -> pd.DataFrame:
         rows.append((t.shift(-1).code, t.code, "prev"))
         if basis == "ytd":
             rows.append((t.opening.code, t.code, "open"))
-    return pd.DataFrame(rows, columns=["fact_period", "target", "role"]).astype({"fact_period": "int64", "target": "int64"})
+    return pd.DataFrame(rows, columns=["fact_period", "target", "role"]).astype(
+        {"fact_period": "int64", "target": "int64"}
+    )
 
 
 def _members(tree: Tree, targets: Sequence[Period], scope: Scope) -> ir.Table:
@@ -122,7 +136,9 @@ def _members(tree: Tree, targets: Sequence[Period], scope: Scope) -> ir.Table:
         node_cols.append(scope.by)
     nodes_df = tree.nodes[node_cols].copy()
     if scope.by is not None:
-        nodes_df[scope.by] = nodes_df[scope.by].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+        nodes_df[scope.by] = nodes_df[scope.by].map(
+            lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+        )
     nodes = ibis.memtable(nodes_df.astype({"from_code": "int64", "to_code": "int64", "level": "int64"}))
     closure = ibis.memtable(tree.closure.astype({"from_code": "int64", "to_code": "int64", "depth": "int64"}))
 
@@ -138,18 +154,18 @@ def _members(tree: Tree, targets: Sequence[Period], scope: Scope) -> ir.Table:
         c = closure.filter(closure.depth >= 1)
         cl = c.join(tgt, valid(c)).select(key=c.ancestor_id, entity_id=c.entity_id, target=tgt.target)
         leaf = nodes.filter(nodes.is_leaf)
-        m = cl.join(leaf, (cl.entity_id == leaf.entity_id) & (leaf.from_code <= cl.target) & (leaf.to_code >= cl.target)).select(
-            key=cl.key, entity_id=cl.entity_id, target=cl.target
-        )
+        m = cl.join(
+            leaf, (cl.entity_id == leaf.entity_id) & (leaf.from_code <= cl.target) & (leaf.to_code >= cl.target)
+        ).select(key=cl.key, entity_id=cl.entity_id, target=cl.target)
     else:
         lv = nodes.filter(nodes.level == scope.level)
         key = lv[scope.by] if scope.by is not None else ibis.literal(f"level-{scope.level}")
         m = lv.join(tgt, valid(lv)).select(key=key, entity_id=lv.entity_id, target=tgt.target)
         if scope.entity is not None:
             sub = closure.filter(closure.ancestor_id == scope.entity)
-            m = m.join(sub, (m.entity_id == sub.entity_id) & (sub.from_code <= m.target) & (sub.to_code >= m.target)).select(
-                m.key, m.entity_id, m.target
-            )
+            m = m.join(
+                sub, (m.entity_id == sub.entity_id) & (sub.from_code <= m.target) & (sub.to_code >= m.target)
+            ).select(m.key, m.entity_id, m.target)
         return m
     if scope.entity is not None:
         m = m.filter(m.key == scope.entity)
@@ -226,9 +242,9 @@ def compute_panel(
 
     # 3. members and sums
     members = _members(tree, periods if not prior else targets, scope)
-    joined = members.left_join(per_entity, (members.entity_id == per_entity.entity_id) & (members.target == per_entity.target)).select(
-        members.key, members.target, *[per_entity[n] for n in qs]
-    )
+    joined = members.left_join(
+        per_entity, (members.entity_id == per_entity.entity_id) & (members.target == per_entity.target)
+    ).select(members.key, members.target, *[per_entity[n] for n in qs])
     sums: dict[str, ir.Value] = {"members": joined.count()}
     for name in qs:
         sums[f"sum__{name}"] = joined[name].sum()
@@ -271,12 +287,16 @@ def _term_label(t: Term, catalog: Catalog, basis: Basis, lang: str) -> str:
     item = catalog.items[t.item]
     flow = item.kind == "flow"
     if lang == "zh":
-        when = ("本月" if basis == "month" else "本年累计") if flow and t.role == "cur" else (
-            "期末" if t.role == "cur" else ("上月末" if basis == "month" else "年初")
+        when = (
+            ("本月" if basis == "month" else "本年累计")
+            if flow and t.role == "cur"
+            else ("期末" if t.role == "cur" else ("上月末" if basis == "month" else "年初"))
         )
         return f"{item.name_zh}（{when}）"
-    when = ("month" if basis == "month" else "year to date") if flow and t.role == "cur" else (
-        "closing" if t.role == "cur" else ("previous month end" if basis == "month" else "opening")
+    when = (
+        ("month" if basis == "month" else "year to date")
+        if flow and t.role == "cur"
+        else ("closing" if t.role == "cur" else ("previous month end" if basis == "month" else "opening"))
     )
     return f"{item.name_en} ({when})"
 
@@ -315,7 +335,7 @@ def _long(
                 note_zh, note_en = _note(data, i, code, e, qs, catalog, basis, members)
             change = growth = None
             if value is not None and pv is not None:
-                change = value - pv
+                change = value - pv  # type: ignore[operator]  # both Decimal or both float, by unit
                 growth = None if pv == 0 else float(change) / abs(float(pv)) * 100
             records.append(
                 {
@@ -334,7 +354,21 @@ def _long(
                     "members": members,
                 }
             )
-    columns = ["entity_id", "period", "indicator", "value", "unit", "note_zh", "note_en", "prior_value", "change", "growth", "name", "view", "members"]
+    columns = [
+        "entity_id",
+        "period",
+        "indicator",
+        "value",
+        "unit",
+        "note_zh",
+        "note_en",
+        "prior_value",
+        "change",
+        "growth",
+        "name",
+        "view",
+        "members",
+    ]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -351,18 +385,31 @@ def _clean(v: Any, amount: bool) -> Decimal | float | None:
     if amount:
         return v if isinstance(v, Decimal) else Decimal(str(v))
     f = float(v)
-    return None if f != f else f  # NaN is not a value
+    return None if math.isnan(f) else f  # NaN is not a value
 
 
-def _note(data: dict[str, list[Any]], i: int, code: str, e: Expr, qs: dict[str, Quantity], catalog: Catalog, basis: Basis, members: int) -> tuple[str, str]:
+def _note(
+    data: dict[str, list[Any]],
+    i: int,
+    code: str,
+    e: Expr,
+    qs: dict[str, Quantity],
+    catalog: Catalog,
+    basis: Basis,
+    members: int,
+) -> tuple[str, str]:
     missing = [(q, int(data[f"miss__{q.column}"][i])) for q in quantities(e) if int(data[f"miss__{q.column}"][i]) > 0]
     if missing:
         if members == 1:
             zh = "缺少：" + "；".join(_quantity_label(q, catalog, basis, "zh") for q, _ in missing)
             en = "missing: " + "; ".join(_quantity_label(q, catalog, basis, "en") for q, _ in missing)
         else:
-            zh = "缺少：" + "；".join(f"{_quantity_label(q, catalog, basis, 'zh')}（{m}/{members} 家企业未报）" for q, m in missing)
-            en = "missing: " + "; ".join(f"{_quantity_label(q, catalog, basis, 'en')} ({m} of {members} entities lack it)" for q, m in missing)
+            zh = "缺少：" + "；".join(
+                f"{_quantity_label(q, catalog, basis, 'zh')}（{m}/{members} 家企业未报）" for q, m in missing
+            )
+            en = "missing: " + "; ".join(
+                f"{_quantity_label(q, catalog, basis, 'en')} ({m} of {members} entities lack it)" for q, m in missing
+            )
         return zh, en
     zero = [k for k, _ in enumerate(denominators(e)) if data[f"zero__{code}__{k}"][i]]
     if zero:

@@ -8,6 +8,7 @@ joins instead of recursive SQL.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -83,7 +84,7 @@ def _intervals(rows: pd.DataFrame) -> list[tuple[int, int]]:
             cuts.add(Period.from_code(t).index + 1)
     lo, hi = Period.from_code(OPEN_START).index, Period.from_code(OPEN_END).index
     points = [lo, *sorted(c for c in cuts if lo < c <= hi), hi + 1]
-    return [(a, b - 1) for a, b in zip(points, points[1:], strict=False) if a < b]
+    return [(a, b - 1) for a, b in itertools.pairwise(points) if a < b]
 
 
 def _normalise(entities: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +135,9 @@ def tree_problems(entities: pd.DataFrame) -> list[TreeProblem]:
         for chain in _cycles(parents):
             if (key := ("tree.cycle", chain[0])) not in seen:
                 seen.add(key)
-                problems.append(TreeProblem("tree.cycle", chain[0], rownum[chain[0]], period, " → ".join([*chain, chain[0]])))
+                problems.append(
+                    TreeProblem("tree.cycle", chain[0], rownum[chain[0]], period, " → ".join([*chain, chain[0]]))
+                )
     return problems
 
 
@@ -149,7 +152,7 @@ def _cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
             path.append(node)
             node = parents[node]
         if node is not None and state.get(node) == 1:
-            cyc = path[path.index(node):]
+            cyc = path[path.index(node) :]
             k = cyc.index(min(cyc))
             cycles.append(cyc[k:] + cyc[:k])
         for p in path:
@@ -170,7 +173,9 @@ def build_tree(entities: pd.DataFrame) -> Tree:
         parents: dict[str, str | None] = dict(zip(active.entity_id, active.parent_id, strict=True))
         chains: dict[str, list[str]] = {}
 
-        def chain(eid: str, parents: dict[str, str | None] = parents, chains: dict[str, list[str]] = chains) -> list[str]:
+        def chain(
+            eid: str, parents: dict[str, str | None] = parents, chains: dict[str, list[str]] = chains
+        ) -> list[str]:
             stack: list[str] = []
             node: str | None = eid
             while node is not None and node not in chains:
@@ -192,14 +197,18 @@ def build_tree(entities: pd.DataFrame) -> Tree:
             ent.extend([eid] * len(c))
             anc.extend(c)
             dep.extend(range(len(c)))
-        has_children = set(p for p in parents.values() if p is not None)
+        has_children = {p for p in parents.values() if p is not None}
         part = active.drop(columns=["row"]).copy()
         part["level"] = levels
         part["is_leaf"] = [e not in has_children for e in active.entity_id]
         part["from_code"], part["to_code"] = lo, hi
         node_parts.append(part)
         closure_parts.append((ent, anc, dep, lo, hi))
-    nodes = pd.concat(node_parts, ignore_index=True) if node_parts else pd.DataFrame(columns=[*rows.columns, "level", "is_leaf", "from_code", "to_code"])
+    nodes = (
+        pd.concat(node_parts, ignore_index=True)
+        if node_parts
+        else pd.DataFrame(columns=[*rows.columns, "level", "is_leaf", "from_code", "to_code"])
+    )
     closure = pd.DataFrame(
         {
             "entity_id": [e for p in closure_parts for e in p[0]],

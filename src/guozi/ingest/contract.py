@@ -23,7 +23,7 @@ from guozi.catalog.model import Catalog
 from guozi.engine.tree import tree_problems
 from guozi.errors import Problem
 from guozi.ingest.readers import ROW, SUFFIXES, RawTable, file_hash, read_raw
-from guozi.ingest.units import ALL_UNITS, PERSON_UNITS, STORE_LIMIT, STORE_SCALE, allowed_units, normalise_unit
+from guozi.ingest.units import ALL_UNITS, PERSON_UNITS, STORE_LIMIT, STORE_SCALE, allowed_units
 from guozi.periods import Period
 
 Kind = Literal["entities", "facts", "targets"]
@@ -93,7 +93,9 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Kind]], list[
                 )
             found.extend((p, k) for p in inside if (k := _kind_of(p)) is not None)
         elif not path.exists():
-            problems.append(Problem("file.missing", "文件不存在", "no such file or folder", file=str(path), found=str(path)))
+            problems.append(
+                Problem("file.missing", "文件不存在", "no such file or folder", file=str(path), found=str(path))
+            )
         else:
             kind = _kind_of(path)
             if kind is None:
@@ -176,7 +178,9 @@ def _text(raw: RawTable, column: str) -> list[str]:
     return [v.strip() for v in raw.table.column(column).to_pylist()]
 
 
-def _p(raw: RawTable, row: int | None, column: str, rule: str, zh: str, en: str, expected: str = "", found: str = "") -> Problem:
+def _p(
+    raw: RawTable, row: int | None, column: str, rule: str, zh: str, en: str, expected: str = "", found: str = ""
+) -> Problem:
     return Problem(rule, zh, en, file=raw.name, sheet=raw.sheet, row=row, column=column, expected=expected, found=found)
 
 
@@ -195,20 +199,44 @@ def _entities(raws: list[RawTable], problems: list[Problem]) -> pd.DataFrame:
         for i, r in enumerate(rows):
             eid, name = frame.entity_id[i], frame.name[i]
             if eid == "":
-                problems.append(_p(raw, r, "entity_id", "value.required", "企业代码为空", "entity_id is empty", "a code", ""))
+                problems.append(
+                    _p(raw, r, "entity_id", "value.required", "企业代码为空", "entity_id is empty", "a code", "")
+                )
             if name == "":
                 problems.append(_p(raw, r, "name", "value.required", "企业名称为空", "name is empty", "a name", ""))
             for col in ("valid_from", "valid_to"):
                 v = frame[col][i]
                 if v != "" and not _is_period(v):
-                    problems.append(_p(raw, r, col, "period.format", f"期间格式错误：{v}", f"bad period: {v}", "YYYY-MM", v))
+                    problems.append(
+                        _p(raw, r, col, "period.format", f"期间格式错误：{v}", f"bad period: {v}", "YYYY-MM", v)
+                    )
             cat = frame.category[i]
             if cat != "" and cat not in CATEGORIES:
                 problems.append(
-                    _p(raw, r, "category", "entity.category", f"企业功能类别无效：{cat}", f"unknown category: {cat}", " | ".join(CATEGORIES), cat)
+                    _p(
+                        raw,
+                        r,
+                        "category",
+                        "entity.category",
+                        f"企业功能类别无效：{cat}",
+                        f"unknown category: {cat}",
+                        " | ".join(CATEGORIES),
+                        cat,
+                    )
                 )
             if eid != "" and eid == frame.parent_id[i]:
-                problems.append(_p(raw, r, "parent_id", "tree.self", "企业不能是自己的上级", "an entity cannot be its own parent", "another entity", eid))
+                problems.append(
+                    _p(
+                        raw,
+                        r,
+                        "parent_id",
+                        "tree.self",
+                        "企业不能是自己的上级",
+                        "an entity cannot be its own parent",
+                        "another entity",
+                        eid,
+                    )
+                )
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     dup = out[out.duplicated(["entity_id", "valid_from"], keep=False) & (out.entity_id != "")]
@@ -249,15 +277,30 @@ def _check_tree(current: pd.DataFrame | None, new: pd.DataFrame, problems: list[
         where_zh = "" if tp.period == "—" else f"（{tp.period} 起）"
         where_en = "" if tp.period == "—" else f" (from {tp.period})"
         if tp.rule == "tree.cycle":
-            zh, en, col, exp = f"股权关系形成循环{where_zh}：{tp.detail}", f"ownership forms a cycle{where_en}: {tp.detail}", "parent_id", "a forest (no cycles)"
+            zh, en, col, exp = (
+                f"股权关系形成循环{where_zh}：{tp.detail}",
+                f"ownership forms a cycle{where_en}: {tp.detail}",
+                "parent_id",
+                "a forest (no cycles)",
+            )
         elif tp.rule == "tree.parent_missing":
             zh = f"上级企业 {tp.detail} 不存在{where_zh}"
             en = f"parent {tp.detail} does not exist{where_en}"
             col, exp = "parent_id", "an existing entity_id"
         elif tp.rule == "tree.overlap":
-            zh, en, col, exp = f"企业 {tp.entity_id} 的有效期重叠{where_zh}", f"validity periods of {tp.entity_id} overlap{where_en}", "valid_from", "non-overlapping periods"
+            zh, en, col, exp = (
+                f"企业 {tp.entity_id} 的有效期重叠{where_zh}",
+                f"validity periods of {tp.entity_id} overlap{where_en}",
+                "valid_from",
+                "non-overlapping periods",
+            )
         else:
-            zh, en, col, exp = f"有效期结束早于开始：{tp.detail}", f"valid_to is before valid_from: {tp.detail}", "valid_to", ">= valid_from"
+            zh, en, col, exp = (
+                f"有效期结束早于开始：{tp.detail}",
+                f"valid_to is before valid_from: {tp.detail}",
+                "valid_to",
+                ">= valid_from",
+            )
         problems.append(
             Problem(
                 tp.rule,
@@ -331,7 +374,9 @@ def _facts(raws: list[RawTable], catalog: Catalog, known: set[str], problems: li
             """
         ).fetchall()
         for rn, e, p, i, v, u, p_ok, item_persons, e_ok, vt, num, unit_key, unit_persons, yuan in bad:
-            problems.extend(_fact_problems(raw, rn, e, p, i, v, u, p_ok, item_persons, e_ok, vt, num, unit_key, unit_persons, yuan))
+            problems.extend(
+                _fact_problems(raw, rn, e, p, i, v, u, p_ok, item_persons, e_ok, vt, num, unit_key, unit_persons, yuan)
+            )
         good = con.execute(
             f"""
             select e as entity_id, cast(pcode as integer) as period, i as item,
@@ -397,27 +442,109 @@ def _fact_problems(
         out.append(_p(raw, rn, "entity_id", "value.required", "企业代码为空", "entity_id is empty", "an entity_id", ""))
     elif not e_ok:
         out.append(
-            _p(raw, rn, "entity_id", "entity.unknown", f"未知企业：{e}（不在企业名录中）", f"unknown entity: {e} (not among the entities)", "an entity_id of the entities", e)
+            _p(
+                raw,
+                rn,
+                "entity_id",
+                "entity.unknown",
+                f"未知企业：{e}（不在企业名录中）",
+                f"unknown entity: {e} (not among the entities)",
+                "an entity_id of the entities",
+                e,
+            )
         )
     if not p_ok:
-        out.append(_p(raw, rn, "period", "period.format", f"期间格式错误：{p!r}，应为 YYYY-MM", f"bad period {p!r}; expected YYYY-MM", "YYYY-MM", p))
+        out.append(
+            _p(
+                raw,
+                rn,
+                "period",
+                "period.format",
+                f"期间格式错误：{p!r}，应为 YYYY-MM",
+                f"bad period {p!r}; expected YYYY-MM",
+                "YYYY-MM",
+                p,
+            )
+        )
     if item_persons is None:
-        out.append(_p(raw, rn, "item", "item.unknown", f"未知项目代码：{i}", f"unknown item code: {i}", "an item code of items.yaml", i))
+        out.append(
+            _p(
+                raw,
+                rn,
+                "item",
+                "item.unknown",
+                f"未知项目代码：{i}",
+                f"unknown item code: {i}",
+                "an item code of items.yaml",
+                i,
+            )
+        )
     if v == "":
-        out.append(_p(raw, rn, "value", "value.required", "数值为空（缺失不等于零：请填写数值或删除此行）", "value is empty (missing is not zero: give a number or drop the row)", "a decimal number", ""))
+        out.append(
+            _p(
+                raw,
+                rn,
+                "value",
+                "value.required",
+                "数值为空（缺失不等于零：请填写数值或删除此行）",
+                "value is empty (missing is not zero: give a number or drop the row)",
+                "a decimal number",
+                "",
+            )
+        )
     elif vt is None or num is None:
-        out.append(_p(raw, rn, "value", "value.not_numeric", f"数值不是数字：{v!r}", f"value is not a number: {v!r}", "a decimal number", v))
-    if item_persons is not None and ((u != "" and (unit_key is None or unit_persons != item_persons))):
+        out.append(
+            _p(
+                raw,
+                rn,
+                "value",
+                "value.not_numeric",
+                f"数值不是数字：{v!r}",
+                f"value is not a number: {v!r}",
+                "a decimal number",
+                v,
+            )
+        )
+    if item_persons is not None and (u != "" and (unit_key is None or unit_persons != item_persons)):
         units = allowed_units(persons=bool(item_persons))
         out.append(
-            _p(raw, rn, "unit", "unit.unknown", f"计量单位 {u!r} 不适用于项目 {i}，应为：{units}", f"unit {u!r} does not fit item {i}; expected one of: {units}", units, u)
+            _p(
+                raw,
+                rn,
+                "unit",
+                "unit.unknown",
+                f"计量单位 {u!r} 不适用于项目 {i}，应为：{units}",
+                f"unit {u!r} does not fit item {i}; expected one of: {units}",
+                units,
+                u,
+            )
         )
     if yuan is not None and not out:
         if abs(yuan) >= STORE_LIMIT:
-            out.append(_p(raw, rn, "value", "value.range", f"数值超出范围：{v} {u}（折合 {yuan} 元）", f"value out of range: {v} {u} ({yuan} yuan)", "|value| < 1e14 yuan", v))
+            out.append(
+                _p(
+                    raw,
+                    rn,
+                    "value",
+                    "value.range",
+                    f"数值超出范围：{v} {u}（折合 {yuan} 元）",
+                    f"value out of range: {v} {u} ({yuan} yuan)",
+                    "|value| < 1e14 yuan",
+                    v,
+                )
+            )
         elif yuan != round(yuan, STORE_SCALE):
             out.append(
-                _p(raw, rn, "value", "value.precision", f"数值小数位过多：{v} {u} 折合 {yuan.normalize()} 元，最多保留 4 位小数", f"too many decimals: {v} {u} is {yuan.normalize()} yuan; at most 4 decimals in yuan", "<= 4 decimals in yuan", v)
+                _p(
+                    raw,
+                    rn,
+                    "value",
+                    "value.precision",
+                    f"数值小数位过多：{v} {u} 折合 {yuan.normalize()} 元，最多保留 4 位小数",
+                    f"too many decimals: {v} {u} is {yuan.normalize()} yuan; at most 4 decimals in yuan",
+                    "<= 4 decimals in yuan",
+                    v,
+                )
             )
     return out
 
@@ -426,29 +553,81 @@ def _targets(raws: list[RawTable], catalog: Catalog, known: set[str], problems: 
     records: list[dict[str, object]] = []
     for raw in raws:
         rows = raw.table.column(ROW).to_pylist()
-        for r, e, y, ind, t in zip(rows, _text(raw, "entity_id"), _text(raw, "year"), _text(raw, "indicator"), _text(raw, "target"), strict=True):
+        for r, e, y, ind, t in zip(
+            rows,
+            _text(raw, "entity_id"),
+            _text(raw, "year"),
+            _text(raw, "indicator"),
+            _text(raw, "target"),
+            strict=True,
+        ):
             ok = True
             if e not in known:
-                problems.append(_p(raw, r, "entity_id", "entity.unknown", f"未知企业：{e}", f"unknown entity: {e}", "an entity_id of the entities", e))
+                problems.append(
+                    _p(
+                        raw,
+                        r,
+                        "entity_id",
+                        "entity.unknown",
+                        f"未知企业：{e}",
+                        f"unknown entity: {e}",
+                        "an entity_id of the entities",
+                        e,
+                    )
+                )
                 ok = False
             if not (y.isdigit() and len(y) == 4):
-                problems.append(_p(raw, r, "year", "year.format", f"年度格式错误：{y!r}", f"bad year: {y!r}", "YYYY", y))
+                problems.append(
+                    _p(raw, r, "year", "year.format", f"年度格式错误：{y!r}", f"bad year: {y!r}", "YYYY", y)
+                )
                 ok = False
             if ind not in catalog.indicators:
-                problems.append(_p(raw, r, "indicator", "indicator.unknown", f"未知指标：{ind}", f"unknown indicator: {ind}", "an indicator code", ind))
+                problems.append(
+                    _p(
+                        raw,
+                        r,
+                        "indicator",
+                        "indicator.unknown",
+                        f"未知指标：{ind}",
+                        f"unknown indicator: {ind}",
+                        "an indicator code",
+                        ind,
+                    )
+                )
                 ok = False
             try:
                 value = Decimal(t.replace(",", ""))
                 if not value.is_finite():
                     raise ArithmeticError
             except (ArithmeticError, ValueError):
-                problems.append(_p(raw, r, "target", "value.not_numeric", f"目标值不是数字：{t!r}", f"target is not a number: {t!r}", "a decimal number", t))
+                problems.append(
+                    _p(
+                        raw,
+                        r,
+                        "target",
+                        "value.not_numeric",
+                        f"目标值不是数字：{t!r}",
+                        f"target is not a number: {t!r}",
+                        "a decimal number",
+                        t,
+                    )
+                )
                 ok = False
             if ok:
                 records.append(
-                    {"entity_id": e, "year": int(y), "indicator": ind, "target": value, "__row__": r, "__file__": raw.name, "__source__": str(raw.path)}
+                    {
+                        "entity_id": e,
+                        "year": int(y),
+                        "indicator": ind,
+                        "target": value,
+                        "__row__": r,
+                        "__file__": raw.name,
+                        "__source__": str(raw.path),
+                    }
                 )
-    frame = pd.DataFrame.from_records(records, columns=["entity_id", "year", "indicator", "target", "__row__", "__file__", "__source__"])
+    frame = pd.DataFrame.from_records(
+        records, columns=["entity_id", "year", "indicator", "target", "__row__", "__file__", "__source__"]
+    )
     dup = frame[frame.duplicated(["entity_id", "year", "indicator"], keep="first")]
     for _, row in dup.iterrows():
         problems.append(

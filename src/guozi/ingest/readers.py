@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -60,7 +62,17 @@ def read_raw(path: Path) -> RawTable | Problem:
             return RawTable(path, _numbered(_as_text(table)))
         if suffix == ".xlsx":
             return _read_xlsx(path)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError, csv.Error) as exc:
+    except (
+        pa.ArrowInvalid,
+        pa.ArrowNotImplementedError,
+        OSError,
+        ValueError,
+        KeyError,
+        EOFError,
+        zipfile.BadZipFile,
+        UnicodeDecodeError,
+        csv.Error,
+    ) as exc:
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         return _problem(
             path,
@@ -103,14 +115,19 @@ def _as_text(table: pa.Table) -> pa.Table:
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
             cols.append(col.cast(pa.string()).fill_null(""))
         elif pa.types.is_floating(col.type):
-            cols.append(pa.chunked_array([pa.array([_float_text(v) for v in chunk.to_pylist()], pa.string()) for chunk in col.chunks], pa.string()))
+            cols.append(
+                pa.chunked_array(
+                    [pa.array([_float_text(v) for v in chunk.to_pylist()], pa.string()) for chunk in col.chunks],
+                    pa.string(),
+                )
+            )
         else:
             cols.append(col.cast(pa.string()).fill_null(""))
     return pa.table(cols, names=table.column_names)
 
 
 def _float_text(v: float | None) -> str:
-    if v is None or v != v:
+    if v is None or math.isnan(v):
         return ""
     text = repr(v)
     return text[:-2] if text.endswith(".0") else text
@@ -123,7 +140,7 @@ def _cell_text(v: object) -> str:
         return "TRUE" if v else "FALSE"
     if isinstance(v, float):
         return _float_text(v)
-    if hasattr(v, "strftime"):
+    if isinstance(v, date):
         return v.strftime("%Y-%m")  # a date cell in a period column
     return str(v)
 

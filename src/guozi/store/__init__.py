@@ -27,8 +27,9 @@ def open_store(url: str | None = None) -> Store:
             "PostgreSQL 存储尚未实现（见 issue 7），请使用 duckdb:///路径",
             "the PostgreSQL store is not implemented yet (issue 7); use duckdb:///path",
         )
-    raise GuoziError(f"无法识别的存储地址：{url}", f"unrecognised store URL: {url} (expected duckdb:///path or postgresql://…)")
+    raise GuoziError(
+        f"无法识别的存储地址：{url}", f"unrecognised store URL: {url} (expected duckdb:///path or postgresql://…)"
+    )
 
 
 __all__ = ["DEFAULT_URL", "Store", "Submission", "WriteResult", "open_store"]
-

@@ -25,7 +25,7 @@ _DDL = [
         source varchar not null, sha256 varchar not null, kind varchar not null,
         row_count bigint not null, reason varchar not null default '')""",
     f"""create table if not exists entity_rows (
-        submission_id bigint not null, {', '.join(f'{c} varchar' for c in ENTITY_COLUMNS)})""",
+        submission_id bigint not null, {", ".join(f"{c} varchar" for c in ENTITY_COLUMNS)})""",
     f"""create table if not exists facts (
         submission_id bigint not null, entity_id varchar not null, period integer not null,
         item varchar not null, value decimal(18, {STORE_SCALE}) not null)""",
@@ -54,13 +54,17 @@ class DuckDBStore:
         """The Ibis backend over the same connection."""
         return self._ibis
 
+    def _scalar(self, sql: str, params: list[object] | None = None) -> Any:
+        row = self._con.execute(sql, params or []).fetchone()
+        return None if row is None else row[0]
+
     def _meta(self, key: str) -> str | None:
         row = self._con.execute("select value from meta where key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
     def entities(self) -> pd.DataFrame:
         """Each entity's rows from the latest submission that listed it."""
-        frame = self._con.execute(
+        frame: pd.DataFrame = self._con.execute(
             """
             select * exclude (submission_id) from entity_rows
             where (entity_id, submission_id) in (
@@ -68,7 +72,8 @@ class DuckDBStore:
             order by entity_id, valid_from nulls first
             """
         ).df()
-        return frame.astype(object).where(frame.notna(), None)
+        out: pd.DataFrame = frame.astype(object).where(frame.notna(), None)
+        return out
 
     def facts(self) -> ir.Table:
         """The latest version of each fact (a plain scan when nothing was ever restated)."""
@@ -81,12 +86,13 @@ class DuckDBStore:
 
     def targets(self) -> pd.DataFrame:
         """The latest target of each (entity, year, indicator)."""
-        return self._con.execute(
+        frame: pd.DataFrame = self._con.execute(
             """
             select entity_id, year, indicator, arg_max(target, submission_id) as target
             from targets group by entity_id, year, indicator order by entity_id, year, indicator
             """
         ).df()
+        return frame
 
     def periods(self) -> list[int]:
         """The periods holding facts."""
@@ -100,7 +106,9 @@ class DuckDBStore:
         return [Submission(*r) for r in rows]
 
     def _existing(self, sha256: str, kind: str) -> int | None:
-        row = self._con.execute("select min(id) from submissions where sha256 = ? and kind = ?", [sha256, kind]).fetchone()
+        row = self._con.execute(
+            "select min(id) from submissions where sha256 = ? and kind = ?", [sha256, kind]
+        ).fetchone()
         return None if row is None or row[0] is None else int(row[0])
 
     def write(self, batch: Batch, *, user: str = "", reason: str = "") -> WriteResult:
@@ -116,7 +124,7 @@ class DuckDBStore:
                 if existing is not None:
                     result.skipped.append((f.path.name, existing))
                     continue
-                sid = int(con.execute("select nextval('submission_ids')").fetchone()[0])  # type: ignore[index]
+                sid = int(self._scalar("select nextval('submission_ids')"))
                 now = datetime.now(UTC).replace(tzinfo=None)
                 con.execute(
                     "insert into submissions values (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -133,7 +141,9 @@ class DuckDBStore:
                 t["submission_id"] = t["__source__"].map(ids)
                 t["target"] = t["target"].map(str)
                 con.register("new_targets", t[["submission_id", "entity_id", "year", "indicator", "target"]])
-                con.execute("insert into targets select submission_id, entity_id, year, indicator, cast(target as decimal(38, 10)) from new_targets")
+                con.execute(
+                    "insert into targets select submission_id, entity_id, year, indicator, cast(target as decimal(38, 10)) from new_targets"
+                )
                 con.unregister("new_targets")
             con.execute("commit")
         except BaseException:
@@ -146,7 +156,12 @@ class DuckDBStore:
         rows = entities[entities["__source__"].isin(ids)].copy()
         if rows.empty:
             return
-        existing = {r[0] for r in con.execute("select column_name from information_schema.columns where table_name = 'entity_rows'").fetchall()}
+        existing = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_name = 'entity_rows'"
+            ).fetchall()
+        }
         attrs = [c for c in rows.columns if c not in ("__row__", "__file__", "__source__")]
         for col in attrs:
             if col not in existing:

@@ -1,0 +1,16 @@
+"""The ``guozi`` command line: thin shells over :class:`guozi.workspace.Workspace`.
+
+One module per group of commands; each registers its commands on :data:`guozi.cli.app.app`.
+"""
+
+from __future__ import annotations
+
+from guozi.cli import collect, demo, indicators  # noqa: F401  (registration by import)
+from guozi.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:  # pragma: no cover
+    """Entry point for ``python -m guozi``."""
+    app()

@@ -1,0 +1,236 @@
+"""What every command shares: options, exit codes, problem listings and panel printing."""
+
+from __future__ import annotations
+
+import math
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from guozi.engine.panel import Panel
+from guozi.errors import GuoziError, InvalidInputError, Problem
+from guozi.output import Column, Format, emit
+from guozi.periods import Period
+from guozi.workspace import Workspace
+
+err = Console(stderr=True)
+out = Console(width=None if sys.stdout.isatty() else 160)
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store", envvar="GUOZI_STORE", help="duckdb:///path.duckdb (default ./guozi.duckdb) or postgresql://…"
+    ),
+]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | csv | json | xlsx")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="write to FILE instead of standard output")]
+LangOpt = Annotated[str, typer.Option("--lang", help="zh | en")]
+CatalogOpt = Annotated[
+    list[Path] | None, typer.Option("--catalog", help="your own catalogue file(s), overriding or adding indicators")
+]
+T = TypeVar("T")
+
+
+def parse_format(value: str) -> Format:
+    if value not in ("table", "csv", "json", "xlsx"):
+        raise GuoziError(
+            f"--format 应为 table、csv、json 或 xlsx，实为 {value}",
+            f"--format must be table, csv, json or xlsx, not {value}",
+        )
+    return value  # type: ignore[return-value]
+
+
+def parse_lang(value: str) -> str:
+    if value not in ("zh", "en"):
+        raise GuoziError(f"--lang 应为 zh 或 en，实为 {value}", f"--lang must be zh or en, not {value}")
+    return value
+
+
+def parse_period(value: str) -> Period:
+    try:
+        return Period.parse(value)
+    except ValueError:
+        raise GuoziError(f"期间格式错误：{value!r}，应为 YYYY-MM", f"bad period {value!r}; expected YYYY-MM") from None
+
+
+PROBLEM_COLUMNS = [
+    Column("severity", "级别", "severity"),
+    Column("file", "文件", "file"),
+    Column("sheet", "工作表", "sheet"),
+    Column("row", "行", "row", justify="right"),
+    Column("column", "列", "column"),
+    Column("rule", "规则", "rule"),
+    Column("expected", "应为", "expected"),
+    Column("found", "实为", "found"),
+    Column("message", "说明", "message"),
+]
+MAX_SHOWN = 200
+
+
+def show_problems(problems: list[Problem], lang: str, fmt: Format = "table", output: Path | None = None) -> None:
+    """List every problem: on the terminal (first 200, with the count) or in full to a file."""
+    rows = [p.as_dict(lang) for p in problems]
+    for r, p in zip(rows, problems, strict=True):
+        r["severity"] = p.severity.label(lang)
+    if fmt == "table" and output is None:
+        shown = rows[:MAX_SHOWN]
+        more = len(rows) - len(shown)
+        caption = ""
+        if more:
+            caption = (
+                f"另有 {more} 个问题未显示；用 --format csv --output 文件 保存全部"
+                if lang == "zh"
+                else f"{more} more not shown; use --format csv --output FILE for all"
+            )
+        title = f"发现 {len(rows)} 个问题" if lang == "zh" else f"{len(rows)} problem(s) found"
+        emit(shown, PROBLEM_COLUMNS, fmt="table", output=None, lang=lang, title=title, caption=caption, console=err)
+    else:
+        emit(rows, PROBLEM_COLUMNS, fmt=fmt, output=output, lang=lang, sheet="problems")
+
+
+@contextmanager
+def spinner(text: str) -> Iterator[None]:
+    if not err.is_terminal:
+        yield
+        return
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    ) as progress:
+        progress.add_task(text, total=None)
+        yield
+
+
+def run(lang: str, body: Callable[[], T]) -> T:
+    """Run a command body with guozi's exit codes: 2 invalid input, 1 internal error."""
+    try:
+        return body()
+    except InvalidInputError as exc:
+        show_problems(exc.problems, lang)
+        err.print(f"[red]{exc.message(lang)}[/red]")
+        raise typer.Exit(2) from None
+    except GuoziError as exc:
+        err.print(f"[red]{exc.message(lang)}[/red]")
+        raise typer.Exit(2) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        traceback.print_exc(file=sys.stderr)
+        msg = "内部错误（请报告此问题）" if lang == "zh" else "internal error (please report it)"
+        err.print(f"[red]{msg}: {type(exc).__name__}: {exc}[/red]")
+        raise typer.Exit(1) from None
+
+
+# display helpers: the table format rounds, machine formats do not
+def _amount(value: Any, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "人":
+        return f"{Decimal(value):,.0f}"
+    if unit == "元":
+        return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    return f"{float(value):,.2f}"
+
+
+_UNIT_EN = {"万元": "10k yuan", "万元/人": "10k yuan/person", "人": "persons", "倍": "times", "%": "%"}
+
+
+def display_unit(unit: str, lang: str = "zh") -> str:
+    """The unit amounts are shown in by the table format (money in 万元)."""
+    shown = "万元" if unit == "元" else unit
+    return shown if lang == "zh" else _UNIT_EN.get(shown, shown)
+
+
+def _change(value: Any, unit: str, lang: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        pp = f"{float(value):+.2f}"
+        return f"{pp} 个百分点" if lang == "zh" else f"{pp} pp"
+    if unit == "元":
+        return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):+,}"
+    if unit == "人":
+        return f"{Decimal(value):+,.0f}"
+    return f"{float(value):+,.2f}"
+
+
+def _growth(value: Any, row: dict[str, Any]) -> str:
+    if value is None or math.isnan(value) or row.get("unit") == "%":
+        return ""
+    return f"{float(value):+.2f}%"
+
+
+def panel_rows(panel: Panel, ws: Workspace, lang: str) -> list[dict[str, Any]]:
+    """The panel's rows as output records (contract §4 columns first)."""
+    f = panel.frame
+    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in f.to_dict("records")]
+    for r in rows:
+        r["note"] = r.pop("note_zh") if lang == "zh" else r.pop("note_en")
+        r.pop("note_en" if lang == "zh" else "note_zh", None)
+        r["indicator_name"] = ws.catalog.indicators[r["indicator"]].name(lang)
+        g = r.get("growth")
+        if g is not None and math.isnan(g):
+            r["growth"] = None
+    return rows
+
+
+PANEL_COLUMNS = [
+    Column("entity_id", "企业/分组", "entity / group"),
+    Column("period", "期间", "period"),
+    Column("indicator", "指标代码", "indicator"),
+    Column("value", "本期", "value", lambda v, r: _amount(v, r["unit"]), "right"),
+    Column("unit", "单位", "unit", lambda v, r: display_unit(v)),
+    Column("note", "说明", "note"),
+    Column("prior_value", "上年同期", "prior year", lambda v, r: _amount(v, r["unit"]), "right"),
+    Column("change", "增减", "change", None, "right"),
+    Column("growth", "增幅", "growth", _growth, "right"),
+    Column("name", "名称", "name"),
+    Column("indicator_name", "指标", "indicator name"),
+    Column("view", "口径", "view"),
+    Column("members", "企业数", "entities", None, "right"),
+]
+
+
+def _table_columns(lang: str) -> list[Column]:
+    """The columns of the terminal table: names instead of codes, rounded values."""
+    by_key = {c.key: c for c in PANEL_COLUMNS}
+    change = Column("change", "增减", "change", lambda v, r: _change(v, r["unit"], lang), "right")
+    unit = Column("unit", "单位", "unit", lambda v, r: display_unit(v, lang))
+    return [
+        by_key["name"],
+        by_key["period"],
+        by_key["indicator_name"],
+        by_key["value"],
+        by_key["prior_value"],
+        change,
+        by_key["growth"],
+        unit,
+        by_key["note"],
+    ]
+
+
+def print_panel(panel: Panel, ws: Workspace, *, fmt: Format, output: Path | None, lang: str, title: str = "") -> None:
+    """Write a panel in any format."""
+    rows = panel_rows(panel, ws, lang)
+    columns = _table_columns(lang) if fmt == "table" else PANEL_COLUMNS
+    if fmt == "table" and panel.frame.entity_id.nunique() <= 1 and len(panel.periods) == 1:
+        columns = [c for c in columns if c.key not in ("name", "period")]  # both are in the title
+    emit(rows, columns, fmt=fmt, output=output, lang=lang, title=title, sheet="indicators")
+
+
+def scorecard_title(ws: Workspace, panel: Panel, entity: str, lang: str) -> str:
+    """The heading of a scorecard: the entity, the period and the regime."""
+    period = panel.periods[-1]
+    regime = ws.catalog.regime_for(period.year)
+    name = ws.tree().nodes.set_index("entity_id").name.get(entity, entity) if "name" in ws.tree().nodes else entity
+    name = name if isinstance(name, str) else str(name.iloc[-1])
+    if lang == "zh":
+        return f"{name} {period.year}年1—{period.month}月「{regime.name_zh}」指标"
+    return f"{name}: {regime.name_en}, January–{period} year to date"
