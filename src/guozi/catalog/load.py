@@ -45,13 +45,18 @@ def _decimal(value: Any, path: Path, what: str) -> Decimal:
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        raise CatalogError(f"{path}：{what} 不是数字：{value!r}", f"{path}: {what} is not a number: {value!r}") from None
+        raise CatalogError(
+            f"{path}：{what} 不是数字：{value!r}", f"{path}: {what} is not a number: {value!r}"
+        ) from None
 
 
 def _item(entry: Mapping[str, Any], path: Path) -> Item:
     kind = _need(entry, "kind", path)
     if kind not in ("flow", "stock"):
-        raise CatalogError(f"{path}：项目 {entry.get('code')} 的 kind 应为 flow 或 stock", f"{path}: item {entry.get('code')}: kind must be flow or stock")
+        raise CatalogError(
+            f"{path}：项目 {entry.get('code')} 的 kind 应为 flow 或 stock",
+            f"{path}: item {entry.get('code')}: kind must be flow or stock",
+        )
     return Item(
         code=str(_need(entry, "code", path)),
         name_zh=str(_need(entry, "name_zh", path)),
@@ -67,19 +72,30 @@ def _indicator(entry: Mapping[str, Any], path: Path, default_source: str, year: 
     code = str(_need(entry, "code", path))
     unit = str(_need(entry, "unit", path))
     if unit not in UNITS:
-        raise CatalogError(f"{path}：指标 {code} 的单位 {unit} 不在 {UNITS} 中", f"{path}: indicator {code}: unit {unit} not one of {UNITS}")
+        raise CatalogError(
+            f"{path}：指标 {code} 的单位 {unit} 不在 {UNITS} 中",
+            f"{path}: indicator {code}: unit {unit} not one of {UNITS}",
+        )
     direction = str(entry.get("direction", "none"))
     if direction not in ("higher", "lower", "none"):
-        raise CatalogError(f"{path}：指标 {code} 的 direction 应为 higher/lower/none", f"{path}: indicator {code}: direction must be higher, lower or none")
+        raise CatalogError(
+            f"{path}：指标 {code} 的 direction 应为 higher/lower/none",
+            f"{path}: indicator {code}: direction must be higher, lower or none",
+        )
     formula = entry.get("formula")
     tree: Node | None = None
     if formula is not None:
         try:
             tree = parse(str(formula))
         except FormulaError as exc:
-            raise CatalogError(f"{path}：指标 {code}：{exc.message_zh}", f"{path}: indicator {code}: {exc.message_en}") from exc
+            raise CatalogError(
+                f"{path}：指标 {code}：{exc.message_zh}", f"{path}: indicator {code}: {exc.message_en}"
+            ) from exc
     elif not entry.get("computed_by"):
-        raise CatalogError(f"{path}：指标 {code} 既无 formula 也无 computed_by", f"{path}: indicator {code} has neither formula nor computed_by")
+        raise CatalogError(
+            f"{path}：指标 {code} 既无 formula 也无 computed_by",
+            f"{path}: indicator {code} has neither formula nor computed_by",
+        )
     return Indicator(
         code=code,
         name_zh=str(_need(entry, "name_zh", path)),
@@ -150,7 +166,10 @@ def _check(catalog: Catalog) -> None:
     for regime in catalog.regimes:
         for code in (*regime.indicators, *(c.indicator for c in regime.clauses)):
             if code not in indicators:
-                raise CatalogError(f"考核体系 {regime.code} 引用了未知指标 {code}", f"regime {regime.code} refers to unknown indicator {code}")
+                raise CatalogError(
+                    f"考核体系 {regime.code} 引用了未知指标 {code}",
+                    f"regime {regime.code} refers to unknown indicator {code}",
+                )
 
 
 def _check_openings(ind: Indicator, node: Node, items: Mapping[str, Item]) -> None:
