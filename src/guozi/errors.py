@@ -92,7 +92,9 @@ class InvalidInputError(GuoziError):
 
     def __post_init__(self) -> None:
         n = len(self.problems)
-        GuoziError.__init__(self, f"输入有 {n} 个问题，未写入任何数据", f"{n} problem(s) in the input; nothing was written")
+        GuoziError.__init__(
+            self, f"输入有 {n} 个问题，未写入任何数据", f"{n} problem(s) in the input; nothing was written"
+        )
 
 
 class CatalogError(GuoziError):

@@ -82,7 +82,9 @@ class Workspace:
         """The latest period holding facts."""
         periods = self.store.periods()
         if not periods:
-            raise NotFoundError("存储中还没有数据，请先 guozi import", "the store holds no facts yet; run guozi import first")
+            raise NotFoundError(
+                "存储中还没有数据，请先 guozi import", "the store holds no facts yet; run guozi import first"
+            )
         return Period.from_code(periods[-1])
 
     def regime_indicators(self, period: Period, regime: str | None = None) -> list[str]:
@@ -115,7 +117,14 @@ class Workspace:
             view = "level"
         scope = Scope(view=view, entity=entity, level=level, by=by)
         return compute_panel(
-            self.store.facts(), tree, self.catalog, periods=periods, indicators=codes, scope=scope, basis=basis, prior=prior
+            self.store.facts(),
+            tree,
+            self.catalog,
+            periods=periods,
+            indicators=codes,
+            scope=scope,
+            basis=basis,
+            prior=prior,
         )
 
 
