@@ -354,22 +354,11 @@ def _long(
                     "members": members,
                 }
             )
-    columns = [
-        "entity_id",
-        "period",
-        "indicator",
-        "value",
-        "unit",
-        "note_zh",
-        "note_en",
-        "prior_value",
-        "change",
-        "growth",
-        "name",
-        "view",
-        "members",
-    ]
-    return pd.DataFrame.from_records(records, columns=columns)
+    columns = ["entity_id", "period", "indicator", "value", "unit", "note_zh", "note_en", "prior_value"]
+    columns += ["change", "growth", "name", "view", "members"]
+    # object columns keep None as None (not NaN) and Decimal as Decimal
+    frame = pd.DataFrame({c: pd.Series([r[c] for r in records], dtype=object) for c in columns})
+    return frame.astype({"members": "int64"})
 
 
 def _names(tree: Tree) -> dict[str, str]:

@@ -88,7 +88,7 @@ def _intervals(rows: pd.DataFrame) -> list[tuple[int, int]]:
 
 
 def _normalise(entities: pd.DataFrame) -> pd.DataFrame:
-    rows = entities.copy()
+    rows = entities.reset_index(drop=True)
     for col in ("parent_id", "valid_from", "valid_to"):
         if col not in rows.columns:
             rows[col] = None
@@ -179,6 +179,8 @@ def build_tree(entities: pd.DataFrame) -> Tree:
             stack: list[str] = []
             node: str | None = eid
             while node is not None and node not in chains:
+                if len(stack) > len(parents):
+                    raise ValueError(f"the ownership of {eid} forms a cycle; check with tree_problems() first")
                 stack.append(node)
                 node = parents.get(node)
             base = [] if node is None else chains[node]

@@ -1,0 +1,74 @@
+"""Fixtures shared by every test: contract files written from plain records."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+from guozi.workspace import Workspace
+
+Records = Sequence[Mapping[str, object]]
+FACT_COLUMNS = ("entity_id", "period", "item", "value", "unit")
+
+
+def write_csv(path: Path, rows: Records, columns: Iterable[str] | None = None) -> Path:
+    """Write ``rows`` as a UTF-8 CSV with a header."""
+    cols = list(columns) if columns is not None else list(dict.fromkeys(k for r in rows for k in r))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols)
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    return path
+
+
+ContractWriter = Callable[..., Path]
+
+
+@pytest.fixture
+def contract(tmp_path: Path) -> ContractWriter:
+    """``contract(entities=[...], facts=[...], targets=[...], name="data")`` writes a contract folder."""
+    counter = {"n": 0}
+
+    def make(
+        *, entities: Records | None = None, facts: Records | None = None, targets: Records | None = None, name: str = ""
+    ) -> Path:
+        counter["n"] += 1
+        folder = tmp_path / (name or f"data{counter['n']}")
+        folder.mkdir()
+        if entities is not None:
+            write_csv(folder / "entities.csv", entities)
+        if facts is not None:
+            write_csv(folder / "facts.csv", facts, FACT_COLUMNS if facts and "unit" in facts[0] else None)
+        if targets is not None:
+            write_csv(folder / "targets.csv", targets)
+        return folder
+
+    return make
+
+
+def facts_of(entity: str, period: str, unit: str = "元", **items: object) -> list[dict[str, object]]:
+    """Fact records of one entity and period: ``facts_of("A", "2025-06", revenue=100)``."""
+    return [{"entity_id": entity, "period": period, "item": k, "value": v, "unit": unit} for k, v in items.items()]
+
+
+@pytest.fixture
+def fact_rows() -> Callable[..., list[dict[str, object]]]:
+    """The :func:`facts_of` helper as a fixture."""
+    return facts_of
+
+
+@pytest.fixture
+def workspace_of(contract: ContractWriter) -> Callable[..., Workspace]:
+    """``workspace_of(entities=…, facts=…)``: an in-memory workspace over those records."""
+    opened: list[Workspace] = []
+
+    def make(**kwargs: Records) -> Workspace:
+        ws = Workspace.from_data([contract(**kwargs)])
+        opened.append(ws)
+        return ws
+
+    return make
