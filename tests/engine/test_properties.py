@@ -46,8 +46,13 @@ def test_aggregate_ratio_is_sum_of_numerators_over_sum_of_denominators(pairs: li
         rows.append((f"L{i}", JUNE.code, "total_assets", assets))
         rows.append((f"L{i}", JUNE.code, "total_liabilities", liabilities))
     panel = compute_panel(
-        facts_table(rows), build_tree(star(len(pairs))), CATALOG, periods=[JUNE], indicators=["debt_ratio"],
-        scope=Scope(view="children"), prior=False,
+        facts_table(rows),
+        build_tree(star(len(pairs))),
+        CATALOG,
+        periods=[JUNE],
+        indicators=["debt_ratio"],
+        scope=Scope(view="children"),
+        prior=False,
     )
     expected = sum(li for _, li in pairs) / sum(a for a, _ in pairs) * 100
     assert panel.value("R", JUNE, "debt_ratio") == pytest.approx(float(expected), rel=1e-12)
@@ -80,10 +85,14 @@ def test_single_month_to_year_to_date_and_back(months: list[Decimal]) -> None:
     rows = [("E", Period(2025, k + 1).code, "revenue", v) for k, v in enumerate(ytd)]
     tree = build_tree(pd.DataFrame([{"entity_id": "E", "name": "E", "parent_id": ""}]))
     periods = [Period(2025, k + 1) for k in range(12)]
-    monthly = compute_panel(facts_table(rows), tree, CATALOG, periods=periods, indicators=["revenue"], basis="month", prior=False)
+    monthly = compute_panel(
+        facts_table(rows), tree, CATALOG, periods=periods, indicators=["revenue"], basis="month", prior=False
+    )
     back = [monthly.value("E", p, "revenue") for p in periods]
     assert back == months
-    yearly = compute_panel(facts_table(rows), tree, CATALOG, periods=[Period(2025, 12)], indicators=["revenue"], prior=False)
+    yearly = compute_panel(
+        facts_table(rows), tree, CATALOG, periods=[Period(2025, 12)], indicators=["revenue"], prior=False
+    )
     assert yearly.value("E", Period(2025, 12), "revenue") == sum(back, Decimal(0))
 
 
@@ -108,9 +117,17 @@ def test_a_level_total_is_the_sum_of_that_levels_entities_without_double_countin
     rows = [(e, JUNE.code, "revenue", v) for e, v in revenue.items()]
     tree = build_tree(entities)
     for level, prefix_dots in ((1, None), (2, 0), (3, 1)):
-        members = [e for e in revenue if (e == "R" if prefix_dots is None else (e != "R" and e.count(".") == prefix_dots))]
+        members = [
+            e for e in revenue if (e == "R" if prefix_dots is None else (e != "R" and e.count(".") == prefix_dots))
+        ]
         panel = compute_panel(
-            facts_table(rows), tree, CATALOG, periods=[JUNE], indicators=["revenue"], scope=Scope(view="level", level=level), prior=False
+            facts_table(rows),
+            tree,
+            CATALOG,
+            periods=[JUNE],
+            indicators=["revenue"],
+            scope=Scope(view="level", level=level),
+            prior=False,
         )
         if not members:
             assert panel.frame.empty

@@ -151,8 +151,8 @@ def _check(catalog: Catalog) -> None:
         if ind.tree is None:
             return
         for name in names(ind.tree):
-            if name == MONTH or name in items:
-                continue
+            if name == MONTH or (name in items and (name == code or name not in indicators)):
+                continue  # an item (an indicator's own code in its own formula is the item)
             if name not in indicators:
                 raise CatalogError(
                     f"{ind.origin}：指标 {code} 的公式引用了未知的项目或指标 {name}",

@@ -83,18 +83,24 @@ Quantity = Term | Pick
 
 
 def resolve(node: Node, catalog: Catalog, *, _trail: tuple[str, ...] = ()) -> Expr:
-    """Resolve a parsed formula against the catalogue (names checked at load time)."""
+    """Resolve a parsed formula against the catalogue (names checked at load time).
+
+    A name is another indicator where one has that code, except inside that indicator's own
+    formula, where it is the reported item (``value_added`` the indicator is
+    ``coalesce(value_added, …)`` over the item ``value_added``).
+    """
     match node:
         case Num(value):
             return Const(value)
         case Ref(name) if name == MONTH:
             return Months()
-        case Ref(name) if name in catalog.items:
-            return Term(name, "cur")
-        case Ref(name):
+        case Ref(name) if name in catalog.indicators and name not in _trail[-1:]:
+            # another indicator (its own code inside its own formula means the reported item)
             ind = catalog.indicators[name]
             assert ind.tree is not None and name not in _trail
             return resolve(ind.tree, catalog, _trail=(*_trail, name))
+        case Ref(name):
+            return Term(name, "cur")
         case Call("opening", (Ref(item),)):
             return Term(item, "open")
         case Call("avg", (Ref(item),)):
