@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guozi.catalog import load_catalog
-from guozi.engine.panel import Scope, compute_panel
+from guozi.engine.panel import Scope, View, compute_panel
 from guozi.engine.tree import build_tree
 from guozi.periods import Period
 
@@ -69,11 +69,22 @@ def test_results_do_not_depend_on_row_order(values: list[tuple[Decimal, Decimal,
     rnd.shuffle(shuffled)
     tree = build_tree(star(len(values)))
     entities = star(len(values)).sample(frac=1, random_state=rnd.randint(0, 10**6))
-    kwargs = {"periods": [JUNE], "indicators": ["debt_ratio", "revenue", "total_assets"], "prior": False}
-    for view in ("reported", "children", "leaves"):
-        a = compute_panel(facts_table(rows), tree, CATALOG, scope=Scope(view=view), **kwargs).frame  # type: ignore[arg-type]
-        b = compute_panel(facts_table(shuffled), build_tree(entities), CATALOG, scope=Scope(view=view), **kwargs).frame  # type: ignore[arg-type]
-        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+    codes = ["debt_ratio", "revenue", "total_assets"]
+    views: tuple[View, ...] = ("reported", "children", "leaves")
+    for view in views:
+        ordered = compute_panel(
+            facts_table(rows), tree, CATALOG, periods=[JUNE], indicators=codes, scope=Scope(view=view), prior=False
+        ).frame
+        reordered = compute_panel(
+            facts_table(shuffled),
+            build_tree(entities),
+            CATALOG,
+            periods=[JUNE],
+            indicators=codes,
+            scope=Scope(view=view),
+            prior=False,
+        ).frame
+        pd.testing.assert_frame_equal(ordered.reset_index(drop=True), reordered.reset_index(drop=True))
 
 
 @SETTINGS
