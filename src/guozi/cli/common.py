@@ -108,6 +108,22 @@ def spinner(text: str) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def workspace(
+    store: str | None, catalog: list[Path] | None = None, data: list[Path] | None = None
+) -> Iterator[Workspace]:
+    """The workspace of a command (over ``data`` files if given), closed on every way out."""
+    ws = (
+        Workspace.from_data(data, catalog_files=catalog or [])
+        if data
+        else Workspace.open(store, catalog_files=catalog or [])
+    )
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
 def run(lang: str, body: Callable[[], T]) -> T:
     """Run a command body with guozi's exit codes: 2 invalid input, 1 internal error."""
     try:

@@ -17,8 +17,8 @@ from guozi.cli.common import (
     run,
     scorecard_title,
     spinner,
+    workspace,
 )
-from guozi.workspace import Workspace
 
 
 @app.command()
@@ -35,29 +35,28 @@ def demo(
     def body() -> None:
         with spinner("生成演示数据…" if lang == "zh" else "generating the demo data…"):
             write_group(generate_group(), folder)
-        ws = Workspace.open(store)
-        with spinner("导入…" if lang == "zh" else "importing…"):
-            report = ws.import_files([folder], user="demo")
-        n_new = len(report.result.submissions)
-        msg = (
-            (
-                f"已导入 {report.facts:,} 条数据（{n_new} 个文件）到 {ws.store.url}"
-                if n_new
-                else f"演示数据已在 {ws.store.url} 中，未重复导入"
+        with workspace(store) as ws:
+            with spinner("导入…" if lang == "zh" else "importing…"):
+                report = ws.import_files([folder], user="demo")
+            n_new = len(report.result.submissions)
+            msg = (
+                (
+                    f"已导入 {report.facts:,} 条数据（{n_new} 个文件）到 {ws.store.url}"
+                    if n_new
+                    else f"演示数据已在 {ws.store.url} 中，未重复导入"
+                )
+                if lang == "zh"
+                else (
+                    f"imported {report.facts:,} facts ({n_new} files) into {ws.store.url}"
+                    if n_new
+                    else f"the demo is already in {ws.store.url}; nothing imported again"
+                )
             )
-            if lang == "zh"
-            else (
-                f"imported {report.facts:,} facts ({n_new} files) into {ws.store.url}"
-                if n_new
-                else f"the demo is already in {ws.store.url}; nothing imported again"
-            )
-        )
-        err.print(msg)
-        period = ws.latest_period()
-        roots = ws.tree().at(period)
-        top = str(roots[roots.level == 1].entity_id.iloc[0])
-        panel = ws.indicators(period, entity=top)
-        print_panel(panel, ws, fmt="table", output=None, lang=lang, title=scorecard_title(ws, panel, top, lang))
-        ws.close()
+            err.print(msg)
+            period = ws.latest_period()
+            roots = ws.tree().at(period)
+            top = str(roots[roots.level == 1].entity_id.iloc[0])
+            panel = ws.indicators(period, entity=top)
+            print_panel(panel, ws, fmt="table", output=None, lang=lang, title=scorecard_title(ws, panel, top, lang))
 
     run(lang, body)

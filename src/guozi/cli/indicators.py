@@ -19,11 +19,12 @@ from guozi.cli.common import (
     parse_period,
     print_panel,
     run,
+    scorecard_title,
     spinner,
+    workspace,
 )
 from guozi.engine.panel import Basis, View
 from guozi.errors import GuoziError
-from guozi.workspace import Workspace
 
 
 @app.command()
@@ -68,15 +69,9 @@ def indicators(
             raise GuoziError(f"--basis 应为 ytd 或 month，实为 {basis}", f"--basis must be ytd or month, not {basis}")
         if f == "xlsx" and output is None:
             raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
-        with spinner("读取数据…" if lang == "zh" else "reading…"):
-            ws = (
-                Workspace.from_data(data, catalog_files=catalog or [])
-                if data
-                else Workspace.open(store, catalog_files=catalog or [])
-            )
-        p = parse_period(period) if period else ws.latest_period()
-        v: View = "level" if (by is not None or level is not None) else view  # type: ignore[assignment]
-        with spinner("计算…" if lang == "zh" else "computing…"):
+        with spinner("读取数据…" if lang == "zh" else "reading…"), workspace(store, catalog, data) as ws:
+            p = parse_period(period) if period else ws.latest_period()
+            v: View = "level" if (by is not None or level is not None) else view  # type: ignore[assignment]
             panel = ws.indicators(
                 p,
                 regime=regime,
@@ -87,12 +82,13 @@ def indicators(
                 level=level or 1,
                 basis=basis,  # type: ignore[arg-type]
             )
-        b: Basis = basis  # type: ignore[assignment]
-        title = ""
-        if f == "table":
-            reg = ws.catalog.regime(regime) if regime else ws.catalog.regime_for(p.year)
-            title = f"{p} {reg.name(lang)}" + (("（当月）" if lang == "zh" else " (month)") if b == "month" else "")
+            b: Basis = basis  # type: ignore[assignment]
+            title = ""
+            if f == "table":
+                reg = ws.catalog.regime(regime) if regime else ws.catalog.regime_for(p.year)
+                title = f"{p} {reg.name(lang)}" + (("（当月）" if lang == "zh" else " (month)") if b == "month" else "")
+            if entity is not None and by is None and level is None and f == "table":
+                title = scorecard_title(ws, panel, entity, lang) + (f"（{v}）" if v != "reported" else "")
         print_panel(panel, ws, fmt=f, output=output, lang=lang, title=title)
-        ws.close()
 
     run(lang, body)

@@ -1,0 +1,256 @@
+"""The command line as a user runs it: exit codes, every problem listed, the formats of contract §4."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from guozi.cli import app
+
+runner = CliRunner()
+ENTITIES = [
+    {"entity_id": "G", "name": "集团", "parent_id": "", "industry": "C"},
+    {"entity_id": "A", "name": "甲", "parent_id": "G", "industry": "C26"},
+]
+
+
+def _facts(entity: str, **items: object) -> list[dict[str, object]]:
+    return [{"entity_id": entity, "period": "2025-06", "item": k, "value": v, "unit": "万元"} for k, v in items.items()]
+
+
+def _counts(store: Path) -> tuple[int, ...]:
+    con = duckdb.connect(str(store))
+    try:
+        return tuple(
+            int(con.execute(f"select count(*) from {t}").fetchone()[0])  # type: ignore[index]
+            for t in ("submissions", "entity_rows", "facts", "targets")
+        )
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path, contract: Callable[..., Path]) -> Path:
+    """A store holding a valid group."""
+    path = tmp_path / "s.duckdb"
+    good = contract(
+        entities=ENTITIES,
+        facts=_facts("G", total_assets=100, total_liabilities=60) + _facts("A", total_assets=40, total_liabilities=30),
+    )
+    result = runner.invoke(app, ["import", str(good), "--store", f"duckdb:///{path}"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_invalid_input_exits_2_lists_every_problem_and_changes_nothing(
+    store: Path, contract: Callable[..., Path]
+) -> None:
+    before = _counts(store)
+    bad = contract(
+        entities=[
+            *ENTITIES,
+            {"entity_id": "X", "name": "环一", "parent_id": "Y", "industry": "C"},
+            {"entity_id": "Y", "name": "环二", "parent_id": "X", "industry": "C"},
+        ],
+        facts=[
+            {"entity_id": "NOPE", "period": "2025-06", "item": "revenue", "value": "1", "unit": "元"},
+            {"entity_id": "A", "period": "2025-06", "item": "revenue", "value": "一百", "unit": "元"},
+            {"entity_id": "A", "period": "2025-06", "item": "no_such_item", "value": "1", "unit": "元"},
+            {"entity_id": "A", "period": "2025-13", "item": "net_profit", "value": "1", "unit": "元"},
+            {"entity_id": "A", "period": "2025-06", "item": "total_profit", "value": "5", "unit": "美元"},
+        ],
+    )
+    result = runner.invoke(app, ["import", str(bad), "--store", f"duckdb:///{store}"])
+    assert result.exit_code == 2
+    assert "未写入任何数据" in result.output
+    assert _counts(store) == before
+    listed = runner.invoke(app, ["check", str(bad), "--store", f"duckdb:///{store}", "--format", "json"])
+    assert listed.exit_code == 2
+    text = listed.output
+    for rule in ("tree.cycle", "entity.unknown", "value.not_numeric", "item.unknown", "period.format", "unit.unknown"):
+        assert rule in text, rule
+    assert "X → Y → X" in text and "2025-13" in text and "一百" in text and "美元" in text
+    assert "facts.csv" in text and "entities.csv" in text
+    assert _counts(store) == before
+
+
+def test_check_lists_problems_as_csv_with_rows_and_changes_nothing(
+    store: Path, contract: Callable[..., Path], tmp_path: Path
+) -> None:
+    before = _counts(store)
+    bad = contract(facts=[{"entity_id": "A", "period": "2025-06", "item": "revenue", "value": "", "unit": "元"}])
+    out = tmp_path / "problems.csv"
+    result = runner.invoke(
+        app, ["check", str(bad), "--store", f"duckdb:///{store}", "--format", "csv", "--output", str(out)]
+    )
+    assert result.exit_code == 2
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows == [
+        {
+            "severity": "强制", "file": "facts.csv", "sheet": "", "row": "2", "column": "value",
+            "rule": "value.required", "expected": "a decimal number", "found": "",
+            "message": "数值为空（缺失不等于零：请填写数值或删除此行）",
+        }
+    ]  # fmt: skip
+    assert _counts(store) == before
+
+
+def test_reimporting_the_same_files_changes_nothing(store: Path, contract: Callable[..., Path]) -> None:
+    before = _counts(store)
+    same = contract(
+        entities=ENTITIES,
+        facts=_facts("G", total_assets=100, total_liabilities=60) + _facts("A", total_assets=40, total_liabilities=30),
+    )
+    result = runner.invoke(app, ["import", str(same), "--store", f"duckdb:///{store}"])
+    assert result.exit_code == 0
+    assert "未重复导入" in result.output
+    assert _counts(store) == before
+
+
+def test_csv_output_starts_with_the_contract_columns_and_keeps_full_precision(store: Path) -> None:
+    """G's debt ratio 60 / 100 = 60 %; A's 30 / 40 = 75 %; amounts in yuan, exact."""
+    result = runner.invoke(
+        app,
+        [
+            "indicators",
+            "--store",
+            f"duckdb:///{store}",
+            "--period",
+            "2025-06",
+            "-i",
+            "debt_ratio",
+            "-i",
+            "total_assets",
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0])[:6] == ["entity_id", "period", "indicator", "value", "unit", "note"]
+    got = {(r["entity_id"], r["indicator"]): (r["value"], r["unit"]) for r in rows}
+    assert got[("G", "debt_ratio")] == ("60.0", "%")
+    assert got[("A", "debt_ratio")] == ("75.0", "%")
+    assert got[("G", "total_assets")] == ("1000000", "元")
+
+
+def test_json_output_has_numbers_and_empty_values_with_notes(store: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "indicators",
+            "--store",
+            f"duckdb:///{store}",
+            "--period",
+            "2025-06",
+            "-i",
+            "roe",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert {r["entity_id"] for r in records} == {"G", "A"}
+    for r in records:
+        assert r["value"] is None
+        assert r["note"].startswith("missing: Net profit")
+
+
+def test_xlsx_output_is_a_formatted_workbook(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "panel.xlsx"
+    result = runner.invoke(
+        app,
+        [
+            "indicators",
+            "--store",
+            f"duckdb:///{store}",
+            "--period",
+            "2025-06",
+            "-i",
+            "debt_ratio",
+            "--format",
+            "xlsx",
+            "--output",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out).active
+    assert ws is not None
+    assert ws.freeze_panes == "A2"
+    header = [c.value for c in ws[1]]
+    assert header[:6] == ["企业/分组", "期间", "指标代码", "本期", "单位", "说明"]
+    values = {(r[0], r[2]): r[3] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert values[("A", "debt_ratio")] == pytest.approx(75.0)
+
+
+def test_by_industry_at_level_two(store: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "indicators",
+            "--store",
+            f"duckdb:///{store}",
+            "--period",
+            "2025-06",
+            "-i",
+            "debt_ratio",
+            "--by",
+            "industry",
+            "--level",
+            "2",
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["entity_id"], r["value"]) for r in rows] == [("C26", "75.0")]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--period", "2025-6"], "YYYY-MM"),
+        (["--entity", "NOPE"], "NOPE"),
+        (["--format", "pdf"], "--format"),
+        (["--by", "colour"], "colour"),
+        (["-i", "no_such"], "no_such"),
+    ],
+)
+def test_bad_options_exit_2_with_a_reason(store: Path, args: list[str], words: str) -> None:
+    result = runner.invoke(app, ["indicators", "--store", f"duckdb:///{store}", *args])
+    assert result.exit_code == 2
+    assert words in result.output
+
+
+def test_demo_imports_the_group_and_prints_its_scorecard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    for label in (
+        "华夏实业集团",
+        "一利五率",
+        "利润总额",
+        "资产负债率",
+        "净资产收益率",
+        "研发经费投入强度",
+        "全员劳动生产率",
+        "营业收现率",
+        "上年同期",
+    ):
+        assert label in result.output, label
+    assert (tmp_path / "guozi.duckdb").exists()
+    again = runner.invoke(app, ["demo"])
+    assert again.exit_code == 0 and "未重复导入" in again.output
