@@ -1,0 +1,430 @@
+"""``guozi targets``, ``guozi verdict`` and ``guozi losses``: progress, regime verdicts, loss-makers.
+
+``guozi targets`` prints the progress table and, in the table format (and as a second sheet in
+xlsx), the regime verdict of the same entities under it; ``guozi verdict`` gives the verdicts
+alone, for any entity or aggregate, in every format. ``guozi losses`` prints the loss-makers by
+tree level (and ``--by`` column), then the entities; ``--detail`` puts the entities in csv/json.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from guozi.cli.app import app
+from guozi.cli.common import (
+    CatalogOpt,
+    FormatOpt,
+    LangOpt,
+    OutputOpt,
+    StoreOpt,
+    display_unit,
+    parse_format,
+    parse_lang,
+    parse_period,
+    run,
+    spinner,
+)
+from guozi.errors import GuoziError
+from guozi.losses import loss_entity_rows, loss_makers, loss_summary_rows, missing_note
+from guozi.output import Column, Format, emit, rich_table, write_xlsx
+from guozi.periods import Period
+from guozi.targets import evaluate_targets, regime_verdict, target_rows, verdict_rows
+from guozi.workspace import Workspace
+
+DataOpt = Annotated[
+    list[Path] | None, typer.Option("--data", help="compute from these files/folders instead of the store")
+]
+PeriodOpt = Annotated[str | None, typer.Option("--period", help="YYYY-MM (default: the latest in the data)")]
+GdpOpt = Annotated[
+    Path | None,
+    typer.Option("--gdp", envvar="GUOZI_GDP", help="your GDP growth CSV (period,real_gdp_growth_pct,source,note)"),
+]
+Sheet = tuple[str, Sequence[dict[str, Any]], Sequence[Column], str]  # sheet, rows, columns, title
+
+
+# display: the table format rounds, machine formats do not ------------------------------------
+
+
+def _num(value: Any, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    if unit == "元":
+        return f"{(d / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    if unit == "人":
+        return f"{d.quantize(Decimal(1), ROUND_HALF_UP):,}"
+    return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+
+
+def _pct(value: Any, _row: dict[str, Any] | None = None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{float(value):.2f}%"
+
+
+def _by_unit(value: Any, row: dict[str, Any]) -> str:
+    return _num(value, str(row.get("unit", "")))
+
+
+def _text(value: Any, _row: dict[str, Any]) -> str:
+    return "" if value is None else str(value)
+
+
+def _open(data: list[Path] | None, store: str | None, catalog: list[Path] | None, lang: str) -> Workspace:
+    with spinner("读取数据…" if lang == "zh" else "reading…"):
+        if data:
+            return Workspace.from_data(data, catalog_files=catalog or [])
+        return Workspace.open(store, catalog_files=catalog or [])
+
+
+def _write(sheets: Sequence[Sheet], *, fmt: Format, output: Path | None, lang: str, caption: str = "") -> None:
+    """The first sheet in csv/json; every sheet in xlsx and, one under another, in the table format."""
+    if fmt == "xlsx":
+        if output is None:
+            raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
+        write_xlsx(output, [(s, rows, cols) for s, rows, cols, _ in sheets], lang)
+        return
+    if fmt in ("csv", "json"):
+        sheet, rows, cols, _ = sheets[0]
+        emit(rows, cols, fmt=fmt, output=output, lang=lang, sheet=sheet)
+        return
+    sheets = [s for i, s in enumerate(sheets) if i == 0 or s[1]]  # an empty second table says nothing
+    last = len(sheets) - 1
+    if output is not None:
+        with output.open("w", encoding="utf-8") as fh:
+            console = Console(file=fh, width=200, color_system=None)
+            for i, (_, rows, cols, title) in enumerate(sheets):
+                console.print(rich_table(rows, cols, lang, title, caption if i == last else ""))
+        return
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    for i, (_, rows, cols, title) in enumerate(sheets):
+        console.print(rich_table(rows, cols, lang, title, caption if i == last else ""))
+
+
+def _period(ws: Workspace, period: str | None) -> Period:
+    return parse_period(period) if period else ws.latest_period()
+
+
+# targets ---------------------------------------------------------------------------------------
+
+TARGET_COLUMNS = [
+    Column("entity_id", "企业代码", "entity"),
+    Column("name", "企业", "name"),
+    Column("year", "年度", "year"),
+    Column("period", "期间", "period"),
+    Column("indicator", "指标代码", "indicator"),
+    Column("indicator_name", "指标", "indicator name"),
+    Column("unit", "单位", "unit"),
+    Column("direction", "优化方向", "better when"),
+    Column("accumulating", "累计指标", "accumulating"),
+    Column("actual", "本年实际", "actual", _by_unit, "right"),
+    Column("target", "年度目标", "target", _by_unit, "right"),
+    Column("completion", "完成率", "completion %", _pct, "right"),
+    Column("pace", "序时进度", "pace %", _pct, "right"),
+    Column("status", "状态代码", "status"),
+    Column("status_label", "状态", "status", _text),
+    Column("gap", "差额", "gap", _by_unit, "right"),
+    Column("pace_target", "序时目标", "target to date", _by_unit, "right"),
+    Column("gap_to_pace", "较序时差额", "gap to pace", _by_unit, "right"),
+    Column("projection", "全年预计", "year-end projection", _by_unit, "right"),
+    Column("projected_completion", "预计完成率", "projected completion %", _pct, "right"),
+    Column("method", "预计方法代码", "method"),
+    Column("method_label", "预计方法", "method", _text),
+    Column("profile_share", "以往同期占全年", "profile share"),
+    Column("profile_years", "参考年度", "profile years"),
+    Column("note", "说明", "note"),
+]
+TARGET_TABLE = (
+    "name",
+    "indicator_name",
+    "actual",
+    "target",
+    "completion",
+    "pace",
+    "status_label",
+    "gap",
+    "gap_to_pace",
+    "projection",
+    "method_label",
+    "unit",
+    "note",
+)
+
+
+def _table(columns: Sequence[Column], keys: Sequence[str], lang: str) -> list[Column]:
+    """The columns of the terminal table, units shown as displayed (money in 万元)."""
+
+    def unit(value: Any, _row: dict[str, Any]) -> str:
+        return display_unit(str(value), lang)
+
+    by_key = {c.key: c for c in columns}
+    return [
+        Column(c.key, c.zh, c.en, unit, c.justify) if c.key == "unit" else by_key[c.key]
+        for c in (by_key[k] for k in keys)
+    ]
+
+
+VERDICT_COLUMNS = [
+    Column("entity_id", "企业/分组", "entity / group"),
+    Column("name", "名称", "name"),
+    Column("period", "期间", "period"),
+    Column("regime", "考核体系", "regime"),
+    Column("target_phrase", "目标要求", "target rule"),
+    Column("overall", "总体结论代码", "overall"),
+    Column("overall_label", "总体结论", "overall", _text),
+    Column("clause", "条款", "clause", _text, "right"),
+    Column("indicator", "指标代码", "indicator"),
+    Column("indicator_name", "指标", "indicator name"),
+    Column("test", "检验代码", "test"),
+    Column("test_label", "要求", "requirement", _text),
+    Column("unit", "单位", "unit"),
+    Column("value", "本期", "value", _by_unit, "right"),
+    Column("baseline", "比较基数", "base", _by_unit, "right"),
+    Column("baseline_period", "基数期间", "base period"),
+    Column("change", "增减", "change", _by_unit, "right"),
+    Column("growth", "增幅", "growth %", _pct, "right"),
+    Column("threshold", "阈值", "threshold"),
+    Column("reference", "GDP增速", "GDP growth %"),
+    Column("reference_period", "GDP期间", "GDP period"),
+    Column("reference_source", "GDP来源", "GDP source"),
+    Column("passed", "结论代码", "passed"),
+    Column("passed_label", "结论", "result", _text),
+    Column("reason", "依据", "reason"),
+]
+VERDICT_TABLE = ("name", "overall_label", "indicator_name", "test_label", "passed_label", "reason")
+
+
+def _verdict_title(period: Period, rows: Sequence[dict[str, Any]], lang: str) -> str:
+    if not rows:
+        return ""
+    phrase = str(rows[0].get("target_phrase", ""))
+    return f"{period} 考核目标「{phrase}」" if lang == "zh" else f"{period} target rule: {phrase}"
+
+
+@app.command()
+def targets(
+    period: PeriodOpt = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="one entity")] = None,
+    subtree: Annotated[bool, typer.Option("--subtree", help="with --entity: its subsidiaries' targets too")] = False,
+    verdict: Annotated[
+        bool, typer.Option("--verdict/--no-verdict", help="the regime verdict under the table (table and xlsx)")
+    ] = True,
+    gdp: GdpOpt = None,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    lang: LangOpt = "zh",
+    catalog: CatalogOpt = None,
+) -> None:
+    """目标完成进度（完成率、序时进度、全年预计）与考核结论。 Progress against the year's targets."""
+    lang = parse_lang(lang)
+
+    def body() -> None:
+        f = parse_format(fmt)
+        if f == "xlsx" and output is None:
+            raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
+        ws = _open(data, store, catalog, lang)
+        p = _period(ws, period)
+        with spinner("计算…" if lang == "zh" else "computing…"):
+            report = evaluate_targets(ws, p, entity=entity, subtree=subtree)
+        rows = target_rows(report, ws, lang)
+        title = f"{p} 年度目标完成进度" if lang == "zh" else f"{p}: progress against the year's targets"
+        cols = _table(TARGET_COLUMNS, TARGET_TABLE, lang) if f == "table" else TARGET_COLUMNS
+        sheets: list[Sheet] = [("targets", rows, cols, title)]
+        caption = ""
+        if not rows:
+            caption = (
+                f"{p.year} 年没有导入目标（targets.csv）"
+                if lang == "zh"
+                else f"no targets imported for {p.year} (targets.csv)"
+            )
+        if verdict and f in ("table", "xlsx"):
+            ids = set(report.frame.entity_id) or ({entity} if entity else set())
+            with spinner("考核结论…" if lang == "zh" else "verdicts…"):
+                vs = regime_verdict(ws, p, entity=None if subtree or not ids else entity, gdp=gdp)
+            vrows = verdict_rows([v for v in vs if v.entity_id in ids], ws, lang)
+            vcols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
+            if vrows:
+                sheets.append(("verdicts", vrows, vcols, _verdict_title(p, vrows, lang)))
+        _write(sheets, fmt=f, output=output, lang=lang, caption=caption)
+        ws.close()
+
+    run(lang, body)
+
+
+@app.command("verdict")
+def verdict_(
+    period: PeriodOpt = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="one entity (or, with --by, its subtree)")] = None,
+    view: Annotated[
+        str, typer.Option("--view", help="reported (合并) | children (节点汇总) | leaves (完全汇总)")
+    ] = "reported",
+    by: Annotated[str | None, typer.Option("--by", help="group the entities of --level by this entity column")] = None,
+    level: Annotated[int | None, typer.Option("--level", help="tree level to aggregate (1 = tops of the tree)")] = None,
+    regime: Annotated[str | None, typer.Option("--regime", help="regime year (default: the period's year)")] = None,
+    gdp: GdpOpt = None,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    lang: LangOpt = "zh",
+    catalog: CatalogOpt = None,
+) -> None:
+    """考核目标结论（一增一稳四提升等），逐条列出依据。 Regime verdicts with the numbers they rest on."""
+    lang = parse_lang(lang)
+
+    def body() -> None:
+        f = parse_format(fmt)
+        if view not in ("reported", "children", "leaves"):
+            raise GuoziError(
+                f"--view 应为 reported、children 或 leaves，实为 {view}",
+                f"--view must be reported, children or leaves, not {view}",
+            )
+        ws = _open(data, store, catalog, lang)
+        p = _period(ws, period)
+        v = "level" if (by is not None or level is not None) else view
+        with spinner("计算…" if lang == "zh" else "computing…"):
+            vs = regime_verdict(
+                ws,
+                p,
+                entity=entity,
+                view=v,  # type: ignore[arg-type]
+                by=by,
+                level=level or 1,
+                regime=regime,
+                gdp=gdp,
+            )
+        rows = verdict_rows(vs, ws, lang)
+        cols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
+        _write([("verdicts", rows, cols, _verdict_title(p, rows, lang))], fmt=f, output=output, lang=lang)
+        ws.close()
+
+    run(lang, body)
+
+
+# losses ----------------------------------------------------------------------------------------
+
+LOSS_GROUP_COLUMNS = [
+    Column("period", "期间", "period"),
+    Column("level", "层级代码", "level"),
+    Column("level_label", "层级", "level", _text),
+    Column("group", "分组代码", "group"),
+    Column("group_label", "分组", "group", _text),
+    Column("entities", "企业户数", "entities", None, "right"),
+    Column("reported", "有数据", "reported", None, "right"),
+    Column("missing", "缺数", "missing", None, "right"),
+    Column("loss_count", "亏损户数", "loss-makers", _text, "right"),
+    Column("loss_rate", "亏损面", "loss rate %", _pct, "right"),
+    Column("loss_amount", "亏损额", "loss amount", _by_unit, "right"),
+    Column("prior_period", "上年同期", "prior period"),
+    Column("prior_entities", "上年户数", "prior entities", None, "right"),
+    Column("prior_reported", "上年有数据", "prior reported", None, "right"),
+    Column("prior_loss_count", "上年亏损户数", "prior loss-makers", _text, "right"),
+    Column("prior_loss_amount", "上年亏损额", "prior loss amount", _by_unit, "right"),
+    Column("change_count", "户数增减", "change in count", _text, "right"),
+    Column("change_amount", "亏损额增减", "change in amount", _by_unit, "right"),
+    Column("amount_growth", "亏损额增幅", "amount growth %", _pct, "right"),
+    Column("new_count", "新增亏损", "newly loss-making", None, "right"),
+    Column("turned_around_count", "扭亏", "turned around", None, "right"),
+    Column("unit", "单位", "unit"),
+]
+LOSS_GROUP_TABLE = (
+    "level_label",
+    "group_label",
+    "entities",
+    "reported",
+    "loss_count",
+    "loss_rate",
+    "loss_amount",
+    "prior_loss_count",
+    "prior_loss_amount",
+    "change_count",
+    "change_amount",
+    "new_count",
+    "turned_around_count",
+)
+LOSS_ENTITY_COLUMNS = [
+    Column("entity_id", "企业代码", "entity"),
+    Column("name", "企业", "name"),
+    Column("period", "期间", "period"),
+    Column("level", "层级代码", "level"),
+    Column("level_label", "层级", "level", _text),
+    Column("group", "分组代码", "group"),
+    Column("group_label", "分组", "group", _text),
+    Column("value", "本年累计", "year to date", _by_unit, "right"),
+    Column("baseline", "对比期", "baseline", _by_unit, "right"),
+    Column("baseline_period", "对比期间", "baseline period"),
+    Column("status", "状态代码", "status"),
+    Column("status_label", "状态", "status", _text),
+    Column("loss_months", "连续亏损月数", "loss months", None, "right"),
+    Column("loss_years", "连续亏损年数", "loss years", None, "right"),
+    Column("years_stopped_by_missing", "年数因缺数中断", "years stopped by missing data"),
+    Column("unit", "单位", "unit"),
+]
+LOSS_ENTITY_TABLE = (
+    "name",
+    "level_label",
+    "group_label",
+    "value",
+    "baseline",
+    "status_label",
+    "loss_months",
+    "loss_years",
+)
+
+
+@app.command()
+def losses(
+    period: PeriodOpt = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="this entity's subtree")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="split each level by this entity column, e.g. industry")
+    ] = None,
+    level: Annotated[int | None, typer.Option("--level", help="one tree level only (1 = tops of the tree)")] = None,
+    detail: Annotated[bool, typer.Option("--detail", help="csv/json: the entities instead of the groups")] = False,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    lang: LangOpt = "zh",
+    catalog: CatalogOpt = None,
+) -> None:
+    """亏损企业：户数与亏损额（按层级、行业）、连续亏损、扭亏。 Loss-making subsidiaries."""
+    lang = parse_lang(lang)
+
+    def body() -> None:
+        f = parse_format(fmt)
+        ws = _open(data, store, catalog, lang)
+        p = _period(ws, period)
+        with spinner("计算…" if lang == "zh" else "computing…"):
+            report = loss_makers(ws, p, entity=entity, by=by, level=level)
+        crit = report.criterion.describe(ws, lang)
+        groups = loss_summary_rows(report, lang)
+        ents = loss_entity_rows(report, lang)
+        gkeys = [k for k in LOSS_GROUP_TABLE if k != "group_label" or by]
+        ekeys = [k for k in LOSS_ENTITY_TABLE if k != "group_label" or by]
+        gcols = _table(LOSS_GROUP_COLUMNS, gkeys, lang) if f == "table" else LOSS_GROUP_COLUMNS
+        ecols = _table(LOSS_ENTITY_COLUMNS, ekeys, lang) if f == "table" else LOSS_ENTITY_COLUMNS
+        unit = display_unit(report.groups.unit.iloc[0] if not report.groups.empty else "元", lang)
+        gtitle = (
+            f"{p} 亏损企业（{crit}；金额单位：{unit}）"
+            if lang == "zh"
+            else f"{p} loss-makers ({crit}; amounts in {unit})"
+        )
+        etitle = "亏损及扭亏企业" if lang == "zh" else "loss-making and turned-around entities"
+        sheets: list[Sheet] = [("losses", groups, gcols, gtitle), ("loss_entities", ents, ecols, etitle)]
+        if detail:
+            sheets.reverse()
+        _write(sheets, fmt=f, output=output, lang=lang, caption=missing_note(report, lang))
+        ws.close()
+
+    run(lang, body)
