@@ -21,7 +21,6 @@ NOT_YET = {
     "serve": "issue 6 (web application)",
     "history": "issue 3 (collection and validation)",
     "template": "issue 3 (collection and validation)",
-    "report": "issue 5 (monthly report)",
 }
 
 

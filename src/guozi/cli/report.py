@@ -1,0 +1,61 @@
+"""``guozi report``: the monthly analysis report (经济运行分析报告) as HTML, PDF, Word or Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from guozi.cli.app import app
+from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, err, parse_lang, parse_period, run, spinner, workspace
+from guozi.errors import GuoziError
+from guozi.report import FORMATS, ReportFormat, build_report, write_report
+
+
+def parse_report_format(value: str | None, output: Path) -> ReportFormat:
+    """``--format``, or the output file's suffix when it is not given."""
+    text = (value or output.suffix.lstrip(".") or "html").lower()
+    if text == "htm":
+        text = "html"
+    if text not in FORMATS:
+        raise GuoziError(
+            f"--format 应为 html、pdf、docx 或 xlsx，实为 {text}",
+            f"--format must be html, pdf, docx or xlsx, not {text}",
+        )
+    return text
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("--output", "-o", help="the report file to write")],
+    period: Annotated[str | None, typer.Option("--period", help="YYYY-MM (default: the latest in the data)")] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="the group or subtree (default: the top of the tree)")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="html | pdf | docx | xlsx (default: from --output's suffix)")
+    ] = None,
+    data: Annotated[
+        list[Path] | None, typer.Option("--data", help="compute from these files/folders instead of the store")
+    ] = None,
+    benchmark: Annotated[
+        bool, typer.Option("--benchmark", help="add 对标 (peers, standard-value bands, world-class peers)")
+    ] = False,
+    store: StoreOpt = None,
+    lang: LangOpt = "zh",
+    catalog: CatalogOpt = None,
+) -> None:
+    """经济运行分析报告（总体情况、考核指标、增减因素、趋势、风险、EVA、附表）。 The monthly analysis report."""
+    lang = parse_lang(lang)
+
+    def body() -> None:
+        f = parse_report_format(fmt, output)
+        with workspace(store, catalog, data) as ws:
+            p = parse_period(period) if period else ws.latest_period()
+            with spinner("编写报告…" if lang == "zh" else "writing the report…"):
+                content = build_report(ws, p, entity=entity, benchmark=benchmark)
+                write_report(content, output, f, lang)
+        err.print(f"{output}" + (f"（{content.title(lang)}）" if lang == "zh" else f" ({content.title(lang)})"))
+
+    run(lang, body)

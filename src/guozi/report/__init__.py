@@ -1,0 +1,45 @@
+"""The monthly analysis report (经济运行分析报告): content computed once, rendered as HTML, PDF, Word or Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from guozi.errors import GuoziError
+from guozi.periods import Period
+from guozi.report.content import Report, build_report
+from guozi.workspace import Workspace
+
+ReportFormat = Literal["html", "pdf", "docx", "xlsx"]
+FORMATS: tuple[ReportFormat, ...] = ("html", "pdf", "docx", "xlsx")
+
+__all__ = ["FORMATS", "Report", "ReportFormat", "build_report", "write_report"]
+
+
+def write_report(report: Report, path: Path, fmt: ReportFormat, lang: str = "zh") -> None:
+    """Write ``report`` to ``path`` in ``fmt`` (html, pdf, docx or xlsx) and ``lang`` (zh or en)."""
+    if fmt == "html":
+        from guozi.report.render_html import write_html
+
+        write_html(report, path, lang)
+    elif fmt == "pdf":
+        from guozi.report.render_pdf import write_pdf
+
+        write_pdf(report, path, lang)
+    elif fmt == "docx":
+        from guozi.report.render_docx import write_docx
+
+        write_docx(report, path, lang)
+    elif fmt == "xlsx":
+        from guozi.report.render_xlsx import write_xlsx
+
+        write_xlsx(report, path, lang)
+    else:
+        raise GuoziError(
+            f"--format 应为 html、pdf、docx 或 xlsx，实为 {fmt}", f"--format must be html, pdf, docx or xlsx, not {fmt}"
+        )
+
+
+def report(ws: Workspace, period: Period, *, entity: str | None = None, benchmark: bool = False) -> Report:
+    """The report's content (what :meth:`Workspace.report` should return)."""
+    return build_report(ws, period, entity=entity, benchmark=benchmark)
