@@ -1,0 +1,595 @@
+"""Benchmark the full panel: the Ibis/DuckDB engine against a plain-pandas reference, wall time and peak memory.
+
+Usage::
+
+    python bench/panel.py --data bench/data/g10k [--engine duckdb|pandas|both] [--json FILE]
+
+Each engine runs in a subprocess of its own, so that the peak resident memory
+(``getrusage``) is that engine's. The panel is the one of issue 2: for the last period P
+of the data, the indicators of P's regime with prior-year values and changes, (a) for every
+entity's reported figures, (b) for level 1 of the tree and (c) for level 2 grouped by
+industry. With ``--engine both`` the two results are compared (amounts exactly, ratios to
+1e-9 relative) before the timings are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import importlib.util
+import json
+import os
+import pickle
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal
+
+HERE = Path(__file__).resolve().parent
+STEPS: tuple[str, ...] = ("load", "tree", "reported", "level1", "level2")
+ViewName = Literal["reported", "level"]
+PANELS: dict[str, tuple[ViewName, int, str | None]] = {  # name: (view, level, by)
+    "reported": ("reported", 1, None),
+    "level1": ("level", 1, None),
+    "level2": ("level", 2, "industry"),
+}
+LABELS: dict[str, str] = {
+    "load": "load",
+    "tree": "tree",
+    "reported": "panel a: reported, every entity",
+    "level1": "panel b: level 1",
+    "level2": "panel c: level 2 by industry",
+    "total": "total",
+    "compute": "tree + panels (without load)",
+}
+GOAL_SECONDS = 60.0  # issue 2: 100 000 × 24 under 60 s …
+GOAL_RSS_MB = 8 * 1024.0  # … and under 8 GB …
+GOAL_SPEEDUP = 5.0  # … and at least 5 × faster than the pandas version
+
+
+def _pandas_panel() -> ModuleType:
+    """The reference module beside this file (``bench`` is not a package)."""
+    name = "bench_pandas_panel"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, HERE / "pandas_panel.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+@dataclass
+class Run:
+    """One engine's run: wall and CPU seconds per step, the peak RSS after each step, sizes, notes.
+
+    CPU seconds are those of the whole process (every thread): on a shared machine they move
+    less than wall seconds when other processes compete for the cores.
+    """
+
+    engine: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+    rss_mb: dict[str, float] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time the block as step ``name`` and note the peak RSS after it."""
+        started, cpu = time.perf_counter(), time.process_time()
+        yield
+        self.seconds[name] = time.perf_counter() - started
+        self.cpu[name] = time.process_time() - cpu
+        self.rss_mb[name] = peak_rss_mb()
+
+    def totals(self) -> dict[str, float]:
+        """Wall and CPU totals, with and without the load."""
+        return {
+            "total": sum(self.seconds[s] for s in STEPS),
+            "compute": sum(self.seconds[s] for s in STEPS if s != "load"),
+            "cpu_total": sum(self.cpu[s] for s in STEPS),
+            "cpu_compute": sum(self.cpu[s] for s in STEPS if s != "load"),
+        }
+
+
+# ------------------------------------------------------------------------------------ engine (DuckDB)
+
+
+def load_facts(con: Any, path: Path, *, mode: str = "table") -> Any:
+    """The facts as the engine wants them: entity_id, period ``YYYYMM`` (int), item, value decimal(18, 4).
+
+    ``table`` converts the Parquet file once into a DuckDB table (what a store holds);
+    ``view`` leaves it a lazy expression over the file, so every panel reads the file again.
+    """
+    raw = con.read_parquet(str(path))
+    expr = raw.select(
+        entity_id=raw.entity_id.cast("string"),
+        period=raw.period.replace("-", "").cast("int32"),
+        item=raw.item.cast("string"),
+        value=raw.value.cast("decimal(18, 4)"),
+    )
+    return con.create_table("facts", expr) if mode == "table" else expr
+
+
+class _Timers:
+    """Cumulative wall and CPU seconds of the engine's inner steps, by wrapping functions (profile mode only)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.last_expr: Any = None
+
+    def wrap(self, owner: Any, attr: str, label: str, *, keep_expr: bool = False) -> None:
+        original: Callable[..., Any] = getattr(owner, attr)
+
+        @functools.wraps(original)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if keep_expr:
+                self.last_expr = args[1] if len(args) > 1 else kwargs.get("expr")
+            started, cpu = time.perf_counter(), time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+                self.seconds[f"cpu {label}"] = self.seconds.get(f"cpu {label}", 0.0) + time.process_time() - cpu
+
+        setattr(owner, attr, timed)
+
+    def take(self) -> dict[str, float]:
+        out, self.seconds = self.seconds, {}
+        return out
+
+
+def _operators(node: dict[str, Any], out: list[dict[str, Any]]) -> None:
+    if "operator_type" in node:
+        extra = node.get("extra_info") or {}
+        detail = "; ".join(
+            f"{k}: {v if isinstance(v, str) else ', '.join(map(str, v))}"
+            for k, v in extra.items()
+            if k in ("Conditions", "Join Type", "Groups", "Aggregates", "Table", "Function", "Filters")
+        )
+        out.append(
+            {
+                "operator": node["operator_type"],
+                "seconds": float(node.get("operator_timing", 0.0)),
+                "rows": int(node.get("operator_cardinality", 0)),
+                "detail": detail[:160],
+            }
+        )
+    for child in node.get("children", []):
+        _operators(child, out)
+
+
+def profile_query(con: Any, expr: Any, out: Path) -> dict[str, Any]:
+    """Run ``expr`` again with DuckDB's profiler; the operators by time, the SQL beside ``out``."""
+    sql = str(con.compile(expr))
+    out.with_suffix(".sql").write_text(sql + "\n", encoding="utf-8")
+    con.raw_sql("pragma enable_profiling='json'")
+    con.raw_sql(f"pragma profiling_output='{out}'")
+    try:
+        con.to_pyarrow(expr)
+    finally:
+        con.raw_sql("pragma disable_profiling")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    ops: list[dict[str, Any]] = []
+    _operators(data, ops)
+    ops.sort(key=lambda o: o["seconds"], reverse=True)
+    return {"latency": float(data.get("latency", 0.0)), "cpu": float(data.get("cpu_time", 0.0)), "top": ops[:8]}
+
+
+def run_duckdb(
+    data: Path, period: str, *, mode: str, frames: Path | None, profile: Path | None
+) -> tuple[Run, dict[str, Any]]:
+    """The engine: load, tree, the three panels; the run and the panels' frames (also pickled to ``frames``)."""
+    import ibis
+    import pandas as pd
+
+    import guozi.engine.panel as engine_panel
+    from guozi.catalog import load_catalog
+    from guozi.engine.panel import Scope, compute_panel
+    from guozi.engine.tree import build_tree
+    from guozi.periods import Period
+
+    run = Run("duckdb")
+    run.rss_mb["start"] = peak_rss_mb()
+    timers = _Timers()
+    if profile is not None:
+        from ibis.backends.duckdb import Backend
+
+        timers.wrap(engine_panel, "_long", "python _long (rows to the long frame)")
+        timers.wrap(engine_panel, "_members", "_members (building the members expression)")
+        timers.wrap(Backend, "to_pyarrow", "to_pyarrow (all of it)", keep_expr=True)
+        timers.wrap(Backend, "_run_pre_execute_hooks", "registering memtables")
+        timers.wrap(Backend, "compile", "compiling to SQL")
+    catalog = load_catalog()
+    p = Period.parse(period)
+    indicators = list(catalog.regime_for(p.year).indicators)
+    with run.step("load"):
+        con = ibis.duckdb.connect()
+        facts = load_facts(con, data / "facts.parquet", mode=mode)
+        run.info["facts"] = int(facts.count().execute())
+    run.info["duckdb_settings"] = {
+        k: con.raw_sql(f"select current_setting('{k}')").fetchone()[0] for k in ("threads", "memory_limit")
+    }
+    with run.step("tree"):
+        tree = build_tree(pd.read_parquet(data / "entities.parquet"))
+    timers.take()
+    results: dict[str, pd.DataFrame] = {}
+    inner: dict[str, dict[str, float]] = {}
+    for name, (view, level, by) in PANELS.items():
+        scope = Scope(view=view, level=level, by=by)
+        with run.step(name):
+            results[name] = compute_panel(facts, tree, catalog, periods=[p], indicators=indicators, scope=scope).frame
+        inner[name] = timers.take()
+        run.info[f"rows_{name}"] = len(results[name])
+    run.info["indicators"] = indicators
+    if profile is not None:
+        run.info["inner"] = inner
+        run.info["operators"] = {}
+        profile.mkdir(parents=True, exist_ok=True)
+        for name, (view, level, by) in PANELS.items():
+            scope = Scope(view=view, level=level, by=by)
+            compute_panel(facts, tree, catalog, periods=[p], indicators=indicators, scope=scope)
+            run.info["operators"][name] = profile_query(con, timers.last_expr, profile / f"duckdb-{name}.json")
+    if frames is not None:
+        with frames.open("wb") as fh:
+            pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return run, results
+
+
+# ------------------------------------------------------------------------------------ pandas reference
+
+
+def run_pandas(data: Path, period: str, *, read: str, frames: Path | None) -> tuple[Run, dict[str, Any]]:
+    """The plain-pandas reference: load (read, parse, pivot), tree, the three panels; the run and the frames."""
+    import pandas as pd
+
+    pp = _pandas_panel()
+    code = pp.period_code(period)
+    run = Run("pandas")
+    run.rss_mb["start"] = peak_rss_mb()
+    with run.step("load"):
+        wide = pp.load(data / "facts.parquet", code, read=read)
+        run.info["wide_rows"] = len(wide)
+    with run.step("tree"):
+        nodes = pp.nodes(pd.read_parquet(data / "entities.parquet"), [code, pp.prior_year(code)])
+    results: dict[str, pd.DataFrame] = {}
+    for name, (view, level, by) in PANELS.items():
+        with run.step(name):
+            results[name] = pp.panel(wide, nodes, code, view=view, level=level, by=by)
+        run.info[f"rows_{name}"] = len(results[name])
+    run.info["read"] = read
+    if frames is not None:
+        with frames.open("wb") as fh:
+            pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return run, results
+
+
+# ------------------------------------------------------------------------------------ the parent
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    import duckdb
+    import ibis
+    import numpy
+    import pandas
+    import pyarrow
+
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kb = 0
+    with contextlib.suppress(OSError):
+        m = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text(encoding="utf-8"))
+        mem_kb = int(m.group(1)) if m else 0
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "ibis": ibis.__version__,
+        "pandas": pandas.__version__,
+        "pyarrow": pyarrow.__version__,
+        "numpy": numpy.__version__,
+    }
+
+
+def busy() -> dict[str, Any]:
+    """The load average, the free memory and the other processes using CPU or much memory right now."""
+    out: dict[str, Any] = {"loadavg": [round(x, 2) for x in os.getloadavg()]}
+    with contextlib.suppress(OSError):
+        m = re.search(r"MemAvailable:\s+(\d+)", Path("/proc/meminfo").read_text(encoding="utf-8"))
+        out["mem_available_gib"] = round(int(m.group(1)) / 1024 / 1024, 1) if m else None
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        top = subprocess.run(["top", "-bn1", "-w", "200"], capture_output=True, text=True, timeout=10, check=False)
+        procs = []
+        for line in top.stdout.splitlines():
+            cols = line.split(None, 11)
+            if len(cols) == 12 and cols[0].isdigit() and int(cols[0]) != os.getpid():
+                cpu, mem = float(cols[8].replace(",", ".")), float(cols[9].replace(",", "."))
+                if cpu >= 10.0 or mem >= 5.0:
+                    procs.append(f"{cols[11][:40]} (pid {cols[0]}): {cpu:.0f}% CPU, {mem:.0f}% mem")
+        out["others"] = procs
+    return out
+
+
+def dataset(data: Path) -> dict[str, Any]:
+    """Sizes and the last period of a generated folder (from the Parquet metadata)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    facts = pq.ParquetFile(data / "facts.parquet")
+    first = last = None
+    col = facts.schema_arrow.get_field_index("period")
+    for g in range(facts.metadata.num_row_groups):
+        stats = facts.metadata.row_group(g).column(col).statistics
+        if stats is None or not stats.has_min_max:
+            first = last = None
+            break
+        first = stats.min if first is None or stats.min < first else first
+        last = stats.max if last is None or stats.max > last else last
+    if first is None or last is None:
+        periods = pq.read_table(data / "facts.parquet", columns=["period"]).column("period")
+        first, last = pc.min(periods).as_py(), pc.max(periods).as_py()
+    (y0, m0), (y1, m1) = (map(int, str(p).split("-")) for p in (first, last))
+    entities = pq.ParquetFile(data / "entities.parquet").metadata.num_rows
+    return {
+        "data": str(data),
+        "facts": facts.metadata.num_rows,
+        "entity_rows": entities,
+        "facts_mb": round((data / "facts.parquet").stat().st_size / 1e6, 1),
+        "months": (y1 * 12 + m1) - (y0 * 12 + m0) + 1,
+        "period": str(last),
+    }
+
+
+def _worker_command(args: argparse.Namespace, engine: str, result: Path, frames: Path | None) -> list[str]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", engine, "--data", str(args.data)]
+    cmd += ["--period", args.period, "--load", args.load, "--read", args.read, "--result", str(result)]
+    if frames is not None:
+        cmd += ["--frames", str(frames)]
+    if args.profile is not None and engine == "duckdb":
+        cmd += ["--profile", str(args.profile)]
+    return cmd
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    totals = [r["totals"]["total"] for r in runs]
+    median = statistics.median_low(totals)
+    return runs[totals.index(median)]
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The report as the Markdown of BENCHMARKS.md: one table, the goals, the verification."""
+    ds = report["dataset"]
+    runs: dict[str, dict[str, Any]] = report["runs"]
+    engines = [e for e in ("duckdb", "pandas") if e in runs]
+    head = {"duckdb": f"engine (Ibis/DuckDB, load={report['load']})", "pandas": f"pandas (read={report['read']})"}
+    both = len(engines) == 2
+    lines = [
+        f"#### {ds['entity_rows']:,} entity rows × {ds['months']} months: {ds['facts']:,} facts, period {ds['period']}",
+        "",
+        "| step | "
+        + " | ".join(f"{head[e]} wall | CPU" for e in engines)
+        + (" | speed-up, wall (CPU) |" if both else " |"),
+        "|---|" + "---:|---:|" * len(engines) + ("---:|" if both else ""),
+    ]
+
+    def get(e: str, step: str, cpu: bool) -> float:
+        r = runs[e]
+        if step in ("total", "compute"):
+            return float(r["totals"][f"cpu_{step}" if cpu else step])
+        return float(r["cpu" if cpu else "seconds"][step])
+
+    for step in (*STEPS, "total", "compute"):
+        cells = [f"{get(e, step, False):,.2f} s | {get(e, step, True):,.2f} s" for e in engines]
+        label = f"**{LABELS[step]}**" if step == "total" else LABELS[step]
+        row = f"| {label} | " + " | ".join(cells) + " |"
+        if both:
+            wall = get("pandas", step, False) / max(get("duckdb", step, False), 1e-9)
+            cpu = get("pandas", step, True) / max(get("duckdb", step, True), 1e-9)
+            row += f" {wall:.2f} × ({cpu:.2f} ×) |"
+        lines.append(row)
+    cells = [f"{runs[e]['peak_rss_mb']:,.0f} MiB | " for e in engines]
+    lines.append("| peak RSS | " + " | ".join(cells) + (" | |" if both else " |"))
+    lines.append("")
+    if "duckdb" in runs:
+        r = runs["duckdb"]
+        t, rss = r["totals"]["total"], r["peak_rss_mb"]
+        lines.append(
+            f"Engine: total {t:,.1f} s ({'under' if t < GOAL_SECONDS else 'over'} {GOAL_SECONDS:.0f} s), "
+            f"without the load {r['totals']['compute']:,.1f} s; peak RSS {rss / 1024:,.2f} GiB "
+            f"({'under' if rss < GOAL_RSS_MB else 'over'} {GOAL_RSS_MB / 1024:.0f} GiB)."
+        )
+    if both:
+        sp = runs["pandas"]["totals"]["total"] / runs["duckdb"]["totals"]["total"]
+        lines.append(
+            f"Speed-up on the total: {sp:.2f} × (goal ≥ {GOAL_SPEEDUP:.0f} ×: {'met' if sp >= GOAL_SPEEDUP else 'not met'})."
+        )
+    if report.get("verified") is not None:
+        v = report["verified"]
+        lines.append(
+            "Verification: "
+            + (
+                "the engine and pandas agree on every row of the three panels."
+                if v
+                else "**they differ** (see the problems)."
+            )
+        )
+    lines.append(
+        f"Machine load: before {report['busy_before']['loadavg']}, after {report['busy_after']['loadavg']} "
+        f"(1/5/15-min load average); runs per engine: {report['repeat']}."
+    )
+    if "duckdb" in runs and "inner" in runs["duckdb"]["info"]:
+        lines += ["", *profile_markdown(runs["duckdb"])]
+    return "\n".join(lines) + "\n"
+
+
+def profile_markdown(run: dict[str, Any]) -> list[str]:
+    """Where each engine panel's time goes (profile mode): Python steps, then DuckDB's top operators."""
+    inner: dict[str, dict[str, float]] = run["info"]["inner"]
+    lines = [
+        "Inner steps of each engine panel, wall seconds (CPU seconds of the process):",
+        "",
+        "| engine panel | Ibis expression building | memtables | compile to SQL | DuckDB execution | `_long` | total |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in PANELS:
+        row = []
+        for prefix, total in (("", run["seconds"][name]), ("cpu ", run["cpu"][name])):
+            t = {
+                k[len(prefix) :]: v
+                for k, v in inner[name].items()
+                if k.startswith(prefix) and (prefix or not k.startswith("cpu "))
+            }
+            hooks = t.get("registering memtables", 0.0)
+            comp = t.get("compiling to SQL", 0.0)
+            fetch = t.get("to_pyarrow (all of it)", 0.0)
+            long = t.get("python _long (rows to the long frame)", 0.0)
+            row.append([total - fetch - long, hooks, comp, fetch - hooks - comp, long, total])
+        cells = [f"{w:,.2f} ({c:,.2f})" for w, c in zip(row[0], row[1], strict=True)]
+        lines.append(f"| {LABELS[name]} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "DuckDB operators by time (profiled re-run of each panel's query; operator times summed over threads):",
+        "",
+    ]
+    for name, prof in run["info"]["operators"].items():
+        lines.append(f"- {LABELS[name]}: query {prof['latency']:,.2f} s")
+        for op in prof["top"][:5]:
+            lines.append(f"  - {op['operator']} {op['seconds']:,.2f} s, {op['rows']:,} rows: {op['detail'][:110]}")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the options; as the parent run the workers and report, as a worker run one engine."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, required=True, help="a folder written by bench/generate.py")
+    parser.add_argument("--engine", choices=["duckdb", "pandas", "both"], default="both")
+    parser.add_argument("--period", help="YYYY-MM (default: the last period of the data)")
+    parser.add_argument(
+        "--load",
+        choices=["table", "view"],
+        default="table",
+        help="engine: convert to a table once, or read the file lazily",
+    )
+    parser.add_argument(
+        "--read",
+        choices=["filtered", "all"],
+        default="filtered",
+        help="pandas: read only what the panel needs, or the whole file",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per engine; the run with the median total is reported"
+    )
+    parser.add_argument("--no-verify", action="store_true", help="skip comparing the two engines' results")
+    parser.add_argument("--json", type=Path, help="write the full report (every run) as JSON")
+    parser.add_argument("--markdown", type=Path, help="append the Markdown table to this file")
+    parser.add_argument(
+        "--profile", type=Path, help="engine: time its inner steps and write DuckDB operator profiles here"
+    )
+    parser.add_argument("--worker", choices=["duckdb", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--frames", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker is not None:
+        if args.worker == "duckdb":
+            run, _ = run_duckdb(args.data, args.period, mode=args.load, frames=args.frames, profile=args.profile)
+        else:
+            run, _ = run_pandas(args.data, args.period, read=args.read, frames=args.frames)
+        # the peak after the last timed step: pickling the frames and profiling come after it
+        peak = run.rss_mb[STEPS[-1]]
+        result = {
+            "engine": run.engine,
+            "seconds": run.seconds,
+            "cpu": run.cpu,
+            "totals": run.totals(),
+            "rss_mb_after": run.rss_mb,
+            "peak_rss_mb": peak,
+            "info": run.info,
+        }
+        assert args.result is not None
+        args.result.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+        return 0
+
+    ds = dataset(args.data)
+    args.period = args.period or ds["period"]
+    engines = ["duckdb", "pandas"] if args.engine == "both" else [args.engine]
+    verify = args.engine == "both" and not args.no_verify
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "dataset": ds | {"period": args.period},
+        "load": args.load,
+        "read": args.read,
+        "repeat": args.repeat,
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "busy_before": busy(),
+        "all_runs": {e: [] for e in engines},
+    }
+    print(f"{ds['facts']:,} facts, {ds['entity_rows']:,} entity rows, period {args.period}", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="guozi-bench-") as tmp:
+        folder = Path(tmp)
+        for k in range(args.repeat):
+            for engine in engines:
+                out = folder / f"{engine}-{k}.json"
+                frames = folder / f"{engine}.pkl" if verify and k == 0 else None
+                started = time.perf_counter()
+                done = subprocess.run(_worker_command(args, engine, out, frames), check=False)
+                if done.returncode != 0:
+                    print(f"the {engine} worker failed (exit {done.returncode})", file=sys.stderr)
+                    return 1
+                data = json.loads(out.read_text(encoding="utf-8"))
+                data["wall_with_startup"] = time.perf_counter() - started
+                report["all_runs"][engine].append(data)
+                print(
+                    f"{engine} run {k + 1}: total {data['totals']['total']:,.2f} s, peak RSS {data['peak_rss_mb']:,.0f} MiB",
+                    file=sys.stderr,
+                )
+        if verify:
+            pp = _pandas_panel()
+            with (folder / "duckdb.pkl").open("rb") as fh:
+                got = pickle.load(fh)
+            with (folder / "pandas.pkl").open("rb") as fh:
+                ref = pickle.load(fh)
+            problems = {name: pp.compare(got[name], ref[name]) for name in PANELS}
+            report["problems"] = problems
+            report["verified"] = not any(problems.values())
+            for name, probs in problems.items():
+                for line in probs:
+                    print(f"{name}: {line}", file=sys.stderr)
+    report["busy_after"] = busy()
+    report["runs"] = {e: _median_run(rs) for e, rs in report["all_runs"].items()}
+    text = markdown(report)
+    print(text)
+    if args.markdown is not None:
+        with args.markdown.open("a", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+    if args.json is not None:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    return 0 if report.get("verified", True) else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
