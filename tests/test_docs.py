@@ -19,8 +19,6 @@ CONTRACT = Path(__file__).parents[1] / "docs" / "spec" / "data-contract.md"
 NOT_YET = {
     "user add": "issue 6 (web application)",
     "serve": "issue 6 (web application)",
-    "history": "issue 3 (collection and validation)",
-    "template": "issue 3 (collection and validation)",
 }
 
 

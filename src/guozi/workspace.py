@@ -7,30 +7,26 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guozi.catalog import Catalog, load_catalog
 from guozi.engine.panel import Basis, Panel, Scope, View, compute_panel
 from guozi.engine.tree import Tree, build_tree
-from guozi.errors import InvalidInputError, NotFoundError
-from guozi.ingest.contract import Batch, read_batch
+from guozi.errors import NotFoundError
+from guozi.ingest import collect
+from guozi.ingest.collect import CheckResult, Explain, ImportReport, Rules
 from guozi.periods import Period
-from guozi.store import Store, WriteResult, open_store
+from guozi.store import Store, open_store
 from guozi.store.duckdb import DuckDBStore
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did."""
+    from guozi.ingest.readers import Progress
 
-    batch: Batch
-    result: WriteResult
-
-    @property
-    def facts(self) -> int:
-        """Facts read from the input."""
-        return 0 if self.batch.facts is None else self.batch.facts.num_rows
+__all__ = ["CheckResult", "Explain", "ImportReport", "Workspace"]
 
 
 class Workspace:
@@ -50,26 +46,63 @@ class Workspace:
     def from_data(cls, paths: Sequence[Path], *, catalog_files: Sequence[Path] = ()) -> Workspace:
         """A workspace over files alone (``--data DIR``): checked, then held in memory."""
         ws = cls(DuckDBStore(":memory:"), load_catalog(_catalog_files(catalog_files)))
-        ws.import_files(paths, user="--data")
+        ws.import_files(paths, user="--data", validate=False)  # the contract's checks; rules are for collecting
         return ws
 
     def close(self) -> None:
         """Release the store."""
         self.store.close()
 
-    # collect
-    def check(self, paths: Sequence[Path]) -> Batch:
-        """Read and check ``paths`` against the contract and the store; change nothing."""
-        return read_batch(paths, self.catalog, known_entities=self.store.entities())
+    # collect (see guozi.ingest.collect)
+    def check(
+        self,
+        paths: Sequence[Path],
+        *,
+        reason: str = "",
+        rules: Rules = None,
+        today: date | None = None,
+        validate: bool = True,
+        progress: Progress | None = None,
+    ) -> CheckResult:
+        """Read and check ``paths`` against the contract, the validation rules and the store; change nothing."""
+        return collect.check_files(
+            self, paths, reason=reason, rules=rules, today=today, validate=validate, progress=progress
+        )
 
-    def import_files(self, paths: Sequence[Path], *, user: str = "", reason: str = "") -> ImportReport:
-        """Check ``paths`` and land them atomically; raise :class:`InvalidInputError` if invalid."""
-        batch = self.check(paths)
-        if batch.blocking:
-            raise InvalidInputError(problems=batch.problems)
-        result = self.store.write(batch, user=user, reason=reason)
+    def import_files(
+        self,
+        paths: Sequence[Path],
+        *,
+        user: str = "",
+        reason: str = "",
+        explanations: Sequence[Explain] = (),
+        rules: Rules = None,
+        today: date | None = None,
+        validate: bool = True,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Check ``paths`` and land them atomically; raise :class:`InvalidInputError` if refused."""
+        report = collect.import_files(
+            self,
+            paths,
+            user=user,
+            reason=reason,
+            explanations=explanations,
+            rules=rules,
+            today=today,
+            validate=validate,
+            progress=progress,
+        )
         self._tree = None
-        return ImportReport(batch, result)
+        return report
+
+    def history(self, entity: str, period: Period, item: str | None = None) -> pd.DataFrame:
+        """Every version of ``entity``'s figures for ``period``: value, when, who, file hash, reason, explanation."""
+        return collect.history(self, entity, period, item)
+
+    def template(self, entity: str, period: Period, path: Path, *, unit: str = "万元", lang: str = "zh") -> Path:
+        """Write ``entity``'s monthly report form for ``period`` to ``path`` (xlsx)."""
+        return collect.make_template(self, entity, period, path, unit=unit, lang=lang)
 
     # compute
     def tree(self) -> Tree:

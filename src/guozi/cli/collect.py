@@ -1,11 +1,20 @@
-"""``guozi import`` and ``guozi check``: bringing data in, safely."""
+"""``guozi import`` and ``guozi check``: bringing data in, safely.
+
+Explanations of 核实 (verify) problems: ``--explain RULE:ROW=TEXT`` (``RULE:SHEET!ROW=TEXT`` for a
+report template), repeatable, or ``--explanations FILE.csv`` with the columns
+``file,row,rule,explanation`` (and optionally ``sheet``). Without them an import with 核实
+problems is refused (exit 2) and the keys to explain are listed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from guozi.cli.app import app
 from guozi.cli.common import (
@@ -19,19 +28,79 @@ from guozi.cli.common import (
     parse_lang,
     run,
     show_problems,
-    spinner,
 )
+from guozi.errors import Severity
+from guozi.ingest.collect import Explain, ExplanationRequiredError, explain_key, parse_explain, read_explanations
+from guozi.ingest.readers import Progress as ProgressFn
 from guozi.workspace import Workspace
+
+RulesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules", help="your own validation rule file(s), overriding or adding rules (validation.yaml shape)"
+    ),
+]
+STAGES = {
+    "read": ("读取并校验文件", "reading and checking files"),
+    "rules": ("按规则核对", "applying the rules"),
+    "write": ("写入（单个事务）", "writing (one transaction)"),
+}
+
+
+@contextmanager
+def progress_bar(lang: str) -> Iterator[ProgressFn | None]:
+    """A progress bar on the terminal for long work (nothing when output is redirected)."""
+    if not err.is_terminal:
+        yield None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, object] = {}
+
+        def report(stage: str, done: float, total: float) -> None:
+            zh, en = STAGES.get(stage, (stage, stage))
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(zh if lang == "zh" else en, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)  # type: ignore[arg-type]
+
+        yield report
+
+
+def _explanations(explain: list[str] | None, explanations: Path | None) -> list[Explain]:
+    out = [parse_explain(e) for e in explain or []]
+    if explanations is not None:
+        out.extend(read_explanations(explanations))
+    return out
 
 
 @app.command("import")
 def import_(
     paths: Annotated[
-        list[Path], typer.Argument(help="folders or files: entities.*, facts.*, targets.* (csv, parquet, xlsx)")
+        list[Path],
+        typer.Argument(
+            help="folders or files: entities.*, facts.*, targets.* (csv, parquet, xlsx) or filled report forms"
+        ),
     ],
     store: StoreOpt = None,
     user: Annotated[str, typer.Option("--user", help="who submits (default: the login name)")] = "",
-    reason: Annotated[str, typer.Option("--reason", help="why (required to restate a closed period)")] = "",
+    reason: Annotated[
+        str, typer.Option("--reason", help="why: required to restate a closed period, stored with the figures")
+    ] = "",
+    explain: Annotated[
+        list[str] | None,
+        typer.Option("--explain", help="RULE:ROW=TEXT (RULE:SHEET!ROW=TEXT for a form): explain a 核实 problem"),
+    ] = None,
+    explanations: Annotated[
+        Path | None, typer.Option("--explanations", help="CSV of explanations: file,row,rule,explanation[,sheet]")
+    ] = None,
+    rules: RulesOpt = None,
     lang: LangOpt = "zh",
     catalog: CatalogOpt = None,
 ) -> None:
@@ -39,9 +108,28 @@ def import_(
     lang = parse_lang(lang)
 
     def body() -> None:
+        given = _explanations(explain, explanations)
         ws = Workspace.open(store, catalog_files=catalog or [])
-        with spinner("校验并导入…" if lang == "zh" else "checking and importing…"):
-            report = ws.import_files(paths, user=user, reason=reason)
+        try:
+            with progress_bar(lang) as report_progress:
+                report = ws.import_files(
+                    paths, user=user, reason=reason, explanations=given, rules=rules or [], progress=report_progress
+                )
+        except ExplanationRequiredError as exc:
+            show_problems(exc.problems, lang)
+            err.print("需要说明的问题（示例）：" if lang == "zh" else "to explain (for example):")
+            for p in exc.problems[:20]:
+                err.print(f"  --explain '{explain_key(p)}=…'")
+            if len(exc.problems) > 20:
+                err.print(
+                    "  … 问题较多时可用 --explanations 文件.csv（列：file,row,rule,explanation,sheet）"
+                    if lang == "zh"
+                    else "  … for many, use --explanations FILE.csv (columns file,row,rule,explanation,sheet)"
+                )
+            err.print(f"[red]{exc.message(lang)}[/red]")
+            raise typer.Exit(2) from None
+        finally:
+            ws.close()
         for name, sid in report.result.skipped:
             err.print(
                 f"{name}：内容与第 {sid} 次提交相同，未重复导入"
@@ -54,18 +142,22 @@ def import_(
                 if lang == "zh"
                 else f"{Path(s.source).name}: imported {s.rows:,} rows (submission {s.id})"
             )
-        notices = [p for p in report.batch.problems if p.severity != "blocking"]
+        if report.explanations:
+            n = len(report.explanations)
+            err.print(f"已保存 {n} 条说明" if lang == "zh" else f"{n} explanation(s) stored")
+        notices = [p for p in report.problems if p.severity != Severity.BLOCKING and p.rule != "file.imported"]
         if notices:
             show_problems(notices, lang)
-        ws.close()
 
     run(lang, body)
 
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="folders or files to check")],
+    paths: Annotated[list[Path], typer.Argument(help="folders or files to check (contract files or filled forms)")],
     store: StoreOpt = None,
+    reason: Annotated[str, typer.Option("--reason", help="check as if importing with this restatement reason")] = "",
+    rules: RulesOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = "zh",
@@ -77,17 +169,30 @@ def check(
     def body() -> None:
         f = parse_format(fmt)
         ws = Workspace.open(store, catalog_files=catalog or [])
-        batch = ws.check(paths)
-        ws.close()
-        if batch.problems:
-            show_problems(batch.problems, lang, f, output)
-        if batch.blocking:
+        try:
+            with progress_bar(lang) as report_progress:
+                result = ws.check(paths, reason=reason, rules=rules or [], progress=report_progress)
+        finally:
+            ws.close()
+        if result.problems:
+            show_problems(result.problems, lang, f, output)
+        if result.blocking:
+            n = len(result.blocking)
+            err.print(
+                f"[red]有 {n} 个强制问题：不能导入[/red]"
+                if lang == "zh"
+                else f"[red]{n} blocking problem(s): cannot import[/red]"
+            )
             raise typer.Exit(2)
-        n = 0 if batch.facts is None else batch.facts.num_rows
-        err.print(
-            f"校验通过：{len(batch.files)} 个文件，{n:,} 条数据"
-            if lang == "zh"
-            else f"valid: {len(batch.files)} file(s), {n:,} facts"
-        )
+        verify = len(result.verify)
+        if lang == "zh":
+            msg = f"校验通过：{result.files} 个文件，{result.facts:,} 条数据"
+            if verify:
+                msg += f"；{verify} 个问题需核实，导入时须逐项说明（--explain 或 --explanations）"
+        else:
+            msg = f"valid: {result.files} file(s), {result.facts:,} facts"
+            if verify:
+                msg += f"; {verify} problem(s) to verify need an explanation on import (--explain or --explanations)"
+        err.print(msg)
 
     run(lang, body)

@@ -2,14 +2,15 @@
 
 Values are parsed as decimals (never floats) and converted to yuan exactly; a figure with more
 than four decimals in yuan, or a value that is not a number, is a problem, never a zero.
-The heavy lifting is vectorised in an in-process DuckDB over Arrow; only the failing rows come
-back to Python, as :class:`~guozi.errors.Problem` values naming file, row, column, rule, expected
-and found.
+The heavy lifting is vectorised in an in-process DuckDB over Arrow, chunk by chunk for large
+facts files; only the failing rows come back to Python, as :class:`~guozi.errors.Problem`
+values naming file, sheet, row, column, rule, expected and found. The messages of the facts
+checks are data: the ``contract`` rules of ``rules/validation.yaml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,11 +19,23 @@ from typing import Literal
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from guozi.catalog.model import Catalog
 from guozi.engine.tree import tree_problems
 from guozi.errors import Problem
-from guozi.ingest.readers import ROW, SUFFIXES, RawTable, file_hash, read_raw
+from guozi.ingest.readers import (
+    ROW,
+    SHEET,
+    SUFFIXES,
+    Progress,
+    RawTable,
+    file_hash,
+    is_template,
+    iter_raw,
+    read_raw,
+)
+from guozi.ingest.rules import RuleSet, load_rules
 from guozi.ingest.units import ALL_UNITS, PERSON_UNITS, STORE_LIMIT, STORE_SCALE, allowed_units
 from guozi.periods import Period
 
@@ -42,6 +55,8 @@ FACT_SCHEMA = pa.schema(
         ("item", pa.string()),
         ("value", pa.decimal128(18, STORE_SCALE)),
         ("source", pa.string()),  # the input file's path: which submission the row belongs to
+        ("sheet", pa.string()),  # the worksheet (xlsx), '' otherwise
+        ("row", pa.int64()),  # the spreadsheet row number (header = 1)
     ]
 )
 _NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
@@ -51,12 +66,14 @@ _PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One input file: what it is and its content hash."""
+    """One input file: what it is, its content hash and, for a report template, its form."""
 
     path: Path
     kind: Kind
     sha256: str
     rows: int
+    template: bool = False
+    value_column: str = "value"  # where a row's value is: the column name, or a template's letter
 
 
 @dataclass
@@ -76,7 +93,10 @@ class Batch:
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Kind]], list[Problem]]:
-    """The input files of ``paths`` (folders or files) with their kind."""
+    """The input files of ``paths`` (folders or files) with their kind.
+
+    A report template (an xlsx file made by ``guozi template``) holds facts whatever its name.
+    """
     found: list[tuple[Path, Kind]] = []
     problems: list[Problem] = []
     for path in paths:
@@ -86,8 +106,8 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Kind]], list[
                 problems.append(
                     Problem(
                         "file.none",
-                        f"文件夹中没有 entities、facts 或 targets 文件（{'/'.join(SUFFIXES)}）",
-                        f"the folder holds no entities, facts or targets file ({'/'.join(SUFFIXES)})",
+                        f"文件夹中没有 entities、facts、targets 文件或报表模板（{'/'.join(SUFFIXES)}）",
+                        f"the folder holds no entities, facts or targets file nor report template ({'/'.join(SUFFIXES)})",
                         file=str(path),
                     )
                 )
@@ -102,10 +122,10 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Kind]], list[
                 problems.append(
                     Problem(
                         "file.kind",
-                        "无法判断文件内容：文件名应以 entities、facts 或 targets 开头",
-                        "cannot tell what the file holds: its name should start with entities, facts or targets",
+                        "无法判断文件内容：文件名应以 entities、facts 或 targets 开头，或为 guozi template 生成的报表模板",
+                        "cannot tell what the file holds: its name should start with entities, facts or targets, or it should be a report template made by guozi template",
                         file=path.name,
-                        expected="entities.* | facts.* | targets.*",
+                        expected="entities.* | facts.* | targets.* | a report template (.xlsx)",
                         found=path.name,
                     )
                 )
@@ -115,6 +135,8 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Kind]], list[
 
 
 def _kind_of(path: Path) -> Kind | None:
+    if is_template(path):
+        return "facts"
     stem = path.stem.lower()
     for kind in KINDS:
         if stem.startswith(kind):
@@ -122,47 +144,129 @@ def _kind_of(path: Path) -> Kind | None:
     return None
 
 
-def read_batch(paths: Sequence[Path], catalog: Catalog, *, known_entities: pd.DataFrame | None = None) -> Batch:
+def read_batch(
+    paths: Sequence[Path],
+    catalog: Catalog,
+    *,
+    known_entities: pd.DataFrame | None = None,
+    rules: RuleSet | None = None,
+    progress: Progress | None = None,
+) -> Batch:
     """Read and check ``paths``; ``known_entities`` are the store's current entity rows."""
     files, problems = collect_files(paths)
-    batch = Batch(problems=problems)
-    raws: dict[Kind, list[RawTable]] = {k: [] for k in KINDS}
+    batch = read_files(files, catalog, known_entities=known_entities, rules=rules, progress=progress)
+    batch.problems[:0] = problems
+    return batch
+
+
+def _columns_problem(raw: RawTable, kind: Kind) -> Problem | None:
+    names = [c for c in raw.table.column_names if c != ROW]
+    dups = sorted({c for c in names if names.count(c) > 1})
+    if dups:
+        return Problem(
+            "file.columns",
+            f"列名重复：{', '.join(dups)}",
+            f"repeated column name(s): {', '.join(dups)}",
+            file=raw.name,
+            sheet=raw.sheet,
+            row=1,
+            expected="each column once",
+            found=", ".join(dups),
+        )
+    missing = [c for c in REQUIRED[kind] if c not in names]
+    if missing:
+        return Problem(
+            "file.columns",
+            f"缺少必需的列：{', '.join(missing)}",
+            f"required column(s) missing: {', '.join(missing)}",
+            file=raw.name,
+            sheet=raw.sheet,
+            row=1,
+            expected=", ".join(REQUIRED[kind]),
+            found=", ".join(names),
+        )
+    return None
+
+
+def read_files(
+    files: Sequence[tuple[Path, Kind]],
+    catalog: Catalog,
+    *,
+    known_entities: pd.DataFrame | None = None,
+    rules: RuleSet | None = None,
+    progress: Progress | None = None,
+    hashes: Mapping[Path, str] | None = None,
+) -> Batch:
+    """Read and check ``files`` (from :func:`collect_files`); facts files are streamed."""
+    from guozi.ingest.template import CODE_LETTER, read_template
+
+    rules = rules or load_rules(catalog)
+    hashes = hashes or {}
+    batch = Batch()
+    raws: dict[Kind, list[RawTable]] = {"entities": [], "targets": []}
+    fact_paths: list[Path] = []
     for path, kind in files:
+        if kind == "facts":
+            fact_paths.append(path)
+            continue
         raw = read_raw(path)
         if isinstance(raw, Problem):
             batch.problems.append(raw)
             continue
-        missing = [c for c in REQUIRED[kind] if c not in raw.table.column_names]
-        if missing:
-            batch.problems.append(
-                Problem(
-                    "file.columns",
-                    f"缺少必需的列：{', '.join(missing)}",
-                    f"required column(s) missing: {', '.join(missing)}",
-                    file=raw.name,
-                    sheet=raw.sheet,
-                    row=1,
-                    expected=", ".join(REQUIRED[kind]),
-                    found=", ".join(c for c in raw.table.column_names if c != ROW),
-                )
-            )
+        bad = _columns_problem(raw, kind)
+        if bad is not None:
+            batch.problems.append(bad)
             continue
         raws[kind].append(raw)
-        batch.files.append(SourceFile(path, kind, file_hash(path), raw.table.num_rows))
+        batch.files.append(SourceFile(path, kind, hashes.get(path) or file_hash(path), raw.table.num_rows))
     if raws["entities"]:
         batch.entities = _entities(raws["entities"], batch.problems)
-    current = _merge_entities(known_entities, batch.entities)
+    current = merge_entities(known_entities, batch.entities)
     if batch.entities is not None:
         _check_tree(current, batch.entities, batch.problems)
     known_ids = set(current.entity_id) if current is not None else set()
-    if raws["facts"]:
-        batch.facts = _facts(raws["facts"], catalog, known_ids, batch.problems)
+    if fact_paths:
+        checker = _FactChecker(catalog, known_ids, rules, batch.problems)
+        try:
+            for path in fact_paths:
+                template = is_template(path)
+                parts: Iterable[RawTable | Problem]
+                column = "value"
+                if template:
+                    tables, tproblems, column = read_template(path, rules, catalog)
+                    batch.problems.extend(tproblems)
+                    parts = tables
+                    if any(p.severity == "blocking" and p.rule == "template.invalid" for p in tproblems):
+                        continue
+                else:
+                    parts = iter_raw(path, progress=progress)
+                n = 0
+                ok = True
+                for k, part in enumerate(parts):
+                    if isinstance(part, Problem):
+                        batch.problems.append(part)
+                        ok = False
+                        break
+                    if k == 0 or template:
+                        bad = _columns_problem(part, "facts")
+                        if bad is not None:
+                            batch.problems.append(bad)
+                            ok = False
+                            break
+                    checker.add(part, {"value": column, "item": CODE_LETTER} if template else None)
+                    n += part.table.num_rows
+                if ok:
+                    sha = hashes.get(path) or file_hash(path)
+                    batch.files.append(SourceFile(path, "facts", sha, n, template, column))
+            batch.facts = checker.finish()
+        finally:
+            checker.close()
     if raws["targets"]:
         batch.targets = _targets(raws["targets"], catalog, known_ids, batch.problems)
     return batch
 
 
-def _merge_entities(known: pd.DataFrame | None, new: pd.DataFrame | None) -> pd.DataFrame | None:
+def merge_entities(known: pd.DataFrame | None, new: pd.DataFrame | None) -> pd.DataFrame | None:
     """The entity rows as they will be after the import: new rows replace an entity's old ones."""
     if new is None:
         return known
@@ -315,112 +419,218 @@ def _check_tree(current: pd.DataFrame | None, new: pd.DataFrame, problems: list[
         )
 
 
-def _facts(raws: list[RawTable], catalog: Catalog, known: set[str], problems: list[Problem]) -> pa.Table:
-    con = duckdb.connect()
-    units = pd.DataFrame(
-        [(u, str(f), u in PERSON_UNITS) for u, f in ALL_UNITS.items()], columns=["unit", "factor", "persons"]
-    )
-    items = pd.DataFrame([(c, i.unit == "人") for c, i in catalog.items.items()], columns=["item", "persons"])
-    entities = pd.DataFrame({"entity_id": sorted(known)}, dtype=object)
-    con.register("units_t", units)
-    con.register("items_t", items)
-    con.register("entities_t", entities)
-    parts: list[pa.Table] = []
-    keys: list[pa.Table] = []
-    for raw in raws:
+class _FactChecker:
+    """Checks facts chunk by chunk in one DuckDB connection and keeps the good rows, typed."""
+
+    def __init__(self, catalog: Catalog, known: set[str], rules: RuleSet, problems: list[Problem]) -> None:
+        self.rules = rules
+        self.problems = problems
+        self.con = duckdb.connect()
+        items = pa.table(
+            {
+                "item": pa.array(list(catalog.items), pa.string()),
+                "persons": pa.array([i.unit == "人" for i in catalog.items.values()], pa.bool_()),
+            }
+        )
+        entities = pa.table({"entity_id": pa.array(sorted(known), pa.string())})
+        self.con.register("items_t", items)
+        self.con.register("entities_t", entities)
+        self.parts: list[pa.Table] = []
+        self.keys: list[pa.Table] = []
+
+    def close(self) -> None:
+        self.con.close()
+
+    def add(self, raw: RawTable, columns: Mapping[str, str] | None = None) -> None:
+        """Check one chunk: its problems are listed, its good rows kept.
+
+        ``columns`` renames the contract's columns in problems (a form's value is in column C).
+        """
+        con = self.con
         table = raw.table
         if "unit" not in table.column_names:
             table = table.append_column("unit", pa.array([""] * table.num_rows, pa.string()))
-        con.register("raw_t", table)
+        if SHEET not in table.column_names:
+            table = table.append_column(SHEET, pa.array([raw.sheet] * table.num_rows, pa.string()))
+        parsed = _numbers(table.column("value"), table.column("unit"))
+        for name, arr in parsed.items():
+            table = table.append_column(f"__{name}", arr)
+        con.register(
+            "raw_t",
+            table.select([ROW, SHEET, "entity_id", "period", "item", "value", "unit", *(f"__{n}" for n in parsed)]),
+        )
         con.execute(
             f"""
             create or replace temp table parsed as
-            with r as (
-                select "{ROW}" as rn, trim(entity_id) as e, trim(period) as p, trim(item) as i, trim(value) as v,
-                       trim(coalesce(unit, '')) as u
-                from raw_t
-            ), n as (
-                select r.*,
-                    case when regexp_full_match(v, '{_NUMBER}') then v
-                         when regexp_full_match(v, '{_GROUPED}') then replace(v, ',', '')
-                    end as vt,
-                    regexp_full_match(p, '{_PERIOD}') as p_ok,
-                    items_t.persons as item_persons,
-                    e in (select entity_id from entities_t) as e_ok
-                from r left join items_t on r.i = items_t.item
-            ), m as (
-                select n.*, try_cast(vt as decimal(38, 12)) as num,
-                    coalesce(uu.unit, ul.unit) as unit_key,
-                    coalesce(uu.factor, ul.factor) as factor, coalesce(uu.persons, ul.persons) as unit_persons
-                from n
-                left join units_t uu on n.u = uu.unit
-                left join units_t ul on lower(n.u) = ul.unit
-            )
-            select *,
-                case when p_ok then cast(substr(p, 1, 4) as integer) * 100 + cast(substr(p, 6, 2) as integer) end as pcode,
-                num * cast(coalesce(factor, case when u = '' then '1' end) as decimal(38, 12)) as yuan
-            from m
+            select "{ROW}" as rn, "{SHEET}" as sh, e, p, i, v, u, __vt as vt, __yuan as yuan, __too_big as too_big,
+                   __unit_key as unit_key, __unit_persons as unit_persons,
+                   regexp_full_match(p, '{_PERIOD}') as p_ok,
+                   case when regexp_full_match(p, '{_PERIOD}')
+                        then cast(substr(p, 1, 4) as integer) * 100 + cast(substr(p, 6, 2) as integer) end as pcode,
+                   items_t.persons as item_persons,
+                   e in (select entity_id from entities_t) as e_ok
+            from (select *, trim(entity_id) as e, trim(period) as p, trim(item) as i, trim(value) as v,
+                         trim(coalesce(unit, '')) as u from raw_t) r
+            left join items_t on r.i = items_t.item
             """
         )
         bad = con.execute(
             """
-            select rn, e, p, i, v, u, p_ok, item_persons, e_ok, vt, num, unit_key, unit_persons, yuan
+            select rn, sh, e, p, i, v, u, p_ok, item_persons, e_ok, vt, too_big, unit_key, unit_persons, yuan
             from parsed
-            where e = '' or not e_ok or not p_ok or item_persons is null or v = '' or num is null
+            where e = '' or not e_ok or not p_ok or item_persons is null or v = '' or vt is null
                or (u <> '' and (unit_key is null or unit_persons <> item_persons))
                or (u = '' and item_persons is null)
-               or (yuan is not null and (yuan <> round(yuan, 4) or abs(yuan) >= 1e14))
-            order by rn
+               or yuan is null
+            order by sh, rn
             """
         ).fetchall()
-        for rn, e, p, i, v, u, p_ok, item_persons, e_ok, vt, num, unit_key, unit_persons, yuan in bad:
-            problems.extend(
-                _fact_problems(raw, rn, e, p, i, v, u, p_ok, item_persons, e_ok, vt, num, unit_key, unit_persons, yuan)
+        for rn, sh, e, p, i, v, u, p_ok, item_persons, e_ok, vt, too_big, unit_key, unit_persons, yuan in bad:
+            self.problems.extend(
+                _fact_problems(
+                    self.rules,
+                    RawTable(raw.path, raw.table, sh),
+                    rn,
+                    e,
+                    p,
+                    i,
+                    v,
+                    u,
+                    p_ok,
+                    item_persons,
+                    e_ok,
+                    vt,
+                    too_big,
+                    unit_key,
+                    unit_persons,
+                    yuan,
+                    columns or {},
+                )
             )
         good = con.execute(
             f"""
             select e as entity_id, cast(pcode as integer) as period, i as item,
-                   cast(yuan as decimal(18, {STORE_SCALE})) as value, rn, '{raw.name.replace("'", "''")}' as file,
-                   '{str(raw.path).replace("'", "''")}' as source
+                   cast(yuan as decimal(18, {STORE_SCALE})) as value,
+                   {_lit(str(raw.path))} as source, sh as sheet, rn as row, {_lit(raw.name)} as file
             from parsed
-            where e <> '' and e_ok and p_ok and item_persons is not null and num is not null
+            where e <> '' and e_ok and p_ok and item_persons is not null and vt is not null
               and (u = '' or (unit_key is not null and unit_persons = item_persons))
-              and yuan = round(yuan, 4) and abs(yuan) < 1e14
+              and yuan is not null
             """
         ).arrow()
         if hasattr(good, "read_all"):
             good = good.read_all()
-        parts.append(good.select(["entity_id", "period", "item", "value", "source"]))
-        keys.append(good.select(["entity_id", "period", "item", "rn", "file"]))
+        self.parts.append(good.select([f.name for f in FACT_SCHEMA]).cast(FACT_SCHEMA))
+        self.keys.append(good.select(["entity_id", "period", "item", "row", "file", "sheet"]))
         con.unregister("raw_t")
-    allkeys = pa.concat_tables(keys) if keys else pa.table({})
-    if allkeys.num_rows:
-        con.register("keys_t", allkeys)
-        dups = con.execute(
-            """
-            select entity_id, period, item, list(rn order by file, rn) as rns, list(file order by file, rn) as files
-            from keys_t group by entity_id, period, item having count(*) > 1
-            """
-        ).fetchall()
-        for e, p, i, rns, files in dups:
-            for rn, f in zip(rns[1:], files[1:], strict=True):
-                problems.append(
-                    Problem(
-                        "fact.duplicate",
-                        f"重复的数据行：{e} {Period.from_code(p)} {i} 已在 {files[0]} 第{rns[0]}行出现",
-                        f"duplicate row: {e} {Period.from_code(p)} {i} already given in {files[0]} row {rns[0]}",
-                        file=f,
-                        row=int(rn),
-                        column="item",
-                        expected="one value per entity, period and item",
-                        found=f"{e} {Period.from_code(p)} {i}",
+        con.execute("drop table parsed")
+
+    def finish(self) -> pa.Table:
+        """The good rows of every chunk; duplicates across all of them are listed as problems."""
+        allkeys = pa.concat_tables(self.keys) if self.keys else None
+        if allkeys is not None and allkeys.num_rows:
+            self.con.register("keys_t", allkeys)
+            dups = self.con.execute(
+                """
+                with d as (select entity_id, period, item from keys_t group by all having count(*) > 1)
+                select entity_id, period, item, list(row order by file, sheet, row) as rns,
+                       list(file order by file, sheet, row) as files, list(sheet order by file, sheet, row) as sheets
+                from keys_t semi join d using (entity_id, period, item)
+                group by entity_id, period, item order by entity_id, period, item
+                """
+            ).fetchall()
+            for e, p, i, rns, files, sheets in dups:
+                first = f"{files[0]} {sheets[0]}".strip()
+                for rn, f, sh in zip(rns[1:], files[1:], sheets[1:], strict=True):
+                    fields = {
+                        "entity": e,
+                        "period": str(Period.from_code(p)),
+                        "item": i,
+                        "first_file": first,
+                        "first_row": rns[0],
+                    }
+                    self.problems.append(
+                        self.rules.problem(
+                            "fact.duplicate",
+                            fields,
+                            file=f,
+                            sheet=sh,
+                            row=int(rn),
+                            column="item",
+                            expected="one value per entity, period and item",
+                            found=f"{e} {Period.from_code(p)} {i}",
+                        )
                     )
-                )
-    con.close()
-    return pa.concat_tables(parts).cast(FACT_SCHEMA) if parts else FACT_SCHEMA.empty_table()
+            self.con.unregister("keys_t")
+        return pa.concat_tables(self.parts) if self.parts else FACT_SCHEMA.empty_table()
+
+
+_UNIT_KEYS = list(ALL_UNITS)
+_UNIT_EXPONENTS = [len(str(int(f))) - 1 for f in ALL_UNITS.values()]  # the factors are powers of ten
+_UNIT_PERSONS = [u in PERSON_UNITS for u in ALL_UNITS]
+assert all(Decimal(10) ** k == f for k, f in zip(_UNIT_EXPONENTS, ALL_UNITS.values(), strict=True))
+
+
+def _numbers(values: pa.ChunkedArray | pa.Array, units: pa.ChunkedArray | pa.Array) -> dict[str, pa.Array]:
+    """Values and units parsed in Arrow: each text that is a number, the unit, and the exact yuan.
+
+    A money unit's factor is 10**k, and a valid value (below 1e14 yuan, at most 4 decimals in
+    yuan) in that unit has at most 18 digits with 4 + k decimals: so it is read exactly as
+    decimal(18, 4 + k), whose digits *are* the yuan at scale 4. ``yuan`` is null where the value
+    is not a number, out of range (``too_big``) or has more decimals than kept.
+    """
+    text = _flat(pc.utf8_trim_whitespace(values))
+    plain = pc.match_substring_regex(text, _NUMBER)
+    grouped = pc.match_substring_regex(text, _GROUPED)
+    cleaned = pc.if_else(grouped, pc.replace_substring(text, ",", ""), text)
+    vt = pc.if_else(pc.or_(plain, grouped), cleaned, pa.scalar(None, pa.string()))
+    dnum = pc.cast(vt, pa.float64())
+    u = _flat(pc.utf8_trim_whitespace(units))
+    keys = pa.array(_UNIT_KEYS, pa.string())
+    idx = pc.coalesce(pc.index_in(u, value_set=keys), pc.index_in(pc.utf8_lower(u), value_set=keys))
+    unit_key = pc.take(keys, idx)
+    unit_persons = pc.take(pa.array(_UNIT_PERSONS, pa.bool_()), idx)
+    exp = pc.if_else(pc.equal(u, ""), 0, pc.take(pa.array(_UNIT_EXPONENTS, pa.int32()), idx))
+    factor = pc.power(10.0, pc.cast(exp, pa.float64()))
+    scaled = pc.multiply(dnum, factor)
+    too_big = pc.and_kleene(
+        pc.is_valid(vt),
+        pc.or_kleene(pc.invert(pc.is_finite(dnum)), pc.greater_equal(pc.abs(scaled), float(STORE_LIMIT))),
+    )
+    too_big = pc.fill_null(too_big, False)
+    yuan = pa.nulls(len(text), pa.decimal128(18, STORE_SCALE))
+    ok = pc.and_(pc.is_valid(vt), pc.invert(too_big))
+    for k in sorted({int(x) for x in pc.unique(exp).to_pylist() if x is not None}):
+        mask = pc.fill_null(pc.and_(ok, pc.equal(exp, k)), False)
+        mask = pc.and_(
+            mask, pc.invert(pc.match_substring_regex(pc.fill_null(vt, ""), rf"\.[0-9]{{{STORE_SCALE + k + 1},}}$"))
+        )
+        if not pc.any(mask).as_py():
+            continue
+        sub = pc.cast(pc.filter(vt, mask), pa.decimal128(18, STORE_SCALE + k), safe=False)
+        sub = sub.view(pa.decimal128(18, STORE_SCALE))
+        yuan = pc.replace_with_mask(yuan, mask, sub)
+    exact = pc.less_equal(pc.abs(pc.subtract(pc.cast(yuan, pa.float64()), scaled)), pc.multiply(pc.abs(scaled), 1e-9))
+    yuan = pc.if_else(pc.fill_null(exact, False), yuan, pa.scalar(None, pa.decimal128(18, STORE_SCALE)))
+    return {
+        "vt": _flat(vt),
+        "yuan": _flat(yuan),
+        "too_big": _flat(too_big),
+        "unit_key": _flat(unit_key),
+        "unit_persons": _flat(unit_persons),
+    }
+
+
+def _flat(a: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _fact_problems(
+    rules: RuleSet,
     raw: RawTable,
     rn: int,
     e: str,
@@ -432,121 +642,82 @@ def _fact_problems(
     item_persons: bool | None,
     e_ok: bool,
     vt: str | None,
-    num: Decimal | None,
+    too_big: bool,
     unit_key: str | None,
     unit_persons: bool | None,
     yuan: Decimal | None,
+    columns: Mapping[str, str],
 ) -> list[Problem]:
     out: list[Problem] = []
+
+    def add(rule: str, column: str, expected: str, found: str, quote: bool = True, **fields: object) -> None:
+        found = _short(found)
+        out.append(
+            rules.problem(
+                rule,
+                {
+                    "entity": _short(e),
+                    "period": _short(p),
+                    "item": _short(i),
+                    "found": repr(found) if quote else found,
+                    "expected": expected,
+                    **fields,
+                },
+                file=raw.name,
+                sheet=raw.sheet,
+                row=rn,
+                column=columns.get(column, column),
+                expected=expected,
+                found=found,
+            )
+        )
+
     if e == "":
         out.append(_p(raw, rn, "entity_id", "value.required", "企业代码为空", "entity_id is empty", "an entity_id", ""))
     elif not e_ok:
-        out.append(
-            _p(
-                raw,
-                rn,
-                "entity_id",
-                "entity.unknown",
-                f"未知企业：{e}（不在企业名录中）",
-                f"unknown entity: {e} (not among the entities)",
-                "an entity_id of the entities",
-                e,
-            )
-        )
+        add("entity.unknown", "entity_id", "an entity_id of the entities", e)
     if not p_ok:
-        out.append(
-            _p(
-                raw,
-                rn,
-                "period",
-                "period.format",
-                f"期间格式错误：{p!r}，应为 YYYY-MM",
-                f"bad period {p!r}; expected YYYY-MM",
-                "YYYY-MM",
-                p,
-            )
-        )
+        add("period.format", "period", "YYYY-MM", p)
     if item_persons is None:
-        out.append(
-            _p(
-                raw,
-                rn,
-                "item",
-                "item.unknown",
-                f"未知项目代码：{i}",
-                f"unknown item code: {i}",
-                "an item code of items.yaml",
-                i,
-            )
-        )
+        add("item.unknown", "item", "an item code of items.yaml", i)
     if v == "":
-        out.append(
-            _p(
-                raw,
-                rn,
-                "value",
-                "value.required",
-                "数值为空（缺失不等于零：请填写数值或删除此行）",
-                "value is empty (missing is not zero: give a number or drop the row)",
-                "a decimal number",
-                "",
-            )
-        )
-    elif vt is None or num is None:
-        out.append(
-            _p(
-                raw,
-                rn,
-                "value",
-                "value.not_numeric",
-                f"数值不是数字：{v!r}",
-                f"value is not a number: {v!r}",
-                "a decimal number",
-                v,
-            )
-        )
+        add("value.required", "value", "a decimal number", "")
+    elif vt is None:
+        add("value.not_numeric", "value", "a decimal number", v)
     if item_persons is not None and (u != "" and (unit_key is None or unit_persons != item_persons)):
-        units = allowed_units(persons=bool(item_persons))
-        out.append(
-            _p(
-                raw,
-                rn,
-                "unit",
-                "unit.unknown",
-                f"计量单位 {u!r} 不适用于项目 {i}，应为：{units}",
-                f"unit {u!r} does not fit item {i}; expected one of: {units}",
-                units,
-                u,
-            )
+        add("unit.unknown", "unit", allowed_units(persons=bool(item_persons)), u)
+    if out:
+        return out
+    factor = ALL_UNITS.get(unit_key or "", Decimal(1))
+    if too_big:
+        shown = _yuan_text(vt or v, factor)
+        add("value.range", "value", f"|value| < {STORE_LIMIT:.0e} yuan", v, quote=False, unit=u, yuan=shown)
+    elif yuan is None or yuan != round(yuan, STORE_SCALE):
+        add(
+            "value.precision",
+            "value",
+            "<= 4 decimals in yuan",
+            v,
+            quote=False,
+            unit=u,
+            yuan=_yuan_text(vt or v, factor),
         )
-    if yuan is not None and not out:
-        if abs(yuan) >= STORE_LIMIT:
-            out.append(
-                _p(
-                    raw,
-                    rn,
-                    "value",
-                    "value.range",
-                    f"数值超出范围：{v} {u}（折合 {yuan} 元）",
-                    f"value out of range: {v} {u} ({yuan} yuan)",
-                    "|value| < 1e14 yuan",
-                    v,
-                )
-            )
-        elif yuan != round(yuan, STORE_SCALE):
-            out.append(
-                _p(
-                    raw,
-                    rn,
-                    "value",
-                    "value.precision",
-                    f"数值小数位过多：{v} {u} 折合 {yuan.normalize()} 元，最多保留 4 位小数",
-                    f"too many decimals: {v} {u} is {yuan.normalize()} yuan; at most 4 decimals in yuan",
-                    "<= 4 decimals in yuan",
-                    v,
-                )
-            )
     return out
+
+
+def _yuan_text(text: str, factor: Decimal) -> str:
+    try:
+        d = Decimal(text) * factor
+    except ArithmeticError:
+        return _short(text)
+    if d != 0 and not -30 < d.adjusted() < 30:
+        return f"{d:.6e}"
+    return f"{d.normalize():f}"
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """A cell's text as messages quote it: an enormous cell is cut short."""
+    return text if len(text) <= limit else text[:limit] + f"…（{len(text)}）"
 
 
 def _targets(raws: list[RawTable], catalog: Catalog, known: set[str], problems: list[Problem]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from guozi.errors import GuoziError
-from guozi.store.base import Store, Submission, WriteResult
+from guozi.store.base import Explanation, Store, Submission, WriteResult
 
 DEFAULT_URL = "duckdb:///guozi.duckdb"
 
@@ -32,4 +32,4 @@ def open_store(url: str | None = None) -> Store:
     )
 
 
-__all__ = ["DEFAULT_URL", "Store", "Submission", "WriteResult", "open_store"]
+__all__ = ["DEFAULT_URL", "Explanation", "Store", "Submission", "WriteResult", "open_store"]

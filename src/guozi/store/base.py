@@ -7,8 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import ibis.expr.types as ir
     import pandas as pd
+    import pyarrow as pa
     from ibis.backends import BaseBackend
 
     from guozi.ingest.contract import Batch
@@ -26,6 +29,22 @@ class Submission:
     kind: str
     rows: int
     reason: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The written explanation of a 核实 (verify) problem, stored with the figures it concerns."""
+
+    source: str  # the input file's path, as in the batch
+    rule: str
+    entity_id: str
+    period: int  # YYYYMM
+    items: tuple[str, ...]
+    text: str
+    sheet: str = ""
+    row: int | None = None
+    message_zh: str = ""
+    message_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,8 +76,26 @@ class Store(Protocol):
         """The current targets (entity_id, year, indicator, target)."""
         ...
 
-    def write(self, batch: Batch, *, user: str, reason: str = "") -> WriteResult:
-        """Land a checked batch atomically: all of it or nothing."""
+    def write(
+        self, batch: Batch, *, user: str, reason: str = "", explanations: Sequence[Explanation] = ()
+    ) -> WriteResult:
+        """Land a checked batch and the explanations of its 核实 problems atomically: all or nothing."""
+        ...
+
+    def find_submission(self, sha256: str, kind: str) -> int | None:
+        """The first submission of a file with this content and kind, if any (idempotent imports)."""
+        ...
+
+    def current_values(self, keys: pa.Table) -> pa.Table:
+        """The current (entity_id, period, item, value) of every item of the (entity_id, period) ``keys``."""
+        ...
+
+    def last_periods(self, entities: pa.Table) -> pa.Table:
+        """Each of the (entity_id) ``entities``' latest period holding facts: (entity_id, period)."""
+        ...
+
+    def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
+        """Every version of the entity's figures for the period, oldest first, with its submission."""
         ...
 
     def submissions(self) -> list[Submission]:

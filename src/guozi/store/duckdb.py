@@ -1,8 +1,14 @@
-"""The embedded store: one DuckDB file, append-only tables, one transaction per import."""
+"""The embedded store: one DuckDB file, append-only tables, one transaction per import.
+
+Nothing is updated in place or deleted: a restated figure is a new row of ``facts`` with its
+submission, and the current value is the latest submission's. An import is one transaction, so
+a killed process leaves the file as it was (DuckDB replays only committed transactions).
+"""
 
 from __future__ import annotations
 
 import getpass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,9 +21,9 @@ from ibis.backends.duckdb import Backend
 
 from guozi.ingest.contract import ENTITY_COLUMNS, Batch
 from guozi.ingest.units import STORE_SCALE
-from guozi.store.base import Submission, WriteResult
+from guozi.store.base import Explanation, Submission, WriteResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _DDL = [
     "create sequence if not exists submission_ids start 1",
     """create table if not exists submissions (
@@ -32,6 +38,10 @@ _DDL = [
     """create table if not exists targets (
         submission_id bigint not null, entity_id varchar not null, year integer not null,
         indicator varchar not null, target decimal(38, 10) not null)""",
+    """create table if not exists explanations (
+        submission_id bigint not null, entity_id varchar not null, period integer not null,
+        item varchar not null, rule varchar not null, sheet varchar not null, row_number bigint,
+        explanation varchar not null, message_zh varchar not null, message_en varchar not null)""",
     "create table if not exists meta (key varchar primary key, value varchar not null)",
 ]
 
@@ -105,14 +115,87 @@ class DuckDBStore:
         ).fetchall()
         return [Submission(*r) for r in rows]
 
-    def _existing(self, sha256: str, kind: str) -> int | None:
+    def find_submission(self, sha256: str, kind: str) -> int | None:
+        """The first submission of a file with this content and kind, if any."""
         row = self._con.execute(
             "select min(id) from submissions where sha256 = ? and kind = ?", [sha256, kind]
         ).fetchone()
         return None if row is None or row[0] is None else int(row[0])
 
-    def write(self, batch: Batch, *, user: str = "", reason: str = "") -> WriteResult:
-        """Land a checked batch in one transaction; files already imported are skipped."""
+    def _arrow(self, sql: str, tables: dict[str, pa.Table], params: list[object] | None = None) -> pa.Table:
+        cur = self._con.cursor()
+        try:
+            for name, table in tables.items():
+                cur.register(name, table)
+            result = cur.execute(sql, params or []).arrow()
+            out: pa.Table = result.read_all() if hasattr(result, "read_all") else result
+            return out
+        finally:
+            cur.close()
+
+    def current_values(self, keys: pa.Table) -> pa.Table:
+        """The current value of every item of the (entity_id, period) ``keys``."""
+        return self._arrow(
+            """
+            select f.entity_id, f.period, f.item, arg_max(f.value, f.submission_id) as value
+            from facts f join (select distinct entity_id, cast(period as integer) as period from keys_in) k
+              on f.entity_id = k.entity_id and f.period = k.period
+            group by f.entity_id, f.period, f.item
+            """,
+            {"keys_in": keys.select(["entity_id", "period"])},
+        )
+
+    def last_periods(self, entities: pa.Table) -> pa.Table:
+        """Each entity's latest period holding facts."""
+        return self._arrow(
+            """
+            select f.entity_id, max(f.period) as period from facts f
+            where f.entity_id in (select entity_id from ents_in) group by f.entity_id
+            """,
+            {"ents_in": entities.select(["entity_id"])},
+        )
+
+    def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
+        """Every version of the entity's figures for ``period`` (and ``item``), oldest first."""
+        table = self._arrow(
+            """
+            with v as (
+                select f.submission_id, f.entity_id, f.period, f.item, f.value,
+                       row_number() over (partition by f.item order by f.submission_id) as version,
+                       count(*) over (partition by f.item) as versions
+                from facts f where f.entity_id = ? and f.period = ? and (? is null or f.item = ?)
+            ), e as (
+                select submission_id, item,
+                       string_agg(rule || '：' || explanation, '；' order by rule) as explanation,
+                       string_agg(rule || ': ' || explanation, '; ' order by rule) as explanation_en
+                from explanations where entity_id = ? and period = ? group by submission_id, item
+            )
+            select v.entity_id, v.period, v.item, v.version, v.version = v.versions as current, v.value,
+                   s.id as submission_id, s.created_at, s.user_name as user, s.source, s.sha256, s.kind, s.reason,
+                   coalesce(e.explanation, '') as explanation, coalesce(e.explanation_en, '') as explanation_en
+            from v join submissions s on s.id = v.submission_id
+            left join e on e.submission_id = v.submission_id and e.item = v.item
+            order by v.item, v.version
+            """,
+            {},
+            [entity_id, period, item, item, entity_id, period],
+        )
+        frame: pd.DataFrame = table.to_pandas()
+        return frame
+
+    def explanations(self, entity_id: str | None = None) -> pd.DataFrame:
+        """The stored explanations (of one entity, or all), oldest first."""
+        frame: pd.DataFrame = self._con.execute(
+            """select * from explanations where ? is null or entity_id = ?
+               order by submission_id, entity_id, period, item, rule""",
+            [entity_id, entity_id],
+        ).df()
+        return frame
+
+    def write(
+        self, batch: Batch, *, user: str = "", reason: str = "", explanations: Sequence[Explanation] = ()
+    ) -> WriteResult:
+        """Land a checked batch and its explanations in one transaction; files already imported are skipped."""
         user = user or getpass.getuser()
         con = self._con
         result = WriteResult(submissions=[], skipped=[])
@@ -120,7 +203,7 @@ class DuckDBStore:
         try:
             ids: dict[str, int] = {}
             for f in batch.files:
-                existing = self._existing(f.sha256, f.kind)
+                existing = self.find_submission(f.sha256, f.kind)
                 if existing is not None:
                     result.skipped.append((f.path.name, existing))
                     continue
@@ -145,11 +228,23 @@ class DuckDBStore:
                     "insert into targets select submission_id, entity_id, year, indicator, cast(target as decimal(38, 10)) from new_targets"
                 )
                 con.unregister("new_targets")
+            if explanations:
+                self._write_explanations(explanations, ids)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
         return result
+
+    def _write_explanations(self, explanations: Sequence[Explanation], ids: dict[str, int]) -> None:
+        rows = [
+            (ids[x.source], x.entity_id, x.period, item, x.rule, x.sheet, x.row, x.text, x.message_zh, x.message_en)
+            for x in explanations
+            if x.source in ids
+            for item in x.items
+        ]
+        if rows:
+            self._con.executemany("insert into explanations values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def _write_entities(self, entities: pd.DataFrame, ids: dict[str, int]) -> None:
         con = self._con
@@ -178,7 +273,7 @@ class DuckDBStore:
     def _write_facts(self, facts: pa.Table, ids: dict[str, int]) -> None:
         con = self._con
         mapping = pa.table({"source": list(ids), "submission_id": list(ids.values())})
-        con.register("new_facts", facts)
+        con.register("new_facts", facts.select(["source", "entity_id", "period", "item", "value"]))
         con.register("new_ids", mapping)
         con.execute(
             """create or replace temp table staged as

@@ -1,0 +1,291 @@
+"""The embedded DuckDB store: append-only versions, lookups for the rules, and atomic imports.
+
+The atomicity test kills the importing process (SIGKILL) at random moments of a 200 000-row import
+and checks the store is exactly as before, or holds the whole import when the kill came after the
+commit: never part of it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+
+from guozi.catalog import load_catalog
+from guozi.store.duckdb import DuckDBStore
+from guozi.workspace import Workspace
+
+TODAY = date(2025, 7, 15)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    w = Workspace(DuckDBStore(tmp_path / "s.duckdb"), load_catalog())
+    w.import_files([_write(tmp_path / "entities.csv", "entity_id,name\nA,甲\nB,乙\n")], today=TODAY)
+    yield w
+    w.close()
+
+
+def test_current_values_and_last_periods(ws: Workspace, tmp_path: Path) -> None:
+    """A: May cash 1 万元 then restated 2 万元; June cash 3 万元. B: April only.
+
+    current_values of (A, May) is 20 000 元 (the latest version); last_periods: A June, B April."""
+    ws.import_files(
+        [
+            _write(
+                tmp_path / "facts_1.csv",
+                "entity_id,period,item,value,unit\nA,2025-05,cash,1,万元\nB,2025-04,cash,5,万元\n",
+            )
+        ],
+        today=TODAY,
+    )
+    ws.import_files(
+        [_write(tmp_path / "facts_2.csv", "entity_id,period,item,value,unit\nA,2025-05,cash,2,万元\n")], today=TODAY
+    )
+    ws.import_files(
+        [_write(tmp_path / "facts_3.csv", "entity_id,period,item,value,unit\nA,2025-06,cash,3,万元\n")], today=TODAY
+    )
+    keys = pa.table({"entity_id": ["A"], "period": pa.array([202505], pa.int32())})
+    assert ws.store.current_values(keys).to_pylist() == [
+        {"entity_id": "A", "period": 202505, "item": "cash", "value": Decimal("20000.0000")}
+    ]
+    last = ws.store.last_periods(pa.table({"entity_id": ["A", "B", "C"]}))
+    assert sorted(last.to_pylist(), key=lambda r: r["entity_id"]) == [
+        {"entity_id": "A", "period": 202506},
+        {"entity_id": "B", "period": 202504},
+    ]
+
+
+def test_a_failure_inside_the_transaction_leaves_nothing(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The submission row and the facts are inserted, then the explanations step fails: rolled back."""
+    store = ws.store
+    assert isinstance(store, DuckDBStore)
+    con = store.backend().con
+
+    def count() -> tuple[object, ...]:
+        return (
+            con.execute("select count(*) from facts").fetchone(),
+            con.execute("select count(*) from submissions").fetchone(),
+        )
+
+    before = count()
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(DuckDBStore, "_write_explanations", boom)
+    from guozi.store.base import Explanation
+
+    batch = ws.check(
+        [_write(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")], today=TODAY
+    ).batch
+    with pytest.raises(RuntimeError):
+        store.write(
+            batch, user="t", explanations=[Explanation(str(tmp_path / "facts.csv"), "r", "A", 202506, ("cash",), "x")]
+        )
+    assert count() == before
+
+
+def test_the_store_survives_reopening(tmp_path: Path) -> None:
+    """Figures, submissions and explanations are in the file after closing and opening it again."""
+    path = tmp_path / "s.duckdb"
+    w = Workspace(DuckDBStore(path), load_catalog())
+    w.import_files([_write(tmp_path / "entities.csv", "entity_id,name\nA,甲\n")], today=TODAY)
+    w.import_files([_write(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,7\n")], today=TODAY)
+    w.close()
+    again = DuckDBStore(path)
+    assert [s.kind for s in again.submissions()] == ["entities", "facts"]
+    assert again.periods() == [202506]
+    again.close()
+
+
+# ---------------------------------------------------------------------------- SIGKILL atomicity
+
+CHILD = """
+import sys, time
+from datetime import date
+from pathlib import Path
+from guozi.store.duckdb import DuckDBStore
+from guozi.workspace import Workspace
+
+def progress(stage, done, total):
+    print(stage, flush=True)
+
+if len(sys.argv) > 3:  # a slow disk: pause inside the transaction, after the facts are inserted
+    insert = DuckDBStore._write_facts
+    def slow(self, *args):
+        insert(self, *args)
+        print("inside", flush=True)
+        time.sleep(float(sys.argv[3]))
+    DuckDBStore._write_facts = slow
+
+print("start", flush=True)
+ws = Workspace.open(sys.argv[1])
+ws.import_files([Path(sys.argv[2])], user="kill", today=date(2025, 7, 15), progress=progress)
+ws.close()
+print("done", flush=True)
+"""
+ENTITIES = 5_000
+ITEMS = 10
+MONTHS = (3, 4, 5, 6)  # 5 000 entities × 10 items × 4 months of 2025 = 200 000 facts
+ROWS = ENTITIES * ITEMS * len(MONTHS)
+# items no identity, sub-total or ratio rule ties together, so the big file passes every rule
+RULED = {
+    "total_assets", "total_liabilities", "total_equity", "current_assets", "cash", "accounts_receivable",
+    "inventory", "current_liabilities", "interest_bearing_debt",
+}  # fmt: skip
+
+
+def _state(path: Path) -> tuple[object, ...]:
+    con = duckdb.connect(str(path))
+    try:
+        return (
+            con.execute(
+                "select count(*), sum(hash(submission_id, entity_id, period, item, value)) from facts"
+            ).fetchone(),
+            con.execute("select count(*), coalesce(max(id), 0) from submissions").fetchone(),
+            con.execute("select count(*) from entity_rows").fetchone(),
+            con.execute("select count(*) from explanations").fetchone(),
+        )
+    finally:
+        con.close()
+
+
+def _whole(path: Path, before: tuple[object, ...]) -> bool:
+    """The store holds exactly the earlier state plus the whole 200 000-row submission."""
+    con = duckdb.connect(str(path))
+    try:
+        subs = con.execute("select id, row_count from submissions where user_name = 'kill'").fetchall()
+        if len(subs) != 1:
+            return False
+        (sid, rows) = subs[0]
+        landed = con.execute("select count(*) from facts where submission_id = ?", [sid]).fetchone()
+        others = con.execute(
+            "select count(*), sum(hash(submission_id, entity_id, period, item, value)) from facts where submission_id <> ?",
+            [sid],
+        ).fetchone()
+    finally:
+        con.close()
+    return bool(rows == ROWS and landed == (ROWS,) and others == before[0])
+
+
+def _run(store: Path, facts: Path, *, kill_after: str | None, delay: float, pause: float = 0) -> tuple[str, int]:
+    """Run an import; SIGKILL it ``delay`` s after it reports ``kill_after``. (last stage seen, exit code)
+
+    An import that fails by itself (not killed) fails the test with its error output."""
+    errors = store.with_suffix(".stderr")
+    with errors.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, f"duckdb:///{store}", str(facts), *([str(pause)] if pause else [])],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
+    last, code = _follow(proc, kill_after, delay)
+    assert code in (0, -signal.SIGKILL), errors.read_text()
+    return last, code
+
+
+def _follow(proc: subprocess.Popen[str], kill_after: str | None, delay: float) -> tuple[str, int]:
+    assert proc.stdout is not None
+    last = ""
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stdout], [], [], 0.05)
+            if ready:
+                line = proc.stdout.readline()
+                if not line:
+                    break
+                last = line.strip()
+                if kill_after is not None and last == kill_after:
+                    time.sleep(delay)
+                    os.kill(proc.pid, signal.SIGKILL)
+                    break
+            elif proc.poll() is not None:
+                break
+        return last, proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+        proc.stdout.close()
+
+
+def test_killing_an_import_leaves_the_store_as_before_or_whole(tmp_path: Path) -> None:
+    """Three kills at random moments: while the file is read; inside the transaction after the
+    200 000 facts are inserted (the child pauses there, as on a slow disk); 0–0.2 s after the write
+    starts (it may be committed by then). Then an uninterrupted run lands all 200 000 rows once.
+
+    Each item is a flow growing by the same amount each month or a steady balance, so the file
+    passes every rule and the import is not refused for its content."""
+    rng = random.Random(20250715)
+    store = tmp_path / "s.duckdb"
+    ids = [f"E{i:05d}" for i in range(ENTITIES)]
+    ents = tmp_path / "entities.csv"
+    pacsv.write_csv(pa.table({"entity_id": ids, "name": ids}), ents)
+    catalog = load_catalog()
+    items = [c for c in catalog.items if c not in RULED][:ITEMS]
+    records = [
+        (e, f"2025-{m:02d}", c, (1000 + (i * 7 + j) % 997) * (m if catalog.items[c].kind == "flow" else 1))
+        for i, e in enumerate(ids)
+        for j, c in enumerate(items)
+        for m in MONTHS
+    ]  # flows grow with the month (a steady monthly amount), balances stay: no rule fires
+    facts = tmp_path / "facts_big.csv"
+    pacsv.write_csv(
+        pa.table(
+            {
+                "entity_id": [r[0] for r in records],
+                "period": [r[1] for r in records],
+                "item": [r[2] for r in records],
+                "value": [str(r[3]) for r in records],
+            }
+        ),
+        facts,
+    )
+    w = Workspace(DuckDBStore(store), load_catalog())
+    w.import_files(
+        [ents, _write(tmp_path / "facts_small.csv", "entity_id,period,item,value\nE00001,2025-02,cash,5\n")],
+        today=TODAY,
+    )
+    w.close()
+    before = _state(store)
+
+    outcomes: list[tuple[str, bool]] = []
+    for stage, delay, pause in [
+        ("read", rng.uniform(0, 0.5), 0.0),
+        ("inside", rng.uniform(0, 0.5), 2.0),
+        ("write", rng.uniform(0, 0.2), 0.0),
+    ]:
+        last, code = _run(store, facts, kill_after=stage, delay=delay, pause=pause)
+        now = _state(store)
+        assert now == before or _whole(store, before), f"partial store after a kill at {last}"
+        outcomes.append((last, now == before))
+        if code == 0:  # a kill came after the commit: the rest would be skipped as already imported
+            break
+    assert outcomes[:2] == [("read", True), ("inside", True)], outcomes  # killed in the transaction: nothing
+
+    last, code = _run(store, facts, kill_after=None, delay=0)
+    assert code == 0 and last == "done"
+    assert _whole(store, before)
