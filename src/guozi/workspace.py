@@ -9,7 +9,7 @@ import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from guozi.catalog import Catalog, load_catalog
 from guozi.engine.panel import Basis, Panel, Scope, View, compute_panel
@@ -24,7 +24,13 @@ from guozi.store.duckdb import DuckDBStore
 if TYPE_CHECKING:
     import pandas as pd
 
+    from guozi.benchmark import PeerReport
+    from guozi.eva import EvaReport
     from guozi.ingest.readers import Progress
+    from guozi.losses import LossReport
+    from guozi.report import Report
+    from guozi.targets import TargetReport, Verdict
+    from guozi.warnings import WarningReport
 
 __all__ = ["CheckResult", "Explain", "ImportReport", "Workspace"]
 
@@ -159,6 +165,49 @@ class Workspace:
             basis=basis,
             prior=prior,
         )
+
+    # assess: thin entries to the modules that do the work (see each function's docstring)
+    def evaluate_targets(self, period: Period, **options: Any) -> TargetReport:
+        """Progress against the year's targets: :func:`guozi.targets.evaluate_targets`."""
+        from guozi.targets import evaluate_targets
+
+        return evaluate_targets(self, period, **options)
+
+    def regime_verdict(self, period: Period, **options: Any) -> list[Verdict]:
+        """The regime's verdict clause by clause: :func:`guozi.targets.regime_verdict`."""
+        from guozi.targets import regime_verdict
+
+        return regime_verdict(self, period, **options)
+
+    def loss_makers(self, period: Period, **options: Any) -> LossReport:
+        """Loss-making subsidiaries: :func:`guozi.losses.loss_makers`."""
+        from guozi.losses import loss_makers
+
+        return loss_makers(self, period, **options)
+
+    def warnings(self, period: Period, **options: Any) -> WarningReport:
+        """Risk warnings with their reasons: :func:`guozi.warnings.evaluate_warnings`."""
+        from guozi.warnings import evaluate_warnings
+
+        return evaluate_warnings(self, period, **options)
+
+    def eva(self, period: Period, **options: Any) -> EvaReport:
+        """Economic value added with its breakdown: :func:`guozi.eva.compute_eva`."""
+        from guozi.eva import compute_eva
+
+        return compute_eva(self, period, **options)
+
+    def peers(self, period: Period, entity: str, **options: Any) -> PeerReport:
+        """Ranks and gaps among peers: :func:`guozi.benchmark.peer_ranks`."""
+        from guozi.benchmark import peer_ranks
+
+        return peer_ranks(self, period, entity, **options)
+
+    def report(self, period: Period, **options: Any) -> Report:
+        """The monthly analysis report's content: :func:`guozi.report.build_report`."""
+        from guozi.report import build_report
+
+        return build_report(self, period, **options)
 
 
 def _catalog_files(files: Sequence[Path]) -> list[Path]:
