@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from guozi.catalog import load_catalog
 from guozi.cli.app import app
 from guozi.cli.common import (
     CatalogOpt,
@@ -23,8 +26,11 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
+from guozi.engine.backends import ENGINES, LakeStore, connect, find_lake, parse_spark_conf, spark_running
 from guozi.engine.panel import Basis, View
-from guozi.errors import GuoziError
+from guozi.errors import GuoziError, InvalidInputError
+from guozi.ingest.contract import read_batch
+from guozi.workspace import Workspace, _catalog_files
 
 
 @app.command()
@@ -46,7 +52,16 @@ def indicators(
         str, typer.Option("--view", help="reported (合并) | children (节点汇总) | leaves (完全汇总)")
     ] = "reported",
     basis: Annotated[str, typer.Option("--basis", help="ytd (本年累计) | month (当月)")] = "ytd",
-    engine: Annotated[str, typer.Option("--engine", help="duckdb | spark")] = "duckdb",
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb | spark (with --data: a lake or a contract folder)")
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", envvar="GUOZI_SPARK_MASTER", help="Spark master URL (default local[*])"),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None, typer.Option("--spark-conf", help="extra Spark setting KEY=VALUE (repeatable)")
+    ] = None,
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
@@ -58,8 +73,11 @@ def indicators(
 
     def body() -> None:
         f = parse_format(fmt)
-        if engine != "duckdb":
-            raise GuoziError("Spark 引擎尚未实现（见 issue 7）", "the Spark engine is not implemented yet (issue 7)")
+        if engine not in ENGINES:
+            raise GuoziError(
+                f"--engine 应为 {'、'.join(ENGINES)}，实为 {engine}",
+                f"--engine must be {', '.join(ENGINES)}, not {engine}",
+            )
         if view not in ("reported", "children", "leaves"):
             raise GuoziError(
                 f"--view 应为 reported、children 或 leaves，实为 {view}",
@@ -69,7 +87,13 @@ def indicators(
             raise GuoziError(f"--basis 应为 ytd 或 month，实为 {basis}", f"--basis must be ytd or month, not {basis}")
         if f == "xlsx" and output is None:
             raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
-        with spinner("读取数据…" if lang == "zh" else "reading…"), workspace(store, catalog, data) as ws:
+        lake = data is not None and len(data) == 1 and find_lake(data[0]) is not None
+        opened = (
+            files_workspace(engine, data, catalog, spark_master, spark_conf or [])
+            if engine == "spark" or lake
+            else workspace(store, catalog, data)
+        )
+        with spinner("读取数据…" if lang == "zh" else "reading…"), opened as ws:
             p = parse_period(period) if period else ws.latest_period()
             v: View = "level" if (by is not None or level is not None) else view  # type: ignore[assignment]
             panel = ws.indicators(
@@ -92,3 +116,37 @@ def indicators(
         print_panel(panel, ws, fmt=f, output=output, lang=lang, title=title)
 
     run(lang, body)
+
+
+@contextmanager
+def files_workspace(
+    engine: str, data: list[Path] | None, catalog: list[Path] | None, master: str | None, conf: list[str]
+) -> Iterator[Workspace]:
+    """A read-only workspace over a lake or a contract folder, computed by ``engine``.
+
+    A contract folder is checked on this machine first, exactly as ``--data`` is for DuckDB; a
+    lake written by ``guozi export`` was checked when it was imported and is read as it is. A
+    SparkSession this command started is stopped on every way out (one it found is left running).
+    """
+    if not data or len(data) != 1:
+        raise GuoziError(
+            f"--engine {engine} 需要一个 --data：guozi export 导出的湖，或一个数据文件夹",
+            f"--engine {engine} needs one --data: a lake written by guozi export, or a contract folder",
+        )
+    path = data[0]
+    settings = parse_spark_conf(conf)
+    catalogue = load_catalog(_catalog_files(catalog or []))
+    entities = None
+    if find_lake(path) is None:
+        batch = read_batch([path], catalogue)
+        if batch.blocking:
+            raise InvalidInputError(problems=batch.problems)
+        if batch.entities is not None:
+            entities = batch.entities[[c for c in batch.entities.columns if not str(c).startswith("__")]]
+    running = engine == "spark" and spark_running()
+    con = connect("spark", master=master, **settings) if engine == "spark" else connect("duckdb")
+    try:
+        yield Workspace(LakeStore.open(con, path, entities=entities), catalogue)
+    finally:
+        if not running:
+            con.disconnect()

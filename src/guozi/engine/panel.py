@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from guozi.catalog.model import Catalog
+from guozi.engine.backends import to_arrow
 from guozi.engine.compile import (
     Expr,
     Pick,
@@ -278,7 +279,7 @@ def compute_panel(
         wide = cur.left_join(prev, (cur.key == prev.key) & (cur.target == prev.target)).select(
             cur, *[prev[f"p__{c}"] for c in exprs]
         )
-    table = wide.order_by([wide.key, wide.target]).to_pyarrow()
+    table = to_arrow(wide.order_by([wide.key, wide.target]))
     frame = _long(table, catalog, exprs, qs, scope, basis, prior, tree)
     return Panel(frame=frame, periods=tuple(periods), indicators=tuple(indicators), scope=scope, basis=basis)
 
