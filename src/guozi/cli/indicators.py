@@ -26,10 +26,11 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
-from guozi.engine.backends import ENGINES, LakeStore, connect, find_lake, parse_spark_conf, spark_running
+from guozi.engine.backends import ENGINES, connect, find_lake, parse_spark_conf, spark_running
 from guozi.engine.panel import Basis, View
 from guozi.errors import GuoziError, InvalidInputError
 from guozi.ingest.contract import read_batch
+from guozi.store.lake import LakeStore
 from guozi.workspace import Workspace, _catalog_files
 
 

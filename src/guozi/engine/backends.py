@@ -4,7 +4,7 @@ The engine builds one Ibis expression and never a backend's SQL, so the same pan
 backend Ibis can execute it on. This module is the only place that knows the backends by name:
 :func:`connect` opens one, :func:`read_facts_dir` reads a contract folder or a lake written by
 ``guozi export`` into the engine's facts table (``entity_id``, ``period`` ``YYYYMM``, ``item``,
-``value`` decimal(18, 4) in yuan or persons), and :class:`LakeStore` offers such files to a
+``value`` decimal(18, 4) in yuan or persons), and :class:`guozi.store.lake.LakeStore` offers such files to a
 :class:`~guozi.workspace.Workspace` as a read-only store.
 """
 
@@ -31,13 +31,9 @@ from guozi.errors import GuoziError, NotFoundError
 from guozi.ingest.units import ALL_UNITS, STORE_SCALE
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     import pyarrow as pa
     from ibis.backends import BaseBackend
 
-    from guozi.ingest.contract import Batch
-    from guozi.store.base import Explanation, Submission, WriteResult
 
 EngineName = Literal["duckdb", "spark"]
 ENGINES: tuple[EngineName, ...] = get_args(EngineName)
@@ -252,7 +248,7 @@ def find_lake(path: str | Path) -> Lake | None:
     )
 
 
-def _read_parquet(con: BaseBackend, path: str, *, dataset: bool) -> ir.Table:
+def read_parquet(con: BaseBackend, path: str, *, dataset: bool) -> ir.Table:
     if engine_of(con) == "duckdb" and dataset:
         table: ir.Table = con.read_parquet(f"{path}/**/*.parquet", hive_partitioning=True)
         return table
@@ -353,7 +349,7 @@ def normalise_facts(raw: ir.Table) -> ir.Table:
     )
 
 
-def _entity_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def entity_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Entity rows as the store gives them: every column text or ``None``."""
     return pd.DataFrame(
         {str(c): pd.Series([None if _blank(v) else str(v) for v in frame[c]], dtype=object) for c in frame.columns}
@@ -372,7 +368,7 @@ def read_entities(con: BaseBackend, path: str | Path) -> pd.DataFrame:
     """The entity rows of a lake or a contract folder (csv or parquet; xlsx through pandas)."""
     lake = find_lake(path)
     if lake is not None:
-        return _entity_frame(to_arrow(_read_parquet(con, lake.entities, dataset=False)).to_pandas())
+        return entity_frame(to_arrow(read_parquet(con, lake.entities, dataset=False)).to_pandas())
     files = _contract_files(Path(path), "entities")
     if not files:
         raise NotFoundError(f"{path} 中没有 entities 文件", f"no entities file in {path}")
@@ -382,10 +378,10 @@ def read_entities(con: BaseBackend, path: str | Path) -> pd.DataFrame:
         if suffix == ".csv":
             parts.append(to_arrow(_read_csv(con, [str(f)])).to_pandas())
         elif suffix == ".parquet":
-            parts.append(to_arrow(_read_parquet(con, str(f), dataset=False)).to_pandas())
+            parts.append(to_arrow(read_parquet(con, str(f), dataset=False)).to_pandas())
         elif suffix == ".xlsx":
             parts.append(pd.read_excel(f, dtype=str))
-    return _entity_frame(pd.concat(parts, ignore_index=True))
+    return entity_frame(pd.concat(parts, ignore_index=True))
 
 
 def read_facts_dir(con: BaseBackend, path: str | Path, /) -> tuple[ir.Table, pd.DataFrame]:
@@ -407,7 +403,7 @@ def read_facts(con: BaseBackend, path: str | Path, /) -> ir.Table:
     """
     lake = find_lake(path)
     if lake is not None:
-        raw = _read_parquet(con, lake.facts, dataset=True)
+        raw = read_parquet(con, lake.facts, dataset=True)
         return normalise_facts(raw.select("entity_id", "period", "item", "value"))
     folder = Path(path)
     if not folder.is_dir():
@@ -425,115 +421,9 @@ def read_facts(con: BaseBackend, path: str | Path, /) -> ir.Table:
     if not csvs and not parquets:
         raise NotFoundError(f"{path} 中没有 facts 文件", f"no facts file in {path}")
     tables = [_read_csv(con, csvs)] if csvs else []
-    tables += [_read_parquet(con, p, dataset=False) for p in parquets]
+    tables += [read_parquet(con, p, dataset=False) for p in parquets]
     facts = [normalise_facts(t) for t in tables]
     return facts[0] if len(facts) == 1 else ibis.union(*facts)
 
 
 # a read-only store over files ---------------------------------------------------------------------
-
-
-class LakeStore:
-    """A read-only store over a lake or checked contract files, computed on any Ibis backend.
-
-    It offers what the workspace reads (entities, facts, targets, periods) and refuses writes:
-    a lake changes only by a new ``guozi export``.
-    """
-
-    def __init__(
-        self,
-        con: BaseBackend,
-        facts: ir.Table,
-        entities: pd.DataFrame,
-        *,
-        url: str,
-        targets: pd.DataFrame | None = None,
-        periods: Sequence[int] | None = None,
-    ) -> None:
-        self.url = url
-        self._con = con
-        self._facts = facts
-        self._entities = entities
-        self._targets = targets
-        self._periods = sorted(periods) if periods is not None else None
-
-    @classmethod
-    def open(cls, con: BaseBackend, path: str | Path, *, entities: pd.DataFrame | None = None) -> LakeStore:
-        """The files at ``path`` (see :func:`read_facts_dir`); ``entities`` replace the files' own."""
-        facts = read_facts(con, path)
-        lake = find_lake(path)
-        targets: pd.DataFrame | None = None
-        periods: list[int] | None = None
-        if lake is not None:
-            if lake.targets is not None:
-                targets = to_arrow(_read_parquet(con, lake.targets, dataset=False)).to_pandas()
-            if "periods" in lake.manifest:
-                periods = [int(p.replace("-", "")) for p in lake.manifest["periods"]]
-        scheme = "lake" if lake is not None else "files"
-        return cls(
-            con,
-            facts,
-            read_entities(con, path) if entities is None else _entity_frame(entities),
-            url=f"{scheme}:{path}",
-            targets=targets,
-            periods=periods,
-        )
-
-    def backend(self) -> BaseBackend:
-        """The backend the facts are read by."""
-        return self._con
-
-    def entities(self) -> pd.DataFrame:
-        """The entity rows."""
-        return self._entities
-
-    def facts(self) -> ir.Table:
-        """The facts (one current value per entity, period and item)."""
-        return self._facts
-
-    def targets(self) -> pd.DataFrame:
-        """The targets exported with the lake (none for contract files)."""
-        if self._targets is None:
-            return pd.DataFrame({"entity_id": [], "year": [], "indicator": [], "target": []})
-        return self._targets
-
-    def periods(self) -> list[int]:
-        """The periods holding facts (from the lake's manifest when it has one)."""
-        if self._periods is None:
-            column = to_arrow(self._facts.select("period").distinct().order_by("period")).column(0)
-            self._periods = [int(p) for p in column.to_pylist()]
-        return list(self._periods)
-
-    def _read_only(self) -> GuoziError:
-        return GuoziError(
-            f"{self.url} 只读：请导入到存储后再修改", f"{self.url} is read-only: import it into a store to change it"
-        )
-
-    def write(
-        self, batch: Batch, *, user: str, reason: str = "", explanations: Sequence[Explanation] = ()
-    ) -> WriteResult:
-        """Refused: a lake is read-only."""
-        raise self._read_only()
-
-    def find_submission(self, sha256: str, kind: str) -> int | None:
-        """A lake keeps no submissions."""
-        return None
-
-    def current_values(self, keys: pa.Table) -> pa.Table:
-        """Refused: a lake keeps no versions to look up."""
-        raise self._read_only()
-
-    def last_periods(self, entities: pa.Table) -> pa.Table:
-        """Refused: a lake keeps no versions to look up."""
-        raise self._read_only()
-
-    def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
-        """Refused: a lake keeps only the current versions."""
-        raise self._read_only()
-
-    def submissions(self) -> list[Submission]:
-        """A lake keeps no submissions."""
-        return []
-
-    def close(self) -> None:
-        """Nothing to release: the backend is the caller's."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -17,9 +17,18 @@ if TYPE_CHECKING:
     from guozi.ingest.contract import Batch
 
 
+# A submission's review status. The command line lands files as ``approved``; a web upload lands
+# as ``draft``, the filer ``submitted`` it, a supervisor ``approved`` or ``returned`` it. Only
+# approved submissions feed the indicators.
+Status = Literal["draft", "submitted", "approved", "returned"]
+STATUSES: tuple[Status, ...] = ("draft", "submitted", "approved", "returned")
+Role = Literal["admin", "supervisor", "filer", "viewer"]
+ROLES: tuple[Role, ...] = ("admin", "supervisor", "filer", "viewer")
+
+
 @dataclass(frozen=True)
 class Submission:
-    """One file as it landed: who, when, from which file (its hash), why."""
+    """One file as it landed: who, when, from which file (its hash), why, and its review status."""
 
     id: int
     created_at: datetime
@@ -29,6 +38,43 @@ class Submission:
     kind: str
     rows: int
     reason: str
+    status: Status = "approved"
+
+
+@dataclass(frozen=True)
+class Review:
+    """One step of a submission's review: who moved it to which status, when, with what comment."""
+
+    submission_id: int
+    at: datetime
+    user: str
+    status: Status
+    comment: str
+
+
+@dataclass(frozen=True)
+class User:
+    """An account of the web application: its role and the entities whose subtrees it may see."""
+
+    name: str
+    role: Role
+    scopes: tuple[str, ...]  # entity ids; the user sees these entities and everything below them
+    password_hash: str  # argon2
+    display_name: str = ""
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One write, as the audit log keeps it: who, when, what, and the state before and after (JSON)."""
+
+    id: int
+    at: datetime
+    user: str
+    action: str  # e.g. "user.add", "submission.approve", "import"
+    target: str  # what was written, e.g. "user:alice", "submission:17"
+    before: str  # JSON, "" when nothing existed
+    after: str  # JSON
 
 
 @dataclass(frozen=True)
@@ -69,7 +115,7 @@ class Store(Protocol):
         ...
 
     def facts(self) -> ir.Table:
-        """The current value of every (entity_id, period ``YYYYMM``, item): the latest version."""
+        """The current value of every (entity_id, period ``YYYYMM``, item): the latest approved version."""
         ...
 
     def targets(self) -> pd.DataFrame:
@@ -77,9 +123,55 @@ class Store(Protocol):
         ...
 
     def write(
-        self, batch: Batch, *, user: str, reason: str = "", explanations: Sequence[Explanation] = ()
+        self,
+        batch: Batch,
+        *,
+        user: str,
+        reason: str = "",
+        explanations: Sequence[Explanation] = (),
+        status: Status = "approved",
     ) -> WriteResult:
-        """Land a checked batch and the explanations of its 核实 problems atomically: all or nothing."""
+        """Land a checked batch and the explanations of its 核实 problems atomically: all or nothing.
+
+        Its submissions get ``status``; facts of submissions not (yet) approved are kept but do
+        not count in :meth:`facts` until :meth:`set_status` approves them.
+        """
+        ...
+
+    def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
+        """Move a submission to ``status`` and record the step (append-only); unknown id → NotFoundError."""
+        ...
+
+    def reviews(self, submission_id: int | None = None) -> list[Review]:
+        """The review steps of one submission (or all), oldest first."""
+        ...
+
+    def submission(self, submission_id: int) -> Submission | None:
+        """One submission, with its current status."""
+        ...
+
+    def submission_facts(self, submission_id: int) -> pa.Table:
+        """The (entity_id, period, item, value) rows a submission brought, whatever its status."""
+        ...
+
+    def put_user(self, user: User) -> None:
+        """Create or replace an account (the caller writes the audit entry)."""
+        ...
+
+    def get_user(self, name: str) -> User | None:
+        """The account called ``name``, if any."""
+        ...
+
+    def users(self) -> list[User]:
+        """Every account, by name."""
+        ...
+
+    def audit(self, *, user: str, action: str, target: str, before: str = "", after: str = "") -> AuditEntry:
+        """Append one entry to the audit log."""
+        ...
+
+    def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
+        """The latest ``limit`` entries of the audit log, newest first."""
         ...
 
     def find_submission(self, sha256: str, kind: str) -> int | None:

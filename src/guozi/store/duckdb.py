@@ -1,8 +1,11 @@
 """The embedded store: one DuckDB file, append-only tables, one transaction per import.
 
 Nothing is updated in place or deleted: a restated figure is a new row of ``facts`` with its
-submission, and the current value is the latest submission's. An import is one transaction, so
-a killed process leaves the file as it was (DuckDB replays only committed transactions).
+submission, and the current value is the latest approved submission's. A submission's status is
+the one it landed with, changed only by appended ``reviews`` rows; accounts are appended
+versions too, and every write of the web application is an ``audit`` row. An import is one
+transaction, so a killed process leaves the file as it was (DuckDB replays only committed
+transactions).
 """
 
 from __future__ import annotations
@@ -19,17 +22,39 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends.duckdb import Backend
 
+from guozi.errors import NotFoundError
 from guozi.ingest.contract import ENTITY_COLUMNS, Batch
 from guozi.ingest.units import STORE_SCALE
-from guozi.store.base import Explanation, Submission, WriteResult
+from guozi.store.base import AuditEntry, Explanation, Review, Status, Submission, User, WriteResult
 
-SCHEMA_VERSION = 2
+# 2: submissions, entity rows, facts, targets, explanations; 3: review status, reviews, users, audit
+SCHEMA_VERSION = 3
 _DDL = [
     "create sequence if not exists submission_ids start 1",
     """create table if not exists submissions (
         id bigint primary key, created_at timestamp not null, user_name varchar not null,
         source varchar not null, sha256 varchar not null, kind varchar not null,
         row_count bigint not null, reason varchar not null default '')""",
+    # schema 3, also upgrading a schema-2 file in place: the status a submission landed with
+    "alter table submissions add column if not exists status varchar default 'approved'",
+    "create sequence if not exists review_ids start 1",
+    """create table if not exists reviews (
+        id bigint primary key, submission_id bigint not null, created_at timestamp not null,
+        user_name varchar not null, status varchar not null, comment varchar not null)""",
+    """create or replace view submission_status as
+        select s.id as submission_id, coalesce(r.status, s.status, 'approved') as status
+        from submissions s left join (
+            select submission_id, arg_max(status, id) as status from reviews group by submission_id
+        ) r on r.submission_id = s.id""",
+    "create sequence if not exists user_version_ids start 1",
+    """create table if not exists user_versions (
+        id bigint primary key, name varchar not null, role varchar not null, scopes varchar[] not null,
+        password_hash varchar not null, display_name varchar not null, active boolean not null,
+        created_at timestamp not null)""",
+    "create sequence if not exists audit_ids start 1",
+    """create table if not exists audit (
+        id bigint primary key, created_at timestamp not null, user_name varchar not null, action varchar not null,
+        target varchar not null, before_json varchar not null, after_json varchar not null)""",
     f"""create table if not exists entity_rows (
         submission_id bigint not null, {", ".join(f"{c} varchar" for c in ENTITY_COLUMNS)})""",
     f"""create table if not exists facts (
@@ -46,6 +71,11 @@ _DDL = [
 ]
 
 
+def _now() -> datetime:
+    """The current time in UTC, naive (DuckDB's timestamp)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 class DuckDBStore:
     """The default store: a DuckDB file (``duckdb:///path``), or memory (``duckdb://:memory:``)."""
 
@@ -58,7 +88,7 @@ class DuckDBStore:
         self._con = self._ibis.con
         for stmt in _DDL:
             self._con.execute(stmt)
-        self._con.execute("insert or ignore into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        self._con.execute("insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     def backend(self) -> Backend:
         """The Ibis backend over the same connection."""
@@ -72,13 +102,23 @@ class DuckDBStore:
         row = self._con.execute("select value from meta where key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
+    def _reviewed(self) -> bool:
+        """Whether any submission was ever not approved (else every row counts: plain scans)."""
+        return self._meta("reviewed") == "true"
+
+    def _approved(self, alias: str = "") -> str:
+        """The SQL condition keeping the rows of approved submissions (``true`` while all are)."""
+        if not self._reviewed():
+            return "true"
+        return f"{alias}submission_id in (select submission_id from submission_status where status = 'approved')"
+
     def entities(self) -> pd.DataFrame:
-        """Each entity's rows from the latest submission that listed it."""
+        """Each entity's rows from the latest approved submission that listed it."""
         frame: pd.DataFrame = self._con.execute(
-            """
+            f"""
             select * exclude (submission_id) from entity_rows
             where (entity_id, submission_id) in (
-                select entity_id, max(submission_id) from entity_rows group by entity_id)
+                select entity_id, max(submission_id) from entity_rows where {self._approved()} group by entity_id)
             order by entity_id, valid_from nulls first
             """
         ).df()
@@ -86,8 +126,12 @@ class DuckDBStore:
         return out
 
     def facts(self) -> ir.Table:
-        """The latest version of each fact (a plain scan when nothing was ever restated)."""
+        """The latest approved version of each fact (a plain scan when nothing was restated or reviewed)."""
         t = self._ibis.table("facts")
+        if self._reviewed():
+            st = self._ibis.table("submission_status")
+            approved = st.filter(st.status == "approved")
+            t = t.semi_join(approved, t.submission_id == approved.submission_id)
         if self._meta("restated") != "true":
             return t.select("entity_id", "period", "item", "value")
         w = ibis.window(group_by=[t.entity_id, t.period, t.item], order_by=ibis.desc(t.submission_id))
@@ -97,30 +141,128 @@ class DuckDBStore:
     def targets(self) -> pd.DataFrame:
         """The latest target of each (entity, year, indicator)."""
         frame: pd.DataFrame = self._con.execute(
-            """
+            f"""
             select entity_id, year, indicator, arg_max(target, submission_id) as target
-            from targets group by entity_id, year, indicator order by entity_id, year, indicator
+            from targets where {self._approved()} group by entity_id, year, indicator order by entity_id, year, indicator
             """
         ).df()
         return frame
 
     def periods(self) -> list[int]:
         """The periods holding facts."""
-        return [int(r[0]) for r in self._con.execute("select distinct period from facts order by 1").fetchall()]
+        return [
+            int(r[0])
+            for r in self._con.execute(
+                f"select distinct period from facts where {self._approved()} order by 1"
+            ).fetchall()
+        ]
 
     def submissions(self) -> list[Submission]:
-        """Every submission, oldest first."""
+        """Every submission with its current status, oldest first."""
+        return self._submissions("true", [])
+
+    def submission(self, submission_id: int) -> Submission | None:
+        """One submission with its current status."""
+        found = self._submissions("s.id = ?", [submission_id])
+        return found[0] if found else None
+
+    def _submissions(self, where: str, params: list[object]) -> list[Submission]:
         rows = self._con.execute(
-            "select id, created_at, user_name, source, sha256, kind, row_count, reason from submissions order by id"
+            f"""select s.id, s.created_at, s.user_name, s.source, s.sha256, s.kind, s.row_count, s.reason, st.status
+                from submissions s join submission_status st on st.submission_id = s.id
+                where {where} order by s.id""",
+            params,
         ).fetchall()
         return [Submission(*r) for r in rows]
 
     def find_submission(self, sha256: str, kind: str) -> int | None:
-        """The first submission of a file with this content and kind, if any."""
+        """The first submission of a file with this content and kind that was not returned, if any.
+
+        A returned submission does not count: the filer may send the same file again.
+        """
         row = self._con.execute(
-            "select min(id) from submissions where sha256 = ? and kind = ?", [sha256, kind]
+            """select min(s.id) from submissions s join submission_status st on st.submission_id = s.id
+               where s.sha256 = ? and s.kind = ? and st.status <> 'returned'""",
+            [sha256, kind],
         ).fetchone()
         return None if row is None or row[0] is None else int(row[0])
+
+    def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
+        """Append a review step moving the submission to ``status``."""
+        if self.submission(submission_id) is None:
+            raise NotFoundError(f"没有编号为 {submission_id} 的报送", f"no submission with id {submission_id}")
+        now = _now()
+        con = self._con
+        con.execute("begin transaction")
+        try:
+            con.execute(
+                "insert into reviews values (nextval('review_ids'), ?, ?, ?, ?, ?)",
+                [submission_id, now, user, status, comment],
+            )
+            con.execute("insert or replace into meta values ('reviewed', 'true')")
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return Review(submission_id, now, user, status, comment)
+
+    def reviews(self, submission_id: int | None = None) -> list[Review]:
+        """The review steps of one submission (or all), oldest first."""
+        rows = self._con.execute(
+            """select submission_id, created_at, user_name, status, comment from reviews
+               where ? is null or submission_id = ? order by id""",
+            [submission_id, submission_id],
+        ).fetchall()
+        return [Review(*r) for r in rows]
+
+    def submission_facts(self, submission_id: int) -> pa.Table:
+        """The facts a submission brought, whatever its status."""
+        return self._arrow(
+            "select entity_id, period, item, value from facts where submission_id = ? order by entity_id, period, item",
+            {},
+            [submission_id],
+        )
+
+    def put_user(self, user: User) -> None:
+        """Append a new version of the account."""
+        self._con.execute(
+            "insert into user_versions values (nextval('user_version_ids'), ?, ?, ?, ?, ?, ?, ?)",
+            [user.name, user.role, list(user.scopes), user.password_hash, user.display_name, user.active, _now()],
+        )
+
+    def get_user(self, name: str) -> User | None:
+        """The latest version of the account called ``name``."""
+        found = self._users("name = ?", [name])
+        return found[0] if found else None
+
+    def users(self) -> list[User]:
+        """Every account (its latest version), by name."""
+        return self._users("true", [])
+
+    def _users(self, where: str, params: list[object]) -> list[User]:
+        rows = self._con.execute(
+            f"""select name, role, scopes, password_hash, display_name, active from user_versions
+                where id in (select max(id) from user_versions group by name) and {where} order by name""",
+            params,
+        ).fetchall()
+        return [User(r[0], r[1], tuple(r[2]), r[3], r[4], bool(r[5])) for r in rows]
+
+    def audit(self, *, user: str, action: str, target: str, before: str = "", after: str = "") -> AuditEntry:
+        """Append one entry to the audit log."""
+        now = _now()
+        row = self._con.execute(
+            "insert into audit values (nextval('audit_ids'), ?, ?, ?, ?, ?, ?) returning id",
+            [now, user, action, target, before, after],
+        ).fetchone()
+        assert row is not None
+        return AuditEntry(int(row[0]), now, user, action, target, before, after)
+
+    def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
+        """The latest ``limit`` entries, newest first."""
+        rows = self._con.execute(
+            "select id, created_at, user_name, action, target, before_json, after_json from audit order by id desc limit ?", [limit]
+        ).fetchall()
+        return [AuditEntry(*r) for r in rows]
 
     def _arrow(self, sql: str, tables: dict[str, pa.Table], params: list[object] | None = None) -> pa.Table:
         cur = self._con.cursor()
@@ -136,10 +278,11 @@ class DuckDBStore:
     def current_values(self, keys: pa.Table) -> pa.Table:
         """The current value of every item of the (entity_id, period) ``keys``."""
         return self._arrow(
-            """
+            f"""
             select f.entity_id, f.period, f.item, arg_max(f.value, f.submission_id) as value
             from facts f join (select distinct entity_id, cast(period as integer) as period from keys_in) k
               on f.entity_id = k.entity_id and f.period = k.period
+            where {self._approved("f.")}
             group by f.entity_id, f.period, f.item
             """,
             {"keys_in": keys.select(["entity_id", "period"])},
@@ -148,9 +291,9 @@ class DuckDBStore:
     def last_periods(self, entities: pa.Table) -> pa.Table:
         """Each entity's latest period holding facts."""
         return self._arrow(
-            """
+            f"""
             select f.entity_id, max(f.period) as period from facts f
-            where f.entity_id in (select entity_id from ents_in) group by f.entity_id
+            where f.entity_id in (select entity_id from ents_in) and {self._approved("f.")} group by f.entity_id
             """,
             {"ents_in": entities.select(["entity_id"])},
         )
@@ -172,8 +315,9 @@ class DuckDBStore:
             )
             select v.entity_id, v.period, v.item, v.version, v.version = v.versions as current, v.value,
                    s.id as submission_id, s.created_at, s.user_name as user, s.source, s.sha256, s.kind, s.reason,
-                   coalesce(e.explanation, '') as explanation, coalesce(e.explanation_en, '') as explanation_en
+                   st.status, coalesce(e.explanation, '') as explanation, coalesce(e.explanation_en, '') as explanation_en
             from v join submissions s on s.id = v.submission_id
+            join submission_status st on st.submission_id = v.submission_id
             left join e on e.submission_id = v.submission_id and e.item = v.item
             order by v.item, v.version
             """,
@@ -193,7 +337,13 @@ class DuckDBStore:
         return frame
 
     def write(
-        self, batch: Batch, *, user: str = "", reason: str = "", explanations: Sequence[Explanation] = ()
+        self,
+        batch: Batch,
+        *,
+        user: str = "",
+        reason: str = "",
+        explanations: Sequence[Explanation] = (),
+        status: Status = "approved",
     ) -> WriteResult:
         """Land a checked batch and its explanations in one transaction; files already imported are skipped."""
         user = user or getpass.getuser()
@@ -208,13 +358,18 @@ class DuckDBStore:
                     result.skipped.append((f.path.name, existing))
                     continue
                 sid = int(self._scalar("select nextval('submission_ids')"))
-                now = datetime.now(UTC).replace(tzinfo=None)
+                now = _now()
                 con.execute(
-                    "insert into submissions values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [sid, now, user, str(f.path), f.sha256, f.kind, f.rows, reason],
+                    """insert into submissions (id, created_at, user_name, source, sha256, kind, row_count, reason, status)
+                       values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [sid, now, user, str(f.path), f.sha256, f.kind, f.rows, reason, status],
                 )
                 ids[str(f.path)] = sid
-                result.submissions.append(Submission(sid, now, user, str(f.path), f.sha256, f.kind, f.rows, reason))
+                result.submissions.append(
+                    Submission(sid, now, user, str(f.path), f.sha256, f.kind, f.rows, reason, status)
+                )
+            if ids and status != "approved":
+                con.execute("insert or replace into meta values ('reviewed', 'true')")
             if batch.entities is not None:
                 self._write_entities(batch.entities, ids)
             if batch.facts is not None and batch.facts.num_rows and ids:

@@ -1,0 +1,173 @@
+"""A read-only store over a Parquet lake (written by ``guozi export``) or checked contract files.
+
+The indicator engine computes on it with any Ibis backend (DuckDB, Spark): it offers what the
+workspace reads (entities, facts, targets, periods) and refuses every write.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from guozi.engine.backends import entity_frame, find_lake, read_entities, read_facts, read_parquet, to_arrow
+from guozi.errors import GuoziError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import ibis.expr.types as ir
+    import pyarrow as pa
+    from ibis.backends import BaseBackend
+
+    from guozi.ingest.contract import Batch
+    from guozi.store.base import AuditEntry, Explanation, Review, Status, Submission, User, WriteResult
+
+
+class LakeStore:
+    """A read-only store over a lake or checked contract files, computed on any Ibis backend.
+
+    It offers what the workspace reads (entities, facts, targets, periods) and refuses writes:
+    a lake changes only by a new ``guozi export``.
+    """
+
+    def __init__(
+        self,
+        con: BaseBackend,
+        facts: ir.Table,
+        entities: pd.DataFrame,
+        *,
+        url: str,
+        targets: pd.DataFrame | None = None,
+        periods: Sequence[int] | None = None,
+    ) -> None:
+        self.url = url
+        self._con = con
+        self._facts = facts
+        self._entities = entities
+        self._targets = targets
+        self._periods = sorted(periods) if periods is not None else None
+
+    @classmethod
+    def open(cls, con: BaseBackend, path: str | Path, *, entities: pd.DataFrame | None = None) -> LakeStore:
+        """The files at ``path`` (see :func:`read_facts_dir`); ``entities`` replace the files' own."""
+        facts = read_facts(con, path)
+        lake = find_lake(path)
+        targets: pd.DataFrame | None = None
+        periods: list[int] | None = None
+        if lake is not None:
+            if lake.targets is not None:
+                targets = to_arrow(read_parquet(con, lake.targets, dataset=False)).to_pandas()
+            if "periods" in lake.manifest:
+                periods = [int(p.replace("-", "")) for p in lake.manifest["periods"]]
+        scheme = "lake" if lake is not None else "files"
+        return cls(
+            con,
+            facts,
+            read_entities(con, path) if entities is None else entity_frame(entities),
+            url=f"{scheme}:{path}",
+            targets=targets,
+            periods=periods,
+        )
+
+    def backend(self) -> BaseBackend:
+        """The backend the facts are read by."""
+        return self._con
+
+    def entities(self) -> pd.DataFrame:
+        """The entity rows."""
+        return self._entities
+
+    def facts(self) -> ir.Table:
+        """The facts (one current value per entity, period and item)."""
+        return self._facts
+
+    def targets(self) -> pd.DataFrame:
+        """The targets exported with the lake (none for contract files)."""
+        if self._targets is None:
+            return pd.DataFrame({"entity_id": [], "year": [], "indicator": [], "target": []})
+        return self._targets
+
+    def periods(self) -> list[int]:
+        """The periods holding facts (from the lake's manifest when it has one)."""
+        if self._periods is None:
+            column = to_arrow(self._facts.select("period").distinct().order_by("period")).column(0)
+            self._periods = [int(p) for p in column.to_pylist()]
+        return list(self._periods)
+
+    def _read_only(self) -> GuoziError:
+        return GuoziError(
+            f"{self.url} 只读：请导入到存储后再修改", f"{self.url} is read-only: import it into a store to change it"
+        )
+
+    def write(
+        self,
+        batch: Batch,
+        *,
+        user: str,
+        reason: str = "",
+        explanations: Sequence[Explanation] = (),
+        status: Status = "approved",
+    ) -> WriteResult:
+        """Refused: a lake is read-only."""
+        raise self._read_only()
+
+    def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
+        """Refused: a lake keeps no submissions."""
+        raise self._read_only()
+
+    def reviews(self, submission_id: int | None = None) -> list[Review]:
+        """A lake keeps no reviews."""
+        return []
+
+    def submission(self, submission_id: int) -> Submission | None:
+        """A lake keeps no submissions."""
+        return None
+
+    def submission_facts(self, submission_id: int) -> pa.Table:
+        """Refused: a lake keeps no submissions."""
+        raise self._read_only()
+
+    def put_user(self, user: User) -> None:
+        """Refused: a lake keeps no accounts."""
+        raise self._read_only()
+
+    def get_user(self, name: str) -> User | None:
+        """A lake keeps no accounts."""
+        return None
+
+    def users(self) -> list[User]:
+        """A lake keeps no accounts."""
+        return []
+
+    def audit(self, *, user: str, action: str, target: str, before: str = "", after: str = "") -> AuditEntry:
+        """Refused: a lake is read-only."""
+        raise self._read_only()
+
+    def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
+        """A lake keeps no audit log."""
+        return []
+
+    def find_submission(self, sha256: str, kind: str) -> int | None:
+        """A lake keeps no submissions."""
+        return None
+
+    def current_values(self, keys: pa.Table) -> pa.Table:
+        """Refused: a lake keeps no versions to look up."""
+        raise self._read_only()
+
+    def last_periods(self, entities: pa.Table) -> pa.Table:
+        """Refused: a lake keeps no versions to look up."""
+        raise self._read_only()
+
+    def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
+        """Refused: a lake keeps only the current versions."""
+        raise self._read_only()
+
+    def submissions(self) -> list[Submission]:
+        """A lake keeps no submissions."""
+        return []
+
+    def close(self) -> None:
+        """Nothing to release: the backend is the caller's."""
