@@ -20,7 +20,7 @@ years is published), so December gives the annual EVA. A group aggregate is Σ m
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -693,43 +693,11 @@ def unconfirmed_caption(report: EvaReport, lang: str) -> str:
     return f"未经官方文本确认的口径：{text}" if lang == "zh" else f"not confirmed by an official text: {text}"
 
 
-EVA_FIELDS = (
-    "entity_id",
-    "name",
-    "period",
-    "view",
-    "members",
-    "months",
-    "category",
-    "industry",
-    "industry_class",
-    "net_profit",
-    "interest_expense",
-    "rd_expense",
-    "non_recurring_gain",
-    "non_recurring_share",
-    "non_recurring_adjustment",
-    "tax_rate",
-    "nopat_adjustment",
-    "nopat",
-    "avg_equity",
-    "avg_interest_bearing_debt",
-    "avg_construction_in_progress",
-    "adjusted_capital",
-    "cost_of_equity_base",
-    "equity_cost_reduction",
-    "cost_of_equity",
-    "cost_of_debt",
-    "debt_weight",
-    "equity_weight",
-    "weighted_cost",
-    "debt_ratio",
-    "debt_ratio_opening",
-    "debt_rose",
-    "surcharge",
-    "cost_of_capital",
-    "capital_charge",
-    "eva",
+# the columns of the wide records: every field of EvaRow but the texts given in one language there
+EVA_FIELDS = tuple(
+    f.name
+    for f in fields(EvaRow)
+    if f.name not in ("reduction_reason_zh", "reduction_reason_en", "unconfirmed", "note_zh", "note_en")
 )
 _STEP_LABELS: dict[str, tuple[str, str]] = {
     "entity_id": ("企业/分组", "entity / group"),
@@ -788,7 +756,18 @@ _PERCENT = {
     "cost_of_capital",
 }
 _PP = {"equity_cost_reduction", "surcharge"}
-_TEXT = {"entity_id", "name", "period", "view", "members", "category", "industry", "industry_class", "debt_rose"}
+_TEXT = {
+    "entity_id",
+    "name",
+    "period",
+    "view",
+    "members",
+    "category",
+    "industry",
+    "industry_class",
+    "debt_rose",
+    "note",
+}
 
 
 def _unit(fld: str) -> str:
@@ -856,14 +835,17 @@ EVA_TABLE_COLUMNS = [
 ]
 
 # the breakdown: (field, formula zh, formula en, parameter whose source applies)
+_YTD = ("本年累计", "year to date")
+_PARAMETER = ("参数", "parameter")
+_AVERAGE = ("（年初 + 期末）/ 2", "(opening + closing) / 2")
 _STEPS: tuple[tuple[str, str, str, str], ...] = (
-    ("net_profit", "本年累计", "year to date", ""),
-    ("interest_expense", "本年累计", "year to date", ""),
+    ("net_profit", *_YTD, ""),
+    ("interest_expense", *_YTD, ""),
     ("rd_expense", "本年累计（费用化研发支出）", "year to date (expensed R&D)", ""),
-    ("non_recurring_gain", "本年累计", "year to date", ""),
-    ("non_recurring_share", "参数", "parameter", "non_recurring_share"),
+    ("non_recurring_gain", *_YTD, ""),
+    ("non_recurring_share", *_PARAMETER, "non_recurring_share"),
     ("non_recurring_adjustment", "非经常性损益 × 调整比例", "non-recurring gains × share", ""),
-    ("tax_rate", "参数", "parameter", "tax_rate"),
+    ("tax_rate", *_PARAMETER, "tax_rate"),
     (
         "nopat_adjustment",
         "（利息费用 + 研发费用 − 非经常性收益调整项）×（1 − 税率）",
@@ -871,9 +853,9 @@ _STEPS: tuple[tuple[str, str, str, str], ...] = (
         "",
     ),
     ("nopat", "净利润 + 税后调整项", "net profit + adjustments after tax", ""),
-    ("avg_equity", "（年初 + 期末）/ 2", "(opening + closing) / 2", ""),
-    ("avg_interest_bearing_debt", "（年初 + 期末）/ 2", "(opening + closing) / 2", ""),
-    ("avg_construction_in_progress", "（年初 + 期末）/ 2", "(opening + closing) / 2", ""),
+    ("avg_equity", *_AVERAGE, ""),
+    ("avg_interest_bearing_debt", *_AVERAGE, ""),
+    ("avg_construction_in_progress", *_AVERAGE, ""),
     (
         "adjusted_capital",
         "平均所有者权益 + 平均带息负债 − 平均在建工程",
@@ -883,7 +865,7 @@ _STEPS: tuple[tuple[str, str, str, str], ...] = (
     ("cost_of_equity_base", "按企业类别", "by category", "cost_of_equity"),
     ("equity_cost_reduction", "军工、电力、农业企业下浮", "military, power and agriculture", "equity_cost_reduction"),
     ("cost_of_equity", "类别成本率 − 下浮", "by category − reduction", ""),
-    ("cost_of_debt", "参数", "parameter", "cost_of_debt"),
+    ("cost_of_debt", *_PARAMETER, "cost_of_debt"),
     ("debt_weight", "D /（D + E）", "D / (D + E)", ""),
     ("equity_weight", "E /（D + E）", "E / (D + E)", ""),
     (
@@ -905,6 +887,25 @@ _STEPS: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("eva", "税后净营业利润 − 资本成本", "NOPAT − capital charge", ""),
 )
+
+
+def _step_record(
+    r: EvaRow, step: str, value: Any, formula: str, source: str, confirmed: bool, zh: bool
+) -> dict[str, Any]:
+    """One row of the breakdown: a step of ``r`` (or its note), with how it is worked out and from what."""
+    return {
+        "entity_id": r.entity_id,
+        "name": r.name,
+        "period": r.period,
+        "step": step,
+        "label": _STEP_LABELS[step][0 if zh else 1],
+        "value": value,
+        "unit": _unit(step),
+        "formula": formula,
+        "source": source,
+        "confirmed": confirmed,
+        "mark": "" if confirmed else ("未确认" if zh else "unconfirmed"),
+    }
 
 
 def breakdown_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
@@ -940,37 +941,9 @@ def breakdown_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
                     if zh
                     else "interest / avg interest-bearing debt × 12 / months"
                 )
-            out.append(
-                {
-                    "entity_id": r.entity_id,
-                    "name": r.name,
-                    "period": r.period,
-                    "step": fld,
-                    "label": _STEP_LABELS[fld][0 if zh else 1],
-                    "value": value,
-                    "unit": _unit(fld),
-                    "formula": formula,
-                    "source": source,
-                    "confirmed": confirmed,
-                    "mark": "" if confirmed else ("未确认" if zh else "unconfirmed"),
-                }
-            )
+            out.append(_step_record(r, fld, value, formula, source, confirmed, zh))
         if r.note_zh:
-            out.append(
-                {
-                    "entity_id": r.entity_id,
-                    "name": r.name,
-                    "period": r.period,
-                    "step": "note",
-                    "label": _STEP_LABELS["note"][0 if zh else 1],
-                    "value": None,
-                    "unit": "",
-                    "formula": r.note(lang),
-                    "source": "",
-                    "confirmed": True,
-                    "mark": "",
-                }
-            )
+            out.append(_step_record(r, "note", None, r.note(lang), "", True, zh))
     return out
 
 

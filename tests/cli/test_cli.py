@@ -254,3 +254,25 @@ def test_demo_imports_the_group_and_prints_its_scorecard(tmp_path: Path, monkeyp
     assert (tmp_path / "guozi.duckdb").exists()
     again = runner.invoke(app, ["demo"])
     assert again.exit_code == 0 and "未重复导入" in again.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["targets"], ["warnings"], ["history", "--entity", "A", "--period", "2025-06"], ["check", "."], ["indicators"]],
+)
+def test_a_bad_lang_is_refused_in_both_languages_with_exit_2(command: list[str], tmp_path: Path) -> None:
+    result = runner.invoke(app, [*command, "--lang", "fr", "--store", f"duckdb:///{tmp_path / 's.duckdb'}"])
+    assert result.exit_code == 2
+    assert "--lang 应为 zh 或 en，实为 fr" in result.output
+    assert "--lang must be zh or en, not fr" in result.output
+
+
+def test_history_and_check_as_xlsx_need_an_output_file(tmp_path: Path) -> None:
+    store = f"duckdb:///{tmp_path / 's.duckdb'}"
+    history = runner.invoke(app, ["history", "--entity", "A", "--period", "2025-06", "-f", "xlsx", "--store", store])
+    facts = tmp_path / "facts.csv"
+    facts.write_text("entity_id,period,item,value\nA,2025-06,cash,1\n", encoding="utf-8")
+    check = runner.invoke(app, ["check", str(facts), "-f", "xlsx", "--store", store, "--lang", "en"])
+    assert (history.exit_code, check.exit_code) == (2, 2)
+    assert "xlsx 格式需要 --output 文件" in history.output
+    assert "the xlsx format needs --output FILE" in check.output

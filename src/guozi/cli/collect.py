@@ -24,15 +24,16 @@ from guozi.cli.common import (
     OutputOpt,
     StoreOpt,
     err,
+    need_file,
     parse_format,
     parse_lang,
     run,
     show_problems,
+    workspace,
 )
 from guozi.errors import Severity
 from guozi.ingest.collect import Explain, ExplanationRequiredError, explain_key, parse_explain, read_explanations
 from guozi.ingest.readers import Progress as ProgressFn
-from guozi.workspace import Workspace
 
 RulesOpt = Annotated[
     list[Path] | None,
@@ -109,9 +110,8 @@ def import_(
 
     def body() -> None:
         given = _explanations(explain, explanations)
-        ws = Workspace.open(store, catalog_files=catalog or [])
         try:
-            with progress_bar(lang) as report_progress:
+            with workspace(store, catalog) as ws, progress_bar(lang) as report_progress:
                 report = ws.import_files(
                     paths, user=user, reason=reason, explanations=given, rules=rules or [], progress=report_progress
                 )
@@ -128,8 +128,6 @@ def import_(
                 )
             err.print(f"[red]{exc.message(lang)}[/red]")
             raise typer.Exit(2) from None
-        finally:
-            ws.close()
         for name, sid in report.result.skipped:
             err.print(
                 f"{name}：内容与第 {sid} 次提交相同，未重复导入"
@@ -168,12 +166,9 @@ def check(
 
     def body() -> None:
         f = parse_format(fmt)
-        ws = Workspace.open(store, catalog_files=catalog or [])
-        try:
-            with progress_bar(lang) as report_progress:
-                result = ws.check(paths, reason=reason, rules=rules or [], progress=report_progress)
-        finally:
-            ws.close()
+        need_file(f, output)
+        with workspace(store, catalog) as ws, progress_bar(lang) as report_progress:
+            result = ws.check(paths, reason=reason, rules=rules or [], progress=report_progress)
         if result.problems:
             show_problems(result.problems, lang, f, output)
         if result.blocking:

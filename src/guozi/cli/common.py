@@ -6,7 +6,7 @@ import math
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from guozi.engine.panel import Panel
+from guozi.engine.panel import Panel, View
 from guozi.errors import GuoziError, InvalidInputError, Problem
 from guozi.output import Column, Format, emit
 from guozi.periods import Period
@@ -36,6 +36,12 @@ LangOpt = Annotated[str, typer.Option("--lang", help="zh | en")]
 CatalogOpt = Annotated[
     list[Path] | None, typer.Option("--catalog", help="your own catalogue file(s), overriding or adding indicators")
 ]
+DataOpt = Annotated[
+    list[Path] | None, typer.Option("--data", help="compute from these files/folders instead of the store")
+]
+PeriodOpt = Annotated[str | None, typer.Option("--period", help="YYYY-MM (default: the latest in the data)")]
+ViewOpt = Annotated[str, typer.Option("--view", help="reported (合并) | children (节点汇总) | leaves (完全汇总)")]
+LevelOpt = Annotated[int | None, typer.Option("--level", help="tree level to aggregate (1 = tops of the tree)")]
 T = TypeVar("T")
 
 
@@ -49,8 +55,10 @@ def parse_format(value: str) -> Format:
 
 
 def parse_lang(value: str) -> str:
+    """The --lang value; a bad one is refused in both languages with exit code 2 (there is no language yet)."""
     if value not in ("zh", "en"):
-        raise GuoziError(f"--lang 应为 zh 或 en，实为 {value}", f"--lang must be zh or en, not {value}")
+        err.print(f"[red]--lang 应为 zh 或 en，实为 {value} / --lang must be zh or en, not {value}[/red]")
+        raise typer.Exit(2)
     return value
 
 
@@ -59,6 +67,27 @@ def parse_period(value: str) -> Period:
         return Period.parse(value)
     except ValueError:
         raise GuoziError(f"期间格式错误：{value!r}，应为 YYYY-MM", f"bad period {value!r}; expected YYYY-MM") from None
+
+
+def period_or_latest(ws: Workspace, period: str | None) -> Period:
+    """``--period`` if given, else the latest period in the workspace's data."""
+    return parse_period(period) if period else ws.latest_period()
+
+
+def need_file(fmt: Format, output: Path | None) -> None:
+    """The xlsx format is written to a file only: refuse it without ``--output``."""
+    if fmt == "xlsx" and output is None:
+        raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
+
+
+def check_view(view: str, by: str | None = None, level: int | None = None) -> View:
+    """``--view`` (reported, children or leaves), or ``"level"`` when ``--by`` or ``--level`` is given."""
+    if view not in ("reported", "children", "leaves"):
+        raise GuoziError(
+            f"--view 应为 reported、children 或 leaves，实为 {view}",
+            f"--view must be reported, children or leaves, not {view}",
+        )
+    return "level" if by is not None or level is not None else view  # type: ignore[return-value]
 
 
 PROBLEM_COLUMNS = [
@@ -110,14 +139,18 @@ def spinner(text: str) -> Iterator[None]:
 
 @contextmanager
 def workspace(
-    store: str | None, catalog: list[Path] | None = None, data: list[Path] | None = None
+    store: str | None, catalog: list[Path] | None = None, data: list[Path] | None = None, *, lang: str | None = None
 ) -> Iterator[Workspace]:
-    """The workspace of a command (over ``data`` files if given), closed on every way out."""
-    ws = (
-        Workspace.from_data(data, catalog_files=catalog or [])
-        if data
-        else Workspace.open(store, catalog_files=catalog or [])
-    )
+    """The workspace of a command (over ``data`` files if given), closed on every way out.
+
+    With ``lang``, a spinner says "reading…" while it opens.
+    """
+    with spinner("读取数据…" if lang == "zh" else "reading…") if lang else nullcontext():
+        ws = (
+            Workspace.from_data(data, catalog_files=catalog or [])
+            if data
+            else Workspace.open(store, catalog_files=catalog or [])
+        )
     try:
         yield ws
     finally:

@@ -15,13 +15,14 @@ from guozi.cli.common import (
     OutputOpt,
     StoreOpt,
     err,
+    need_file,
     parse_format,
     parse_lang,
     parse_period,
     run,
+    workspace,
 )
 from guozi.output import Column, emit
-from guozi.workspace import Workspace
 
 
 def _shown(value: Any, row: dict[str, Any]) -> str:
@@ -97,12 +98,10 @@ def history(
 
     def body() -> None:
         f = parse_format(fmt)
+        need_file(f, output)
         p = parse_period(period)
-        ws = Workspace.open(store, catalog_files=catalog or [])
-        try:
+        with workspace(store, catalog) as ws:
             frame = ws.history(entity, p, item)
-        finally:
-            ws.close()
         if frame.empty:
             err.print(f"{entity} 在 {p} 没有数据" if lang == "zh" else f"{entity} has no figures for {p}")
             return

@@ -22,20 +22,23 @@ from guozi.benchmark import (
 from guozi.cli.app import app
 from guozi.cli.common import (
     CatalogOpt,
+    DataOpt,
     FormatOpt,
     LangOpt,
     OutputOpt,
+    PeriodOpt,
     StoreOpt,
     err,
+    need_file,
     parse_format,
     parse_lang,
-    parse_period,
+    period_or_latest,
     run,
     spinner,
+    workspace,
 )
 from guozi.errors import GuoziError
 from guozi.output import emit
-from guozi.workspace import Workspace
 from guozi.world import (
     load_peer_set,
     load_rates,
@@ -51,7 +54,7 @@ EXAMPLE = "example"
 
 @app.command()
 def peers(
-    period: Annotated[str | None, typer.Option("--period", help="YYYY-MM (default: the latest in the data)")] = None,
+    period: PeriodOpt = None,
     entity: Annotated[
         str | None, typer.Option("--entity", help="the enterprise benchmarked (with --standards: optional)")
     ] = None,
@@ -84,9 +87,7 @@ def peers(
         list[Path] | None, typer.Option("--params", help="override params/benchmark.yaml (weights, band scores …)")
     ] = None,
     sizes: Annotated[Path | None, typer.Option("--sizes", help="your own size-class table (size_classes.yaml)")] = None,
-    data: Annotated[
-        list[Path] | None, typer.Option("--data", help="compute from these files/folders instead of the store")
-    ] = None,
+    data: DataOpt = None,
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
@@ -98,8 +99,7 @@ def peers(
 
     def body() -> None:
         f = parse_format(fmt)
-        if f == "xlsx" and output is None:
-            raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
+        need_file(f, output)
         if standards and world:
             raise GuoziError(
                 "--standards 与 --world 请分别运行", "run --standards and --world separately (one table each)"
@@ -107,105 +107,72 @@ def peers(
         if entity is None and not standards:
             raise GuoziError("需要 --entity", "--entity is required")
         bp = load_params(params or [])
-        with spinner("读取数据…" if lang == "zh" else "reading…"):
-            ws = (
-                Workspace.from_data(data, catalog_files=catalog or [])
-                if data
-                else Workspace.open(store, catalog_files=catalog or [])
-            )
-        p = parse_period(period) if period else ws.latest_period()
-        if standards:
-            files = [] if [str(s) for s in standards] == [EXAMPLE] else list(standards)
-            sz = load_sizes(sizes)
-            table = load_standards(files, ws, params=bp, sizes=sz)
-            if table.illustration:
-                err.print(
-                    "[yellow]注意：所用标准值为示例（非官方数据），请用 --standards 文件载入正式的企业绩效评价标准值[/yellow]"
+        with workspace(store, catalog, data, lang=lang) as ws:
+            p = period_or_latest(ws, period)
+            if standards:
+                files = [] if [str(s) for s in standards] == [EXAMPLE] else list(standards)
+                sz = load_sizes(sizes)
+                table = load_standards(files, ws, params=bp, sizes=sz)
+                if table.illustration:
+                    err.print(
+                        "[yellow]注意：所用标准值为示例（非官方数据），请用 --standards 文件载入正式的企业绩效评价标准值[/yellow]"
+                        if lang == "zh"
+                        else "[yellow]note: these standard values are an illustration, not official; "
+                        "load the real table with --standards FILE[/yellow]"
+                    )
+                with spinner("计算…" if lang == "zh" else "computing…"):
+                    scores = standard_scores(ws, p, entity=entity, level=level, standards=table, params=bp, sizes=sz)
+                title = f"{p} 绩效评价标准值对标" if lang == "zh" else f"{p} against the standard values"
+                rows, columns = score_records(scores, lang), score_columns(bp, lang, table=f == "table")
+                sheet = "standard_scores"
+            elif world:
+                assert entity is not None
+                year = size_period(p).year
+                if p.month != 12:
+                    err.print(
+                        f"对标世界一流按全年数据：使用 {year} 年 12 月"
+                        if lang == "zh"
+                        else f"world comparisons use full years: {year}-12 is used"
+                    )
+                ps = load_peer_set(peer_set, ws.catalog, params=bp) if peer_set else None
+                with spinner("计算…" if lang == "zh" else "computing…"):
+                    report = world_comparison(
+                        ws, year, entity, peer_set=ps, rates=load_rates(rates or []), indicators=indicator,
+                        exclude=exclude or [], params=bp,
+                    )  # fmt: skip
+                if any(c.second_hand for c in report.companies):
+                    err.print(
+                        "[yellow]注意：对标集数据为二手来源（见 --detail 的来源与说明列）[/yellow]"
+                        if lang == "zh"
+                        else "[yellow]note: the peer set's figures are second-hand (see the source and note "
+                        "columns of --detail)[/yellow]"
+                    )
+                title = (
+                    f"{report.name} 对标世界一流（{report.peer_set}，{year} 财年）"
                     if lang == "zh"
-                    else "[yellow]note: these standard values are an illustration, not official; "
-                    "load the real table with --standards FILE[/yellow]"
+                    else f"{report.name} against {report.peer_set}, FY{year}"
                 )
-            with spinner("计算…" if lang == "zh" else "computing…"):
-                scores = standard_scores(ws, p, entity=entity, level=level, standards=table, params=bp, sizes=sz)
-            title = f"{p} 绩效评价标准值对标" if lang == "zh" else f"{p} against the standard values"
-            emit(
-                score_records(scores, lang),
-                score_columns(bp, lang, table=f == "table"),
-                fmt=f,
-                output=output,
-                lang=lang,
-                title=title,
-                sheet="standard_scores",
-            )
-        elif world:
-            assert entity is not None
-            year = size_period(p).year
-            if p.month != 12:
-                err.print(
-                    f"对标世界一流按全年数据：使用 {year} 年 12 月"
-                    if lang == "zh"
-                    else f"world comparisons use full years: {year}-12 is used"
-                )
-            ps = load_peer_set(peer_set, ws.catalog, params=bp) if peer_set else None
-            with spinner("计算…" if lang == "zh" else "computing…"):
-                report = world_comparison(
-                    ws, year, entity, peer_set=ps, rates=load_rates(rates or []), indicators=indicator,
-                    exclude=exclude or [], params=bp,
-                )  # fmt: skip
-            if any(c.second_hand for c in report.companies):
-                err.print(
-                    "[yellow]注意：对标集数据为二手来源（见 --detail 的来源与说明列）[/yellow]"
-                    if lang == "zh"
-                    else "[yellow]note: the peer set's figures are second-hand (see the source and note "
-                    "columns of --detail)[/yellow]"
-                )
-            title = (
-                f"{report.name} 对标世界一流（{report.peer_set}，{year} 财年）"
-                if lang == "zh"
-                else f"{report.name} against {report.peer_set}, FY{year}"
-            )
-            if detail:
-                emit(
-                    world_company_records(report, lang),
-                    world_company_columns(lang),
-                    fmt=f,
-                    output=output,
-                    lang=lang,
-                    title=title,
-                    sheet="world_peers",
-                )
+                if detail:
+                    rows, columns = world_company_records(report, lang), world_company_columns(lang)
+                    sheet = "world_peers"
+                else:
+                    rows, columns = world_records(report, lang), world_columns(lang, table=f == "table")
+                    sheet = "world"
             else:
-                emit(
-                    world_records(report, lang),
-                    world_columns(lang, table=f == "table"),
-                    fmt=f,
-                    output=output,
-                    lang=lang,
-                    title=title,
-                    sheet="world",
+                assert entity is not None
+                with spinner("计算…" if lang == "zh" else "computing…"):
+                    report_p = peer_ranks(
+                        ws, p, entity, by=by, level=level, indicators=indicator, min_peers=min_peers, params=bp
+                    )
+                if report_p.group.note_zh:
+                    err.print(report_p.group.note_zh if lang == "zh" else report_p.group.note_en)
+                title = (
+                    f"{report_p.name} {p} 同行对标：{report_p.group.describe(lang)}"
+                    if lang == "zh"
+                    else f"{report_p.name} {p} against peers: {report_p.group.describe(lang)}"
                 )
-        else:
-            assert entity is not None
-            with spinner("计算…" if lang == "zh" else "computing…"):
-                report_p = peer_ranks(
-                    ws, p, entity, by=by, level=level, indicators=indicator, min_peers=min_peers, params=bp
-                )
-            if report_p.group.note_zh:
-                err.print(report_p.group.note_zh if lang == "zh" else report_p.group.note_en)
-            title = (
-                f"{report_p.name} {p} 同行对标：{report_p.group.describe(lang)}"
-                if lang == "zh"
-                else f"{report_p.name} {p} against peers: {report_p.group.describe(lang)}"
-            )
-            emit(
-                peer_records(report_p, lang),
-                peer_columns(lang, table=f == "table"),
-                fmt=f,
-                output=output,
-                lang=lang,
-                title=title,
-                sheet="peers",
-            )
-        ws.close()
+                rows, columns = peer_records(report_p, lang), peer_columns(lang, table=f == "table")
+                sheet = "peers"
+            emit(rows, columns, fmt=f, output=output, lang=lang, title=title, sheet=sheet)
 
     run(lang, body)

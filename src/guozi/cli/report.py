@@ -8,7 +8,19 @@ from typing import Annotated
 import typer
 
 from guozi.cli.app import app
-from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, err, parse_lang, parse_period, run, spinner, workspace
+from guozi.cli.common import (
+    CatalogOpt,
+    DataOpt,
+    LangOpt,
+    PeriodOpt,
+    StoreOpt,
+    err,
+    parse_lang,
+    period_or_latest,
+    run,
+    spinner,
+    workspace,
+)
 from guozi.errors import GuoziError
 from guozi.report import FORMATS, ReportFormat, build_report, write_report
 
@@ -29,16 +41,14 @@ def parse_report_format(value: str | None, output: Path) -> ReportFormat:
 @app.command()
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="the report file to write")],
-    period: Annotated[str | None, typer.Option("--period", help="YYYY-MM (default: the latest in the data)")] = None,
+    period: PeriodOpt = None,
     entity: Annotated[
         str | None, typer.Option("--entity", help="the group or subtree (default: the top of the tree)")
     ] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="html | pdf | docx | xlsx (default: from --output's suffix)")
     ] = None,
-    data: Annotated[
-        list[Path] | None, typer.Option("--data", help="compute from these files/folders instead of the store")
-    ] = None,
+    data: DataOpt = None,
     benchmark: Annotated[
         bool, typer.Option("--benchmark", help="add 对标 (peers, standard-value bands, world-class peers)")
     ] = False,
@@ -52,7 +62,7 @@ def report(
     def body() -> None:
         f = parse_report_format(fmt, output)
         with workspace(store, catalog, data) as ws:
-            p = parse_period(period) if period else ws.latest_period()
+            p = period_or_latest(ws, period)
             with spinner("编写报告…" if lang == "zh" else "writing the report…"):
                 content = build_report(ws, p, entity=entity, benchmark=benchmark)
                 write_report(content, output, f, lang)

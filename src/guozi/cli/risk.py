@@ -10,17 +10,23 @@ import typer
 from guozi.cli.app import app
 from guozi.cli.common import (
     CatalogOpt,
+    DataOpt,
     FormatOpt,
     LangOpt,
+    LevelOpt,
     OutputOpt,
+    PeriodOpt,
     StoreOpt,
+    ViewOpt,
+    check_view,
+    need_file,
     parse_format,
     parse_lang,
-    parse_period,
+    period_or_latest,
     run,
     spinner,
+    workspace,
 )
-from guozi.engine.panel import View
 from guozi.errors import GuoziError
 from guozi.eva import (
     BREAKDOWN_COLUMNS,
@@ -45,35 +51,15 @@ from guozi.warnings import (
     load_rules,
     warning_records,
 )
-from guozi.workspace import Workspace
 
-PeriodOpt = Annotated[str | None, typer.Option("--period", help="YYYY-MM (default: the latest in the data)")]
 EntityOpt = Annotated[
     str | None, typer.Option("--entity", help="one entity and (unless --no-subtree) its subsidiaries")
 ]
 SubtreeOpt = Annotated[bool, typer.Option("--subtree/--no-subtree", help="include the entity's subsidiaries")]
-DataOpt = Annotated[
-    list[Path] | None, typer.Option("--data", help="compute from these files/folders instead of the store")
-]
 DebtLinesOpt = Annotated[
     list[Path] | None,
     typer.Option("--debt-lines", help="your own debt-line baselines by industry and year (YAML or CSV)"),
 ]
-
-
-def _open(data: list[Path] | None, store: str | None, catalog: list[Path] | None) -> Workspace:
-    if data:
-        return Workspace.from_data(data, catalog_files=catalog or [])
-    return Workspace.open(store, catalog_files=catalog or [])
-
-
-def _check_view(view: str, allowed: tuple[str, ...]) -> View:
-    if view not in allowed:
-        raise GuoziError(
-            f"--view 应为 {'、'.join(allowed)} 之一，实为 {view}",
-            f"--view must be one of {', '.join(allowed)}, not {view}",
-        )
-    return view  # type: ignore[return-value]
 
 
 @app.command("warnings")
@@ -81,9 +67,7 @@ def warnings_command(
     period: PeriodOpt = None,
     entity: EntityOpt = None,
     subtree: SubtreeOpt = True,
-    view: Annotated[
-        str, typer.Option("--view", help="reported (合并) | children (节点汇总) | leaves (完全汇总)")
-    ] = "reported",
+    view: ViewOpt = "reported",
     rule: Annotated[list[str] | None, typer.Option("--rule", help="check only these rule codes")] = None,
     min_severity: Annotated[
         str | None, typer.Option("--min-severity", help="show only warnings this serious or more (high|medium|low)")
@@ -105,9 +89,8 @@ def warnings_command(
 
     def body() -> None:
         f = parse_format(fmt)
-        v = _check_view(view, ("reported", "children", "leaves"))
-        if f == "xlsx" and output is None:
-            raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
+        v = check_view(view)
+        need_file(f, output)
         ruleset = load_rules(rules or [])
         lines = load_debt_lines(debt_lines or [])
         if min_severity is not None and min_severity not in ruleset.severities:
@@ -115,45 +98,43 @@ def warnings_command(
                 f"--min-severity 应为 {'、'.join(ruleset.severities)} 之一",
                 f"--min-severity must be one of {', '.join(ruleset.severities)}",
             )
-        with spinner("读取数据…" if lang == "zh" else "reading…"):
-            ws = _open(data, store, catalog)
-        p = parse_period(period) if period else ws.latest_period()
-        with spinner("检查预警规则…" if lang == "zh" else "checking the rules…"):
-            report = evaluate_warnings(
-                ws, p, entity=entity, subtree=subtree, view=v, rules=ruleset, lines=lines, only=rule
-            )
-        rows = warning_records(report, lang)
-        if min_severity is not None:
-            floor = ruleset.rank(min_severity)
-            rows = [r for r in rows if ruleset.rank(r["severity"]) >= floor]
-        gap_rows = gap_records(report, lang)
-        if f == "xlsx":
-            assert output is not None
-            sheets = [("预警" if lang == "zh" else "warnings", rows, WARNING_COLUMNS)]
-            sheets.append(("无法判断" if lang == "zh" else "not checked", gap_rows, GAP_COLUMNS))
-            write_xlsx(output, sheets, lang)
-        elif gaps:
-            title = (
-                f"{p} 无法判断的检查（{len(gap_rows)} 项）"
-                if lang == "zh"
-                else f"{p}: {len(gap_rows)} check(s) not made"
-            )
-            emit(gap_rows, GAP_COLUMNS, fmt=f, output=output, lang=lang, title=title, sheet="gaps")
-        else:
-            columns = WARNING_COLUMNS
-            title = caption = ""
-            if f == "table":
-                by_key = {c.key: c for c in WARNING_COLUMNS}
-                columns = [by_key[k] for k in WARNING_TABLE_KEYS]
-                title = f"{p} 风险预警（{len(rows)} 条）" if lang == "zh" else f"{p} risk warnings ({len(rows)})"
-                if gap_rows:
-                    caption = (
-                        f"另有 {len(gap_rows)} 项检查因数据不全无法判断；加 --gaps 查看原因"
-                        if lang == "zh"
-                        else f"{len(gap_rows)} check(s) could not be made for missing figures; --gaps lists why"
-                    )
-            emit(rows, columns, fmt=f, output=output, lang=lang, title=title, caption=caption, sheet="warnings")
-        ws.close()
+        with workspace(store, catalog, data, lang=lang) as ws:
+            p = period_or_latest(ws, period)
+            with spinner("检查预警规则…" if lang == "zh" else "checking the rules…"):
+                report = evaluate_warnings(
+                    ws, p, entity=entity, subtree=subtree, view=v, rules=ruleset, lines=lines, only=rule
+                )
+            rows = warning_records(report, lang)
+            if min_severity is not None:
+                floor = ruleset.rank(min_severity)
+                rows = [r for r in rows if ruleset.rank(r["severity"]) >= floor]
+            gap_rows = gap_records(report, lang)
+            if f == "xlsx":
+                assert output is not None
+                sheets = [("预警" if lang == "zh" else "warnings", rows, WARNING_COLUMNS)]
+                sheets.append(("无法判断" if lang == "zh" else "not checked", gap_rows, GAP_COLUMNS))
+                write_xlsx(output, sheets, lang)
+            elif gaps:
+                title = (
+                    f"{p} 无法判断的检查（{len(gap_rows)} 项）"
+                    if lang == "zh"
+                    else f"{p}: {len(gap_rows)} check(s) not made"
+                )
+                emit(gap_rows, GAP_COLUMNS, fmt=f, output=output, lang=lang, title=title, sheet="gaps")
+            else:
+                columns = WARNING_COLUMNS
+                title = caption = ""
+                if f == "table":
+                    by_key = {c.key: c for c in WARNING_COLUMNS}
+                    columns = [by_key[k] for k in WARNING_TABLE_KEYS]
+                    title = f"{p} 风险预警（{len(rows)} 条）" if lang == "zh" else f"{p} risk warnings ({len(rows)})"
+                    if gap_rows:
+                        caption = (
+                            f"另有 {len(gap_rows)} 项检查因数据不全无法判断；加 --gaps 查看原因"
+                            if lang == "zh"
+                            else f"{len(gap_rows)} check(s) could not be made for missing figures; --gaps lists why"
+                        )
+                emit(rows, columns, fmt=f, output=output, lang=lang, title=title, caption=caption, sheet="warnings")
 
     run(lang, body)
 
@@ -168,7 +149,7 @@ def eva_command(
         typer.Option("--view", help="reported (合并) | children (节点汇总) | leaves (完全汇总): Σ members' EVA"),
     ] = "reported",
     by: Annotated[str | None, typer.Option("--by", help="sum the entities of --level grouped by this column")] = None,
-    level: Annotated[int | None, typer.Option("--level", help="tree level to aggregate (1 = tops of the tree)")] = None,
+    level: LevelOpt = None,
     breakdown: Annotated[
         bool, typer.Option("--breakdown", help="every step of the computation, one row per step")
     ] = False,
@@ -188,51 +169,54 @@ def eva_command(
 
     def body() -> None:
         f = parse_format(fmt)
-        v = _check_view(view, ("reported", "children", "leaves"))
-        if by is not None or level is not None:
-            v = "level"
-        if f == "xlsx" and output is None:
-            raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
+        v = check_view(view, by, level)
+        need_file(f, output)
         eva_params = load_eva_params(params or [])
         lines = load_debt_lines(debt_lines or [])
-        with spinner("读取数据…" if lang == "zh" else "reading…"):
-            ws = _open(data, store, catalog)
-        p = parse_period(period) if period else ws.latest_period()
-        with spinner("计算经济增加值…" if lang == "zh" else "computing EVA…"):
-            report = compute_eva(
-                ws, p, entity=entity, subtree=subtree, view=v, by=by, level=level or 1, params=eva_params, lines=lines
-            )
-        rows = eva_records(report, lang)
-        steps = breakdown_records(report, lang)
-        caption = unconfirmed_caption(report, lang)
-        if f == "xlsx":
-            assert output is not None
-            write_xlsx(
-                output,
-                [
-                    ("经济增加值" if lang == "zh" else "eva", rows, EVA_COLUMNS),
-                    ("计算过程" if lang == "zh" else "breakdown", steps, BREAKDOWN_COLUMNS),
-                    ("参数" if lang == "zh" else "parameters", parameter_records(report, lang), PARAMETER_COLUMNS),
-                ],
-                lang,
-            )
-        elif f == "table":
-            title = f"{p} 经济增加值" if lang == "zh" else f"{p} economic value added"
-            if len(report.rows) == 1 or breakdown:
-                by_key = {c.key: c for c in BREAKDOWN_COLUMNS}
-                keys: tuple[str, ...] = ("label", "value", "unit", "mark", "formula", "source")
-                if len(report.rows) != 1:
-                    keys = ("name", *keys)
+        with workspace(store, catalog, data, lang=lang) as ws:
+            p = period_or_latest(ws, period)
+            with spinner("计算经济增加值…" if lang == "zh" else "computing EVA…"):
+                report = compute_eva(
+                    ws,
+                    p,
+                    entity=entity,
+                    subtree=subtree,
+                    view=v,
+                    by=by,
+                    level=level or 1,
+                    params=eva_params,
+                    lines=lines,
+                )
+            rows = eva_records(report, lang)
+            steps = breakdown_records(report, lang)
+            caption = unconfirmed_caption(report, lang)
+            if f == "xlsx":
+                assert output is not None
+                write_xlsx(
+                    output,
+                    [
+                        ("经济增加值" if lang == "zh" else "eva", rows, EVA_COLUMNS),
+                        ("计算过程" if lang == "zh" else "breakdown", steps, BREAKDOWN_COLUMNS),
+                        ("参数" if lang == "zh" else "parameters", parameter_records(report, lang), PARAMETER_COLUMNS),
+                    ],
+                    lang,
+                )
+            elif f == "table":
+                title = f"{p} 经济增加值" if lang == "zh" else f"{p} economic value added"
+                if len(report.rows) == 1 or breakdown:
+                    by_key = {c.key: c for c in BREAKDOWN_COLUMNS}
+                    keys: tuple[str, ...] = ("label", "value", "unit", "mark", "formula", "source")
+                    if len(report.rows) != 1:
+                        keys = ("name", *keys)
+                    else:
+                        title += f"：{report.rows[0].name}" if lang == "zh" else f": {report.rows[0].name}"
+                    cols = [by_key[k] for k in keys]
+                    emit(steps, cols, fmt=f, output=output, lang=lang, title=title, caption=caption)
                 else:
-                    title += f"：{report.rows[0].name}" if lang == "zh" else f": {report.rows[0].name}"
-                cols = [by_key[k] for k in keys]
-                emit(steps, cols, fmt=f, output=output, lang=lang, title=title, caption=caption)
+                    emit(rows, EVA_TABLE_COLUMNS, fmt=f, output=output, lang=lang, title=title, caption=caption)
+            elif breakdown:
+                emit(steps, BREAKDOWN_COLUMNS, fmt=f, output=output, lang=lang, sheet="breakdown")
             else:
-                emit(rows, EVA_TABLE_COLUMNS, fmt=f, output=output, lang=lang, title=title, caption=caption)
-        elif breakdown:
-            emit(steps, BREAKDOWN_COLUMNS, fmt=f, output=output, lang=lang, sheet="breakdown")
-        else:
-            emit(rows, EVA_COLUMNS, fmt=f, output=output, lang=lang, sheet="eva")
-        ws.close()
+                emit(rows, EVA_COLUMNS, fmt=f, output=output, lang=lang, sheet="eva")
 
     run(lang, body)

@@ -21,28 +21,29 @@ from rich.console import Console
 from guozi.cli.app import app
 from guozi.cli.common import (
     CatalogOpt,
+    DataOpt,
     FormatOpt,
     LangOpt,
+    LevelOpt,
     OutputOpt,
+    PeriodOpt,
     StoreOpt,
+    ViewOpt,
+    check_view,
     display_unit,
+    need_file,
     parse_format,
     parse_lang,
-    parse_period,
+    period_or_latest,
     run,
     spinner,
+    workspace,
 )
-from guozi.errors import GuoziError
 from guozi.losses import loss_entity_rows, loss_makers, loss_summary_rows, missing_note
 from guozi.output import Column, Format, emit, rich_table, write_xlsx
 from guozi.periods import Period
 from guozi.targets import evaluate_targets, regime_verdict, target_rows, verdict_rows
-from guozi.workspace import Workspace
 
-DataOpt = Annotated[
-    list[Path] | None, typer.Option("--data", help="compute from these files/folders instead of the store")
-]
-PeriodOpt = Annotated[str | None, typer.Option("--period", help="YYYY-MM (default: the latest in the data)")]
 GdpOpt = Annotated[
     Path | None,
     typer.Option("--gdp", envvar="GUOZI_GDP", help="your GDP growth CSV (period,real_gdp_growth_pct,source,note)"),
@@ -78,18 +79,11 @@ def _text(value: Any, _row: dict[str, Any]) -> str:
     return "" if value is None else str(value)
 
 
-def _open(data: list[Path] | None, store: str | None, catalog: list[Path] | None, lang: str) -> Workspace:
-    with spinner("读取数据…" if lang == "zh" else "reading…"):
-        if data:
-            return Workspace.from_data(data, catalog_files=catalog or [])
-        return Workspace.open(store, catalog_files=catalog or [])
-
-
 def _write(sheets: Sequence[Sheet], *, fmt: Format, output: Path | None, lang: str, caption: str = "") -> None:
     """The first sheet in csv/json; every sheet in xlsx and, one under another, in the table format."""
+    need_file(fmt, output)
     if fmt == "xlsx":
-        if output is None:
-            raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
+        assert output is not None
         write_xlsx(output, [(s, rows, cols) for s, rows, cols, _ in sheets], lang)
         return
     if fmt in ("csv", "json"):
@@ -98,19 +92,16 @@ def _write(sheets: Sequence[Sheet], *, fmt: Format, output: Path | None, lang: s
         return
     sheets = [s for i, s in enumerate(sheets) if i == 0 or s[1]]  # an empty second table says nothing
     last = len(sheets) - 1
-    if output is not None:
-        with output.open("w", encoding="utf-8") as fh:
-            console = Console(file=fh, width=200, color_system=None)
-            for i, (_, rows, cols, title) in enumerate(sheets):
-                console.print(rich_table(rows, cols, lang, title, caption if i == last else ""))
+
+    def print_all(console: Console) -> None:
+        for i, (_, rows, cols, title) in enumerate(sheets):
+            console.print(rich_table(rows, cols, lang, title, caption if i == last else ""))
+
+    if output is None:
+        print_all(Console(width=None if sys.stdout.isatty() else 160))
         return
-    console = Console(width=None if sys.stdout.isatty() else 160)
-    for i, (_, rows, cols, title) in enumerate(sheets):
-        console.print(rich_table(rows, cols, lang, title, caption if i == last else ""))
-
-
-def _period(ws: Workspace, period: str | None) -> Period:
-    return parse_period(period) if period else ws.latest_period()
+    with output.open("w", encoding="utf-8") as fh:
+        print_all(Console(file=fh, width=200, color_system=None))
 
 
 # targets ---------------------------------------------------------------------------------------
@@ -230,33 +221,31 @@ def targets(
 
     def body() -> None:
         f = parse_format(fmt)
-        if f == "xlsx" and output is None:
-            raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
-        ws = _open(data, store, catalog, lang)
-        p = _period(ws, period)
-        with spinner("计算…" if lang == "zh" else "computing…"):
-            report = evaluate_targets(ws, p, entity=entity, subtree=subtree)
-        rows = target_rows(report, ws, lang)
-        title = f"{p} 年度目标完成进度" if lang == "zh" else f"{p}: progress against the year's targets"
-        cols = _table(TARGET_COLUMNS, TARGET_TABLE, lang) if f == "table" else TARGET_COLUMNS
-        sheets: list[Sheet] = [("targets", rows, cols, title)]
-        caption = ""
-        if not rows:
-            caption = (
-                f"{p.year} 年没有导入目标（targets.csv）"
-                if lang == "zh"
-                else f"no targets imported for {p.year} (targets.csv)"
-            )
-        if verdict and f in ("table", "xlsx"):
-            ids = set(report.frame.entity_id) or ({entity} if entity else set())
-            with spinner("考核结论…" if lang == "zh" else "verdicts…"):
-                vs = regime_verdict(ws, p, entity=None if subtree or not ids else entity, gdp=gdp)
-            vrows = verdict_rows([v for v in vs if v.entity_id in ids], ws, lang)
-            vcols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
-            if vrows:
-                sheets.append(("verdicts", vrows, vcols, _verdict_title(p, vrows, lang)))
-        _write(sheets, fmt=f, output=output, lang=lang, caption=caption)
-        ws.close()
+        need_file(f, output)
+        with workspace(store, catalog, data, lang=lang) as ws:
+            p = period_or_latest(ws, period)
+            with spinner("计算…" if lang == "zh" else "computing…"):
+                report = evaluate_targets(ws, p, entity=entity, subtree=subtree)
+            rows = target_rows(report, ws, lang)
+            title = f"{p} 年度目标完成进度" if lang == "zh" else f"{p}: progress against the year's targets"
+            cols = _table(TARGET_COLUMNS, TARGET_TABLE, lang) if f == "table" else TARGET_COLUMNS
+            sheets: list[Sheet] = [("targets", rows, cols, title)]
+            caption = ""
+            if not rows:
+                caption = (
+                    f"{p.year} 年没有导入目标（targets.csv）"
+                    if lang == "zh"
+                    else f"no targets imported for {p.year} (targets.csv)"
+                )
+            if verdict and f in ("table", "xlsx"):
+                ids = set(report.frame.entity_id) or ({entity} if entity else set())
+                with spinner("考核结论…" if lang == "zh" else "verdicts…"):
+                    vs = regime_verdict(ws, p, entity=None if subtree or not ids else entity, gdp=gdp)
+                vrows = verdict_rows([v for v in vs if v.entity_id in ids], ws, lang)
+                vcols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
+                if vrows:
+                    sheets.append(("verdicts", vrows, vcols, _verdict_title(p, vrows, lang)))
+            _write(sheets, fmt=f, output=output, lang=lang, caption=caption)
 
     run(lang, body)
 
@@ -265,11 +254,9 @@ def targets(
 def verdict_(
     period: PeriodOpt = None,
     entity: Annotated[str | None, typer.Option("--entity", help="one entity (or, with --by, its subtree)")] = None,
-    view: Annotated[
-        str, typer.Option("--view", help="reported (合并) | children (节点汇总) | leaves (完全汇总)")
-    ] = "reported",
+    view: ViewOpt = "reported",
     by: Annotated[str | None, typer.Option("--by", help="group the entities of --level by this entity column")] = None,
-    level: Annotated[int | None, typer.Option("--level", help="tree level to aggregate (1 = tops of the tree)")] = None,
+    level: LevelOpt = None,
     regime: Annotated[str | None, typer.Option("--regime", help="regime year (default: the period's year)")] = None,
     gdp: GdpOpt = None,
     data: DataOpt = None,
@@ -284,29 +271,14 @@ def verdict_(
 
     def body() -> None:
         f = parse_format(fmt)
-        if view not in ("reported", "children", "leaves"):
-            raise GuoziError(
-                f"--view 应为 reported、children 或 leaves，实为 {view}",
-                f"--view must be reported, children or leaves, not {view}",
-            )
-        ws = _open(data, store, catalog, lang)
-        p = _period(ws, period)
-        v = "level" if (by is not None or level is not None) else view
-        with spinner("计算…" if lang == "zh" else "computing…"):
-            vs = regime_verdict(
-                ws,
-                p,
-                entity=entity,
-                view=v,  # type: ignore[arg-type]
-                by=by,
-                level=level or 1,
-                regime=regime,
-                gdp=gdp,
-            )
-        rows = verdict_rows(vs, ws, lang)
-        cols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
-        _write([("verdicts", rows, cols, _verdict_title(p, rows, lang))], fmt=f, output=output, lang=lang)
-        ws.close()
+        v = check_view(view, by, level)
+        with workspace(store, catalog, data, lang=lang) as ws:
+            p = period_or_latest(ws, period)
+            with spinner("计算…" if lang == "zh" else "computing…"):
+                vs = regime_verdict(ws, p, entity=entity, view=v, by=by, level=level or 1, regime=regime, gdp=gdp)
+            rows = verdict_rows(vs, ws, lang)
+            cols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
+            _write([("verdicts", rows, cols, _verdict_title(p, rows, lang))], fmt=f, output=output, lang=lang)
 
     run(lang, body)
 
@@ -403,28 +375,27 @@ def losses(
 
     def body() -> None:
         f = parse_format(fmt)
-        ws = _open(data, store, catalog, lang)
-        p = _period(ws, period)
-        with spinner("计算…" if lang == "zh" else "computing…"):
-            report = loss_makers(ws, p, entity=entity, by=by, level=level)
-        crit = report.criterion.describe(ws, lang)
-        groups = loss_summary_rows(report, lang)
-        ents = loss_entity_rows(report, lang)
-        gkeys = [k for k in LOSS_GROUP_TABLE if k != "group_label" or by]
-        ekeys = [k for k in LOSS_ENTITY_TABLE if k != "group_label" or by]
-        gcols = _table(LOSS_GROUP_COLUMNS, gkeys, lang) if f == "table" else LOSS_GROUP_COLUMNS
-        ecols = _table(LOSS_ENTITY_COLUMNS, ekeys, lang) if f == "table" else LOSS_ENTITY_COLUMNS
-        unit = display_unit(report.groups.unit.iloc[0] if not report.groups.empty else "元", lang)
-        gtitle = (
-            f"{p} 亏损企业（{crit}；金额单位：{unit}）"
-            if lang == "zh"
-            else f"{p} loss-makers ({crit}; amounts in {unit})"
-        )
-        etitle = "亏损及扭亏企业" if lang == "zh" else "loss-making and turned-around entities"
-        sheets: list[Sheet] = [("losses", groups, gcols, gtitle), ("loss_entities", ents, ecols, etitle)]
-        if detail:
-            sheets.reverse()
-        _write(sheets, fmt=f, output=output, lang=lang, caption=missing_note(report, lang))
-        ws.close()
+        with workspace(store, catalog, data, lang=lang) as ws:
+            p = period_or_latest(ws, period)
+            with spinner("计算…" if lang == "zh" else "computing…"):
+                report = loss_makers(ws, p, entity=entity, by=by, level=level)
+            crit = report.criterion.describe(ws, lang)
+            groups = loss_summary_rows(report, lang)
+            ents = loss_entity_rows(report, lang)
+            gkeys = [k for k in LOSS_GROUP_TABLE if k != "group_label" or by]
+            ekeys = [k for k in LOSS_ENTITY_TABLE if k != "group_label" or by]
+            gcols = _table(LOSS_GROUP_COLUMNS, gkeys, lang) if f == "table" else LOSS_GROUP_COLUMNS
+            ecols = _table(LOSS_ENTITY_COLUMNS, ekeys, lang) if f == "table" else LOSS_ENTITY_COLUMNS
+            unit = display_unit(report.groups.unit.iloc[0] if not report.groups.empty else "元", lang)
+            gtitle = (
+                f"{p} 亏损企业（{crit}；金额单位：{unit}）"
+                if lang == "zh"
+                else f"{p} loss-makers ({crit}; amounts in {unit})"
+            )
+            etitle = "亏损及扭亏企业" if lang == "zh" else "loss-making and turned-around entities"
+            sheets: list[Sheet] = [("losses", groups, gcols, gtitle), ("loss_entities", ents, ecols, etitle)]
+            if detail:
+                sheets.reverse()
+            _write(sheets, fmt=f, output=output, lang=lang, caption=missing_note(report, lang))
 
     run(lang, body)

@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from guozi.cli.app import app
-from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, err, parse_lang, parse_period, run
-from guozi.workspace import Workspace
+from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, err, parse_lang, parse_period, run, workspace
 
 
 @app.command()
@@ -27,11 +26,8 @@ def template(
 
     def body() -> None:
         p = parse_period(period)
-        ws = Workspace.open(store, catalog_files=catalog or [])
-        try:
+        with workspace(store, catalog) as ws:
             path = ws.template(entity, p, output, unit=unit, lang=lang)
-        finally:
-            ws.close()
         err.print(
             f"已生成 {entity} {p} 的填报模板：{path}"
             if lang == "zh"

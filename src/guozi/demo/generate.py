@@ -134,38 +134,12 @@ ALL_ITEMS: tuple[str, ...] = (
     "sei_revenue",
 )
 
-# The 30 items of the benchmark datasets: every regime indicator and EVA can be computed from them.
-BENCH_ITEMS: tuple[str, ...] = (
-    "revenue",
-    "operating_cost",
-    "taxes_and_surcharges",
-    "selling_expense",
-    "admin_expense",
-    "rd_expense",
-    "finance_expense",
-    "interest_expense",
-    "operating_profit",
-    "total_profit",
-    "income_tax",
-    "net_profit",
-    "net_profit_parent",
-    "non_recurring_gain",
-    "total_assets",
-    "current_assets",
-    "cash",
-    "accounts_receivable",
-    "inventory",
-    "construction_in_progress",
-    "total_liabilities",
-    "current_liabilities",
-    "interest_bearing_debt",
-    "total_equity",
-    "equity_parent",
-    "operating_cash_flow",
-    "cash_from_sales",
-    "rd_investment",
-    "value_added",
-    "employees",
+# The 30 items of the benchmark datasets: every regime indicator and EVA can be computed from them
+# (ALL_ITEMS but investment income, the value-added components, taxes paid, fixed-asset investment, SEI revenue).
+BENCH_ITEMS: tuple[str, ...] = tuple(
+    i
+    for i in ALL_ITEMS
+    if i not in ("investment_income", *_VA_COMPONENTS, "taxes_paid", "fixed_asset_investment", "sei_revenue")
 )
 
 ENTITIES_SCHEMA = pa.schema(
