@@ -76,12 +76,20 @@ def to_json(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
-    """UTF-8 CSV with a header of the column keys."""
+    """UTF-8 CSV with a header of the column keys.
+
+    Text that a spreadsheet would run as a formula (starting with ``= + - @``, a tab or a carriage
+    return) gets a leading apostrophe (:func:`safe_cell`); numbers, negative ones included, are
+    written as they are. A row holding a carriage return is quoted whole (the csv module leaves a
+    lone ``\\r`` unquoted when lines end in ``\\n``).
+    """
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow([c.key for c in columns])
+    plain = csv.writer(out, lineterminator="\n")
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow([safe_cell(c.key) for c in columns])
     for row in rows:
-        w.writerow([exact_text(row.get(c.key)) for c in columns])
+        cells = [safe_cell(exact_text(v)) if isinstance(v := row.get(c.key), str) else exact_text(v) for c in columns]
+        (quoted if any("\r" in c for c in cells) else plain).writerow(cells)
     return out.getvalue()
 
 

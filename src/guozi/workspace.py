@@ -5,25 +5,29 @@ Nothing in ``cli`` or ``web`` computes a figure: they call these methods and ren
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from guozi.catalog import Catalog, load_catalog
 from guozi.engine.panel import Basis, Panel, Scope, View, compute_panel
 from guozi.engine.tree import Tree, build_tree
-from guozi.errors import NotFoundError
+from guozi.errors import GuoziError, NotFoundError, Problem, Severity
 from guozi.ingest import collect
 from guozi.ingest.collect import CheckResult, Explain, ImportReport, Rules
+from guozi.ingest.contract import Batch
 from guozi.periods import Period
 from guozi.store import Store, open_store
+from guozi.store.base import Review, Status, Submission, User
 from guozi.store.duckdb import DuckDBStore
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from guozi.benchmark import PeerReport
     from guozi.eva import EvaReport
     from guozi.ingest.readers import Progress
@@ -32,7 +36,45 @@ if TYPE_CHECKING:
     from guozi.targets import TargetReport, Verdict
     from guozi.warnings import WarningReport
 
-__all__ = ["CheckResult", "Explain", "ImportReport", "Workspace"]
+__all__ = [
+    "CheckResult",
+    "Explain",
+    "ForbiddenError",
+    "ImportReport",
+    "Staged",
+    "TransitionError",
+    "Workspace",
+]
+
+UPLOADERS = ("filer", "admin")  # who may upload and submit
+REVIEWERS = ("supervisor", "admin")  # who may approve or return
+
+
+class ForbiddenError(GuoziError):
+    """The user's role does not allow this step of the review workflow."""
+
+
+class TransitionError(GuoziError):
+    """The submission's status does not allow this step (e.g. approving a draft)."""
+
+
+@dataclass
+class Staged:
+    """What an upload did: every problem found, the 核实 problems still unexplained, the drafts written.
+
+    Nothing is written (``submissions`` is empty) while a 强制 problem or an unexplained 核实
+    problem remains.
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+    unexplained: list[Problem] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
+    skipped: list[tuple[str, int]] = field(default_factory=list)  # (file, submission already holding it)
+
+    @property
+    def blocking(self) -> list[Problem]:
+        """The 强制 problems: the upload is refused."""
+        return [p for p in self.problems if p.severity == Severity.BLOCKING]
 
 
 class Workspace:
@@ -42,6 +84,7 @@ class Workspace:
         self.store = store
         self.catalog = catalog
         self._tree: Tree | None = None
+        self._keys: dict[int, list[tuple[str, int]]] = {}  # submission id → its (entity, period) pairs
 
     @classmethod
     def open(cls, store: str | None = None, *, catalog_files: Sequence[Path] = ()) -> Workspace:
@@ -101,6 +144,183 @@ class Workspace:
         )
         self._tree = None
         return report
+
+    # review workflow: draft → submitted → approved | returned (a returned file is uploaded anew)
+    def stage_upload(
+        self,
+        paths: Sequence[Path],
+        user: User,
+        explanations: Sequence[Explain] = (),
+        *,
+        reason: str = "",
+        rules: Rules = None,
+        today: date | None = None,
+    ) -> Staged:
+        """Check uploaded files like an import, and land them as ``draft`` submissions of ``user``.
+
+        A filer may upload figures (a filled template or a facts file) only of entities in its
+        subtrees; entities and targets files are for an admin. Refused (nothing written) when a
+        problem is 强制 or a 核实 problem has no explanation in ``explanations``.
+        """
+        self._require(user, UPLOADERS, "上传报表", "upload reports")
+        result = self.check(paths, reason=reason, rules=rules, today=today)
+        if user.role != "admin":
+            result.notes.extend(self._scope_problems(result.batch, user))
+        hidden = {sid for _, sid in result.skipped if not self._covers(user, sid)}
+        if hidden:  # the same bytes sit in a submission outside the user's subtrees: do not name it
+            files = {f for f, sid in result.skipped if sid in hidden}
+            result.notes = [n for n in result.notes if not (n.rule == "file.imported" and n.file in files)]
+            result.notes.extend(
+                Problem(
+                    "file.imported",
+                    "内容与已有的一次报送相同，不会重复导入",
+                    "same content as an earlier submission; it will not be imported again",
+                    file=f,
+                    severity=Severity.NOTICE,
+                )
+                for f, sid in result.skipped
+                if sid in hidden
+            )
+        staged = Staged(problems=result.problems, skipped=[(f, s) for f, s in result.skipped if s not in hidden])
+        staged.unexplained = [f.problem for f in result.unexplained(explanations)]
+        if staged.blocking or staged.unexplained or not result.batch.files:
+            return staged
+        stored = collect.stored_explanations(result, explanations)
+        written = self.store.write(result.batch, user=user.name, reason=reason, explanations=stored, status="draft")
+        staged.submissions = written.submissions
+        staged.skipped.extend(written.skipped)
+        for sub in written.submissions:
+            self.store.audit(
+                user=user.name,
+                action="submission.upload",
+                target=f"submission:{sub.id}",
+                after=_submission_json(sub, explanations=len([x for x in stored if x.source == sub.source])),
+            )
+        return staged
+
+    def submit(self, submission_id: int, user: User) -> Review:
+        """The filer hands a draft in for review: draft → submitted."""
+        self._require(user, UPLOADERS, "提交报表", "submit reports")
+        return self._move(submission_id, user, ("draft",), "submitted", "", "submission.submit")
+
+    def review(self, submission_id: int, user: User, approve: bool, comment: str = "") -> Review:
+        """A supervisor approves (its figures then count) or returns (with a comment) a submitted report.
+
+        Nobody reviews their own upload; returning needs a comment saying what to fix.
+        """
+        self._require(user, REVIEWERS, "审核报表", "review reports")
+        sub = self.visible_submission(submission_id, user)
+        if sub.user == user.name:
+            raise ForbiddenError(
+                f"第 {submission_id} 号报送是您本人上传的，须由他人审核",
+                f"you uploaded submission {submission_id}; someone else must review it",
+            )
+        comment = comment.strip()
+        if not approve and not comment:
+            raise GuoziError("退回时请填写意见，说明需要改正什么", "give a comment when returning: say what to correct")
+        action = "submission.approve" if approve else "submission.return"
+        step = self._move(submission_id, user, ("submitted",), "approved" if approve else "returned", comment, action)
+        self._tree = None  # approved entity rows may change the tree
+        return step
+
+    def submissions_for(self, user: User, status: Status | None = None) -> list[Submission]:
+        """The submissions ``user`` may see (all of their figures in its subtrees), newest first."""
+        found = [s for s in self.store.submissions() if status is None or s.status == status]
+        return [s for s in reversed(found) if self._covers(user, s.id)]
+
+    def visible_submission(self, submission_id: int, user: User) -> Submission:
+        """The submission, if ``user`` may see it; otherwise NotFoundError (its existence is not revealed)."""
+        sub = self.store.submission(submission_id)
+        if sub is None or not self._covers(user, submission_id):
+            raise NotFoundError(f"没有编号为 {submission_id} 的报送", f"no submission with id {submission_id}")
+        return sub
+
+    def submission_keys(self, submission_id: int) -> list[tuple[str, int]]:
+        """The (entity_id, period ``YYYYMM``) pairs whose figures the submission brought (fixed once written)."""
+        cache = self._keys
+        if submission_id not in cache:
+            facts = self.store.submission_facts(submission_id)
+            pairs = zip(facts.column("entity_id").to_pylist(), facts.column("period").to_pylist(), strict=True)
+            cache[submission_id] = sorted({(str(e), int(p)) for e, p in pairs})
+        return cache[submission_id]
+
+    def _covers(self, user: User, submission_id: int) -> bool:
+        if user.role == "admin":
+            return True
+        keys = self.submission_keys(submission_id)
+        if not keys:
+            return False  # no figures (entities, targets): an admin's business
+        frame = pd.DataFrame(keys, columns=["entity_id", "period"])
+        return bool(self._inside(user, frame).all())
+
+    def _inside(self, user: User, frame: pd.DataFrame) -> pd.Series:
+        """For each (entity_id, period) row of ``frame``: whether it lies in ``user``'s subtrees then."""
+        c = self.tree().closure
+        c = c[c.ancestor_id.isin(user.scopes)][["entity_id", "from_code", "to_code"]]
+        m = frame[["entity_id", "period"]].reset_index(names="_k").merge(c, on="entity_id", how="inner")
+        ok = set(m.loc[(m.from_code <= m.period) & (m.to_code >= m.period), "_k"])
+        return pd.Series([k in ok for k in range(len(frame))], index=frame.index)
+
+    def _scope_problems(self, batch: Batch, user: User) -> list[Problem]:
+        """The rows of an upload outside ``user``'s subtrees, and files other than figures (强制)."""
+        out = [
+            Problem(
+                "upload.kind",
+                f"只有管理员可以上传{'企业' if f.kind == 'entities' else '目标'}文件；请上传填好的报表模板或 facts 文件",
+                f"only an admin may upload {f.kind} files; upload a filled report template or a facts file",
+                file=f.path.name,
+                found=f.kind,
+            )
+            for f in batch.files
+            if f.kind != "facts"
+        ]
+        if batch.facts is None or not batch.facts.num_rows:
+            return out
+        frame = batch.facts.select(["entity_id", "period", "source", "sheet", "row"]).to_pandas()
+        outside = frame[~self._inside(user, frame)]
+        scopes = "、".join(user.scopes) or "—"
+        for (source, sheet, entity, period), rows in outside.groupby(["source", "sheet", "entity_id", "period"]):
+            first = int(rows["row"].min())
+            more = len(rows) - 1
+            out.append(
+                Problem(
+                    "upload.scope",
+                    f"第{first}行{f'等 {more + 1} 行' if more else ''}：企业 {entity}（{Period.from_code(int(period))}）"
+                    f"不在您的填报范围（{scopes} 及其下级）内",
+                    f"row {first}{f' and {more} more' if more else ''}: entity {entity} "
+                    f"({Period.from_code(int(period))}) is outside your subtrees ({', '.join(user.scopes) or '-'})",
+                    file=Path(str(source)).name,
+                    sheet=str(sheet or ""),
+                    row=first,
+                    column="entity_id",
+                    expected=f"{', '.join(user.scopes)} …",
+                    found=str(entity),
+                )
+            )
+        return out
+
+    def _require(self, user: User, roles: Sequence[str], zh: str, en: str) -> None:
+        if user.role not in roles:
+            raise ForbiddenError(f"您的角色不能{zh}", f"your role may not {en}")
+
+    def _move(
+        self, submission_id: int, user: User, allowed: Sequence[Status], to: Status, comment: str, action: str
+    ) -> Review:
+        sub = self.visible_submission(submission_id, user)
+        if sub.status not in allowed:
+            raise TransitionError(
+                f"第 {submission_id} 号报送当前状态为 {STATUS_ZH[sub.status]}，不能改为 {STATUS_ZH[to]}",
+                f"submission {submission_id} is {sub.status}; it cannot become {to}",
+            )
+        step = self.store.set_status(submission_id, to, user=user.name, comment=comment)
+        self.store.audit(
+            user=user.name,
+            action=action,
+            target=f"submission:{submission_id}",
+            before=json.dumps({"status": sub.status}),
+            after=json.dumps({"status": to, "comment": comment}, ensure_ascii=False),
+        )
+        return step
 
     def history(self, entity: str, period: Period, item: str | None = None) -> pd.DataFrame:
         """Every version of ``entity``'s figures for ``period``: value, when, who, file hash, reason, explanation."""
@@ -208,6 +428,24 @@ class Workspace:
         from guozi.report import build_report
 
         return build_report(self, period, **options)
+
+
+STATUS_ZH: dict[str, str] = {"draft": "草稿", "submitted": "已提交", "approved": "已通过", "returned": "已退回"}
+
+
+def _submission_json(sub: Submission, **extra: object) -> str:
+    """A submission as the audit log keeps it."""
+    record = {
+        "id": sub.id,
+        "source": Path(sub.source).name,
+        "sha256": sub.sha256,
+        "kind": sub.kind,
+        "rows": sub.rows,
+        "status": sub.status,
+        "reason": sub.reason,
+        **extra,
+    }
+    return json.dumps(record, ensure_ascii=False)
 
 
 def _catalog_files(files: Sequence[Path]) -> list[Path]:

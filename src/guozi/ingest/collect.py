@@ -266,30 +266,11 @@ def check_files(
     return CheckResult(batch=batch, findings=findings, skipped=skipped, notes=notes)
 
 
-def import_files(
-    ws: Workspace,
-    paths: Sequence[Path],
-    *,
-    user: str = "",
-    reason: str = "",
-    explanations: Sequence[Explain] = (),
-    rules: Rules = None,
-    today: date | None = None,
-    validate: bool = True,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Check ``paths`` and land them atomically, with the explanations of their 核实 problems.
+def stored_explanations(result: CheckResult, explanations: Sequence[Explain]) -> list[Explanation]:
+    """Each 核实 problem of ``result`` with the first of ``explanations`` that answers it, as stored.
 
-    Raises:
-        InvalidInputError: a 强制 problem (every problem is listed); nothing is written.
-        ExplanationRequiredError: 核实 problems without an explanation; nothing is written.
+    An explanation that answers no problem is noted on ``result`` (提示), not silently dropped.
     """
-    result = check_files(ws, paths, reason=reason, rules=rules, today=today, validate=validate, progress=progress)
-    if result.blocking:
-        raise InvalidInputError(problems=result.problems)
-    missing = result.unexplained(explanations)
-    if missing:
-        raise ExplanationRequiredError(problems=[f.problem for f in missing])
     stored: list[Explanation] = []
     used: set[int] = set()
     for f in result.verify:
@@ -325,6 +306,34 @@ def import_files(
                     severity=Severity.NOTICE,
                 )
             )
+    return stored
+
+
+def import_files(
+    ws: Workspace,
+    paths: Sequence[Path],
+    *,
+    user: str = "",
+    reason: str = "",
+    explanations: Sequence[Explain] = (),
+    rules: Rules = None,
+    today: date | None = None,
+    validate: bool = True,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check ``paths`` and land them atomically, with the explanations of their 核实 problems.
+
+    Raises:
+        InvalidInputError: a 强制 problem (every problem is listed); nothing is written.
+        ExplanationRequiredError: 核实 problems without an explanation; nothing is written.
+    """
+    result = check_files(ws, paths, reason=reason, rules=rules, today=today, validate=validate, progress=progress)
+    if result.blocking:
+        raise InvalidInputError(problems=result.problems)
+    missing = result.unexplained(explanations)
+    if missing:
+        raise ExplanationRequiredError(problems=[f.problem for f in missing])
+    stored = stored_explanations(result, explanations)
     if progress is not None:
         progress("write", 0, 1)
     if result.batch.files:
