@@ -363,8 +363,12 @@ class Workspace:
         level: int = 1,
         basis: Basis = "ytd",
         prior: bool = True,
+        same_basis: bool = False,
     ) -> Panel:
-        """The panel of ``indicators`` (default: the regime's) for one or several periods."""
+        """The panel of ``indicators`` (default: the regime's) for one or several periods.
+
+        ``same_basis``: prior-year values of groups over this period's members (同口径).
+        """
         periods = [period] if isinstance(period, Period) else list(period)
         if not periods:
             raise NotFoundError("未指定期间", "no period given")
@@ -374,7 +378,7 @@ class Workspace:
             raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")
         if by is not None and view == "reported":
             view = "level"
-        scope = Scope(view=view, entity=entity, level=level, by=by)
+        scope = Scope(view=view, entity=entity, level=level, by=by, same_basis=same_basis)
         return compute_panel(
             self.store.facts(),
             tree,

@@ -244,6 +244,8 @@ PANEL_COLUMNS = [
     Column("indicator_name", "指标", "indicator name"),
     Column("view", "口径", "view"),
     Column("members", "企业数", "entities", None, "right"),
+    # which tree the prior-year values follow: reported (报告口径) or same_basis (同口径)
+    Column("prior_basis", "上年同期口径", "prior-year basis"),
 ]
 
 

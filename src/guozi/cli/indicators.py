@@ -53,6 +53,13 @@ def indicators(
         str, typer.Option("--view", help="reported (合并) | children (节点汇总) | leaves (完全汇总)")
     ] = "reported",
     basis: Annotated[str, typer.Option("--basis", help="ytd (本年累计) | month (当月)")] = "ytd",
+    same_basis: Annotated[
+        bool,
+        typer.Option(
+            "--same-basis",
+            help="上年同期按本期口径（同口径）计算 / prior year on this period's tree (default: 报告口径, as reported then)",
+        ),
+    ] = False,
     engine: Annotated[
         str, typer.Option("--engine", help="duckdb | spark (with --data: a lake or a contract folder)")
     ] = "duckdb",
@@ -97,6 +104,7 @@ def indicators(
         with spinner("读取数据…" if lang == "zh" else "reading…"), opened as ws:
             p = parse_period(period) if period else ws.latest_period()
             v: View = "level" if (by is not None or level is not None) else view  # type: ignore[assignment]
+            b: Basis = basis  # type: ignore[assignment]
             panel = ws.indicators(
                 p,
                 regime=regime,
@@ -105,15 +113,17 @@ def indicators(
                 view=v,
                 by=by,
                 level=level or 1,
-                basis=basis,  # type: ignore[arg-type]
+                basis=b,
+                same_basis=same_basis,
             )
-            b: Basis = basis  # type: ignore[assignment]
             title = ""
             if f == "table":
                 reg = ws.catalog.regime(regime) if regime else ws.catalog.regime_for(p.year)
                 title = f"{p} {reg.name(lang)}" + (("（当月）" if lang == "zh" else " (month)") if b == "month" else "")
             if entity is not None and by is None and level is None and f == "table":
                 title = scorecard_title(ws, panel, entity, lang) + (f"（{v}）" if v != "reported" else "")
+            if same_basis and f == "table":
+                title += "（上年同期：同口径）" if lang == "zh" else " (prior year: same basis)"
         print_panel(panel, ws, fmt=f, output=output, lang=lang, title=title)
 
     run(lang, body)

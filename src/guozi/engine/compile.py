@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Literal
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from guozi.catalog.model import Catalog
@@ -250,13 +251,22 @@ def to_ibis(expr: Expr, lookup: Lookup, months: ir.IntegerValue) -> ir.NumericVa
     raise TypeError(f"cannot compile {expr!r}")  # pragma: no cover
 
 
+def widen(value: ir.NumericValue) -> ir.NumericValue:
+    """A decimal as ``SUM`` would give it (precision 38), so that products of amounts cannot overflow.
+
+    DuckDB multiplies two ``decimal(18, s)`` in 64 bits and fails above 10¹⁸ units.
+    """
+    t = value.type()
+    return value.cast(dt.Decimal(38, t.scale)) if isinstance(t, dt.Decimal) else value
+
+
 def pick_to_ibis(pick: Pick, columns: Mapping[str, ir.NumericValue]) -> ir.NumericValue:
-    """A pick over an entity's own columns (before summing)."""
+    """A pick over an entity's own columns (before summing); decimals widened (see :func:`widen`)."""
 
     def lookup(q: Quantity) -> ir.NumericValue:
         if isinstance(q, Pick):
             return pick_to_ibis(q, columns)
-        return columns[q.column]
+        return widen(columns[q.column])
 
     options = [to_ibis(o, lookup, ibis.literal(1)) for o in pick.options]
     return ibis.coalesce(*options)

@@ -12,7 +12,10 @@ The pipeline, all of it one Ibis expression run by the backend:
    valid in the target period, and their quantities summed; a quantity that some member lacks is
    missing for the group, not zero;
 4. the formulas are evaluated on the sums (Σ numerator / Σ denominator, divided last);
-5. each period is joined to the same period of the prior year for change and growth.
+5. each period is joined to the same period of the prior year for change and growth: on the
+   reported basis (报告口径) the prior year's group as it was then (that period's tree); on the
+   same basis (同口径, ``Scope.same_basis``) the current period's members summed with their own
+   prior-year figures.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -41,6 +45,7 @@ from guozi.engine.compile import (
     resolve,
     terms,
     to_ibis,
+    widen,
 )
 from guozi.engine.tree import Tree
 from guozi.errors import NotFoundError
@@ -48,6 +53,7 @@ from guozi.periods import Period
 
 View = Literal["reported", "children", "leaves", "level"]
 Basis = Literal["ytd", "month"]
+PriorBasis = Literal["reported", "same_basis"]
 VIEWS: tuple[View, ...] = ("reported", "children", "leaves", "level")
 
 
@@ -60,12 +66,26 @@ class Scope:
     ``level``: the entities at ``level`` of the tree summed, grouped by the entity column ``by``
     (or all together). ``entity`` restricts the panel to that node (or, for ``level``, to its
     subtree).
+
+    ``same_basis`` (同口径): the prior-year value of a group is the sum over the *current*
+    period's members of their figures a year before, so that a disposed entity drops out of the
+    prior sum, an acquired one counts with its own prior-year figures, and a transferred one
+    follows its current parent. Without it (报告口径) the prior-year value is the group as it was
+    reported then (the prior period's tree). In the ``reported`` view a row is one entity's own
+    figures, so both bases give the same prior value for every entity in the tree in both
+    years; an entity that joined the tree since has a prior value only on the same basis.
     """
 
     view: View = "reported"
     entity: str | None = None
     level: int = 1
     by: str | None = None
+    same_basis: bool = False
+
+    @property
+    def prior_basis(self) -> PriorBasis:
+        """The basis of the prior-year values: ``"same_basis"`` (同口径) or ``"reported"`` (报告口径)."""
+        return "same_basis" if self.same_basis else "reported"
 
 
 @dataclass(frozen=True)
@@ -74,7 +94,8 @@ class Panel:
 
     ``frame`` columns: ``entity_id`` (or group key), ``period``, ``indicator``, ``value``,
     ``unit``, ``note_zh``, ``note_en``, ``prior_value``, ``change``, ``growth``, ``name``,
-    ``view``, ``members``. Amounts (元, 人) are :class:`~decimal.Decimal`, exact; ratios are
+    ``view``, ``members``, ``prior_basis`` (``"reported"`` 报告口径 or ``"same_basis"`` 同口径: which
+    tree the prior value's group follows, see :class:`Scope`). Amounts (元, 人) are :class:`~decimal.Decimal`, exact; ratios are
     ``float``; a value that cannot be computed is ``None`` with a note saying why.
     """
 
@@ -115,16 +136,24 @@ def _role_columns(catalog: Catalog, needed: Sequence[Term], basis: Basis) -> dic
     return roles
 
 
-def _requests(targets: Sequence[Period], basis: Basis) -> pd.DataFrame:
-    rows: list[tuple[int, int, str]] = []
-    for t in targets:
-        rows.append((t.code, t.code, "cur"))
-        rows.append((t.shift(-1).code, t.code, "prev"))
-        if basis == "ytd":
-            rows.append((t.opening.code, t.code, "open"))
-    return pd.DataFrame(rows, columns=["fact_period", "target", "role"]).astype(
-        {"fact_period": "int64", "target": "int64"}
+def _requests(targets: Sequence[Period], roles: dict[str, set[str]]) -> pd.DataFrame:
+    """(item, fact_period, target, slot): which fact fills which pivot column of which target row.
+
+    ``slot`` numbers the (item, role) pairs in :func:`_slots` order, so that the pivot compares
+    one integer per fact instead of two strings.
+    """
+    rows: list[tuple[str, int, int, int]] = []
+    for slot, (item, role) in enumerate(_slots(roles)):
+        for t in targets:
+            fact_period = {"cur": t, "prev": t.shift(-1), "open": t.opening}[role]
+            rows.append((item, fact_period.code, t.code, slot))
+    return pd.DataFrame(rows, columns=["item", "fact_period", "target", "slot"]).astype(
+        {"fact_period": "int64", "target": "int64", "slot": "int64"}
     )
+
+
+def _slots(roles: dict[str, set[str]]) -> list[tuple[str, str]]:
+    return [(item, role) for item, rs in sorted(roles.items()) for role in sorted(rs)]
 
 
 def _members(tree: Tree, targets: Sequence[Period], scope: Scope) -> ir.Table:
@@ -212,15 +241,18 @@ def compute_panel(
             all_terms.setdefault(t, None)
     roles = _role_columns(catalog, list(all_terms), basis)
 
-    # 1. pivot the needed facts to one row per (entity, target)
-    req = ibis.memtable(_requests(targets, basis))
-    f = facts.filter(facts.item.isin(sorted(roles)))
-    fj = f.join(req, f.period.cast("int64") == req.fact_period)
-    pivots = {
-        f"{item}__{role}": fj.value.max(where=(fj.item == item) & (fj.role == role))
-        for item, rs in sorted(roles.items())
-        for role in sorted(rs)
-    }
+    # 1. pivot the needed facts to one row per (entity, target): only the needed items and periods
+    # are read (a filter the backend can push into its scan), and each fact is matched to its
+    # pivot column by an integer slot
+    requests = _requests(targets, roles)
+    req = ibis.memtable(requests)
+    period = facts.period if facts.period.type().is_integer() else facts.period.cast("int64")
+    f = facts.filter(
+        facts.item.isin(sorted(roles)), period.isin(sorted({int(c) for c in requests.fact_period.unique()}))
+    )
+    fperiod = f.period if f.period.type().is_integer() else f.period.cast("int64")
+    fj = f.join(req, (f.item == req.item) & (fperiod.cast("int64") == req.fact_period))
+    pivots = {f"{item}__{role}": fj.value.max(where=fj.slot == slot) for slot, (item, role) in enumerate(_slots(roles))}
     base = fj.group_by([fj.entity_id, fj.target]).aggregate(**pivots)
 
     # 2. per-entity quantities
@@ -241,22 +273,74 @@ def compute_panel(
             cols[name] = pick_to_ibis(q, cols)
     per_entity = base.select(base.entity_id, base.target, **{n: cols[n] for n in qs})
 
-    # 3. members and sums
-    members = _members(tree, periods if not prior else targets, scope)
+    # 3.–4. members, sums and formulas
+    same = prior and scope.same_basis
+    members = _members(tree, periods if (same or not prior) else targets, scope)
+    wide = _evaluate(members, per_entity, exprs, qs, catalog, basis, shift=0, single=scope.view == "reported")
+
+    # 5. prior year
+    if prior:
+        if same:
+            pw = _evaluate(members, per_entity, exprs, qs, catalog, basis, shift=100, who=True)
+            prev = pw.select(
+                pw.key,
+                pw.target,
+                **{f"p__{c}": pw[f"v__{c}"] for c in exprs},
+                **{f"pmiss__{n}": pw[f"who__{n}"] for n in qs},
+            )
+            cur = wide
+        else:
+            prev = wide.select(key=wide.key, target=wide.target + 100, **{f"p__{c}": wide[f"v__{c}"] for c in exprs})
+            cur = wide.filter(wide.target.isin([p.code for p in periods]))
+        pcols = [c for c in prev.columns if c not in ("key", "target")]
+        wide = cur.left_join(prev, (cur.key == prev.key) & (cur.target == prev.target)).select(
+            cur, *[prev[c] for c in pcols]
+        )
+    table = to_arrow(wide.order_by([wide.key, wide.target]))
+    frame = _long(table, catalog, exprs, qs, scope, basis, prior, tree)
+    return Panel(frame=frame, periods=tuple(periods), indicators=tuple(indicators), scope=scope, basis=basis)
+
+
+def _evaluate(
+    members: ir.Table,
+    per_entity: ir.Table,
+    exprs: dict[str, Expr],
+    qs: dict[str, Quantity],
+    catalog: Catalog,
+    basis: Basis,
+    *,
+    shift: int,
+    single: bool = False,
+    who: bool = False,
+) -> ir.Table:
+    """Sum each group's members' quantities at ``target − shift`` and evaluate the formulas.
+
+    A quantity that some member lacks is missing for the group (``miss__q`` members lack it);
+    with ``who`` the ids of those members are collected too (``who__q``). ``single``: every
+    group has exactly one member (the reported view), so the sums are the member's own figures.
+    """
     joined = members.left_join(
-        per_entity, (members.entity_id == per_entity.entity_id) & (members.target == per_entity.target)
-    ).select(members.key, members.target, *[per_entity[n] for n in qs])
-    sums: dict[str, ir.Value] = {"members": joined.count()}
-    for name in qs:
-        sums[f"sum__{name}"] = joined[name].sum()
-        sums[f"nn__{name}"] = joined[name].count()
-    grouped = joined.group_by([joined.key, joined.target]).aggregate(**sums)
+        per_entity, (members.entity_id == per_entity.entity_id) & (members.target - shift == per_entity.target)
+    ).select(members.key, members.target, member=members.entity_id, **{n: per_entity[n] for n in qs})
+    sums: dict[str, ir.Value]
+    if single and not who:  # one member per group: its quantities are the sums, no grouping needed
+        sums = {"members": ibis.literal(1, type="int64")}
+        for name in qs:
+            sums[f"sum__{name}"] = widen(joined[name])
+            sums[f"nn__{name}"] = ibis.ifelse(joined[name].notnull(), 1, 0).cast("int64")
+        grouped = joined.select(joined.key, joined.target, **sums)
+    else:
+        sums = {"members": joined.count()}
+        for name in qs:
+            sums[f"sum__{name}"] = joined[name].sum()
+            sums[f"nn__{name}"] = joined[name].count()
+            if who:
+                sums[f"who__{name}"] = joined.member.collect(where=joined[name].isnull())
+        grouped = joined.group_by([joined.key, joined.target]).aggregate(**sums)
     complete = {
         name: ibis.ifelse(grouped[f"nn__{name}"] == grouped.members, grouped[f"sum__{name}"], ibis.null())
         for name in qs
     }
-
-    # 4. formulas on the sums
     gmonth = ibis.literal(1) if basis == "month" else (grouped.target % 100).cast("int64")
 
     def lookup(q: Quantity) -> ir.NumericValue:
@@ -270,18 +354,9 @@ def compute_panel(
             out[f"zero__{code}__{k}"] = to_ibis(den, lookup, gmonth) == 0
     for name in qs:
         out[f"miss__{name}"] = grouped.members - grouped[f"nn__{name}"]
-    wide = grouped.select(grouped.key, grouped.target, grouped.members, **out)
-
-    # 5. prior year
-    if prior:
-        prev = wide.select(key=wide.key, target=wide.target + 100, **{f"p__{c}": wide[f"v__{c}"] for c in exprs})
-        cur = wide.filter(wide.target.isin([p.code for p in periods]))
-        wide = cur.left_join(prev, (cur.key == prev.key) & (cur.target == prev.target)).select(
-            cur, *[prev[f"p__{c}"] for c in exprs]
-        )
-    table = to_arrow(wide.order_by([wide.key, wide.target]))
-    frame = _long(table, catalog, exprs, qs, scope, basis, prior, tree)
-    return Panel(frame=frame, periods=tuple(periods), indicators=tuple(indicators), scope=scope, basis=basis)
+        if who:
+            out[f"who__{name}"] = grouped[f"who__{name}"]
+    return grouped.select(grouped.key, grouped.target, grouped.members, **out)
 
 
 def _term_label(t: Term, catalog: Catalog, basis: Basis, lang: str) -> str:
@@ -319,54 +394,119 @@ def _long(
     prior: bool,
     tree: Tree,
 ) -> pd.DataFrame:
-    data = table.to_pydict()
-    n = table.num_rows
+    """The wide result (one row per key and period) as the long frame, column by column.
+
+    Rows are ordered by key, period and then the indicators' order; notes are worked out only
+    for the (usually few) rows whose value or same-basis prior value is empty.
+    """
+    n, k = table.num_rows, len(exprs)
+    keys = table.column("key").to_pylist()
+    members = table.column("members").to_numpy(zero_copy_only=False).astype("int64")
+    labels = {c: str(Period.from_code(int(c))) for c in set(table.column("target").to_pylist())}
+    periods = [labels[c] for c in table.column("target").to_pylist()]
     names = _names(tree)
-    records: list[dict[str, Any]] = []
-    for i in range(n):
-        key = data["key"][i]
-        period = str(Period.from_code(int(data["target"][i])))
-        members = int(data["members"][i])
-        for code, e in exprs.items():
-            ind = catalog.indicators[code]
-            value = _clean(data[f"v__{code}"][i], ind.is_amount)
-            pv = _clean(data[f"p__{code}"][i], ind.is_amount) if prior else None
-            note_zh = note_en = ""
-            if value is None:
-                note_zh, note_en = _note(data, i, code, e, qs, catalog, basis, members)
-            change = growth = None
-            if value is not None and pv is not None:
-                change = value - pv  # type: ignore[operator]  # both Decimal or both float, by unit
-                growth = None if pv == 0 else float(change) / abs(float(pv)) * 100
-            records.append(
-                {
-                    "entity_id": key,
-                    "period": period,
-                    "indicator": code,
-                    "value": value,
-                    "unit": ind.unit,
-                    "note_zh": note_zh,
-                    "note_en": note_en,
-                    "prior_value": pv,
-                    "change": change,
-                    "growth": growth,
-                    "name": names.get(key, key),
-                    "view": scope.view,
-                    "members": members,
-                }
-            )
-    columns = ["entity_id", "period", "indicator", "value", "unit", "note_zh", "note_en", "prior_value"]
-    columns += ["change", "growth", "name", "view", "members"]
-    # object columns keep None as None (not NaN) and Decimal as Decimal
-    frame = pd.DataFrame({c: pd.Series([r[c] for r in records], dtype=object) for c in columns})
-    return frame.astype({"members": "int64"})
+    grid: dict[str, Any] = {c: np.empty((n, k), dtype=object) for c in _LONG_OBJECT_COLUMNS}
+    for j, (code, e) in enumerate(exprs.items()):
+        ind = catalog.indicators[code]
+        column = table.column(f"v__{code}")
+        pcolumn = table.column(f"p__{code}") if prior else pa.chunked_array([pa.nulls(n, column.type)])
+        if not ind.is_amount and pa.types.is_floating(column.type) and pa.types.is_floating(pcolumn.type):
+            # ratios in float64: the same arithmetic as below, on whole columns
+            v = column.to_numpy(zero_copy_only=False).astype("float64")
+            pv = pcolumn.to_numpy(zero_copy_only=False).astype("float64")
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ch = v - pv
+                gr = np.where(pv == 0, np.nan, ch / np.abs(pv) * 100)
+            values, pvs, changes, growths = (_none_for_nan(x) for x in (v, pv, ch, gr))
+        else:
+            values = _values(column, ind.is_amount)
+            pvs = _values(pcolumn, ind.is_amount)
+            changes = [None if a is None or b is None else a - b for a, b in zip(values, pvs, strict=True)]
+            growths = [
+                None if c is None or b == 0 else float(c) / abs(float(b)) * 100
+                for c, b in zip(changes, pvs, strict=True)
+            ]
+        grid["value"][:, j] = values
+        grid["prior_value"][:, j] = pvs
+        grid["change"][:, j] = changes
+        grid["growth"][:, j] = growths
+        zh: list[str] = [""] * n
+        en: list[str] = [""] * n
+        empty = [i for i, v in enumerate(values) if v is None]
+        if empty:
+            data = table.take(pa.array(empty, type=pa.int64())).to_pydict()
+            for pos, i in enumerate(empty):
+                zh[i], en[i] = _note(data, pos, code, e, qs, catalog, basis, int(members[i]))
+        if prior and scope.same_basis:
+            lacking = [i for i, pv in enumerate(pvs) if pv is None]
+            if lacking:
+                data = table.take(pa.array(lacking, type=pa.int64())).to_pydict()
+                for pos, i in enumerate(lacking):
+                    pzh, pen = _prior_note(data, pos, e, catalog, basis)
+                    if pzh:
+                        zh[i] = f"{zh[i]}；{pzh}" if zh[i] else pzh
+                        en[i] = f"{en[i]}; {pen}" if en[i] else pen
+        grid["note_zh"][:, j] = zh
+        grid["note_en"][:, j] = en
+        grid["unit"][:, j] = ind.unit
+        grid["indicator"][:, j] = code
+    return pd.DataFrame(
+        {
+            "entity_id": pd.Series(np.repeat(np.array(keys, dtype=object), k), dtype=object),
+            "period": pd.Series(np.repeat(np.array(periods, dtype=object), k), dtype=object),
+            "indicator": pd.Series(grid["indicator"].ravel(), dtype=object),
+            "value": pd.Series(grid["value"].ravel(), dtype=object),
+            "unit": pd.Series(grid["unit"].ravel(), dtype=object),
+            "note_zh": pd.Series(grid["note_zh"].ravel(), dtype=object),
+            "note_en": pd.Series(grid["note_en"].ravel(), dtype=object),
+            "prior_value": pd.Series(grid["prior_value"].ravel(), dtype=object),
+            "change": pd.Series(grid["change"].ravel(), dtype=object),
+            "growth": pd.Series(grid["growth"].ravel(), dtype=object),
+            "name": pd.Series(np.repeat(np.array([names.get(x, x) for x in keys], dtype=object), k), dtype=object),
+            "view": pd.Series([scope.view] * (n * k), dtype=object),
+            "members": np.repeat(members, k),
+            "prior_basis": pd.Series([scope.prior_basis] * (n * k), dtype=object),
+        }
+    )
+
+
+_LONG_OBJECT_COLUMNS = ("indicator", "value", "unit", "note_zh", "note_en", "prior_value", "change", "growth")
+
+
+def _values(column: pa.ChunkedArray, amount: bool) -> list[Any]:
+    """A result column as Python values: amounts exact :class:`~decimal.Decimal`, ratios ``float``."""
+    if amount and pa.types.is_decimal(column.type):
+        return list(column.to_pylist())  # Decimal already, converted in C
+    return [_clean(v, amount) for v in column.to_pylist()]
+
+
+def _prior_note(data: dict[str, list[Any]], i: int, e: Expr, catalog: Catalog, basis: Basis) -> tuple[str, str]:
+    """Why a same-basis prior value is empty: which current member lacks which prior-year input."""
+    lacking = [(q, sorted(data[f"pmiss__{q.column}"][i] or [])) for q in quantities(e)]
+    lacking = [(q, who) for q, who in lacking if who]
+    if not lacking:
+        return "", ""
+    zh = "上年同期（同口径）缺少：" + "；".join(
+        f"{_quantity_label(q, catalog, basis, 'zh')}（{'、'.join(who)} 未报）" for q, who in lacking
+    )
+    en = "prior year (same basis) missing: " + "; ".join(
+        f"{_quantity_label(q, catalog, basis, 'en')} (not reported by {', '.join(who)})" for q, who in lacking
+    )
+    return zh, en
 
 
 def _names(tree: Tree) -> dict[str, str]:
+    """Each entity's latest name."""
     if "name" not in tree.nodes.columns:
         return {}
-    latest = tree.nodes.sort_values("to_code")
-    return {str(k): str(v) for k, v in zip(latest.entity_id, latest.name, strict=True)}
+    latest = tree.nodes.sort_values("to_code", kind="stable")
+    ids = latest.entity_id.to_numpy(dtype=object)
+    return {str(k): str(v) for k, v in zip(ids, latest.name.to_numpy(dtype=object), strict=True)}
+
+
+def _none_for_nan(values: np.ndarray[Any, Any]) -> list[Any]:
+    """A float column as Python floats, NaN (null or not a number) as ``None``."""
+    return [None if math.isnan(f) else f for f in values.tolist()]
 
 
 def _clean(v: Any, amount: bool) -> Decimal | float | None:

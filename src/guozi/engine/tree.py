@@ -9,9 +9,11 @@ joins instead of recursive SQL.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from guozi.periods import Period
@@ -92,20 +94,31 @@ def _normalise(entities: pd.DataFrame) -> pd.DataFrame:
     for col in ("parent_id", "valid_from", "valid_to"):
         if col not in rows.columns:
             rows[col] = None
-    rows["parent_id"] = pd.Series([None if _blank(v) else str(v) for v in rows.parent_id], dtype=object)
-    rows["valid_from"] = pd.Series([_code(v) for v in rows.valid_from], dtype=object)
-    rows["valid_to"] = pd.Series([_code(v) for v in rows.valid_to], dtype=object)
+    rows["parent_id"] = _convert(rows.parent_id, str)
+    rows["valid_from"] = _convert(rows.valid_from, _code)
+    rows["valid_to"] = _convert(rows.valid_to, _code)
     rows["row"] = range(len(rows))
     return rows.reset_index(drop=True)
+
+
+def _convert(column: pd.Series, convert: Callable[[Any], object]) -> pd.Series:
+    """``convert`` applied to each distinct non-blank value (once each), blanks ``None``, as objects."""
+    values = pd.Series(column.to_numpy(dtype=object), dtype=object)
+    blank = values.isna().to_numpy() | (values == "").to_numpy()
+    out = pd.Series([None] * len(values), dtype=object)
+    if not blank.all():
+        kept = values[~blank]
+        table = {v: convert(v) for v in pd.unique(kept)}
+        out[~blank] = kept.map(table).to_numpy(dtype=object)
+    return out
 
 
 def _active(rows: pd.DataFrame, a: int, b: int) -> pd.DataFrame:
     lo = Period(a // 12, a % 12 + 1).code
     hi = Period(b // 12, b % 12 + 1).code
-    starts = [OPEN_START if v is None else v for v in rows.valid_from]
-    ends = [OPEN_END if v is None else v for v in rows.valid_to]
-    mask = [s <= lo and e >= hi for s, e in zip(starts, ends, strict=True)]
-    return rows[mask]
+    starts = pd.to_numeric(rows.valid_from, errors="coerce").fillna(OPEN_START).to_numpy()
+    ends = pd.to_numeric(rows.valid_to, errors="coerce").fillna(OPEN_END).to_numpy()
+    return rows[(starts <= lo) & (ends >= hi)]
 
 
 def tree_problems(entities: pd.DataFrame) -> list[TreeProblem]:
@@ -161,63 +174,72 @@ def _cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
 
 
 def build_tree(entities: pd.DataFrame) -> Tree:
-    """Precompute the node and ancestor tables of valid ``entities`` (see :func:`tree_problems`)."""
+    """Precompute the node and ancestor tables of valid ``entities`` (see :func:`tree_problems`).
+
+    Vectorised: within each interval the ancestors at depth d + 1 are the parents of those at
+    depth d, one look-up over all entities at a time, so the work is (tree depth) column
+    operations, not a walk per entity. A parent that is not an entity of the interval is still
+    an ancestor (:func:`tree_problems` reports it).
+    """
     rows = _normalise(entities)
     node_parts: list[pd.DataFrame] = []
-    closure_parts: list[tuple[list[str], list[str], list[int], int, int]] = []
+    closure_parts: list[tuple[np.ndarray[Any, Any], ...]] = []
     for a, b in _intervals(rows):
         active = _active(rows, a, b)
         if active.empty:
             continue
         lo, hi = Period(a // 12, a % 12 + 1).code, Period(b // 12, b % 12 + 1).code
-        parents: dict[str, str | None] = dict(zip(active.entity_id, active.parent_id, strict=True))
-        chains: dict[str, list[str]] = {}
-
-        def chain(
-            eid: str, parents: dict[str, str | None] = parents, chains: dict[str, list[str]] = chains
-        ) -> list[str]:
-            stack: list[str] = []
-            node: str | None = eid
-            while node is not None and node not in chains:
-                if len(stack) > len(parents):
-                    raise ValueError(f"the ownership of {eid} forms a cycle; check with tree_problems() first")
-                stack.append(node)
-                node = parents.get(node)
-            base = [] if node is None else chains[node]
-            for n in reversed(stack):
-                base = [n, *base]
-                chains[n] = base
-            return chains[eid]
-
-        ent: list[str] = []
-        anc: list[str] = []
-        dep: list[int] = []
-        levels: list[int] = []
-        for eid in active.entity_id:
-            c = chain(eid)
-            levels.append(len(c))
-            ent.extend([eid] * len(c))
-            anc.extend(c)
-            dep.extend(range(len(c)))
-        has_children = {p for p in parents.values() if p is not None}
+        ids = active.entity_id.to_numpy(dtype=object)
+        parent_of = pd.Series(active.parent_id.to_numpy(dtype=object), index=ids)
+        parent_of = parent_of[~parent_of.index.duplicated(keep="last")]  # an overlap: the last row, as dict() did
+        position = np.arange(len(ids))
+        ent, anc, dep, pos = [ids], [ids], [np.zeros(len(ids), dtype="int64")], [position]
+        ancestor = pd.Series(active.parent_id.to_numpy(dtype=object))
+        depth = 1
+        while True:
+            present = ancestor.notna().to_numpy()
+            if not present.any():
+                break
+            if depth > len(ids):
+                eid = ids[present][0]
+                raise ValueError(f"the ownership of {eid} forms a cycle; check with tree_problems() first")
+            ent.append(ids[present])
+            anc.append(ancestor.to_numpy(dtype=object)[present])
+            dep.append(np.full(int(present.sum()), depth, dtype="int64"))
+            pos.append(position[present])
+            ancestor = ancestor.map(parent_of)
+            depth += 1
+        order = np.lexsort((np.concatenate(dep), np.concatenate(pos)))  # entity by entity, depth 0 first
+        closure_parts.append(
+            (
+                np.concatenate(ent)[order],
+                np.concatenate(anc)[order],
+                np.concatenate(dep)[order],
+                np.full(len(order), lo, dtype="int64"),
+                np.full(len(order), hi, dtype="int64"),
+            )
+        )
+        has_children = set(active.parent_id.dropna())
         part = active.drop(columns=["row"]).copy()
-        part["level"] = levels
-        part["is_leaf"] = [e not in has_children for e in active.entity_id]
+        part["level"] = np.bincount(np.concatenate(pos), minlength=len(ids)).astype("int64")
+        part["is_leaf"] = [e not in has_children for e in ids]
         part["from_code"], part["to_code"] = lo, hi
         node_parts.append(part)
-        closure_parts.append((ent, anc, dep, lo, hi))
     nodes = (
         pd.concat(node_parts, ignore_index=True)
         if node_parts
         else pd.DataFrame(columns=[*rows.columns, "level", "is_leaf", "from_code", "to_code"])
     )
+    # one frame from whole columns (one Arrow chunk per column, as some backends' readers require)
+    columns = ("entity_id", "ancestor_id", "depth", "from_code", "to_code")
     closure = pd.DataFrame(
         {
-            "entity_id": [e for p in closure_parts for e in p[0]],
-            "ancestor_id": [x for p in closure_parts for x in p[1]],
-            "depth": [d for p in closure_parts for d in p[2]],
-            "from_code": [p[3] for p in closure_parts for _ in p[0]],
-            "to_code": [p[4] for p in closure_parts for _ in p[0]],
+            c: (
+                np.concatenate([p[k] for p in closure_parts])
+                if closure_parts
+                else np.array([], dtype=object if k < 2 else "int64")
+            )
+            for k, c in enumerate(columns)
         }
     )
     return Tree(nodes=nodes, closure=closure)
