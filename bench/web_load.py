@@ -1,0 +1,153 @@
+"""Load test of the web application: overview and drill-down pages under concurrent users.
+
+Starts ``guozi serve`` on loopback over a store, signs in as an admin (created if missing), warms
+the cache (the first request of a period computes its panels: timed and reported separately),
+then lets ``--users`` concurrent clients request pages for ``--seconds`` and reports the latency
+percentiles per page kind. A benchmark, not a test: results go to ``bench/WEB_RESULTS.md``.
+
+    .venv/bin/python bench/web_load.py --store duckdb:////tmp/web100k/store.duckdb --users 20 --seconds 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+USER, PASSWORD = "bench_admin", "bench-password-1"
+
+
+def ensure_user(store: str) -> None:
+    """Create the benchmark's admin account if it is missing (before the server holds the store)."""
+    from guozi.web.accounts import save_user
+    from guozi.workspace import Workspace
+
+    ws = Workspace.open(store)
+    try:
+        if ws.store.get_user(USER) is None:
+            save_user(ws, actor="bench", name=USER, role="admin", password=PASSWORD)
+    finally:
+        ws.close()
+
+
+def pct(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+async def sign_in(client: httpx.AsyncClient) -> None:
+    """Sign ``client`` in and keep the CSRF token in its headers."""
+    token = (await client.get("/api/v1/session")).json()["csrf_token"]
+    r = await client.post(
+        "/api/v1/login", json={"username": USER, "password": PASSWORD}, headers={"X-CSRF-Token": token}
+    )
+    r.raise_for_status()
+    client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+
+
+async def run(base: str, users: int, seconds: float, seed: int) -> dict[str, list[float]]:
+    """The load itself: per page kind, every response time in milliseconds."""
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(base_url=base, timeout=600) as warm:
+        await sign_in(warm)
+        t0 = time.perf_counter()
+        overview = (await warm.get("/api/v1/overview")).json()
+        t1 = time.perf_counter()
+        root = overview["entity"]["entity_id"]
+        tree = (await warm.get("/api/v1/tree", params={"entity": root})).json()
+        t2 = time.perf_counter()
+        subs = [r["entity_id"] for r in tree["rows"] if r["children"]] or [root]
+        deeper = []
+        for s in subs[:5]:
+            t = (await warm.get("/api/v1/tree", params={"entity": s})).json()
+            deeper += [r["entity_id"] for r in t["rows"]]
+        print(
+            f"warm-up: overview {t1 - t0:.1f} s, first drill-down {t2 - t1:.1f} s; {len(tree['rows'])} children of {root}"
+        )
+        await warm.get("/", params={"entity": root})
+        cookies = dict(warm.cookies)
+        headers = {"X-CSRF-Token": warm.headers["X-CSRF-Token"]}
+    pages: list[tuple[str, str, Callable[[], dict[str, str]]]] = [
+        ("overview (HTML)", "/", lambda: {"entity": root}),
+        ("overview (API)", "/api/v1/overview", lambda: {"entity": root}),
+        ("drill-down top (HTML)", "/tree", lambda: {"entity": root}),
+        ("drill-down subsidiary (HTML)", "/tree", lambda: {"entity": rng.choice(subs)}),
+        ("drill-down deeper (API)", "/api/v1/tree", lambda: {"entity": rng.choice(deeper or subs)}),
+    ]
+    times: dict[str, list[float]] = {name: [] for name, _, _ in pages}
+    errors: list[str] = []
+    stop = time.perf_counter() + seconds
+
+    async def user(k: int) -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=600, cookies=cookies, headers=headers) as c:
+            i = k
+            while time.perf_counter() < stop:
+                name, path, params = pages[i % len(pages)]
+                i += 1
+                t = time.perf_counter()
+                r = await c.get(path, params=params())
+                times[name].append((time.perf_counter() - t) * 1000)
+                if r.status_code != 200:
+                    errors.append(f"{name}: {r.status_code}")
+
+    await asyncio.gather(*(user(k) for k in range(users)))
+    if errors:
+        print(f"{len(errors)} errors, e.g. {errors[:3]}", file=sys.stderr)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", required=True)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    ensure_user(args.store)
+    env = {**os.environ, "GUOZI_SECRET": os.environ.get("GUOZI_SECRET", "bench-secret-" + str(os.getpid()))}
+    guozi = Path(sys.executable).with_name("guozi")
+    server = subprocess.Popen(
+        [str(guozi), "serve", "--store", args.store, "--port", str(args.port), "--lang", "en"], env=env
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        times = asyncio.run(run(base, args.users, args.seconds, args.seed))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    total = sum(len(v) for v in times.values())
+    print(f"\n{args.users} concurrent users, {args.seconds:.0f} s, {total} requests ({total / args.seconds:.1f}/s)\n")
+    print("| page | requests | p50 ms | p95 ms | p99 ms | max ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, values in times.items():
+        if values:
+            print(
+                f"| {name} | {len(values)} | {statistics.median(values):.0f} | {pct(values, 95):.0f} | "
+                f"{pct(values, 99):.0f} | {max(values):.0f} |"
+            )
+    every = [v for vs in times.values() for v in vs]
+    print(
+        f"| **all** | {len(every)} | {statistics.median(every):.0f} | {pct(every, 95):.0f} | {pct(every, 99):.0f} | {max(every):.0f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()

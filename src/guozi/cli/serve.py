@@ -1,0 +1,49 @@
+"""``guozi serve``: the web application and its JSON API (contract §5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from guozi.cli.app import app
+from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, err, parse_lang, run
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="监听地址 address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口 port")] = 8000,
+    store: StoreOpt = None,
+    catalog: CatalogOpt = None,
+    certfile: Annotated[Path | None, typer.Option("--ssl-certfile", help="TLS 证书 certificate (PEM)")] = None,
+    keyfile: Annotated[Path | None, typer.Option("--ssl-keyfile", help="TLS 私钥 private key (PEM)")] = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """启动 Web 应用（总览、下钻、填报审核）及 JSON 接口。 Serve the web application and its JSON API."""
+    lang = parse_lang(lang)
+
+    def body() -> None:
+        import uvicorn
+
+        from guozi.web.app import create_app
+
+        application = create_app(store, catalog_files=catalog or [])
+        scheme = "https" if certfile else "http"
+        err.print(
+            f"guozi 网页已启动：{scheme}://{host}:{port}/ （接口文档 /docs）"
+            if lang == "zh"
+            else f"guozi is serving at {scheme}://{host}:{port}/ (API docs at /docs)"
+        )
+        uvicorn.run(
+            application,
+            host=host,
+            port=port,
+            ssl_certfile=str(certfile) if certfile else None,
+            ssl_keyfile=str(keyfile) if keyfile else None,
+            proxy_headers=True,
+            log_level="warning",
+        )
+
+    run(lang, body)

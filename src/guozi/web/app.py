@@ -1,0 +1,114 @@
+"""The web application: ``create_app`` builds the FastAPI app over one workspace.
+
+Every page has its JSON twin under ``/api/v1/…`` (documented at ``/docs``); both call the same
+:class:`~guozi.web.data.WebData` functions, which call the :class:`~guozi.workspace.Workspace`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from guozi.errors import GuoziError, NotFoundError
+from guozi.web.data import WebData
+from guozi.web.deps import LoginRequiredError, is_api, lang_of
+from guozi.web.security import RateLimiter, SessionMiddleware, secret_folder, session_secret
+from guozi.workspace import Workspace
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(
+    store_url: str | None = None,
+    *,
+    catalog_files: Sequence[Path] = (),
+    secret: str | None = None,
+    workspace: Workspace | None = None,
+) -> FastAPI:
+    """The application over the store at ``store_url`` (or ``$GUOZI_STORE``), or over ``workspace``."""
+    ws = workspace if workspace is not None else Workspace.open(store_url, catalog_files=catalog_files)
+    app = FastAPI(
+        title="guozi",
+        description="国资监管指标体系 Web 接口。 The guozi web API: every page as JSON.",
+        version="1",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.workspace = ws
+    app.state.data = WebData(ws)
+    app.state.user_limiter = RateLimiter(limit=5, window=300.0)
+    app.state.ip_limiter = RateLimiter(limit=30, window=300.0)
+    app.add_middleware(SessionMiddleware, secret=session_secret(secret_folder(ws.store), secret))
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    _handlers(app)
+
+    from guozi.web import auth, pages, submissions
+
+    app.include_router(auth.router)
+    app.include_router(submissions.router)  # before pages: its paths are more specific
+    app.include_router(pages.router)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app
+
+
+def _problem(request: Request, status: int, zh: str, en: str) -> Response:
+    if is_api(request):
+        return JSONResponse({"detail": {"message_zh": zh, "message_en": en}}, status_code=status)
+    from guozi.web.render import render
+
+    return render(request, "error.html", {"status": status, "message_zh": zh, "message_en": en}, status_code=status)
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequiredError)
+    async def _login(request: Request, exc: LoginRequiredError) -> Response:
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(exc.next_url, safe='')}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        detail = exc.detail
+        if isinstance(detail, dict) and "message_zh" in detail:
+            zh, en = str(detail["message_zh"]), str(detail.get("message_en", ""))
+        else:
+            zh = en = str(detail)
+        response = _problem(request, exc.status_code, zh, en)
+        for k, v in (exc.headers or {}).items():
+            response.headers[k] = v
+        return response
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(request: Request, exc: NotFoundError) -> Response:
+        return _problem(request, 404, exc.message_zh, exc.message_en)
+
+    @app.exception_handler(GuoziError)
+    async def _guozi(request: Request, exc: GuoziError) -> Response:
+        return _problem(request, 400, exc.message_zh, exc.message_en)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors())
+        if is_api(request):
+            return JSONResponse(
+                {"detail": {"message_zh": f"请求参数有误：{where}", "message_en": f"invalid request: {where}"}},
+                status_code=422,
+            )
+        lang = lang_of(request)
+        return _problem(request, 422, f"请求参数有误：{where}", f"invalid request: {where}" if lang else where)

@@ -1,0 +1,376 @@
+"""What the pages and the API show, as plain records: workspace results, cached per store state.
+
+No figure is computed here: every value comes from a :class:`~guozi.workspace.Workspace` method
+(``indicators``, ``evaluate_targets``, ``regime_verdict``, ``warnings``, ``loss_makers``, ``eva``,
+``history``, ``tree``); this module only picks rows, joins names and turns values into JSON.
+
+Caching: a period's results are computed once per *store state* — the list of submissions with
+their statuses. An import or a review step changes the state and empties the cache. The store is
+one DuckDB connection, so workspace calls are serialised by a lock; cached answers are not.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Hashable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from guozi.engine.compile import resolve, terms
+from guozi.engine.panel import View
+from guozi.errors import NotFoundError
+from guozi.periods import Period
+from guozi.store.base import User
+from guozi.web.accounts import accounts_generation
+from guozi.workspace import Workspace
+
+__all__ = ["WebData", "clean", "records"]
+
+T = TypeVar("T")
+USER_TTL = 5.0  # seconds an account is trusted from the cache (changes made through guozi.web.accounts apply at once)
+TREND_MONTHS = 12
+
+
+def clean(value: Any) -> Any:
+    """A value as JSON can carry it: Decimal → float, NaN → None, periods and dates → text."""
+    if value is None:
+        return None
+    if isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, Period):
+        return str(value)
+    if isinstance(value, datetime | date | pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [clean(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return clean(value.item())
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as JSON-ready dicts."""
+    return [{str(k): clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+class WebData:
+    """The workspace behind the web app, with a cache of its answers per store state."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.lock = threading.RLock()  # the store's connection is not shared between threads
+        self._cache: dict[Hashable, Any] = {}
+        self._state: Hashable = None
+        self._users: dict[str, tuple[User | None, int, float]] = {}
+
+    # -- cache -----------------------------------------------------------------------------
+    def state(self) -> Hashable:
+        """The store's state: every submission with its status (changes on import and review)."""
+        with self.lock:
+            return tuple((s.id, s.status) for s in self.ws.store.submissions())
+
+    def refresh(self) -> None:
+        """Empty the cache if the store changed since the last look (once per request)."""
+        with self.lock:
+            state = self.state()
+            if state != self._state:
+                self._cache.clear()
+                self._state = state
+                if self.ws.store.periods():
+                    self.ws.tree()  # built here, under the lock, not by a scope check outside it
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per store state (see :meth:`refresh`) and ``key``."""
+        with self.lock:
+            if key in self._cache:
+                found: T = self._cache[key]
+                return found
+            value = compute()
+            self._cache[key] = value
+            return value
+
+    def user(self, name: str) -> User | None:
+        """The account ``name``, read at most every few seconds (and again after any change made here)."""
+        now = time.monotonic()
+        with self.lock:
+            hit = self._users.get(name)
+            if hit is not None and hit[1] == accounts_generation() and now - hit[2] < USER_TTL:
+                return hit[0]
+            user = self.ws.store.get_user(name)
+            if len(self._users) > 10_000:
+                self._users.clear()
+            self._users[name] = (user, accounts_generation(), now)
+            return user
+
+    # -- periods and the tree --------------------------------------------------------------
+    def period(self, text: str | None) -> Period:
+        """The period asked for (``YYYY-MM``), or the latest holding facts."""
+        if text:
+            try:
+                return Period.parse(text)
+            except (ValueError, TypeError) as exc:
+                raise NotFoundError(f"期间格式应为 YYYY-MM，实为 {text}", f"a period is YYYY-MM, not {text}") from exc
+        return self.cached(("latest",), self.ws.latest_period)
+
+    def periods(self) -> list[str]:
+        """Every period holding facts, newest first."""
+        return self.cached(("periods",), lambda: [str(Period.from_code(c)) for c in reversed(self.ws.store.periods())])
+
+    def nodes(self, period: Period) -> pd.DataFrame:
+        """The tree's nodes valid in ``period``, indexed by entity id."""
+
+        def compute() -> pd.DataFrame:
+            at = self.ws.tree().at(period)
+            return at.drop_duplicates("entity_id").set_index("entity_id", drop=False)
+
+        return self.cached(("nodes", period.code), compute)
+
+    def children_of(self, period: Period) -> dict[str, list[str]]:
+        """Each node's direct children in ``period``, by id."""
+
+        def compute() -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            n = self.nodes(period)
+            for e, p in zip(n.entity_id, n.parent_id, strict=True):
+                if isinstance(p, str) and p:
+                    out.setdefault(p, []).append(str(e))
+            for kids in out.values():
+                kids.sort()
+            return out
+
+        return self.cached(("children", period.code), compute)
+
+    def roots(self, period: Period) -> list[str]:
+        """The tops of the tree in ``period``, biggest first."""
+
+        def compute() -> list[str]:
+            n = self.nodes(period)
+            tops = [str(e) for e, p in zip(n.entity_id, n.parent_id, strict=True) if not isinstance(p, str) or not p]
+            size = {r: len(self.ws.tree().subtree(r, period)) for r in tops}
+            return sorted(tops, key=lambda r: (-size[r], r))
+
+        return self.cached(("roots", period.code), compute)
+
+    def name(self, period: Period, entity: str) -> str:
+        """The entity's name in ``period`` (its id when it has none)."""
+        n = self.nodes(period)
+        if entity in n.index and "name" in n.columns:
+            v = n.at[entity, "name"]
+            if isinstance(v, str) and v:
+                return v
+        return entity
+
+    def path(self, period: Period, entity: str) -> list[str]:
+        """The chain from the top of the tree down to ``entity``."""
+        n = self.nodes(period)
+        chain = [entity]
+        while chain[-1] in n.index:
+            p = n.at[chain[-1], "parent_id"]
+            if not isinstance(p, str) or not p or p in chain:
+                break
+            chain.append(p)
+        return list(reversed(chain))
+
+    # -- panels ----------------------------------------------------------------------------
+    def indicator_codes(self, period: Period) -> list[str]:
+        """The regime's indicators for ``period``."""
+        return self.cached(("codes", period.code), lambda: self.ws.regime_indicators(period))
+
+    def full_panel(self, period: Period, view: View) -> dict[str, dict[str, dict[str, Any]]]:
+        """Every entity's ``{indicator: row}`` (``reported`` or ``children`` sums) of the regime's indicators."""
+
+        def compute() -> dict[str, dict[str, dict[str, Any]]]:
+            f = self.ws.indicators(period, view=view).frame
+            f = f[f.period == str(period)]
+            out: dict[str, dict[str, dict[str, Any]]] = {}
+            cols = [
+                "entity_id",
+                "indicator",
+                "value",
+                "prior_value",
+                "change",
+                "growth",
+                "unit",
+                "note_zh",
+                "note_en",
+                "members",
+            ]
+            for r in zip(*(f[c] for c in cols), strict=True):
+                out.setdefault(str(r[0]), {})[str(r[1])] = {
+                    "value": clean(r[2]),
+                    "prior_value": clean(r[3]),
+                    "change": clean(r[4]),
+                    "growth": clean(r[5]),
+                    "unit": r[6],
+                    "note_zh": clean(r[7]) or "",
+                    "note_en": clean(r[8]) or "",
+                    "members": clean(r[9]),
+                }
+            return out
+
+        return self.cached(("panel", period.code, view), compute)
+
+    def rows_for(self, period: Period, view: View, ids: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
+        """``{entity: {indicator: row}}`` of the cached full panel for ``ids``."""
+        full = self.full_panel(period, view)
+        return {i: full.get(i, {}) for i in ids}
+
+    def trend(self, period: Period, entity: str) -> dict[str, list[Any]]:
+        """The last twelve months of the regime's indicators for ``entity``: ``{indicator: [values]}`` and ``periods``."""
+
+        def compute() -> dict[str, list[Any]]:
+            months = [period.shift(-k) for k in range(TREND_MONTHS - 1, -1, -1)]
+            held = set(self.ws.store.periods())
+            months = [m for m in months if m.code in held] or [period]
+            panel = self.ws.indicators(months, indicators=self.indicator_codes(period), entity=entity, prior=False)
+            f = panel.frame
+            out: dict[str, list[Any]] = {"periods": [str(m) for m in months]}
+            for code in self.indicator_codes(period):
+                sel = f[f.indicator == code].set_index("period")
+                out[code] = [clean(sel.at[str(m), "value"]) if str(m) in sel.index else None for m in months]
+            return out
+
+        return self.cached(("trend", period.code, entity), compute)
+
+    # -- assessments -------------------------------------------------------------------------
+    def targets(self, period: Period, entity: str, subtree: bool) -> list[dict[str, Any]]:
+        """Target progress rows (entity, indicator, value, target, completion, pace, status …)."""
+        return self.cached(
+            ("targets", period.code, entity, subtree),
+            lambda: records(self.ws.evaluate_targets(period, entity=entity, subtree=subtree).frame),
+        )
+
+    def verdict(self, period: Period, entity: str) -> list[dict[str, Any]]:
+        """The regime's verdict of ``entity``, clause by clause."""
+
+        def compute() -> list[dict[str, Any]]:
+            out = []
+            for v in self.ws.regime_verdict(period, entity=entity):
+                out.append(
+                    {
+                        "entity_id": v.entity_id,
+                        "name": v.name,
+                        "regime": v.regime,
+                        "phrase_zh": v.phrase_zh,
+                        "phrase_en": v.phrase_en,
+                        "passed": v.passed,
+                        "clauses": [clean(c.__dict__) for c in v.clauses],
+                    }
+                )
+            return out
+
+        return self.cached(("verdict", period.code, entity), compute)
+
+    def warnings(self, period: Period, entity: str) -> dict[str, Any]:
+        """Warnings of ``entity``'s subtree, most serious first, and the checks not made."""
+
+        def compute() -> dict[str, Any]:
+            report = self.ws.warnings(period, entity=entity, subtree=True)
+            sev = {k: {"name_zh": s.name("zh"), "name_en": s.name("en")} for k, s in report.rules.severities.items()}
+            return {
+                "severities": sev,
+                "warnings": [clean({k: v for k, v in w.__dict__.items() if k != "figures"}) for w in report.warnings],
+                "gaps": [clean(g.__dict__) for g in report.gaps],
+            }
+
+        return self.cached(("warnings", period.code, entity), compute)
+
+    def losses(self, period: Period, entity: str) -> dict[str, Any]:
+        """Loss-makers in ``entity``'s subtree: counts by level and the entities."""
+
+        def compute() -> dict[str, Any]:
+            from guozi.losses import loss_entity_rows, loss_summary_rows
+
+            report = self.ws.loss_makers(period, entity=entity)
+            return {
+                "groups_zh": [clean(r) for r in loss_summary_rows(report, "zh")],
+                "groups_en": [clean(r) for r in loss_summary_rows(report, "en")],
+                "entities_zh": [clean(r) for r in loss_entity_rows(report, "zh")],
+                "entities_en": [clean(r) for r in loss_entity_rows(report, "en")],
+                "missing": list(report.missing),
+            }
+
+        return self.cached(("losses", period.code, entity), compute)
+
+    def eva(self, period: Period, entity: str) -> dict[str, list[dict[str, Any]]]:
+        """EVA rows of ``entity``'s subtree with every step."""
+
+        def compute() -> dict[str, list[dict[str, Any]]]:
+            from guozi.eva import eva_records
+
+            report = self.ws.eva(period, entity=entity, subtree=True)
+            return {lang: [clean(r) for r in eva_records(report, lang)] for lang in ("zh", "en")}
+
+        return self.cached(("eva", period.code, entity), compute)
+
+    def entity_indicators(self, period: Period, entity: str) -> list[dict[str, Any]]:
+        """Every computable indicator of ``entity`` (its reported figures), with prior year."""
+
+        def compute() -> list[dict[str, Any]]:
+            panel = self.ws.indicators(period, indicators=self.ws.catalog.computable(), entity=entity)
+            f = panel.frame
+            return records(f[f.period == str(period)])
+
+        return self.cached(("entity", period.code, entity), compute)
+
+    def history(self, period: Period, entity: str, item: str | None = None) -> list[dict[str, Any]]:
+        """Every version of ``entity``'s figures for ``period``, who submitted each and when."""
+        return self.cached(
+            ("history", period.code, entity, item), lambda: records(self.ws.history(entity, period, item))
+        )
+
+    def explain(self, period: Period, entity: str, code: str) -> dict[str, Any]:
+        """An indicator explained: its formula, its inputs with every version and who submitted it."""
+
+        def compute() -> dict[str, Any]:
+            ind = self.ws.catalog.indicator(code)
+            rows = [r for r in self.entity_indicators(period, entity) if r["indicator"] == code]
+            inputs: list[dict[str, Any]] = []
+            if ind.tree is not None:
+                seen: set[tuple[str, str]] = set()
+                for term in terms(resolve(ind.tree, self.ws.catalog)):
+                    at = period if term.role == "cur" else period.opening
+                    if (term.item, str(at)) in seen:
+                        continue
+                    seen.add((term.item, str(at)))
+                    item = self.ws.catalog.items.get(term.item)
+                    inputs.append(
+                        {
+                            "item": term.item,
+                            "role": term.role,
+                            "period": str(at),
+                            "name_zh": item.name_zh if item else term.item,
+                            "name_en": item.name_en if item else term.item,
+                            "versions": self.history(at, entity, term.item),
+                        }
+                    )
+            return {
+                "code": code,
+                "name_zh": ind.name_zh,
+                "name_en": ind.name_en,
+                "unit": ind.unit,
+                "direction": ind.direction,
+                "formula": ind.formula or "",
+                "source": ind.source,
+                "note": ind.note,
+                "row": rows[0] if rows else None,
+                "inputs": inputs,
+            }
+
+        return self.cached(("explain", period.code, entity, code), compute)

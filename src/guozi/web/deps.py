@@ -1,0 +1,199 @@
+"""FastAPI dependencies shared by every router: the workspace, the signed-in user, roles, CSRF, scoping, language.
+
+Stable names (the submissions router builds on them): :func:`get_workspace`, :func:`current_user`,
+:func:`require_roles`, :func:`csrf_protect`, :func:`visible_entities`, :func:`ensure_visible`,
+:func:`lang_of`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from fastapi import HTTPException, Request
+from starlette.datastructures import FormData
+
+from guozi.periods import Period
+from guozi.store.base import Role, User
+from guozi.workspace import Workspace
+
+if TYPE_CHECKING:
+    from guozi.web.data import WebData
+
+__all__ = [
+    "LoginRequiredError",
+    "can_see",
+    "csrf_protect",
+    "csrf_token",
+    "current_user",
+    "ensure_visible",
+    "get_workspace",
+    "is_api",
+    "lang_of",
+    "optional_user",
+    "require_roles",
+    "visible_entities",
+]
+
+LANGS = ("zh", "en")
+
+
+class LoginRequiredError(Exception):
+    """Raised for a page that needs a signed-in user; the app answers with a redirect to /login."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+def is_api(request: Request) -> bool:
+    """Whether the request is for the JSON API (``/api/…``) rather than a page."""
+    return request.url.path.startswith("/api/")
+
+
+def get_workspace(request: Request) -> Workspace:
+    """The application's one workspace, opened on the store URL."""
+    ws: Workspace = request.app.state.workspace
+    return ws
+
+
+def lang_of(request: Request) -> str:
+    """The user's language: ``?lang=en|zh``, else the ``lang`` cookie, else Chinese."""
+    for value in (request.query_params.get("lang"), request.cookies.get("lang")):
+        if value in LANGS:
+            return value
+    return "zh"
+
+
+def _err(status: int, zh: str, en: str) -> HTTPException:
+    return HTTPException(status_code=status, detail={"message_zh": zh, "message_en": en})
+
+
+def optional_user(request: Request) -> User | None:
+    """The signed-in, active user, or ``None``."""
+    name = request.session.get("user")
+    if not isinstance(name, str):
+        return None
+    cached = getattr(request.state, "user", None)
+    if isinstance(cached, User) and cached.name == name:
+        return cached
+    data: WebData = request.app.state.data
+    user = data.user(name)
+    if user is None or not user.active or request.session.get("pw") != user.password_hash[-16:]:
+        return None
+    request.state.user = user
+    return user
+
+
+def current_user(request: Request) -> User:
+    """The signed-in user; 401 for the API, a redirect to /login for a page, when nobody is signed in."""
+    user = optional_user(request)
+    if user is None:
+        if is_api(request):
+            raise _err(401, "请先登录", "sign in first")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequiredError(target)
+    return user
+
+
+def require_roles(*roles: Role) -> Callable[[Request], User]:
+    """A dependency that lets through only users of ``roles`` (403 otherwise); admin always passes."""
+
+    def dependency(request: Request) -> User:
+        user = current_user(request)
+        if user.role != "admin" and user.role not in roles:
+            raise _err(403, "无权执行此操作", "you are not allowed to do this")
+        return user
+
+    return dependency
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str) or not token:
+        from guozi.web.security import new_token
+
+        token = new_token()
+        request.session["csrf"] = token
+    return token
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse (403) a write whose ``X-CSRF-Token`` header or ``csrf_token`` form field is not the session's."""
+    expected = request.session.get("csrf")
+    sent = request.headers.get("x-csrf-token") or None
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form: FormData = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    if not isinstance(expected, str) or not expected or not sent or not hmac.compare_digest(expected, sent):
+        raise _err(
+            403, "表单已失效（CSRF 校验失败），请刷新页面后重试", "CSRF check failed; reload the page and try again"
+        )
+
+
+class _VisibleCache:
+    """Each (tree, role, scopes, period)'s visible entity ids, computed once per tree."""
+
+    def __init__(self) -> None:
+        self._tree: object = None
+        self._sets: dict[tuple[Any, ...], frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    def known(self, ws: Workspace) -> frozenset[str]:
+        """Every entity id of the tree, in any period."""
+        tree = ws.tree()
+        with self._lock:
+            if self._tree is not tree:
+                self._tree, self._sets = tree, {}
+            found = self._sets.get(("known",))
+        if found is None:
+            found = frozenset(tree.nodes.entity_id)
+            with self._lock:
+                self._sets[("known",)] = found
+        return found
+
+    def get(self, ws: Workspace, user: User, period: Period) -> frozenset[str]:
+        tree = ws.tree()
+        key = (user.role, user.scopes, period.code)
+        with self._lock:
+            if self._tree is not tree:
+                self._tree, self._sets = tree, {}
+            found = self._sets.get(key)
+        if found is None:
+            if user.role == "admin":
+                found = frozenset(tree.at(period).entity_id)
+            else:
+                known = self.known(ws)
+                found = frozenset(e for s in user.scopes if s in known for e in tree.subtree(s, period))
+            with self._lock:
+                if len(self._sets) > 4096:
+                    self._sets.clear()
+                self._sets[key] = found
+        return found
+
+
+_visible = _VisibleCache()
+
+
+def visible_entities(ws: Workspace, user: User, period: Period) -> set[str]:
+    """The entity ids in ``user``'s granted subtrees at ``period`` (every entity for an admin)."""
+    return set(_visible.get(ws, user, period))
+
+
+def can_see(ws: Workspace, user: User, entity_id: str, period: Period) -> bool:
+    """Whether ``entity_id`` lies in ``user``'s subtrees at ``period`` (an admin sees every entity)."""
+    if user.role == "admin":
+        return entity_id in _visible.known(ws)
+    return entity_id in _visible.get(ws, user, period)
+
+
+def ensure_visible(ws: Workspace, user: User, entity_id: str, period: Period) -> None:
+    """Raise 404 for an entity outside ``user``'s subtrees (its existence is not revealed)."""
+    if not can_see(ws, user, entity_id, period):
+        raise _err(404, f"未找到企业：{entity_id}", f"no such entity: {entity_id}")

@@ -1,0 +1,178 @@
+"""Security: argon2 hashes, session cookies, CSRF, login rate limits, the session secret, redirects,
+formula injection in Excel downloads, headers, and sessions that end when the account changes."""
+
+from __future__ import annotations
+
+import io
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from guozi.web.accounts import save_user
+from guozi.web.app import create_app
+from guozi.web.security import SECRET_FILE, SESSION_COOKIE, check_password, session_secret
+from guozi.workspace import Workspace
+from tests.conftest import write_csv
+from tests.web.conftest import PASSWORD, group_records, sign_in
+
+ClientAs = Callable[[str], TestClient]
+
+
+def test_passwords_are_stored_as_argon2id(group_ws: Workspace) -> None:
+    user = group_ws.store.get_user("viewer_a")
+    assert user is not None
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+    assert check_password(user.password_hash, PASSWORD)
+    assert not check_password(user.password_hash, PASSWORD + "x")
+    assert not check_password("", PASSWORD)
+
+
+def _set_cookie(response: httpx.Response) -> str:
+    return next(v for v in response.headers.get_list("set-cookie") if v.startswith(SESSION_COOKIE))
+
+
+def test_session_cookie_is_httponly_samesite_lax_and_not_secure_over_http(app: FastAPI) -> None:
+    cookie = _set_cookie(sign_in(TestClient(app), "viewer_a"))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_over_tls(app: FastAPI) -> None:
+    cookie = _set_cookie(sign_in(TestClient(app, base_url="https://testserver"), "viewer_a"))
+    assert "; Secure" in cookie
+
+
+def test_signing_in_starts_a_new_session_with_a_new_csrf_token(anon: TestClient) -> None:
+    before = anon.get("/api/v1/session").json()["csrf_token"]
+    after = anon.post(
+        "/api/v1/login", json={"username": "viewer_a", "password": PASSWORD}, headers={"X-CSRF-Token": before}
+    ).json()["csrf_token"]
+    assert after != before
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+def test_writes_without_the_sessions_csrf_token_are_refused(client_as: ClientAs, token: str | None) -> None:
+    c = client_as("admin")
+    del c.headers["X-CSRF-Token"]
+    headers = {"X-CSRF-Token": token} if token is not None else {}
+    body = {"name": "csrf_victim", "role": "admin", "password": "whatever-long"}
+    r = c.post("/api/v1/users", json=body, headers=headers)
+    assert r.status_code == 403 and "CSRF" in r.json()["detail"]["message_en"]
+    form = {
+        "name": "csrf_victim",
+        "role": "admin",
+        "password": "whatever-long",
+        **({"csrf_token": token} if token else {}),
+    }
+    assert c.post("/admin/users", data=form, follow_redirects=False).status_code == 403
+    assert c.post("/logout", data={}, follow_redirects=False).status_code == 403
+    assert "csrf_victim" not in {u["name"] for u in client_as("admin").get("/api/v1/users").json()}
+
+
+def test_login_itself_needs_the_csrf_token(anon: TestClient) -> None:
+    anon.get("/api/v1/session")
+    r = anon.post("/api/v1/login", json={"username": "viewer_a", "password": PASSWORD})
+    assert r.status_code == 403
+    assert anon.get("/api/v1/me").status_code == 401
+
+
+def test_login_is_rate_limited_per_user(fresh_app: FastAPI) -> None:
+    c = TestClient(fresh_app)
+    for _ in range(5):
+        assert sign_in(c, "filer_a", "wrong-guess").status_code == 401
+    r = sign_in(c, "filer_a")  # the right password, too late
+    assert r.status_code == 429 and r.headers["retry-after"] == "300"
+    assert sign_in(c, "viewer_a").status_code == 200  # another user from the same address is not blocked yet
+
+
+def test_login_is_rate_limited_per_address(fresh_app: FastAPI) -> None:
+    c = TestClient(fresh_app)
+    for k in range(30):  # 30 failures spread over many names, fewer than 5 each
+        assert sign_in(c, f"guess{k % 10}", "wrong").status_code == 401
+    assert sign_in(c, "viewer_b").status_code == 429
+
+
+def test_a_tampered_session_cookie_signs_nobody_in(client_as: ClientAs) -> None:
+    c = client_as("viewer_a")
+    value = c.cookies[SESSION_COOKIE]
+    c.cookies.clear()
+    c.cookies.set(SESSION_COOKIE, value[:-4] + ("AAAA" if not value.endswith("AAAA") else "BBBB"))
+    assert c.get("/api/v1/me").status_code == 401
+
+
+def test_a_deactivated_account_or_a_new_password_ends_its_sessions(group_ws: Workspace, client_as: ClientAs) -> None:
+    save_user(group_ws, actor="test", name="temp_v", role="viewer", scopes=["A"], password=PASSWORD)
+    c = client_as("temp_v")
+    assert c.get("/api/v1/me").status_code == 200
+    save_user(group_ws, actor="test", name="temp_v", role="viewer", scopes=["A"], password="another-password")
+    assert c.get("/api/v1/me").status_code == 401
+    d = TestClient(c.app)
+    assert sign_in(d, "temp_v", "another-password").status_code == 200
+    save_user(group_ws, actor="test", name="temp_v", role="viewer", scopes=["A"], active=False)
+    assert d.get("/api/v1/me").status_code == 401
+    assert sign_in(TestClient(c.app), "temp_v", "another-password").status_code == 401
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)"])
+def test_login_never_redirects_to_another_site(anon: TestClient, target: str) -> None:
+    token = anon.get("/api/v1/session").json()["csrf_token"]
+    form = {"username": "viewer_a", "password": PASSWORD, "csrf_token": token, "next": target}
+    r = anon.post("/login", data=form, follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/")
+
+
+def test_the_generated_secret_is_kept_beside_the_store_readable_by_its_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GUOZI_SECRET", raising=False)
+    first = session_secret(tmp_path)
+    path = tmp_path / SECRET_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text(encoding="utf-8") == first and len(first) >= 48
+    assert session_secret(tmp_path) == first  # kept: sessions survive a restart
+    monkeypatch.setenv("GUOZI_SECRET", "from-the-environment")
+    assert session_secret(tmp_path) == "from-the-environment"
+    assert session_secret(tmp_path, "given") == "given"
+    assert session_secret(None, None) == "from-the-environment"
+
+
+def test_pages_send_protective_headers(client_as: ClientAs) -> None:
+    r = client_as("viewer_a").get("/")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_excel_downloads_do_not_run_formulas(tmp_path: Path) -> None:
+    """An entity named like a formula comes out as text in the xlsx report (output.safe_cell)."""
+    records = group_records()
+    evil = '=HYPERLINK("http://evil.example","x")'
+    for row in records["entities"]:
+        if row["entity_id"] == "A1":
+            row["name"] = evil
+    data = tmp_path / "data"
+    data.mkdir()
+    for name, rows in records.items():
+        write_csv(data / f"{name}.csv", rows)
+    ws = Workspace.open(f"duckdb:///{tmp_path / 'evil.duckdb'}")
+    try:
+        ws.import_files([data], user="loader")
+        save_user(ws, actor="test", name="admin", role="admin", password=PASSWORD)
+        c = TestClient(create_app(workspace=ws, secret="s" * 32))
+        c.headers["X-CSRF-Token"] = sign_in(c, "admin").json()["csrf_token"]
+        r = c.get("/api/v1/report?entity=A&format=xlsx")
+        assert r.status_code == 200
+        book = openpyxl.load_workbook(io.BytesIO(r.content))
+        cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+        texts = [c.value for c in cells if isinstance(c.value, str)]
+        assert "'" + evil in texts  # the name itself, as text
+        assert not [t for t in texts if t.startswith(("=", "@", "+"))]
+    finally:
+        ws.close()
