@@ -5,7 +5,21 @@ One module per group of commands; each registers its commands on :data:`guozi.cl
 
 from __future__ import annotations
 
-from guozi.cli import collect, demo, export, history, indicators, peers, report, risk, serve, targets, template, users  # noqa: F401  (registration by import)
+from guozi.cli import (  # noqa: F401  (registration by import)
+    backup,
+    collect,
+    demo,
+    export,
+    history,
+    indicators,
+    peers,
+    report,
+    risk,
+    serve,
+    targets,
+    template,
+    users,
+)
 from guozi.cli.app import app
 
 __all__ = ["app", "main"]

@@ -23,10 +23,9 @@ def open_store(url: str | None = None) -> Store:
         path = rest[1:] if rest.startswith("/") else rest
         return DuckDBStore(Path(path) if path else Path("guozi.duckdb"))
     if url.startswith(("postgresql://", "postgres://")):
-        raise GuoziError(
-            "PostgreSQL 存储尚未实现（见 issue 7），请使用 duckdb:///路径",
-            "the PostgreSQL store is not implemented yet (issue 7); use duckdb:///path",
-        )
+        from guozi.store.postgres import PostgresStore
+
+        return PostgresStore(url)
     raise GuoziError(
         f"无法识别的存储地址：{url}", f"unrecognised store URL: {url} (expected duckdb:///path or postgresql://…)"
     )

@@ -260,7 +260,8 @@ class DuckDBStore:
     def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
         """The latest ``limit`` entries, newest first."""
         rows = self._con.execute(
-            "select id, created_at, user_name, action, target, before_json, after_json from audit order by id desc limit ?", [limit]
+            "select id, created_at, user_name, action, target, before_json, after_json from audit order by id desc limit ?",
+            [limit],
         ).fetchall()
         return [AuditEntry(*r) for r in rows]
 

@@ -1,0 +1,312 @@
+"""Backup and restore of a whole store, whichever its kind: a portable archive of Parquet files.
+
+An archive is a folder (or the same files in a ``.tar``) holding one Parquet file per table of
+the store (every version of every figure, the submissions with their ids and times, review
+steps, account versions, the audit log, explanations, targets, entity rows with their extra
+columns, and the store's flags) and ``manifest.json``: the format, the store's schema version,
+and each file's row count and sha256. Restoring checks every hash, then loads the tables into
+an *empty* store in one transaction and moves its id sequences past the restored ids, so a
+DuckDB file and a PostgreSQL database restored from the same archive hold the same rows.
+
+The tables are read through the store's Ibis backend, so any store with these tables can be
+backed up; restoring writes with the store's own bulk loader (DuckDB's Arrow scan, PostgreSQL's
+``COPY``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from guozi import __version__
+from guozi.errors import GuoziError, NotFoundError
+from guozi.ingest.contract import ENTITY_COLUMNS
+from guozi.ingest.readers import file_hash
+from guozi.ingest.units import STORE_SCALE
+from guozi.store.base import Store
+
+FORMAT = "guozi-backup"
+VERSION = 1
+SCHEMA_VERSION = 3  # the store schema the archive's tables follow (DuckDB and PostgreSQL stores alike)
+MANIFEST = "manifest.json"
+TS = pa.timestamp("us")
+# every table, in restore order, with its columns' types (entity_rows: plus its extra text columns)
+SCHEMAS: dict[str, pa.Schema] = {
+    "meta": pa.schema([("key", pa.string()), ("value", pa.string())]),
+    "submissions": pa.schema(
+        [
+            ("id", pa.int64()),
+            ("created_at", TS),
+            ("user_name", pa.string()),
+            ("source", pa.string()),
+            ("sha256", pa.string()),
+            ("kind", pa.string()),
+            ("row_count", pa.int64()),
+            ("reason", pa.string()),
+            ("status", pa.string()),
+        ]
+    ),
+    "reviews": pa.schema(
+        [
+            ("id", pa.int64()),
+            ("submission_id", pa.int64()),
+            ("created_at", TS),
+            ("user_name", pa.string()),
+            ("status", pa.string()),
+            ("comment", pa.string()),
+        ]
+    ),
+    "user_versions": pa.schema(
+        [
+            ("id", pa.int64()),
+            ("name", pa.string()),
+            ("role", pa.string()),
+            ("scopes", pa.list_(pa.string())),
+            ("password_hash", pa.string()),
+            ("display_name", pa.string()),
+            ("active", pa.bool_()),
+            ("created_at", TS),
+        ]
+    ),
+    "audit": pa.schema(
+        [
+            ("id", pa.int64()),
+            ("created_at", TS),
+            ("user_name", pa.string()),
+            ("action", pa.string()),
+            ("target", pa.string()),
+            ("before_json", pa.string()),
+            ("after_json", pa.string()),
+        ]
+    ),
+    "entity_rows": pa.schema([("submission_id", pa.int64()), *((c, pa.string()) for c in ENTITY_COLUMNS)]),
+    "facts": pa.schema(
+        [
+            ("submission_id", pa.int64()),
+            ("entity_id", pa.string()),
+            ("period", pa.int32()),
+            ("item", pa.string()),
+            ("value", pa.decimal128(18, STORE_SCALE)),
+        ]
+    ),
+    "targets": pa.schema(
+        [
+            ("submission_id", pa.int64()),
+            ("entity_id", pa.string()),
+            ("year", pa.int32()),
+            ("indicator", pa.string()),
+            ("target", pa.decimal128(38, 10)),
+        ]
+    ),
+    "explanations": pa.schema(
+        [
+            ("submission_id", pa.int64()),
+            ("entity_id", pa.string()),
+            ("period", pa.int32()),
+            ("item", pa.string()),
+            ("rule", pa.string()),
+            ("sheet", pa.string()),
+            ("row_number", pa.int64()),
+            ("explanation", pa.string()),
+            ("message_zh", pa.string()),
+            ("message_en", pa.string()),
+        ]
+    ),
+}
+# the order rows are archived in: by id, else by every column (lists excepted)
+ORDER: dict[str, tuple[str, ...]] = {"meta": ("key",), "user_versions": ("id",)}
+# id sequences and the table holding their ids
+SEQUENCES = {
+    "submission_ids": "submissions",
+    "review_ids": "reviews",
+    "user_version_ids": "user_versions",
+    "audit_ids": "audit",
+}
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    """What a backup or restore moved: rows per table, and the archive."""
+
+    archive: Path
+    rows: dict[str, int]
+    schema_version: int
+
+
+def schema_of(table: str, columns: list[str]) -> pa.Schema:
+    """The archive's types of ``table``: the fixed columns, and text for entity_rows' extra ones."""
+    fixed = SCHEMAS[table]
+    extra = [pa.field(c, pa.string()) for c in columns if c not in fixed.names] if table == "entity_rows" else []
+    return pa.schema([*fixed, *extra])
+
+
+def dump_tables(store: Store) -> dict[str, pa.Table]:
+    """Every table of ``store``, in the archive's types and row order."""
+    con = store.backend()
+    out: dict[str, pa.Table] = {}
+    for name in SCHEMAS:
+        raw: pa.Table = con.table(name).to_pyarrow()
+        schema = schema_of(name, raw.column_names)
+        table = raw.select(schema.names).cast(schema)
+        keys = ORDER.get(name) or (("id",) if "id" in schema.names else tuple(schema.names))
+        out[name] = table.sort_by([(k, "ascending") for k in keys])
+    return out
+
+
+def backup(store: Store, output: Path, *, overwrite: bool = False) -> BackupReport:
+    """Write every table of ``store`` to the archive ``output`` (a ``.tar`` file, else a folder)."""
+    if output.exists() and not overwrite:
+        raise GuoziError(
+            f"{output} 已存在；换一个名字，或加 --overwrite 覆盖",
+            f"{output} already exists; choose another name or add --overwrite",
+        )
+    tables = dump_tables(store)
+    with tempfile.TemporaryDirectory(prefix="guozi-backup-", dir=output.parent) as tmp:
+        folder = Path(tmp) / "archive"
+        folder.mkdir()
+        files: dict[str, Any] = {}
+        for name, table in tables.items():
+            path = folder / f"{name}.parquet"
+            pq.write_table(table, path, compression="zstd")
+            files[name] = {"file": path.name, "rows": table.num_rows, "sha256": file_hash(path)}
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "schema_version": SCHEMA_VERSION,
+            "guozi": __version__,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "source": store.url,
+            "tables": files,
+        }
+        (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        staged = Path(tmp) / "out"
+        if output.suffix == ".tar":
+            with tarfile.open(staged, "w") as tar:
+                for path in sorted(folder.iterdir()):
+                    tar.add(path, arcname=path.name)
+        else:
+            folder.rename(staged)
+        if output.exists():
+            shutil.rmtree(output) if output.is_dir() else output.unlink()
+        staged.rename(output)
+    return BackupReport(output, {n: t.num_rows for n, t in tables.items()}, SCHEMA_VERSION)
+
+
+@contextmanager
+def _opened(archive: Path) -> Iterator[Path]:
+    """The archive's folder (a ``.tar`` is unpacked to a temporary one)."""
+    if archive.is_dir():
+        yield archive
+        return
+    if not archive.is_file():
+        raise NotFoundError(f"备份不存在：{archive}", f"no such backup: {archive}")
+    with tempfile.TemporaryDirectory(prefix="guozi-restore-") as tmp:
+        try:
+            with tarfile.open(archive) as tar:
+                tar.extractall(tmp, filter="data")
+        except tarfile.TarError as exc:
+            raise GuoziError(f"{archive} 不是 guozi 备份：{exc}", f"{archive} is not a guozi backup: {exc}") from None
+        yield Path(tmp)
+
+
+def read_archive(archive: Path) -> tuple[dict[str, Any], dict[str, pa.Table]]:
+    """The manifest and tables of an archive, every file's hash checked."""
+    with _opened(archive) as folder:
+        path = folder / MANIFEST
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise GuoziError(
+                f"{archive} 不是 guozi 备份（{MANIFEST} 无法读取：{exc}）",
+                f"{archive} is not a guozi backup ({MANIFEST} unreadable: {exc})",
+            ) from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+            raise GuoziError(
+                f"{archive} 不是本版本 guozi 能读取的备份（format {FORMAT}，version {VERSION}）",
+                f"{archive} is not a backup this guozi can read (format {FORMAT}, version {VERSION})",
+            )
+        if manifest.get("schema_version") != SCHEMA_VERSION:
+            raise GuoziError(
+                f"备份的存储结构版本为 {manifest.get('schema_version')}，本版本 guozi 为 {SCHEMA_VERSION}",
+                f"the backup's store schema is version {manifest.get('schema_version')}, this guozi's is {SCHEMA_VERSION}",
+            )
+        tables: dict[str, pa.Table] = {}
+        for name in SCHEMAS:
+            entry = manifest.get("tables", {}).get(name)
+            file = folder / str(entry["file"]) if isinstance(entry, dict) else None
+            if file is None or not file.is_file():
+                raise GuoziError(f"备份缺少表 {name}", f"the backup lacks the table {name}")
+            found = file_hash(file)
+            if found != entry["sha256"]:
+                raise GuoziError(
+                    f"备份文件 {file.name} 已损坏：sha256 应为 {entry['sha256']}，实为 {found}",
+                    f"the backup file {file.name} is damaged: sha256 expected {entry['sha256']}, found {found}",
+                )
+            tables[name] = pq.read_table(file)
+    return manifest, tables
+
+
+def restore(archive: Path, store: Store) -> BackupReport:
+    """Load the archive into ``store``, which must be empty (no submissions, accounts or audit entries)."""
+    _, tables = read_archive(archive)
+    if store.submissions() or store.users() or store.audit_log(limit=1):
+        raise GuoziError(
+            f"只能恢复到空存储：{store.url} 已有数据",
+            f"a backup is restored into an empty store only: {store.url} holds data",
+        )
+    next_ids = {seq: _next_id(tables[table]) for seq, table in SEQUENCES.items()}
+    from guozi.store.duckdb import DuckDBStore
+    from guozi.store.postgres import PostgresStore
+
+    if isinstance(store, PostgresStore):
+        store.load_tables(tables, next_ids)
+    elif isinstance(store, DuckDBStore):
+        _load_duckdb(store, tables, next_ids)
+    else:
+        raise GuoziError(f"无法恢复到此类存储：{store.url}", f"cannot restore into this kind of store: {store.url}")
+    return BackupReport(archive, {n: t.num_rows for n, t in tables.items()}, SCHEMA_VERSION)
+
+
+def _next_id(table: pa.Table) -> int:
+    top = pc.max(table.column("id")).as_py() if table.num_rows else None
+    return 1 if top is None else int(top) + 1
+
+
+def _load_duckdb(store: Any, tables: Mapping[str, pa.Table], next_ids: Mapping[str, int]) -> None:
+    """Load the tables into an empty DuckDB store in one transaction (its connection, Arrow scans)."""
+    con = store.backend().con
+    con.execute("begin transaction")
+    try:
+        existing = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_name = 'entity_rows'"
+            ).fetchall()
+        }
+        for col in tables["entity_rows"].column_names:
+            if col not in existing:
+                con.execute(f'alter table entity_rows add column "{col.replace(chr(34), "")}" varchar')
+        for name, table in tables.items():
+            con.register("restored", table)
+            cols = ", ".join(f'"{c}"' for c in table.column_names)
+            verb = "insert or replace" if name == "meta" else "insert"
+            con.execute(f"{verb} into {name} ({cols}) select {cols} from restored")
+            con.unregister("restored")
+        for seq, start in next_ids.items():
+            con.execute(f"create or replace sequence {seq} start {int(start)}")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
