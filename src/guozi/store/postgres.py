@@ -1,0 +1,661 @@
+"""The server store: PostgreSQL, the same append-only tables as the DuckDB file, migrated by Alembic.
+
+Semantics are the embedded store's (:mod:`guozi.store.duckdb`): nothing is updated in place, a
+restated figure is a new ``facts`` row of a later submission, the current value is the latest
+approved submission's, a review step and an account version are appended rows, and an import
+is one transaction. The schema is the SQLAlchemy Core tables below, created and upgraded by the
+Alembic scripts of :mod:`guozi.store.migrations` when the store is opened.
+
+Many writers at once: an import first copies its facts into a temporary table of its own
+session (``COPY``, in parallel with the others), then takes one transaction-scoped advisory
+lock for the checks and inserts that must not interleave: whether a file (sha256, kind) is
+already stored, the submission ids (from a sequence), whether a figure restates another, the
+extra entity columns. So a file imported by two users at once is stored once, every version
+gets its own id in commit order, and none is lost.
+
+The engine computes on the server: :meth:`PostgresStore.backend` is an Ibis PostgreSQL backend and
+:meth:`PostgresStore.facts` an Ibis expression over it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import io
+import math
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import psycopg
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import sqlalchemy as sa
+from ibis.backends.postgres import Backend
+from psycopg import sql
+
+from guozi.errors import GuoziError, NotFoundError
+from guozi.ingest.contract import ENTITY_COLUMNS, Batch
+from guozi.ingest.units import STORE_SCALE
+from guozi.store.base import AuditEntry, Explanation, Review, Status, Submission, User, WriteResult
+
+SCHEMA_VERSION = 3  # as the DuckDB store's: the Alembic head revision is "schema3"
+HEAD = f"schema{SCHEMA_VERSION}"
+# advisory lock keys (arbitrary constants): one for migrations, one for the inserts of an import
+MIGRATE_LOCK = 7_020_250_001
+WRITE_LOCK = 7_020_250_002
+
+# --- the schema (what Alembic's head revision creates) -------------------------------------------
+metadata = sa.MetaData()
+# text compares byte by byte, as in DuckDB: the same order everywhere, and cheaper indexes
+TEXT = sa.Text(collation="C")
+submission_ids = sa.Sequence("submission_ids", metadata=metadata)
+review_ids = sa.Sequence("review_ids", metadata=metadata)
+user_version_ids = sa.Sequence("user_version_ids", metadata=metadata)
+audit_ids = sa.Sequence("audit_ids", metadata=metadata)
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("user_name", TEXT, nullable=False),
+    sa.Column("source", TEXT, nullable=False),
+    sa.Column("sha256", TEXT, nullable=False),
+    sa.Column("kind", TEXT, nullable=False),
+    sa.Column("row_count", sa.BigInteger, nullable=False),
+    sa.Column("reason", TEXT, nullable=False, server_default=""),
+    sa.Column("status", TEXT, server_default="approved"),
+    sa.Index("submissions_content", "sha256", "kind"),
+)
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("submission_id", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("user_name", TEXT, nullable=False),
+    sa.Column("status", TEXT, nullable=False),
+    sa.Column("comment", TEXT, nullable=False),
+    sa.Index("reviews_submission", "submission_id", "id"),
+)
+user_versions = sa.Table(
+    "user_versions",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("name", TEXT, nullable=False),
+    sa.Column("role", TEXT, nullable=False),
+    sa.Column("scopes", sa.ARRAY(TEXT), nullable=False),
+    sa.Column("password_hash", TEXT, nullable=False),
+    sa.Column("display_name", TEXT, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("user_name", TEXT, nullable=False),
+    sa.Column("action", TEXT, nullable=False),
+    sa.Column("target", TEXT, nullable=False),
+    sa.Column("before_json", TEXT, nullable=False),
+    sa.Column("after_json", TEXT, nullable=False),
+)
+entity_rows = sa.Table(  # plus one text column per extra attribute an entities file brought
+    "entity_rows",
+    metadata,
+    sa.Column("submission_id", sa.BigInteger, nullable=False),
+    *(sa.Column(c, TEXT) for c in ENTITY_COLUMNS),
+)
+facts = sa.Table(
+    "facts",
+    metadata,
+    sa.Column("submission_id", sa.BigInteger, nullable=False),
+    sa.Column("entity_id", TEXT, nullable=False),
+    sa.Column("period", sa.Integer, nullable=False),
+    sa.Column("item", TEXT, nullable=False),
+    sa.Column("value", sa.Numeric(18, STORE_SCALE), nullable=False),
+    sa.Index("facts_entity_period", "entity_id", "period"),
+)
+targets = sa.Table(
+    "targets",
+    metadata,
+    sa.Column("submission_id", sa.BigInteger, nullable=False),
+    sa.Column("entity_id", TEXT, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("indicator", TEXT, nullable=False),
+    sa.Column("target", sa.Numeric(38, 10), nullable=False),
+)
+explanations = sa.Table(
+    "explanations",
+    metadata,
+    sa.Column("submission_id", sa.BigInteger, nullable=False),
+    sa.Column("entity_id", TEXT, nullable=False),
+    sa.Column("period", sa.Integer, nullable=False),
+    sa.Column("item", TEXT, nullable=False),
+    sa.Column("rule", TEXT, nullable=False),
+    sa.Column("sheet", TEXT, nullable=False),
+    sa.Column("row_number", sa.BigInteger),
+    sa.Column("explanation", TEXT, nullable=False),
+    sa.Column("message_zh", TEXT, nullable=False),
+    sa.Column("message_en", TEXT, nullable=False),
+)
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", TEXT, primary_key=True),
+    sa.Column("value", TEXT, nullable=False),
+)
+FACT_TYPES = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("period", pa.int32()),
+        ("item", pa.string()),
+        ("value", pa.decimal128(18, STORE_SCALE)),
+    ]
+)
+
+
+def _now() -> datetime:
+    """The current time in UTC, naive (as the DuckDB store keeps it)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def parse_url(url: str) -> dict[str, Any]:
+    """``postgresql://user:password@host:port/database?options`` as connection keywords."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise GuoziError(
+            f"PostgreSQL 存储地址应为 postgresql://用户@主机:端口/数据库，实为 {url}",
+            f"a PostgreSQL store URL is postgresql://user@host:port/database, not {url}",
+        )
+    kwargs: dict[str, Any] = {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or 5432,
+        "user": unquote(parts.username) if parts.username else getpass.getuser(),
+        "dbname": unquote(parts.path.lstrip("/")),
+    }
+    if parts.password is not None:
+        kwargs["password"] = unquote(parts.password)
+    kwargs.update(parse_qsl(parts.query))
+    return kwargs
+
+
+def without_password(url: str) -> str:
+    """``url`` without its password (libpq then takes it from ``PGPASSWORD`` or ``~/.pgpass``)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.netloc.rsplit("@", 1)[0].split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}"))
+
+
+def _alembic_config(connection: sa.Connection) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("guozi.store") / "migrations"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """Upgrade the database at ``url`` to ``revision`` (Alembic), one process at a time."""
+    from alembic import command
+
+    kw = parse_url(url)
+    engine = sa.create_engine(
+        sa.URL.create(
+            "postgresql+psycopg",
+            username=kw.pop("user"),
+            password=kw.pop("password", None),
+            host=kw.pop("host"),
+            port=kw.pop("port"),
+            database=kw.pop("dbname"),
+            query=kw,
+        ),
+        poolclass=sa.NullPool,
+    )
+    try:
+        with engine.begin() as con:
+            con.execute(sa.text("select pg_advisory_xact_lock(:k)"), {"k": MIGRATE_LOCK})
+            command.upgrade(_alembic_config(con), revision)
+    finally:
+        engine.dispose()
+
+
+def _csv(table: pa.Table) -> bytes:
+    """A table as CSV for ``COPY … (format csv, header)``: nulls empty, strings quoted."""
+    buf = io.BytesIO()
+    pacsv.write_csv(table, buf)
+    return buf.getvalue()
+
+
+class PostgresStore:
+    """The store on a PostgreSQL server (``postgresql://user@host:port/database``)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = without_password(url)  # shown in messages, manifests and lakes: never the password
+        kw = parse_url(url)
+        migrate(url)
+        # one connection for guozi's own statements, shared by the threads of the web application:
+        # a lock keeps one thread's transaction from taking in another's statements
+        self._lock = threading.RLock()
+        self._pg = psycopg.connect(**kw, autocommit=True)
+        ibis_kw = {k: v for k, v in kw.items() if k != "dbname"}
+        self._ibis: Backend = ibis.postgres.connect(database=kw["dbname"], **ibis_kw)
+        self._set_meta("schema_version", str(SCHEMA_VERSION))
+
+    # --- plumbing
+    def backend(self) -> Backend:
+        """The Ibis backend on the server."""
+        return self._ibis
+
+    def _rows(self, query: str | sql.Composable, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock, self._pg.cursor() as cur:
+            cur.execute(query, params)  # type: ignore[arg-type]
+            return cur.fetchall()
+
+    def _frame(self, query: str | sql.Composable, params: Sequence[Any] = ()) -> pd.DataFrame:
+        with self._lock, self._pg.cursor() as cur:
+            cur.execute(query, params)  # type: ignore[arg-type]
+            names = [d.name for d in cur.description or []]
+            return pd.DataFrame(cur.fetchall(), columns=names)
+
+    def _meta(self, key: str) -> str | None:
+        rows = self._rows("select value from meta where key = %s", [key])
+        return str(rows[0][0]) if rows else None
+
+    def _execute(self, query: str | sql.Composable, params: Sequence[Any] = ()) -> None:
+        with self._lock:
+            self._pg.execute(query, params)  # type: ignore[arg-type]
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._execute(
+            "insert into meta values (%s, %s) on conflict (key) do update set value = excluded.value", [key, value]
+        )
+
+    def _approved(self, alias: str = "") -> str:
+        """The SQL condition keeping the rows of approved submissions (``true`` while all are)."""
+        if self._meta("reviewed") != "true":
+            return "true"
+        return f"{alias}submission_id in (select submission_id from submission_status where status = 'approved')"
+
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
+        with self._lock, self._pg.transaction():
+            yield self._pg
+
+    # --- reading
+    def entities(self) -> pd.DataFrame:
+        """Each entity's rows from the latest approved submission that listed it."""
+        frame = self._frame(
+            f"""
+            select * from entity_rows
+            where (entity_id, submission_id) in (
+                select entity_id, max(submission_id) from entity_rows where {self._approved()} group by entity_id)
+            order by entity_id, valid_from nulls first
+            """
+        ).drop(columns="submission_id")
+        out: pd.DataFrame = frame.astype(object).where(frame.notna(), None)
+        return out
+
+    def facts(self) -> ir.Table:
+        """The latest approved version of each fact, as an Ibis expression computed on the server."""
+        t = self._ibis.table("facts")
+        if self._meta("reviewed") == "true":
+            st = self._ibis.table("submission_status")
+            approved = st.filter(st.status == "approved")
+            t = t.semi_join(approved, t.submission_id == approved.submission_id)
+        if self._meta("restated") != "true":
+            return t.select("entity_id", "period", "item", "value")
+        w = ibis.window(group_by=[t.entity_id, t.period, t.item], order_by=ibis.desc(t.submission_id))
+        ranked = t.mutate(rank=ibis.row_number().over(w))
+        return ranked.filter(ranked.rank == 0).select("entity_id", "period", "item", "value")
+
+    def targets(self) -> pd.DataFrame:
+        """The latest target of each (entity, year, indicator); types as the DuckDB store's."""
+        frame = self._frame(
+            f"""
+            select distinct on (entity_id, year, indicator) entity_id, year, indicator, target
+            from targets where {self._approved()} order by entity_id, year, indicator, submission_id desc
+            """
+        )
+        return frame.astype({"entity_id": "str", "year": "int32", "indicator": "str", "target": "float64"})
+
+    def periods(self) -> list[int]:
+        """The periods holding approved facts."""
+        return [int(r[0]) for r in self._rows(f"select distinct period from facts where {self._approved()} order by 1")]
+
+    def submissions(self) -> list[Submission]:
+        """Every submission with its current status, oldest first."""
+        return self._submissions("true", [])
+
+    def submission(self, submission_id: int) -> Submission | None:
+        """One submission with its current status."""
+        found = self._submissions("s.id = %s", [submission_id])
+        return found[0] if found else None
+
+    def _submissions(self, where: str, params: list[object]) -> list[Submission]:
+        rows = self._rows(
+            f"""select s.id, s.created_at, s.user_name, s.source, s.sha256, s.kind, s.row_count, s.reason, st.status
+                from submissions s join submission_status st on st.submission_id = s.id
+                where {where} order by s.id""",
+            params,
+        )
+        return [Submission(*r) for r in rows]
+
+    def find_submission(self, sha256: str, kind: str) -> int | None:
+        """The first submission of this content and kind that was not returned, if any."""
+        rows = self._rows(
+            """select min(s.id) from submissions s join submission_status st on st.submission_id = s.id
+               where s.sha256 = %s and s.kind = %s and st.status <> 'returned'""",
+            [sha256, kind],
+        )
+        return None if not rows or rows[0][0] is None else int(rows[0][0])
+
+    def reviews(self, submission_id: int | None = None) -> list[Review]:
+        """The review steps of one submission (or all), oldest first."""
+        rows = self._rows(
+            """select submission_id, created_at, user_name, status, comment from reviews
+               where %s::bigint is null or submission_id = %s order by id""",
+            [submission_id, submission_id],
+        )
+        return [Review(*r) for r in rows]
+
+    def submission_facts(self, submission_id: int) -> pa.Table:
+        """The facts a submission brought, whatever its status."""
+        rows = self._rows(
+            """select entity_id, period, item, value from facts where submission_id = %s
+               order by entity_id, period, item""",
+            [submission_id],
+        )
+        return pa.Table.from_pylist([dict(zip(FACT_TYPES.names, r, strict=True)) for r in rows], schema=FACT_TYPES)
+
+    def current_values(self, keys: pa.Table) -> pa.Table:
+        """The current value of every item of the (entity_id, period) ``keys``."""
+        rows = self._rows(
+            f"""
+            select distinct on (f.entity_id, f.period, f.item) f.entity_id, f.period, f.item, f.value
+            from facts f join (select distinct * from unnest(%s::text[], %s::integer[]) as k(entity_id, period)) k
+              on f.entity_id = k.entity_id and f.period = k.period
+            where {self._approved("f.")}
+            order by f.entity_id, f.period, f.item, f.submission_id desc
+            """,
+            [keys.column("entity_id").to_pylist(), keys.column("period").to_pylist()],
+        )
+        return pa.Table.from_pylist([dict(zip(FACT_TYPES.names, r, strict=True)) for r in rows], schema=FACT_TYPES)
+
+    def last_periods(self, entities: pa.Table) -> pa.Table:
+        """Each entity's latest period holding approved facts."""
+        rows = self._rows(
+            f"""select entity_id, max(period) from facts
+                where entity_id = any(%s::text[]) and {self._approved()} group by entity_id""",
+            [entities.column("entity_id").to_pylist()],
+        )
+        return pa.table(
+            {
+                "entity_id": pa.array([r[0] for r in rows], pa.string()),
+                "period": pa.array([r[1] for r in rows], pa.int32()),
+            }
+        )
+
+    def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
+        """Every version of the entity's figures for ``period`` (and ``item``), oldest first."""
+        return self._frame(
+            """
+            with v as (
+                select f.submission_id, f.entity_id, f.period, f.item, f.value,
+                       row_number() over (partition by f.item order by f.submission_id) as version,
+                       count(*) over (partition by f.item) as versions
+                from facts f where f.entity_id = %s and f.period = %s and (%s::text is null or f.item = %s)
+            ), e as (
+                select submission_id, item,
+                       string_agg(rule || '：' || explanation, '；' order by rule) as explanation,
+                       string_agg(rule || ': ' || explanation, '; ' order by rule) as explanation_en
+                from explanations where entity_id = %s and period = %s group by submission_id, item
+            )
+            select v.entity_id, v.period, v.item, v.version, v.version = v.versions as current, v.value,
+                   s.id as submission_id, s.created_at, s.user_name as user, s.source, s.sha256, s.kind, s.reason,
+                   st.status, coalesce(e.explanation, '') as explanation, coalesce(e.explanation_en, '') as explanation_en
+            from v join submissions s on s.id = v.submission_id
+            join submission_status st on st.submission_id = v.submission_id
+            left join e on e.submission_id = v.submission_id and e.item = v.item
+            order by v.item, v.version
+            """,
+            [entity_id, period, item, item, entity_id, period],
+        )
+
+    def explanations(self, entity_id: str | None = None) -> pd.DataFrame:
+        """The stored explanations (of one entity, or all), oldest first."""
+        return self._frame(
+            """select * from explanations where %s::text is null or entity_id = %s
+               order by submission_id, entity_id, period, item, rule""",
+            [entity_id, entity_id],
+        )
+
+    # --- reviews, accounts, audit
+    def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
+        """Append a review step moving the submission to ``status``."""
+        if self.submission(submission_id) is None:
+            raise NotFoundError(f"没有编号为 {submission_id} 的报送", f"no submission with id {submission_id}")
+        now = _now()
+        with self._transaction() as con:
+            con.execute(
+                "insert into reviews values (nextval('review_ids'), %s, %s, %s, %s, %s)",
+                [submission_id, now, user, status, comment],
+            )
+            self._set_meta("reviewed", "true")
+        return Review(submission_id, now, user, status, comment)
+
+    def put_user(self, user: User) -> None:
+        """Append a new version of the account."""
+        self._execute(
+            "insert into user_versions values (nextval('user_version_ids'), %s, %s, %s, %s, %s, %s, %s)",
+            [user.name, user.role, list(user.scopes), user.password_hash, user.display_name, user.active, _now()],
+        )
+
+    def get_user(self, name: str) -> User | None:
+        """The latest version of the account called ``name``."""
+        found = self._users("name = %s", [name])
+        return found[0] if found else None
+
+    def users(self) -> list[User]:
+        """Every account (its latest version), by name."""
+        return self._users("true", [])
+
+    def _users(self, where: str, params: list[object]) -> list[User]:
+        rows = self._rows(
+            f"""select distinct on (name) name, role, scopes, password_hash, display_name, active from user_versions
+                where {where} order by name, id desc""",
+            params,
+        )
+        return [User(r[0], r[1], tuple(r[2]), r[3], r[4], bool(r[5])) for r in rows]
+
+    def audit(self, *, user: str, action: str, target: str, before: str = "", after: str = "") -> AuditEntry:
+        """Append one entry to the audit log."""
+        now = _now()
+        rows = self._rows(
+            "insert into audit values (nextval('audit_ids'), %s, %s, %s, %s, %s, %s) returning id",
+            [now, user, action, target, before, after],
+        )
+        return AuditEntry(int(rows[0][0]), now, user, action, target, before, after)
+
+    def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
+        """The latest ``limit`` entries, newest first."""
+        rows = self._rows(
+            """select id, created_at, user_name, action, target, before_json, after_json
+               from audit order by id desc limit %s""",
+            [limit],
+        )
+        return [AuditEntry(*r) for r in rows]
+
+    # --- writing
+    def write(
+        self,
+        batch: Batch,
+        *,
+        user: str = "",
+        reason: str = "",
+        explanations: Sequence[Explanation] = (),
+        status: Status = "approved",
+    ) -> WriteResult:
+        """Land a checked batch and its explanations in one transaction; files already stored are skipped."""
+        user = user or getpass.getuser()
+        result = WriteResult(submissions=[], skipped=[])
+        with self._transaction() as con:
+            staged = batch.facts is not None and batch.facts.num_rows > 0
+            if staged:
+                assert batch.facts is not None
+                self._stage_facts(batch.facts)
+            con.execute("select pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            ids: dict[str, int] = {}
+            for f in batch.files:
+                existing = self.find_submission(f.sha256, f.kind)
+                if existing is not None:
+                    result.skipped.append((f.path.name, existing))
+                    continue
+                now = _now()
+                row = con.execute(
+                    """insert into submissions (id, created_at, user_name, source, sha256, kind, row_count, reason, status)
+                       values (nextval('submission_ids'), %s, %s, %s, %s, %s, %s, %s, %s) returning id""",
+                    [now, user, str(f.path), f.sha256, f.kind, f.rows, reason, status],
+                ).fetchone()
+                assert row is not None
+                sid = int(row[0])
+                ids[str(f.path)] = sid
+                result.submissions.append(
+                    Submission(sid, now, user, str(f.path), f.sha256, f.kind, f.rows, reason, status)
+                )
+            if ids and status != "approved":
+                self._set_meta("reviewed", "true")
+            if batch.entities is not None:
+                self._write_entities(batch.entities, ids)
+            if staged and ids:
+                self._write_facts(ids)
+            if batch.targets is not None and not batch.targets.empty:
+                self._write_targets(batch.targets, ids)
+            if explanations:
+                self._write_explanations(explanations, ids)
+        return result
+
+    def _copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        query = sql.SQL("copy {} ({}) from stdin").format(
+            sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+        )
+        with self._pg.cursor() as cur, cur.copy(query) as copy:
+            for r in rows:
+                copy.write_row(r)
+
+    def copy_arrow(self, table: str, data: pa.Table) -> None:
+        """Append an Arrow table's rows to ``table`` (its columns by name) with one ``COPY``."""
+        query = sql.SQL("copy {} ({}) from stdin with (format csv, header true)").format(
+            sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in data.column_names)
+        )
+        body = _csv(data)
+        with self._pg.cursor() as cur, cur.copy(query) as copy:
+            for start in range(0, len(body), 1 << 20):
+                copy.write(body[start : start + (1 << 20)])
+
+    def _stage_facts(self, new: pa.Table) -> None:
+        self._pg.execute(
+            f"""create temporary table staged_facts (source text, entity_id text collate "C", period integer,
+                item text collate "C",
+                value numeric(18, {STORE_SCALE})) on commit drop"""
+        )
+        self.copy_arrow("staged_facts", new.select(["source", "entity_id", "period", "item", "value"]))
+
+    def _write_facts(self, ids: dict[str, int]) -> None:
+        con = self._pg
+        mapping = [list(ids), list(ids.values())]
+        row = con.execute(
+            """select exists (select 1 from facts f join staged_facts n
+                on f.entity_id = n.entity_id and f.period = n.period and f.item = n.item
+                where n.source = any(%s::text[]))""",
+            [mapping[0]],
+        ).fetchone()
+        con.execute(
+            """insert into facts (submission_id, entity_id, period, item, value)
+               select i.submission_id, n.entity_id, n.period, n.item, n.value
+               from staged_facts n join unnest(%s::text[], %s::bigint[]) as i(source, submission_id)
+                 on n.source = i.source""",
+            mapping,
+        )
+        if row is not None and row[0]:
+            self._set_meta("restated", "true")
+
+    def _write_entities(self, entities: pd.DataFrame, ids: dict[str, int]) -> None:
+        rows = entities[entities["__source__"].isin(ids)]
+        if rows.empty:
+            return
+        attrs = [c for c in rows.columns if c not in ("__row__", "__file__", "__source__")]
+        self._add_entity_columns(attrs)
+        values = [
+            [
+                ids[str(src)],
+                *(None if v is None or v == "" or (isinstance(v, float) and math.isnan(v)) else str(v) for v in rec),
+            ]
+            for src, rec in zip(rows["__source__"], rows[attrs].itertuples(index=False), strict=True)
+        ]
+        self._copy_rows("entity_rows", ["submission_id", *attrs], values)
+
+    def _add_entity_columns(self, columns: Sequence[str]) -> None:
+        """Add the entity attribute columns ``entity_rows`` lacks (text, as every attribute)."""
+        existing = {
+            r[0]
+            for r in self._rows("select column_name from information_schema.columns where table_name = 'entity_rows'")
+        }
+        for col in columns:
+            if col not in existing:
+                self._execute(
+                    sql.SQL('alter table entity_rows add column if not exists {} text collate "C"').format(
+                        sql.Identifier(col)
+                    )
+                )
+
+    def _write_targets(self, new: pd.DataFrame, ids: dict[str, int]) -> None:
+        t = new[new["__source__"].isin(ids)]
+        values = [
+            [ids[str(src)], entity, int(year), indicator, str(target)]
+            for src, entity, year, indicator, target in zip(
+                t["__source__"], t["entity_id"], t["year"], t["indicator"], t["target"], strict=True
+            )
+        ]
+        self._copy_rows("targets", ["submission_id", "entity_id", "year", "indicator", "target"], values)
+
+    def _write_explanations(self, notes: Sequence[Explanation], ids: dict[str, int]) -> None:
+        rows = [
+            (ids[x.source], x.entity_id, x.period, item, x.rule, x.sheet, x.row, x.text, x.message_zh, x.message_en)
+            for x in notes
+            if x.source in ids
+            for item in x.items
+        ]
+        self._copy_rows("explanations", [c.name for c in explanations.columns], rows)
+
+    def load_tables(self, tables: Mapping[str, pa.Table], next_ids: Mapping[str, int]) -> None:
+        """Load the tables of a backup (:mod:`guozi.store.backup`) in one transaction; ids continue after theirs."""
+        with self._transaction() as con:
+            con.execute("select pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            self._add_entity_columns(tables["entity_rows"].column_names)
+            for name, table in tables.items():
+                if name == "meta":
+                    for key, value in zip(table["key"].to_pylist(), table["value"].to_pylist(), strict=True):
+                        self._set_meta(str(key), str(value))
+                elif name == "user_versions":  # scopes is a list: row by row
+                    self._copy_rows(name, table.column_names, [list(r.values()) for r in table.to_pylist()])
+                elif table.num_rows:
+                    self.copy_arrow(name, table)
+            for seq, start in next_ids.items():
+                con.execute("select setval(%s, %s, false)", [seq, start])
+
+    def close(self) -> None:
+        """Close both connections."""
+        self._ibis.disconnect()
+        self._pg.close()
