@@ -318,13 +318,19 @@ def headline(
     return f"In {span(period, lang)}, {subject[1]} reported " + "; ".join(parts) + "."
 
 
-def balances(period: Period, figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> str:
-    """ "6月末，资产总额2 345.67亿元，同比增长3.2%；资产负债率64.12%，同比下降0.35个百分点。"."""
+def _named_values(figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> list[str]:
+    """Each figure after its name with its change: "资产总额2 345.67亿元，同比增长3.2%" (later ones short in English)."""
     zh = lang == "zh"
-    parts = [
+    return [
         f"{name[0] if zh else lc(name[1])}{'' if zh else ' '}{value_with_change(fig, lang, short=i > 0 and lang == 'en')}"
         for i, (fig, name) in enumerate(zip(figs, names, strict=True))
     ]
+
+
+def balances(period: Period, figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> str:
+    """ "6月末，资产总额2 345.67亿元，同比增长3.2%；资产负债率64.12%，同比下降0.35个百分点。"."""
+    zh = lang == "zh"
+    parts = _named_values(figs, names, lang)
     if not parts:
         return ""
     if zh:
@@ -335,10 +341,7 @@ def balances(period: Period, figs: Sequence[Fig], names: Sequence[tuple[str, str
 def single_month(period: Period, figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> str:
     """ "其中，6月当月实现营业收入…，同比…；利润总额…。"."""
     zh = lang == "zh"
-    parts = [
-        f"{name[0] if zh else lc(name[1])}{'' if zh else ' '}{value_with_change(fig, lang, short=i > 0 and lang == 'en')}"
-        for i, (fig, name) in enumerate(zip(figs, names, strict=True))
-    ]
+    parts = _named_values(figs, names, lang)
     if not parts:
         return ""
     if zh:
