@@ -2,8 +2,8 @@
 
 Starts ``guozi serve`` on loopback over a store, signs in as an admin (created if missing), warms
 the cache (the first request of a period computes its panels: timed and reported separately),
-then lets ``--users`` concurrent clients request pages for ``--seconds`` and reports the latency
-percentiles per page kind. A benchmark, not a test: results go to ``bench/WEB_RESULTS.md``.
+then lets ``--users`` concurrent clients, each signed in with an account of its own (created if
+missing), request pages for ``--seconds`` and reports the latency percentiles per page kind. A benchmark, not a test: results go to ``bench/WEB_RESULTS.md``.
 
     .venv/bin/python bench/web_load.py --store duckdb:////tmp/web100k/store.duckdb --users 20 --seconds 60
 """
@@ -26,15 +26,21 @@ import httpx
 USER, PASSWORD = "bench_admin", "bench-password-1"
 
 
-def ensure_user(store: str) -> None:
-    """Create the benchmark's admin account if it is missing (before the server holds the store)."""
+def account(k: int | None) -> str:
+    """The warm-up's account (``None``) or the ``k``-th simulated user's."""
+    return USER if k is None else f"{USER}_{k:02d}"
+
+
+def ensure_users(store: str, users: int) -> None:
+    """Create the benchmark's admin accounts if they are missing (before the server holds the store)."""
     from guozi.web.accounts import save_user
     from guozi.workspace import Workspace
 
     ws = Workspace.open(store)
     try:
-        if ws.store.get_user(USER) is None:
-            save_user(ws, actor="bench", name=USER, role="admin", password=PASSWORD)
+        for name in [account(None)] + [account(k) for k in range(users)]:
+            if ws.store.get_user(name) is None:
+                save_user(ws, actor="bench", name=name, role="admin", password=PASSWORD)
     finally:
         ws.close()
 
@@ -46,11 +52,11 @@ def pct(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-async def sign_in(client: httpx.AsyncClient) -> None:
-    """Sign ``client`` in and keep the CSRF token in its headers."""
+async def sign_in(client: httpx.AsyncClient, name: str = USER) -> None:
+    """Sign ``client`` in as ``name`` and keep the CSRF token in its headers."""
     token = (await client.get("/api/v1/session")).json()["csrf_token"]
     r = await client.post(
-        "/api/v1/login", json={"username": USER, "password": PASSWORD}, headers={"X-CSRF-Token": token}
+        "/api/v1/login", json={"username": name, "password": PASSWORD}, headers={"X-CSRF-Token": token}
     )
     r.raise_for_status()
     client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
@@ -76,8 +82,6 @@ async def run(base: str, users: int, seconds: float, seed: int) -> dict[str, lis
             f"warm-up: overview {t1 - t0:.1f} s, first drill-down {t2 - t1:.1f} s; {len(tree['rows'])} children of {root}"
         )
         await warm.get("/", params={"entity": root})
-        cookies = dict(warm.cookies)
-        headers = {"X-CSRF-Token": warm.headers["X-CSRF-Token"]}
     pages: list[tuple[str, str, Callable[[], dict[str, str]]]] = [
         ("overview (HTML)", "/", lambda: {"entity": root}),
         ("overview (API)", "/api/v1/overview", lambda: {"entity": root}),
@@ -87,21 +91,28 @@ async def run(base: str, users: int, seconds: float, seed: int) -> dict[str, lis
     ]
     times: dict[str, list[float]] = {name: [] for name, _, _ in pages}
     errors: list[str] = []
+
+    clients = [httpx.AsyncClient(base_url=base, timeout=600) for _ in range(users)]
+    for k, c in enumerate(clients):  # the sign-ins (argon2 on purpose slow) before the clock starts
+        await sign_in(c, account(k))
     stop = time.perf_counter() + seconds
 
     async def user(k: int) -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=600, cookies=cookies, headers=headers) as c:
-            i = k
-            while time.perf_counter() < stop:
-                name, path, params = pages[i % len(pages)]
-                i += 1
-                t = time.perf_counter()
-                r = await c.get(path, params=params())
-                times[name].append((time.perf_counter() - t) * 1000)
-                if r.status_code != 200:
-                    errors.append(f"{name}: {r.status_code}")
+        c, i = clients[k], k
+        while time.perf_counter() < stop:
+            name, path, params = pages[i % len(pages)]
+            i += 1
+            t = time.perf_counter()
+            r = await c.get(path, params=params())
+            times[name].append((time.perf_counter() - t) * 1000)
+            if r.status_code != 200:
+                errors.append(f"{name}: {r.status_code}")
 
-    await asyncio.gather(*(user(k) for k in range(users)))
+    try:
+        await asyncio.gather(*(user(k) for k in range(users)))
+    finally:
+        for c in clients:
+            await c.aclose()
     if errors:
         print(f"{len(errors)} errors, e.g. {errors[:3]}", file=sys.stderr)
     return times
@@ -115,7 +126,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    ensure_user(args.store)
+    ensure_users(args.store, args.users)
     env = {**os.environ, "GUOZI_SECRET": os.environ.get("GUOZI_SECRET", "bench-secret-" + str(os.getpid()))}
     guozi = Path(sys.executable).with_name("guozi")
     server = subprocess.Popen(

@@ -35,6 +35,7 @@ from .test_review import (  # noqa: F401  (run here on PostgreSQL)
     test_only_approved_submissions_count,
     test_set_status_of_an_unknown_submission_is_refused,
     test_the_audit_log_appends_and_reads_newest_first,
+    test_the_version_moves_with_every_import_and_review_step,
 )
 
 TODAY = date(2025, 7, 15)

@@ -20,6 +20,10 @@ def serve(
     certfile: Annotated[Path | None, typer.Option("--ssl-certfile", help="TLS 证书 certificate (PEM)")] = None,
     keyfile: Annotated[Path | None, typer.Option("--ssl-keyfile", help="TLS 私钥 private key (PEM)")] = None,
     lang: LangOpt = "zh",
+    warm: Annotated[
+        bool,
+        typer.Option("--warm/--no-warm", help="启动及数据变动后预先计算最新总览 compute the latest overview ahead"),
+    ] = True,
 ) -> None:
     """启动 Web 应用（总览、下钻、填报审核）及 JSON 接口。 Serve the web application and its JSON API."""
     lang = parse_lang(lang)
@@ -29,7 +33,7 @@ def serve(
 
         from guozi.web.app import create_app
 
-        application = create_app(store, catalog_files=catalog or [])
+        application = create_app(store, catalog_files=catalog or [], warm_up=warm)
         scheme = "https" if certfile else "http"
         err.print(
             f"guozi 网页已启动：{scheme}://{host}:{port}/ （接口文档 /docs）"

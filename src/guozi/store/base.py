@@ -105,6 +105,12 @@ class Store(Protocol):
     """Append-only storage of entities, facts and targets, with every version kept."""
 
     url: str
+    writes: int
+    """Imports and review steps made through this object: a change this process made, seen at no cost."""
+
+    def version(self) -> tuple[int, int]:
+        """(last submission id, last review step id): changes with every import and review step, by any process."""
+        ...
 
     def backend(self) -> BaseBackend:
         """The Ibis backend that the engine computes on."""

@@ -89,6 +89,7 @@ class DuckDBStore:
         for stmt in _DDL:
             self._con.execute(stmt)
         self._con.execute("insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        self.writes = 0
 
     def backend(self) -> Backend:
         """The Ibis backend over the same connection."""
@@ -187,6 +188,13 @@ class DuckDBStore:
         ).fetchone()
         return None if row is None or row[0] is None else int(row[0])
 
+    def version(self) -> tuple[int, int]:
+        """(last submission id, last review step id)."""
+        row = self._con.execute(
+            "select (select coalesce(max(id), 0) from submissions), (select coalesce(max(id), 0) from reviews)"
+        ).fetchone()
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
+
     def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
         """Append a review step moving the submission to ``status``."""
         if self.submission(submission_id) is None:
@@ -204,6 +212,7 @@ class DuckDBStore:
         except BaseException:
             con.execute("rollback")
             raise
+        self.writes += 1
         return Review(submission_id, now, user, status, comment)
 
     def reviews(self, submission_id: int | None = None) -> list[Review]:
@@ -390,6 +399,7 @@ class DuckDBStore:
         except BaseException:
             con.execute("rollback")
             raise
+        self.writes += 1
         return result
 
     def _write_explanations(self, explanations: Sequence[Explanation], ids: dict[str, int]) -> None:

@@ -48,6 +48,7 @@ class LakeStore:
         self._entities = entities
         self._targets = targets
         self._periods = sorted(periods) if periods is not None else None
+        self.writes = 0  # read-only: never changes
 
     @classmethod
     def open(cls, con: BaseBackend, path: str | Path, *, entities: pd.DataFrame | None = None) -> LakeStore:
@@ -168,6 +169,10 @@ class LakeStore:
     def submissions(self) -> list[Submission]:
         """A lake keeps no submissions."""
         return []
+
+    def version(self) -> tuple[int, int]:
+        """A lake is read-only: its version never changes."""
+        return (0, 0)
 
     def close(self) -> None:
         """Nothing to release: the backend is the caller's."""

@@ -252,6 +252,7 @@ class PostgresStore:
         ibis_kw = {k: v for k, v in kw.items() if k != "dbname"}
         self._ibis: Backend = ibis.postgres.connect(database=kw["dbname"], **ibis_kw)
         self._set_meta("schema_version", str(SCHEMA_VERSION))
+        self.writes = 0
 
     # --- plumbing
     def backend(self) -> Backend:
@@ -442,6 +443,13 @@ class PostgresStore:
         )
 
     # --- reviews, accounts, audit
+    def version(self) -> tuple[int, int]:
+        """(last submission id, last review step id)."""
+        rows = self._rows(
+            "select (select coalesce(max(id), 0) from submissions), (select coalesce(max(id), 0) from reviews)"
+        )
+        return (int(rows[0][0]), int(rows[0][1]))
+
     def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
         """Append a review step moving the submission to ``status``."""
         if self.submission(submission_id) is None:
@@ -453,6 +461,7 @@ class PostgresStore:
                 [submission_id, now, user, status, comment],
             )
             self._set_meta("reviewed", "true")
+        self.writes += 1
         return Review(submission_id, now, user, status, comment)
 
     def put_user(self, user: User) -> None:
@@ -544,6 +553,7 @@ class PostgresStore:
                 self._write_targets(batch.targets, ids)
             if explanations:
                 self._write_explanations(explanations, ids)
+        self.writes += 1
         return result
 
     def _copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -6,14 +6,16 @@ Every page has its JSON twin under ``/api/v1/…`` (documented at ``/docs``); bo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from guozi.errors import GuoziError, NotFoundError
 from guozi.web.data import WebData
@@ -32,10 +34,23 @@ def create_app(
     catalog_files: Sequence[Path] = (),
     secret: str | None = None,
     workspace: Workspace | None = None,
+    warm_up: bool = False,
 ) -> FastAPI:
-    """The application over the store at ``store_url`` (or ``$GUOZI_STORE``), or over ``workspace``."""
+    """The application over the store at ``store_url`` (or ``$GUOZI_STORE``), or over ``workspace``.
+
+    ``warm_up``: compute the latest period's overview in the background at start and after each
+    change of the store, so that the first visitor does not wait for it.
+    """
     ws = workspace if workspace is not None else Workspace.open(store_url, catalog_files=catalog_files)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm_up:  # the first look at the store starts the warm-up (see WebData.refresh)
+            threading.Thread(target=app.state.data.refresh, name="guozi-start", daemon=True).start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="guozi",
         description="国资监管指标体系 Web 接口。 The guozi web API: every page as JSON.",
         version="1",
@@ -43,7 +58,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.workspace = ws
-    app.state.data = WebData(ws)
+    app.state.data = WebData(ws, warm_up=warm_up)
     app.state.user_limiter = RateLimiter(limit=5, window=300.0)
     app.state.ip_limiter = RateLimiter(limit=30, window=300.0)
     app.add_middleware(SessionMiddleware, secret=session_secret(secret_folder(ws.store), secret))
@@ -56,15 +71,37 @@ def create_app(
     app.include_router(submissions.router)  # before pages: its paths are more specific
     app.include_router(pages.router)
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
-
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers every response carries (a plain ASGI middleware: no per-request task)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _problem(request: Request, status: int, zh: str, en: str) -> Response:

@@ -4,20 +4,26 @@ No figure is computed here: every value comes from a :class:`~guozi.workspace.Wo
 (``indicators``, ``evaluate_targets``, ``regime_verdict``, ``warnings``, ``loss_makers``, ``eva``,
 ``history``, ``tree``); this module only picks rows, joins names and turns values into JSON.
 
-Caching: a period's results are computed once per *store state* — the list of submissions with
-their statuses. An import or a review step changes the state and empties the cache. The store is
-one DuckDB connection, so workspace calls are serialised by a lock; cached answers are not.
+Caching: a period's results are computed once per *store state* (:meth:`~guozi.store.base.Store.version`,
+the last submission and review step). An import or a review step changes the state and empties
+the cache. A change made by this process is seen by the next request; one made by another process
+(a second server or a CLI on the same PostgreSQL database) within :data:`STATE_TTL` seconds, the
+store being asked at most that often. Workspace calls are serialised by a lock (the store is one
+connection); cached answers are served without it, so a long computation does not hold up pages
+already computed.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
@@ -33,6 +39,10 @@ __all__ = ["WebData", "clean", "records"]
 
 T = TypeVar("T")
 USER_TTL = 5.0  # seconds an account is trusted from the cache (changes made through guozi.web.accounts apply at once)
+PAGES = 2000  # rendered pages kept per store state (the least recently used go first)
+STATE_TTL = 1.0  # seconds between two looks at the store's version for changes made by other processes
+_MISSING = object()
+LOG = logging.getLogger("guozi.web")
 TREND_MONTHS = 12
 
 
@@ -72,49 +82,114 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 class WebData:
     """The workspace behind the web app, with a cache of its answers per store state."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, *, warm_up: bool = False) -> None:
         self.ws = ws
+        self.warm_up = warm_up  # compute the latest overview in the background after each change
         self.lock = threading.RLock()  # the store's connection is not shared between threads
         self._cache: dict[Hashable, Any] = {}
         self._state: Hashable = None
+        self._writes = -1  # the store's write count when its version was last read
+        self._checked = -math.inf  # time.monotonic() of that look
         self._users: dict[str, tuple[User | None, int, float]] = {}
+        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._pages_lock = threading.Lock()
 
     # -- cache -----------------------------------------------------------------------------
-    def state(self) -> Hashable:
-        """The store's state: every submission with its status (changes on import and review)."""
-        with self.lock:
-            return tuple((s.id, s.status) for s in self.ws.store.submissions())
-
     def refresh(self) -> None:
-        """Empty the cache if the store changed since the last look (once per request)."""
-        with self.lock:
-            state = self.state()
+        """Empty the cache if the store changed since the last look (called once per request).
+
+        Free when this process wrote nothing and the store was asked less than :data:`STATE_TTL`
+        seconds ago. While another thread computes, the periodic look is skipped rather than
+        waited for; a write of this process is always waited for.
+        """
+        writes = self.ws.store.writes
+        if writes == self._writes and time.monotonic() - self._checked < STATE_TTL:
+            return
+        if not self.lock.acquire(blocking=writes != self._writes):
+            return
+        try:
+            writes = self.ws.store.writes
+            state = self.ws.store.version()
+            self._writes, self._checked = writes, time.monotonic()
             if state != self._state:
-                self._cache.clear()
+                self._cache = {}
+                with self._pages_lock:
+                    self._pages = OrderedDict()
                 self._state = state
                 if self.ws.store.periods():
                     self.ws.tree()  # built here, under the lock, not by a scope check outside it
+                    if self.warm_up:
+                        threading.Thread(target=self.warm, name="guozi-warm-up", daemon=True).start()
+        finally:
+            self.lock.release()
+
+    def warm(self) -> None:
+        """Compute what the latest period's overview and drill-down need, before anybody asks.
+
+        Run in the background when the server starts and after each change of the store (with
+        ``warm_up``): the panels of every entity, and the top entity's targets, verdict,
+        warnings, loss-makers and trend. A failure here is logged; the request that needs the
+        figure then computes it again and shows its error.
+        """
+        try:
+            self.refresh()
+            with self.lock:  # every use of the store's connection is under the lock
+                if not self.ws.store.periods():
+                    return
+            started = time.perf_counter()
+            p = self.period(None)
+            for view in ("reported", "children"):
+                self.full_panel(p, view)
+            for e in self.roots(p)[:1]:
+                self.targets(p, e, False)
+                self.verdict(p, e)
+                self.warnings(p, e)
+                self.losses(p, e)
+                self.trend(p, e)
+            LOG.info("warm-up of %s took %.1f s", p, time.perf_counter() - started)
+        except Exception:
+            LOG.exception("warm-up failed")
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per store state (see :meth:`refresh`) and ``key``."""
+        """``compute()`` once per store state (see :meth:`refresh`) and ``key``; a hit takes no lock."""
+        found = self._cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return cast(T, found)
         with self.lock:
-            if key in self._cache:
-                found: T = self._cache[key]
-                return found
+            cache = self._cache
+            if key in cache:
+                hit: T = cache[key]
+                return hit
             value = compute()
-            self._cache[key] = value
+            cache[key] = value
             return value
+
+    def page(self, key: Hashable, render: Callable[[], str]) -> str:
+        """A rendered page: ``render()`` once per store state and ``key``, the last :data:`PAGES` kept."""
+        with self._pages_lock:
+            pages = self._pages
+            found = pages.get(key)
+            if found is not None:
+                pages.move_to_end(key)
+                return found
+        text = render()
+        with self._pages_lock:
+            if pages is self._pages:  # not emptied by a change meanwhile
+                pages[key] = text
+                while len(pages) > PAGES:
+                    pages.popitem(last=False)
+        return text
 
     def user(self, name: str) -> User | None:
         """The account ``name``, read at most every few seconds (and again after any change made here)."""
         now = time.monotonic()
+        hit = self._users.get(name)
+        if hit is not None and hit[1] == accounts_generation() and now - hit[2] < USER_TTL:
+            return hit[0]
         with self.lock:
-            hit = self._users.get(name)
-            if hit is not None and hit[1] == accounts_generation() and now - hit[2] < USER_TTL:
-                return hit[0]
             user = self.ws.store.get_user(name)
             if len(self._users) > 10_000:
-                self._users.clear()
+                self._users = {}
             self._users[name] = (user, accounts_generation(), now)
             return user
 

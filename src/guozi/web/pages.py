@@ -272,7 +272,8 @@ def _cells(rows: dict[str, dict[str, Any]], lang: str) -> dict[str, Cell]:
 
 
 def _page(request: Request, template: str, model: BaseModel, **extra: Any) -> Response:
-    return render(request, template, {"m": model, **extra})
+    # every page here depends only on its URL, the account and the store state: rendered once per those
+    return render(request, template, {"m": model, **extra}, cache_key="page")
 
 
 # -- overview -------------------------------------------------------------------------------------
