@@ -11,8 +11,8 @@ transactions).
 from __future__ import annotations
 
 import getpass
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,10 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends.duckdb import Backend
 
-from guozi.errors import NotFoundError
 from guozi.ingest.contract import ENTITY_COLUMNS, Batch
 from guozi.ingest.units import STORE_SCALE
-from guozi.store.base import AuditEntry, Explanation, Review, Status, Submission, User, WriteResult
+from guozi.store.base import Explanation, Status, Submission, WriteResult
+from guozi.store.sql import SQLStatements, utc_now
 
 # 2: submissions, entity rows, facts, targets, explanations; 3: review status, reviews, users, audit
 SCHEMA_VERSION = 3
@@ -71,12 +71,7 @@ _DDL = [
 ]
 
 
-def _now() -> datetime:
-    """The current time in UTC, naive (DuckDB's timestamp)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-class DuckDBStore:
+class DuckDBStore(SQLStatements):
     """The default store: a DuckDB file (``duckdb:///path``), or memory (``duckdb://:memory:``)."""
 
     def __init__(self, path: str | Path) -> None:
@@ -99,19 +94,29 @@ class DuckDBStore:
         row = self._con.execute(sql, params or []).fetchone()
         return None if row is None else row[0]
 
-    def _meta(self, key: str) -> str | None:
-        row = self._con.execute("select value from meta where key = ?", [key]).fetchone()
-        return None if row is None else str(row[0])
+    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = self._con.execute(query, list(params)).fetchall()
+        return rows
 
-    def _reviewed(self) -> bool:
-        """Whether any submission was ever not approved (else every row counts: plain scans)."""
-        return self._meta("reviewed") == "true"
+    def _frame(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        frame: pd.DataFrame = self._arrow(query, {}, list(params)).to_pandas()  # decimals stay exact
+        return frame
 
-    def _approved(self, alias: str = "") -> str:
-        """The SQL condition keeping the rows of approved submissions (``true`` while all are)."""
-        if not self._reviewed():
-            return "true"
-        return f"{alias}submission_id in (select submission_id from submission_status where status = 'approved')"
+    def _execute(self, query: str, params: Sequence[Any] = ()) -> None:
+        self._con.execute(query, list(params))
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._con.execute("insert or replace into meta values (?, ?)", [key, value])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._con.execute("begin transaction")
+        try:
+            yield
+            self._con.execute("commit")
+        except BaseException:
+            self._con.execute("rollback")
+            raise
 
     def entities(self) -> pd.DataFrame:
         """Each entity's rows from the latest approved submission that listed it."""
@@ -149,81 +154,6 @@ class DuckDBStore:
         ).df()
         return frame
 
-    def periods(self) -> list[int]:
-        """The periods holding facts."""
-        return [
-            int(r[0])
-            for r in self._con.execute(
-                f"select distinct period from facts where {self._approved()} order by 1"
-            ).fetchall()
-        ]
-
-    def submissions(self) -> list[Submission]:
-        """Every submission with its current status, oldest first."""
-        return self._submissions("true", [])
-
-    def submission(self, submission_id: int) -> Submission | None:
-        """One submission with its current status."""
-        found = self._submissions("s.id = ?", [submission_id])
-        return found[0] if found else None
-
-    def _submissions(self, where: str, params: list[object]) -> list[Submission]:
-        rows = self._con.execute(
-            f"""select s.id, s.created_at, s.user_name, s.source, s.sha256, s.kind, s.row_count, s.reason, st.status
-                from submissions s join submission_status st on st.submission_id = s.id
-                where {where} order by s.id""",
-            params,
-        ).fetchall()
-        return [Submission(*r) for r in rows]
-
-    def find_submission(self, sha256: str, kind: str) -> int | None:
-        """The first submission of a file with this content and kind that was not returned, if any.
-
-        A returned submission does not count: the filer may send the same file again.
-        """
-        row = self._con.execute(
-            """select min(s.id) from submissions s join submission_status st on st.submission_id = s.id
-               where s.sha256 = ? and s.kind = ? and st.status <> 'returned'""",
-            [sha256, kind],
-        ).fetchone()
-        return None if row is None or row[0] is None else int(row[0])
-
-    def version(self) -> tuple[int, int]:
-        """(last submission id, last review step id)."""
-        row = self._con.execute(
-            "select (select coalesce(max(id), 0) from submissions), (select coalesce(max(id), 0) from reviews)"
-        ).fetchone()
-        return (0, 0) if row is None else (int(row[0]), int(row[1]))
-
-    def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
-        """Append a review step moving the submission to ``status``."""
-        if self.submission(submission_id) is None:
-            raise NotFoundError(f"没有编号为 {submission_id} 的报送", f"no submission with id {submission_id}")
-        now = _now()
-        con = self._con
-        con.execute("begin transaction")
-        try:
-            con.execute(
-                "insert into reviews values (nextval('review_ids'), ?, ?, ?, ?, ?)",
-                [submission_id, now, user, status, comment],
-            )
-            con.execute("insert or replace into meta values ('reviewed', 'true')")
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        self.writes += 1
-        return Review(submission_id, now, user, status, comment)
-
-    def reviews(self, submission_id: int | None = None) -> list[Review]:
-        """The review steps of one submission (or all), oldest first."""
-        rows = self._con.execute(
-            """select submission_id, created_at, user_name, status, comment from reviews
-               where ? is null or submission_id = ? order by id""",
-            [submission_id, submission_id],
-        ).fetchall()
-        return [Review(*r) for r in rows]
-
     def submission_facts(self, submission_id: int) -> pa.Table:
         """The facts a submission brought, whatever its status."""
         return self._arrow(
@@ -231,48 +161,6 @@ class DuckDBStore:
             {},
             [submission_id],
         )
-
-    def put_user(self, user: User) -> None:
-        """Append a new version of the account."""
-        self._con.execute(
-            "insert into user_versions values (nextval('user_version_ids'), ?, ?, ?, ?, ?, ?, ?)",
-            [user.name, user.role, list(user.scopes), user.password_hash, user.display_name, user.active, _now()],
-        )
-
-    def get_user(self, name: str) -> User | None:
-        """The latest version of the account called ``name``."""
-        found = self._users("name = ?", [name])
-        return found[0] if found else None
-
-    def users(self) -> list[User]:
-        """Every account (its latest version), by name."""
-        return self._users("true", [])
-
-    def _users(self, where: str, params: list[object]) -> list[User]:
-        rows = self._con.execute(
-            f"""select name, role, scopes, password_hash, display_name, active from user_versions
-                where id in (select max(id) from user_versions group by name) and {where} order by name""",
-            params,
-        ).fetchall()
-        return [User(r[0], r[1], tuple(r[2]), r[3], r[4], bool(r[5])) for r in rows]
-
-    def audit(self, *, user: str, action: str, target: str, before: str = "", after: str = "") -> AuditEntry:
-        """Append one entry to the audit log."""
-        now = _now()
-        row = self._con.execute(
-            "insert into audit values (nextval('audit_ids'), ?, ?, ?, ?, ?, ?) returning id",
-            [now, user, action, target, before, after],
-        ).fetchone()
-        assert row is not None
-        return AuditEntry(int(row[0]), now, user, action, target, before, after)
-
-    def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
-        """The latest ``limit`` entries, newest first."""
-        rows = self._con.execute(
-            "select id, created_at, user_name, action, target, before_json, after_json from audit order by id desc limit ?",
-            [limit],
-        ).fetchall()
-        return [AuditEntry(*r) for r in rows]
 
     def _arrow(self, sql: str, tables: dict[str, pa.Table], params: list[object] | None = None) -> pa.Table:
         cur = self._con.cursor()
@@ -308,44 +196,6 @@ class DuckDBStore:
             {"ents_in": entities.select(["entity_id"])},
         )
 
-    def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
-        """Every version of the entity's figures for ``period`` (and ``item``), oldest first."""
-        table = self._arrow(
-            """
-            with v as (
-                select f.submission_id, f.entity_id, f.period, f.item, f.value,
-                       row_number() over (partition by f.item order by f.submission_id) as version,
-                       count(*) over (partition by f.item) as versions
-                from facts f where f.entity_id = ? and f.period = ? and (? is null or f.item = ?)
-            ), e as (
-                select submission_id, item,
-                       string_agg(rule || '：' || explanation, '；' order by rule) as explanation,
-                       string_agg(rule || ': ' || explanation, '; ' order by rule) as explanation_en
-                from explanations where entity_id = ? and period = ? group by submission_id, item
-            )
-            select v.entity_id, v.period, v.item, v.version, v.version = v.versions as current, v.value,
-                   s.id as submission_id, s.created_at, s.user_name as user, s.source, s.sha256, s.kind, s.reason,
-                   st.status, coalesce(e.explanation, '') as explanation, coalesce(e.explanation_en, '') as explanation_en
-            from v join submissions s on s.id = v.submission_id
-            join submission_status st on st.submission_id = v.submission_id
-            left join e on e.submission_id = v.submission_id and e.item = v.item
-            order by v.item, v.version
-            """,
-            {},
-            [entity_id, period, item, item, entity_id, period],
-        )
-        frame: pd.DataFrame = table.to_pandas()
-        return frame
-
-    def explanations(self, entity_id: str | None = None) -> pd.DataFrame:
-        """The stored explanations (of one entity, or all), oldest first."""
-        frame: pd.DataFrame = self._con.execute(
-            """select * from explanations where ? is null or entity_id = ?
-               order by submission_id, entity_id, period, item, rule""",
-            [entity_id, entity_id],
-        ).df()
-        return frame
-
     def write(
         self,
         batch: Batch,
@@ -368,7 +218,7 @@ class DuckDBStore:
                     result.skipped.append((f.path.name, existing))
                     continue
                 sid = int(self._scalar("select nextval('submission_ids')"))
-                now = _now()
+                now = utc_now()
                 con.execute(
                     """insert into submissions (id, created_at, user_name, source, sha256, kind, row_count, reason, status)
                        values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",

@@ -25,7 +25,6 @@ import math
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
@@ -40,10 +39,11 @@ import sqlalchemy as sa
 from ibis.backends.postgres import Backend
 from psycopg import sql
 
-from guozi.errors import GuoziError, NotFoundError
+from guozi.errors import GuoziError
 from guozi.ingest.contract import ENTITY_COLUMNS, Batch
 from guozi.ingest.units import STORE_SCALE
-from guozi.store.base import AuditEntry, Explanation, Review, Status, Submission, User, WriteResult
+from guozi.store.base import Explanation, Status, Submission, WriteResult
+from guozi.store.sql import SQLStatements, utc_now
 
 SCHEMA_VERSION = 3  # as the DuckDB store's: the Alembic head revision is "schema3"
 HEAD = f"schema{SCHEMA_VERSION}"
@@ -162,11 +162,6 @@ FACT_TYPES = pa.schema(
 )
 
 
-def _now() -> datetime:
-    """The current time in UTC, naive (as the DuckDB store keeps it)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def parse_url(url: str) -> dict[str, Any]:
     """``postgresql://user:password@host:port/database?options`` as connection keywords."""
     parts = urlsplit(url)
@@ -238,8 +233,10 @@ def _csv(table: pa.Table) -> bytes:
     return buf.getvalue()
 
 
-class PostgresStore:
+class PostgresStore(SQLStatements):
     """The store on a PostgreSQL server (``postgresql://user@host:port/database``)."""
+
+    _param = "%s"
 
     def __init__(self, url: str) -> None:
         self.url = without_password(url)  # shown in messages, manifests and lakes: never the password
@@ -270,10 +267,6 @@ class PostgresStore:
             names = [d.name for d in cur.description or []]
             return pd.DataFrame(cur.fetchall(), columns=names)
 
-    def _meta(self, key: str) -> str | None:
-        rows = self._rows("select value from meta where key = %s", [key])
-        return str(rows[0][0]) if rows else None
-
     def _execute(self, query: str | sql.Composable, params: Sequence[Any] = ()) -> None:
         with self._lock:
             self._pg.execute(query, params)  # type: ignore[arg-type]
@@ -282,12 +275,6 @@ class PostgresStore:
         self._execute(
             "insert into meta values (%s, %s) on conflict (key) do update set value = excluded.value", [key, value]
         )
-
-    def _approved(self, alias: str = "") -> str:
-        """The SQL condition keeping the rows of approved submissions (``true`` while all are)."""
-        if self._meta("reviewed") != "true":
-            return "true"
-        return f"{alias}submission_id in (select submission_id from submission_status where status = 'approved')"
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
@@ -331,46 +318,6 @@ class PostgresStore:
         )
         return frame.astype({"entity_id": "str", "year": "int32", "indicator": "str", "target": "float64"})
 
-    def periods(self) -> list[int]:
-        """The periods holding approved facts."""
-        return [int(r[0]) for r in self._rows(f"select distinct period from facts where {self._approved()} order by 1")]
-
-    def submissions(self) -> list[Submission]:
-        """Every submission with its current status, oldest first."""
-        return self._submissions("true", [])
-
-    def submission(self, submission_id: int) -> Submission | None:
-        """One submission with its current status."""
-        found = self._submissions("s.id = %s", [submission_id])
-        return found[0] if found else None
-
-    def _submissions(self, where: str, params: list[object]) -> list[Submission]:
-        rows = self._rows(
-            f"""select s.id, s.created_at, s.user_name, s.source, s.sha256, s.kind, s.row_count, s.reason, st.status
-                from submissions s join submission_status st on st.submission_id = s.id
-                where {where} order by s.id""",
-            params,
-        )
-        return [Submission(*r) for r in rows]
-
-    def find_submission(self, sha256: str, kind: str) -> int | None:
-        """The first submission of this content and kind that was not returned, if any."""
-        rows = self._rows(
-            """select min(s.id) from submissions s join submission_status st on st.submission_id = s.id
-               where s.sha256 = %s and s.kind = %s and st.status <> 'returned'""",
-            [sha256, kind],
-        )
-        return None if not rows or rows[0][0] is None else int(rows[0][0])
-
-    def reviews(self, submission_id: int | None = None) -> list[Review]:
-        """The review steps of one submission (or all), oldest first."""
-        rows = self._rows(
-            """select submission_id, created_at, user_name, status, comment from reviews
-               where %s::bigint is null or submission_id = %s order by id""",
-            [submission_id, submission_id],
-        )
-        return [Review(*r) for r in rows]
-
     def submission_facts(self, submission_id: int) -> pa.Table:
         """The facts a submission brought, whatever its status."""
         rows = self._rows(
@@ -408,104 +355,6 @@ class PostgresStore:
             }
         )
 
-    def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
-        """Every version of the entity's figures for ``period`` (and ``item``), oldest first."""
-        return self._frame(
-            """
-            with v as (
-                select f.submission_id, f.entity_id, f.period, f.item, f.value,
-                       row_number() over (partition by f.item order by f.submission_id) as version,
-                       count(*) over (partition by f.item) as versions
-                from facts f where f.entity_id = %s and f.period = %s and (%s::text is null or f.item = %s)
-            ), e as (
-                select submission_id, item,
-                       string_agg(rule || '：' || explanation, '；' order by rule) as explanation,
-                       string_agg(rule || ': ' || explanation, '; ' order by rule) as explanation_en
-                from explanations where entity_id = %s and period = %s group by submission_id, item
-            )
-            select v.entity_id, v.period, v.item, v.version, v.version = v.versions as current, v.value,
-                   s.id as submission_id, s.created_at, s.user_name as user, s.source, s.sha256, s.kind, s.reason,
-                   st.status, coalesce(e.explanation, '') as explanation, coalesce(e.explanation_en, '') as explanation_en
-            from v join submissions s on s.id = v.submission_id
-            join submission_status st on st.submission_id = v.submission_id
-            left join e on e.submission_id = v.submission_id and e.item = v.item
-            order by v.item, v.version
-            """,
-            [entity_id, period, item, item, entity_id, period],
-        )
-
-    def explanations(self, entity_id: str | None = None) -> pd.DataFrame:
-        """The stored explanations (of one entity, or all), oldest first."""
-        return self._frame(
-            """select * from explanations where %s::text is null or entity_id = %s
-               order by submission_id, entity_id, period, item, rule""",
-            [entity_id, entity_id],
-        )
-
-    # --- reviews, accounts, audit
-    def version(self) -> tuple[int, int]:
-        """(last submission id, last review step id)."""
-        rows = self._rows(
-            "select (select coalesce(max(id), 0) from submissions), (select coalesce(max(id), 0) from reviews)"
-        )
-        return (int(rows[0][0]), int(rows[0][1]))
-
-    def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
-        """Append a review step moving the submission to ``status``."""
-        if self.submission(submission_id) is None:
-            raise NotFoundError(f"没有编号为 {submission_id} 的报送", f"no submission with id {submission_id}")
-        now = _now()
-        with self._transaction() as con:
-            con.execute(
-                "insert into reviews values (nextval('review_ids'), %s, %s, %s, %s, %s)",
-                [submission_id, now, user, status, comment],
-            )
-            self._set_meta("reviewed", "true")
-        self.writes += 1
-        return Review(submission_id, now, user, status, comment)
-
-    def put_user(self, user: User) -> None:
-        """Append a new version of the account."""
-        self._execute(
-            "insert into user_versions values (nextval('user_version_ids'), %s, %s, %s, %s, %s, %s, %s)",
-            [user.name, user.role, list(user.scopes), user.password_hash, user.display_name, user.active, _now()],
-        )
-
-    def get_user(self, name: str) -> User | None:
-        """The latest version of the account called ``name``."""
-        found = self._users("name = %s", [name])
-        return found[0] if found else None
-
-    def users(self) -> list[User]:
-        """Every account (its latest version), by name."""
-        return self._users("true", [])
-
-    def _users(self, where: str, params: list[object]) -> list[User]:
-        rows = self._rows(
-            f"""select distinct on (name) name, role, scopes, password_hash, display_name, active from user_versions
-                where {where} order by name, id desc""",
-            params,
-        )
-        return [User(r[0], r[1], tuple(r[2]), r[3], r[4], bool(r[5])) for r in rows]
-
-    def audit(self, *, user: str, action: str, target: str, before: str = "", after: str = "") -> AuditEntry:
-        """Append one entry to the audit log."""
-        now = _now()
-        rows = self._rows(
-            "insert into audit values (nextval('audit_ids'), %s, %s, %s, %s, %s, %s) returning id",
-            [now, user, action, target, before, after],
-        )
-        return AuditEntry(int(rows[0][0]), now, user, action, target, before, after)
-
-    def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
-        """The latest ``limit`` entries, newest first."""
-        rows = self._rows(
-            """select id, created_at, user_name, action, target, before_json, after_json
-               from audit order by id desc limit %s""",
-            [limit],
-        )
-        return [AuditEntry(*r) for r in rows]
-
     # --- writing
     def write(
         self,
@@ -531,7 +380,7 @@ class PostgresStore:
                 if existing is not None:
                     result.skipped.append((f.path.name, existing))
                     continue
-                now = _now()
+                now = utc_now()
                 row = con.execute(
                     """insert into submissions (id, created_at, user_name, source, sha256, kind, row_count, reason, status)
                        values (nextval('submission_ids'), %s, %s, %s, %s, %s, %s, %s, %s) returning id""",

@@ -1,0 +1,228 @@
+"""What the two SQL stores do with the same statements: submissions, reviews, accounts, audit, history.
+
+:class:`SQLStatements` holds the statements that DuckDB and PostgreSQL run alike, written with
+``?`` placeholders (the PostgreSQL store turns them into ``%s``). Each store supplies its own
+plumbing — :meth:`~SQLStatements._rows`, :meth:`~SQLStatements._frame`,
+:meth:`~SQLStatements._execute`, :meth:`~SQLStatements._transaction` and
+:meth:`~SQLStatements._set_meta` — and keeps what differs: reading facts and entities, and the
+bulk writes (DuckDB registers Arrow tables, PostgreSQL copies rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from guozi.errors import NotFoundError
+from guozi.store.base import AuditEntry, Review, Status, Submission, User
+
+__all__ = ["SQLStatements", "utc_now"]
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, naive (both stores keep naive UTC timestamps)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class SQLStatements:
+    """The statements both SQL stores share (a base class of :class:`DuckDBStore` and :class:`PostgresStore`)."""
+
+    writes: int
+    _param = "?"  # the driver's placeholder
+
+    # --- plumbing each store supplies
+    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _frame(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _execute(self, query: str, params: Sequence[Any] = ()) -> None:
+        raise NotImplementedError
+
+    def _transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _set_meta(self, key: str, value: str) -> None:
+        raise NotImplementedError
+
+    def _q(self, query: str) -> str:
+        """``query`` with the driver's placeholders (the shared statements hold no other ``?`` or ``%``)."""
+        return query if self._param == "?" else query.replace("?", self._param)
+
+    # --- meta
+    def _meta(self, key: str) -> str | None:
+        rows = self._rows(self._q("select value from meta where key = ?"), [key])
+        return str(rows[0][0]) if rows else None
+
+    def _reviewed(self) -> bool:
+        """Whether any submission was ever not approved (else every row counts: plain scans)."""
+        return self._meta("reviewed") == "true"
+
+    def _approved(self, alias: str = "") -> str:
+        """The SQL condition keeping the rows of approved submissions (``true`` while all are)."""
+        if not self._reviewed():
+            return "true"
+        return f"{alias}submission_id in (select submission_id from submission_status where status = 'approved')"
+
+    # --- reading
+    def periods(self) -> list[int]:
+        """The periods holding approved facts."""
+        return [int(r[0]) for r in self._rows(f"select distinct period from facts where {self._approved()} order by 1")]
+
+    def submissions(self) -> list[Submission]:
+        """Every submission with its current status, oldest first."""
+        return self._submissions("true", [])
+
+    def submission(self, submission_id: int) -> Submission | None:
+        """One submission with its current status."""
+        found = self._submissions("s.id = ?", [submission_id])
+        return found[0] if found else None
+
+    def _submissions(self, where: str, params: list[object]) -> list[Submission]:
+        rows = self._rows(
+            self._q(
+                f"""select s.id, s.created_at, s.user_name, s.source, s.sha256, s.kind, s.row_count, s.reason, st.status
+                    from submissions s join submission_status st on st.submission_id = s.id
+                    where {where} order by s.id"""
+            ),
+            params,
+        )
+        return [Submission(*r) for r in rows]
+
+    def find_submission(self, sha256: str, kind: str) -> int | None:
+        """The first submission of a file with this content and kind that was not returned, if any.
+
+        A returned submission does not count: the filer may send the same file again.
+        """
+        rows = self._rows(
+            self._q(
+                """select min(s.id) from submissions s join submission_status st on st.submission_id = s.id
+                   where s.sha256 = ? and s.kind = ? and st.status <> 'returned'"""
+            ),
+            [sha256, kind],
+        )
+        return None if not rows or rows[0][0] is None else int(rows[0][0])
+
+    def version(self) -> tuple[int, int]:
+        """(last submission id, last review step id)."""
+        rows = self._rows(
+            "select (select coalesce(max(id), 0) from submissions), (select coalesce(max(id), 0) from reviews)"
+        )
+        return (int(rows[0][0]), int(rows[0][1]))
+
+    def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
+        """Every version of the entity's figures for ``period`` (and ``item``), oldest first."""
+        return self._frame(
+            self._q(
+                """
+                with v as (
+                    select f.submission_id, f.entity_id, f.period, f.item, f.value,
+                           row_number() over (partition by f.item order by f.submission_id) as version,
+                           count(*) over (partition by f.item) as versions
+                    from facts f where f.entity_id = ? and f.period = ? and (cast(? as varchar) is null or f.item = ?)
+                ), e as (
+                    select submission_id, item,
+                           string_agg(rule || '：' || explanation, '；' order by rule) as explanation,
+                           string_agg(rule || ': ' || explanation, '; ' order by rule) as explanation_en
+                    from explanations where entity_id = ? and period = ? group by submission_id, item
+                )
+                select v.entity_id, v.period, v.item, v.version, v.version = v.versions as current, v.value,
+                       s.id as submission_id, s.created_at, s.user_name as user, s.source, s.sha256, s.kind, s.reason,
+                       st.status, coalesce(e.explanation, '') as explanation,
+                       coalesce(e.explanation_en, '') as explanation_en
+                from v join submissions s on s.id = v.submission_id
+                join submission_status st on st.submission_id = v.submission_id
+                left join e on e.submission_id = v.submission_id and e.item = v.item
+                order by v.item, v.version
+                """
+            ),
+            [entity_id, period, item, item, entity_id, period],
+        )
+
+    def explanations(self, entity_id: str | None = None) -> pd.DataFrame:
+        """The stored explanations (of one entity, or all), oldest first."""
+        return self._frame(
+            self._q(
+                """select * from explanations where cast(? as varchar) is null or entity_id = ?
+                   order by submission_id, entity_id, period, item, rule"""
+            ),
+            [entity_id, entity_id],
+        )
+
+    # --- reviews
+    def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
+        """Append a review step moving the submission to ``status``."""
+        if self.submission(submission_id) is None:
+            raise NotFoundError(f"没有编号为 {submission_id} 的报送", f"no submission with id {submission_id}")
+        now = utc_now()
+        with self._transaction():
+            self._execute(
+                self._q("insert into reviews values (nextval('review_ids'), ?, ?, ?, ?, ?)"),
+                [submission_id, now, user, status, comment],
+            )
+            self._set_meta("reviewed", "true")
+        self.writes += 1
+        return Review(submission_id, now, user, status, comment)
+
+    def reviews(self, submission_id: int | None = None) -> list[Review]:
+        """The review steps of one submission (or all), oldest first."""
+        rows = self._rows(
+            self._q(
+                """select submission_id, created_at, user_name, status, comment from reviews
+                   where cast(? as bigint) is null or submission_id = ? order by id"""
+            ),
+            [submission_id, submission_id],
+        )
+        return [Review(*r) for r in rows]
+
+    # --- accounts and audit
+    def put_user(self, user: User) -> None:
+        """Append a new version of the account."""
+        self._execute(
+            self._q("insert into user_versions values (nextval('user_version_ids'), ?, ?, ?, ?, ?, ?, ?)"),
+            [user.name, user.role, list(user.scopes), user.password_hash, user.display_name, user.active, utc_now()],
+        )
+
+    def get_user(self, name: str) -> User | None:
+        """The latest version of the account called ``name``."""
+        found = self._users("name = ?", [name])
+        return found[0] if found else None
+
+    def users(self) -> list[User]:
+        """Every account (its latest version), by name."""
+        return self._users("true", [])
+
+    def _users(self, where: str, params: list[object]) -> list[User]:
+        rows = self._rows(
+            self._q(
+                f"""select name, role, scopes, password_hash, display_name, active from user_versions
+                    where id in (select max(id) from user_versions group by name) and {where} order by name"""
+            ),
+            params,
+        )
+        return [User(r[0], r[1], tuple(r[2]), r[3], r[4], bool(r[5])) for r in rows]
+
+    def audit(self, *, user: str, action: str, target: str, before: str = "", after: str = "") -> AuditEntry:
+        """Append one entry to the audit log."""
+        now = utc_now()
+        rows = self._rows(
+            self._q("insert into audit values (nextval('audit_ids'), ?, ?, ?, ?, ?, ?) returning id"),
+            [now, user, action, target, before, after],
+        )
+        return AuditEntry(int(rows[0][0]), now, user, action, target, before, after)
+
+    def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
+        """The latest ``limit`` entries, newest first."""
+        rows = self._rows(
+            self._q(
+                """select id, created_at, user_name, action, target, before_json, after_json
+                   from audit order by id desc limit ?"""
+            ),
+            [limit],
+        )
+        return [AuditEntry(*r) for r in rows]
