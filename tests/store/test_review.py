@@ -8,7 +8,7 @@ updated: the history of a figure shows every version with the status of its subm
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -152,6 +152,9 @@ def test_the_audit_log_appends_and_reads_newest_first(ws: Workspace) -> None:
     assert [e.id for e in log] == [second.id, first.id]
     assert (log[0].before, log[0].after) == ('{"role": "filer"}', '{"role": "viewer"}')
     assert [e.id for e in ws.store.audit_log(limit=1)] == [second.id]
+    assert [e.id for e in ws.store.audit_log(action="user.add")] == [first.id]
+    assert [e.id for e in ws.store.audit_log(since=second.at)] == [second.id]  # at or after: the second only
+    assert ws.store.audit_log(since=second.at + timedelta(seconds=1)) == []
 
 
 # The schema-2 tables as the first release created them (before review statuses).

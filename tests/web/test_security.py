@@ -1,5 +1,6 @@
 """Security: argon2 hashes, session cookies, CSRF, login rate limits, the session secret, redirects,
-formula injection in Excel downloads, headers, and sessions that end when the account changes."""
+formula injection in Excel downloads, headers, and sessions that end when the account changes or
+on sign-out (a copied cookie included)."""
 
 from __future__ import annotations
 
@@ -118,6 +119,27 @@ def test_a_deactivated_account_or_a_new_password_ends_its_sessions(group_ws: Wor
     save_user(group_ws, actor="test", name="temp_v", role="viewer", scopes=["A"], active=False)
     assert d.get("/api/v1/me").status_code == 401
     assert sign_in(TestClient(c.app), "temp_v", "another-password").status_code == 401
+
+
+def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(group_ws: Workspace, app: FastAPI) -> None:
+    """A cookie copied before sign-out (a stolen one) is refused after it, here and by a server
+    started afterwards on the same store; the audit log has the session's start and end, keyed by a
+    digest, never the token itself. Another session of the same account goes on."""
+    c, other = TestClient(app), TestClient(app)
+    for client in (c, other):
+        client.headers["X-CSRF-Token"] = sign_in(client, "viewer_b").json()["csrf_token"]
+    stolen = c.cookies[SESSION_COOKIE]
+    assert c.post("/api/v1/logout").status_code == 200
+    thief = TestClient(app, cookies={SESSION_COOKIE: stolen})
+    assert thief.get("/api/v1/me").status_code == 401
+    restarted = create_app(workspace=group_ws, secret="test-secret-not-for-production")
+    assert TestClient(restarted, cookies={SESSION_COOKIE: stolen}).get("/api/v1/me").status_code == 401
+    assert other.get("/api/v1/me").json()["name"] == "viewer_b"
+    ends = group_ws.store.audit_log(10, action="session.end")
+    assert ends[0].user == "viewer_b" and ends[0].target == "viewer_b"
+    starts = group_ws.store.audit_log(10, action="session.start")
+    assert len({e.after for e in starts[:2]}) == 2 and ends[0].after in {e.after for e in starts[:2]}
+    assert stolen not in ends[0].after
 
 
 @pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)"])

@@ -176,8 +176,10 @@ class Store(Protocol):
         """Append one entry to the audit log."""
         ...
 
-    def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
-        """The latest ``limit`` entries of the audit log, newest first."""
+    def audit_log(
+        self, limit: int = 1000, *, action: str | None = None, since: datetime | None = None
+    ) -> list[AuditEntry]:
+        """The latest ``limit`` entries of the audit log (of ``action``, at or after ``since``), newest first."""
         ...
 
     def find_submission(self, sha256: str, kind: str) -> int | None:

@@ -16,6 +16,7 @@ from guozi.errors import GuoziError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import datetime
 
     import ibis.expr.types as ir
     import pyarrow as pa
@@ -146,7 +147,9 @@ class LakeStore:
         """Refused: a lake is read-only."""
         raise self._read_only()
 
-    def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
+    def audit_log(
+        self, limit: int = 1000, *, action: str | None = None, since: datetime | None = None
+    ) -> list[AuditEntry]:
         """A lake keeps no audit log."""
         return []
 

@@ -216,13 +216,16 @@ class SQLStatements:
         )
         return AuditEntry(int(rows[0][0]), now, user, action, target, before, after)
 
-    def audit_log(self, limit: int = 1000) -> list[AuditEntry]:
-        """The latest ``limit`` entries, newest first."""
+    def audit_log(
+        self, limit: int = 1000, *, action: str | None = None, since: datetime | None = None
+    ) -> list[AuditEntry]:
+        """The latest ``limit`` entries (of ``action``, at or after ``since``), newest first."""
         rows = self._rows(
             self._q(
-                """select id, created_at, user_name, action, target, before_json, after_json
-                   from audit order by id desc limit ?"""
+                """select id, created_at, user_name, action, target, before_json, after_json from audit
+                   where (cast(? as varchar) is null or action = ?) and (cast(? as timestamp) is null or created_at >= ?)
+                   order by id desc limit ?"""
             ),
-            [limit],
+            [action, action, since, since, limit],
         )
         return [AuditEntry(*r) for r in rows]

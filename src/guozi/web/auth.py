@@ -123,8 +123,17 @@ def _sign_in(request: Request, username: str, password: str) -> User:
         raise HTTPException(401, detail={"message_zh": "用户名或密码错误", "message_en": "wrong user name or password"})
     user_limiter.reset(*keys)
     request.session.clear()  # no session fixation: a new session and a new CSRF token
-    request.session.update({"user": user.name, "pw": user.password_hash[-16:], "csrf": new_token()})
+    sid = data.start_session(user.name)
+    request.session.update({"user": user.name, "pw": user.password_hash[-16:], "csrf": new_token(), "sid": sid})
     return user
+
+
+def _sign_out(request: Request) -> None:
+    """End the session for good (a copy of its cookie is refused too) and clear it."""
+    name, sid = request.session.get("user"), request.session.get("sid")
+    if isinstance(name, str) and isinstance(sid, str):
+        _data(request).end_session(name, sid)
+    request.session.clear()
 
 
 @router.get("/login", include_in_schema=False)
@@ -156,7 +165,7 @@ def login_form(
 @router.post("/logout", include_in_schema=False, dependencies=[Depends(csrf_protect)])
 def logout_form(request: Request) -> Response:
     """Sign out and go to the sign-in form."""
-    request.session.clear()
+    _sign_out(request)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -176,8 +185,8 @@ def api_login(request: Request, body: LoginIn) -> SessionOut:
 
 @router.post("/api/v1/logout", response_model=SessionOut, tags=["session"], dependencies=[Depends(csrf_protect)])
 def api_logout(request: Request) -> SessionOut:
-    """Sign out."""
-    request.session.clear()
+    """Sign out: the session ends for good, on every server process (a copy of its cookie is refused)."""
+    _sign_out(request)
     return SessionOut(user=None, csrf_token=csrf_token(request))
 
 

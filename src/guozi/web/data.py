@@ -15,13 +15,15 @@ already computed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -33,6 +35,7 @@ from guozi.errors import NotFoundError
 from guozi.periods import Period
 from guozi.store.base import User
 from guozi.web.accounts import accounts_generation
+from guozi.web.security import SESSION_MAX_AGE, new_token
 from guozi.workspace import Workspace
 
 __all__ = ["WebData", "clean", "records"]
@@ -74,6 +77,15 @@ def clean(value: Any) -> Any:
     return str(value)
 
 
+def session_digest(sid: str) -> str:
+    """What the audit log keeps of a session id: its SHA-256, so the log holds no usable token."""
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def _session_json(sid: str) -> str:
+    return json.dumps({"session": session_digest(sid)})
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A frame's rows as JSON-ready dicts."""
     return [{str(k): clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
@@ -93,6 +105,8 @@ class WebData:
         self._users: dict[str, tuple[User | None, int, float]] = {}
         self._pages: OrderedDict[Hashable, str] = OrderedDict()
         self._pages_lock = threading.Lock()
+        self._ended: frozenset[str] = frozenset()  # digests of the sessions signed out (see end_session)
+        self._ended_checked = -math.inf
 
     # -- cache -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -179,6 +193,35 @@ class WebData:
                 while len(pages) > PAGES:
                     pages.popitem(last=False)
         return text
+
+    # -- sessions ----------------------------------------------------------------------------
+    def start_session(self, user: str) -> str:
+        """A new session id for ``user``, its start written to the audit log."""
+        sid = new_token()
+        with self.lock:
+            self.ws.store.audit(user=user, action="session.start", target=user, after=_session_json(sid))
+        return sid
+
+    def end_session(self, user: str, sid: str) -> None:
+        """Sign the session ``sid`` out for good: its cookie is refused from now on, by every server
+        process on the store and after a restart (the end is in the audit log, found there for as long
+        as a cookie lives)."""
+        with self.lock:
+            self.ws.store.audit(user=user, action="session.end", target=user, after=_session_json(sid))
+            self._ended = self._ended | {session_digest(sid)}
+
+    def session_ended(self, sid: str) -> bool:
+        """Whether the session ``sid`` was signed out (the list read again at most every STATE_TTL seconds)."""
+        if time.monotonic() - self._ended_checked >= STATE_TTL and self.lock.acquire(blocking=False):
+            try:
+                since = datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=SESSION_MAX_AGE)
+                ended = self.ws.store.audit_log(1_000_000, action="session.end", since=since)
+                digests = {json.loads(e.after).get("session", "") for e in ended if e.after.startswith("{")}
+                self._ended = self._ended | digests
+                self._ended_checked = time.monotonic()
+            finally:
+                self.lock.release()
+        return session_digest(sid) in self._ended
 
     def user(self, name: str) -> User | None:
         """The account ``name``, read at most every few seconds (and again after any change made here)."""

@@ -80,6 +80,9 @@ def optional_user(request: Request) -> User | None:
     if isinstance(cached, User) and cached.name == name:
         return cached
     data: WebData = request.app.state.data
+    sid = request.session.get("sid")
+    if not isinstance(sid, str) or data.session_ended(sid):
+        return None
     user = data.user(name)
     if user is None or not user.active or request.session.get("pw") != user.password_hash[-16:]:
         return None
