@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,26 +25,21 @@ from guozi.store.base import Explanation, User
 from guozi.workspace import Workspace
 
 from ..pg import drop_database, fresh_database
+from .conftest import TODAY, write_text
 
-TODAY = date(2025, 7, 15)
 runner = CliRunner()
-
-
-def _write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _fill(store: Store, folder: Path) -> None:
     ws = Workspace(store, load_catalog())
     ws.import_files(
-        [_write(folder / "entities.csv", "entity_id,name,parent_id,listed\nG,集团,,\nA,甲,G,yes\n")],
+        [write_text(folder / "entities.csv", "entity_id,name,parent_id,listed\nG,集团,,\nA,甲,G,yes\n")],
         user="u1",
         today=TODAY,
     )
     ws.import_files(
         [
-            _write(
+            write_text(
                 folder / "facts_1.csv",
                 "entity_id,period,item,value,unit\nA,2025-06,revenue,1.5,万元\nG,2025-06,revenue,2,万元\n",
             )
@@ -54,17 +48,17 @@ def _fill(store: Store, folder: Path) -> None:
         today=TODAY,
         validate=False,
     )
-    path = _write(folder / "facts_2.csv", "entity_id,period,item,value,unit\nA,2025-06,revenue,1.6,万元\n")
+    path = write_text(folder / "facts_2.csv", "entity_id,period,item,value,unit\nA,2025-06,revenue,1.6,万元\n")
     batch = ws.check([path], today=TODAY, validate=False).batch
     note = Explanation(
         str(path), "restate", "A", 202506, ("revenue",), "审计调整", message_zh="核实", message_en="verify"
     )
     store.write(batch, user="u2", reason="更正", explanations=[note])
     ws.import_files(
-        [_write(folder / "targets.csv", "entity_id,year,indicator,target\nA,2025,revenue,0.12345\n")], today=TODAY
+        [write_text(folder / "targets.csv", "entity_id,year,indicator,target\nA,2025,revenue,0.12345\n")], today=TODAY
     )
     draft = ws.check(
-        [_write(folder / "facts_3.csv", "entity_id,period,item,value\nA,2025-07,cash,9\n")], today=TODAY
+        [write_text(folder / "facts_3.csv", "entity_id,period,item,value\nA,2025-07,cash,9\n")], today=TODAY
     ).batch
     sid = store.write(draft, user="filer", status="draft").submissions[0].id
     store.set_status(sid, "submitted", user="filer")
@@ -182,7 +176,7 @@ def test_a_damaged_archive_is_refused_naming_the_file(source: Store, tmp_path: P
 
 
 def test_an_existing_output_is_kept_unless_overwrite(source: Store, tmp_path: Path) -> None:
-    archive = _write(tmp_path / "b.tar", "mine")
+    archive = write_text(tmp_path / "b.tar", "mine")
     with pytest.raises(GuoziError, match="already exists"):
         backup(source, archive)
     assert archive.read_text(encoding="utf-8") == "mine"

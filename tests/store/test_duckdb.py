@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,18 +27,13 @@ from guozi.catalog import load_catalog
 from guozi.store.duckdb import DuckDBStore
 from guozi.workspace import Workspace
 
-TODAY = date(2025, 7, 15)
-
-
-def _write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
+from .conftest import TODAY, write_text
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Iterator[Workspace]:
     w = Workspace(DuckDBStore(tmp_path / "s.duckdb"), load_catalog())
-    w.import_files([_write(tmp_path / "entities.csv", "entity_id,name\nA,甲\nB,乙\n")], today=TODAY)
+    w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name\nA,甲\nB,乙\n")], today=TODAY)
     yield w
     w.close()
 
@@ -50,7 +44,7 @@ def test_current_values_and_last_periods(ws: Workspace, tmp_path: Path) -> None:
     current_values of (A, May) is 20 000 元 (the latest version); last_periods: A June, B April."""
     ws.import_files(
         [
-            _write(
+            write_text(
                 tmp_path / "facts_1.csv",
                 "entity_id,period,item,value,unit\nA,2025-05,cash,1,万元\nB,2025-04,cash,5,万元\n",
             )
@@ -58,10 +52,10 @@ def test_current_values_and_last_periods(ws: Workspace, tmp_path: Path) -> None:
         today=TODAY,
     )
     ws.import_files(
-        [_write(tmp_path / "facts_2.csv", "entity_id,period,item,value,unit\nA,2025-05,cash,2,万元\n")], today=TODAY
+        [write_text(tmp_path / "facts_2.csv", "entity_id,period,item,value,unit\nA,2025-05,cash,2,万元\n")], today=TODAY
     )
     ws.import_files(
-        [_write(tmp_path / "facts_3.csv", "entity_id,period,item,value,unit\nA,2025-06,cash,3,万元\n")], today=TODAY
+        [write_text(tmp_path / "facts_3.csv", "entity_id,period,item,value,unit\nA,2025-06,cash,3,万元\n")], today=TODAY
     )
     keys = pa.table({"entity_id": ["A"], "period": pa.array([202505], pa.int32())})
     assert ws.store.current_values(keys).to_pylist() == [
@@ -97,7 +91,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing(
     from guozi.store.base import Explanation
 
     batch = ws.check(
-        [_write(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")], today=TODAY
+        [write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")], today=TODAY
     ).batch
     with pytest.raises(RuntimeError):
         store.write(
@@ -110,8 +104,8 @@ def test_the_store_survives_reopening(tmp_path: Path) -> None:
     """Figures, submissions and explanations are in the file after closing and opening it again."""
     path = tmp_path / "s.duckdb"
     w = Workspace(DuckDBStore(path), load_catalog())
-    w.import_files([_write(tmp_path / "entities.csv", "entity_id,name\nA,甲\n")], today=TODAY)
-    w.import_files([_write(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,7\n")], today=TODAY)
+    w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name\nA,甲\n")], today=TODAY)
+    w.import_files([write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,7\n")], today=TODAY)
     w.close()
     again = DuckDBStore(path)
     assert [s.kind for s in again.submissions()] == ["entities", "facts"]
@@ -266,7 +260,7 @@ def test_killing_an_import_leaves_the_store_as_before_or_whole(tmp_path: Path) -
     )
     w = Workspace(DuckDBStore(store), load_catalog())
     w.import_files(
-        [ents, _write(tmp_path / "facts_small.csv", "entity_id,period,item,value\nE00001,2025-02,cash,5\n")],
+        [ents, write_text(tmp_path / "facts_small.csv", "entity_id,period,item,value\nE00001,2025-02,cash,5\n")],
         today=TODAY,
     )
     w.close()

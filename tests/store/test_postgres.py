@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from guozi.store.base import Explanation, User
 from guozi.store.postgres import PostgresStore, migrate, parse_url, without_password
 from guozi.workspace import Workspace
 
+from .conftest import TODAY, write_text
 from .test_duckdb import test_current_values_and_last_periods  # noqa: F401  (run here on PostgreSQL)
 from .test_review import (  # noqa: F401  (run here on PostgreSQL)
     test_a_draft_alone_is_invisible_in_periods_and_last_periods,
@@ -38,20 +39,14 @@ from .test_review import (  # noqa: F401  (run here on PostgreSQL)
     test_the_version_moves_with_every_import_and_review_step,
 )
 
-TODAY = date(2025, 7, 15)
 runner = CliRunner()
-
-
-def _write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
 def ws(tmp_path: Path, pg_url: str) -> Iterator[Workspace]:
     """A workspace on an empty PostgreSQL database holding entities A (甲) and B (乙)."""
     w = Workspace(PostgresStore(pg_url), load_catalog())
-    w.import_files([_write(tmp_path / "entities.csv", "entity_id,name\nA,甲\nB,乙\n")], today=TODAY)
+    w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name\nA,甲\nB,乙\n")], today=TODAY)
     yield w
     w.close()
 
@@ -82,7 +77,7 @@ def test_values_are_exact_to_four_decimals(ws: Workspace, tmp_path: Path) -> Non
     """98 765 432 109 876 543 (17 digits, beyond a float64's 15-16) and 0.0001 come back as written."""
     ws.import_files(
         [
-            _write(
+            write_text(
                 tmp_path / "facts.csv",
                 "entity_id,period,item,value\nA,2025-06,revenue,9876543210987.6543\nB,2025-06,revenue,0.0001\n",
             )
@@ -105,7 +100,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(PostgresStore, "_write_explanations", boom)
-    path = _write(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")
+    path = write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")
     batch = ws.check([path], today=TODAY).batch
     with pytest.raises(RuntimeError, match="disk full"):
         store.write(batch, user="t", explanations=[Explanation(str(path), "r", "A", 202506, ("cash",), "x")])
@@ -136,10 +131,10 @@ TARGETS = "entity_id,year,indicator,target\nA,2025,revenue,20000\nA,2025,debt_ra
 
 def _land_everything(store_url: str, folder: Path) -> Workspace:
     w = Workspace(open_store(store_url), load_catalog())
-    w.import_files([_write(folder / "entities.csv", ENTITIES)], user="u1", today=TODAY, validate=False)
-    w.import_files([_write(folder / "facts_1.csv", FACTS_1)], user="u1", today=TODAY, validate=False)
-    w.import_files([_write(folder / "facts_2.csv", FACTS_2)], user="u2", reason="更正", today=TODAY, validate=False)
-    w.import_files([_write(folder / "targets.csv", TARGETS)], user="u1", today=TODAY, validate=False)
+    w.import_files([write_text(folder / "entities.csv", ENTITIES)], user="u1", today=TODAY, validate=False)
+    w.import_files([write_text(folder / "facts_1.csv", FACTS_1)], user="u1", today=TODAY, validate=False)
+    w.import_files([write_text(folder / "facts_2.csv", FACTS_2)], user="u2", reason="更正", today=TODAY, validate=False)
+    w.import_files([write_text(folder / "targets.csv", TARGETS)], user="u1", today=TODAY, validate=False)
     return w
 
 
@@ -224,8 +219,8 @@ def test_a_schema_2_database_is_upgraded_in_place_with_its_data(pg_url: str) -> 
 def test_opening_an_up_to_date_store_again_changes_nothing(tmp_path: Path, pg_url: str) -> None:
     """Figures and submissions are on the server after closing and opening the store again."""
     w = Workspace(PostgresStore(pg_url), load_catalog())
-    w.import_files([_write(tmp_path / "entities.csv", "entity_id,name\nA,甲\n")], today=TODAY)
-    w.import_files([_write(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,7\n")], today=TODAY)
+    w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name\nA,甲\n")], today=TODAY)
+    w.import_files([write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,7\n")], today=TODAY)
     w.close()
     again = PostgresStore(pg_url)
     try:
@@ -243,9 +238,9 @@ def test_import_then_indicators_on_postgresql(tmp_path: Path, pg_url: str) -> No
     tests/engine/test_panel.py, at 2025-06)."""
     folder = tmp_path / "data"
     folder.mkdir()
-    _write(folder / "entities.csv", "entity_id,name,parent_id\nG,集团,\n")
+    write_text(folder / "entities.csv", "entity_id,name,parent_id\nG,集团,\n")
     rows = [("total_assets", 4000), ("total_liabilities", 2550), ("total_equity", 1450), ("revenue", 1500)]
-    _write(folder / "facts.csv", "entity_id,period,item,value\n" + "".join(f"G,2025-06,{i},{v}\n" for i, v in rows))
+    write_text(folder / "facts.csv", "entity_id,period,item,value\n" + "".join(f"G,2025-06,{i},{v}\n" for i, v in rows))
     done = runner.invoke(app, ["import", str(folder), "--store", pg_url, "--lang", "en"])
     assert done.exit_code == 0, done.output
     args = ["indicators", "--store", pg_url, "--period", "2025-06", "-i", "debt_ratio", "-i", "revenue"]

@@ -8,7 +8,7 @@ updated: the history of a figure shows every version with the status of its subm
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,18 +22,13 @@ from guozi.store.base import User
 from guozi.store.duckdb import DuckDBStore
 from guozi.workspace import Workspace
 
-TODAY = date(2025, 7, 15)
-
-
-def _write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
+from .conftest import TODAY, write_text
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Iterator[Workspace]:
     w = Workspace(DuckDBStore(tmp_path / "s.duckdb"), load_catalog())
-    w.import_files([_write(tmp_path / "entities.csv", "entity_id,name\nA,甲\n")], today=TODAY)
+    w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name\nA,甲\n")], today=TODAY)
     yield w
     w.close()
 
@@ -56,12 +51,12 @@ def test_only_approved_submissions_count(ws: Workspace, tmp_path: Path) -> None:
     until the draft is approved; then it is 20 000 元. Returning it again restores 10 000 元."""
     _land(
         ws,
-        _write(tmp_path / "facts_1.csv", "entity_id,period,item,value,unit\nA,2025-06,cash,1,万元\n"),
+        write_text(tmp_path / "facts_1.csv", "entity_id,period,item,value,unit\nA,2025-06,cash,1,万元\n"),
         status="approved",
     )
     sid = _land(
         ws,
-        _write(tmp_path / "facts_2.csv", "entity_id,period,item,value,unit\nA,2025-06,cash,2,万元\n"),
+        write_text(tmp_path / "facts_2.csv", "entity_id,period,item,value,unit\nA,2025-06,cash,2,万元\n"),
         status="draft",
     )
     assert _cash(ws) == [("A", 202506, Decimal("10000.0000"))]
@@ -91,8 +86,12 @@ def test_only_approved_submissions_count(ws: Workspace, tmp_path: Path) -> None:
 
 def test_a_draft_alone_is_invisible_in_periods_and_last_periods(ws: Workspace, tmp_path: Path) -> None:
     """A July draft: no July in periods(), A's last period stays June."""
-    _land(ws, _write(tmp_path / "facts_1.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n"), status="approved")
-    sid = _land(ws, _write(tmp_path / "facts_2.csv", "entity_id,period,item,value\nA,2025-07,cash,1\n"), status="draft")
+    _land(
+        ws, write_text(tmp_path / "facts_1.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n"), status="approved"
+    )
+    sid = _land(
+        ws, write_text(tmp_path / "facts_2.csv", "entity_id,period,item,value\nA,2025-07,cash,1\n"), status="draft"
+    )
     assert ws.store.periods() == [202506]
     assert ws.store.last_periods(pa.table({"entity_id": ["A"]})).to_pylist() == [{"entity_id": "A", "period": 202506}]
     ws.store.set_status(sid, "approved", user="boss")
@@ -101,7 +100,7 @@ def test_a_draft_alone_is_invisible_in_periods_and_last_periods(ws: Workspace, t
 
 def test_a_returned_file_may_be_sent_again(ws: Workspace, tmp_path: Path) -> None:
     """The same content is skipped while its submission stands, and accepted anew once returned."""
-    path = _write(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")
+    path = write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")
     sid = _land(ws, path, status="submitted")
     sha = ws.store.submission(sid).sha256  # type: ignore[union-attr]
     assert ws.store.find_submission(sha, "facts") == sid
@@ -116,7 +115,7 @@ def test_the_version_moves_with_every_import_and_review_step(ws: Workspace, tmp_
     stored is skipped and moves nothing. ``writes`` counts this object's imports and steps."""
     assert ws.store.version() == (1, 0)
     assert ws.store.writes == 1
-    path = _write(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")
+    path = write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")
     sid = _land(ws, path, status="draft")
     assert (sid, ws.store.version(), ws.store.writes) == (2, (2, 0), 2)
     ws.store.set_status(sid, "approved", user="boss")
