@@ -16,19 +16,24 @@ The pipeline, all of it one Ibis expression run by the backend:
    reported basis (报告口径) the prior year's group as it was then (that period's tree); on the
    same basis (同口径, ``Scope.same_basis``) the current period's members summed with their own
    prior-year figures.
+
+Steps 1–2 do not depend on the scope: :func:`compute_panels` runs them once for several scopes
+(the backend keeps their result as a temporary table) and steps 3–5 once per scope. The wide
+result becomes the long frame column by column (Arrow and numpy), not cell by cell.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
@@ -166,9 +171,7 @@ def _members(tree: Tree, targets: Sequence[Period], scope: Scope) -> ir.Table:
         node_cols.append(scope.by)
     nodes_df = tree.nodes[node_cols].copy()
     if scope.by is not None:
-        nodes_df[scope.by] = nodes_df[scope.by].map(
-            lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-        )
+        nodes_df[scope.by] = _group_labels(nodes_df[scope.by])
     nodes = ibis.memtable(nodes_df.astype({"from_code": "int64", "to_code": "int64", "level": "int64"}))
     closure = ibis.memtable(tree.closure.astype({"from_code": "int64", "to_code": "int64", "depth": "int64"}))
 
@@ -202,6 +205,13 @@ def _members(tree: Tree, targets: Sequence[Period], scope: Scope) -> ir.Table:
     return m
 
 
+def _group_labels(column: pd.Series) -> pd.Series:
+    """An entity column as group keys: the text of each value, ``""`` for an empty one."""
+    if isinstance(column.dtype, pd.StringDtype):  # text already: only the empty cells change
+        return column.fillna("")
+    return column.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+
+
 def compute_panel(
     facts: ir.Table,
     tree: Tree,
@@ -216,7 +226,31 @@ def compute_panel(
     """Compute ``indicators`` for ``periods`` over ``facts`` (entity_id, period, item, value).
 
     ``facts`` holds one current value per (entity_id, period ``YYYYMM``, item); ``tree`` is the
-    ownership tree of :func:`guozi.engine.tree.build_tree`.
+    ownership tree of :func:`guozi.engine.tree.build_tree`. One panel of :func:`compute_panels`.
+    """
+    (panel,) = compute_panels(
+        facts, tree, catalog, periods=periods, indicators=indicators, scopes=[scope], basis=basis, prior=prior
+    )
+    return panel
+
+
+def compute_panels(
+    facts: ir.Table,
+    tree: Tree,
+    catalog: Catalog,
+    *,
+    periods: Sequence[Period],
+    indicators: Sequence[str],
+    scopes: Sequence[Scope],
+    basis: Basis = "ytd",
+    prior: bool = True,
+) -> list[Panel]:
+    """The panels of several scopes over the same facts, periods and indicators, in ``scopes`` order.
+
+    Each panel is the one :func:`compute_panel` gives for its scope. The per-entity quantities
+    (step 1–2: the facts read and pivoted) do not depend on the scope: with more than one scope
+    they are computed once, kept by the backend as a temporary table (Ibis ``cache``) for the
+    scopes' queries, and dropped at the end.
     """
     for code in indicators:
         ind = catalog.indicator(code)
@@ -239,8 +273,41 @@ def compute_panel(
             qs.setdefault(q.column, q)
         for t in terms(e):
             all_terms.setdefault(t, None)
-    roles = _role_columns(catalog, list(all_terms), basis)
+    per_entity = _per_entity(facts, catalog, targets, list(all_terms), qs, basis)
+    shared = len(scopes) > 1
+    if shared:
+        per_entity = _cached(per_entity)  # one scan and pivot for every scope
+    plan = _Plan(tuple(periods), tuple(targets), tuple(indicators), exprs, qs, basis, prior, _names(tree))
+    try:
+        return [_scope_panel(per_entity, tree, catalog, plan, scope) for scope in scopes]
+    finally:
+        if shared:
+            per_entity.release()
 
+
+def _cached(table: ir.Table) -> ir.Table:
+    """``table`` computed once and kept by its backend as a temporary table (Ibis ``cache``).
+
+    Ibis 12's PySpark backend caches without registering the expression's in-memory tables
+    first (the query then fails: ``TABLE_OR_VIEW_NOT_FOUND``), so each is registered on the
+    table's backend by an empty query of its own before.
+    """
+    backend = ibis.get_backend(table)
+    for memtable in table.op().find(ops.InMemoryTable):
+        backend.to_pyarrow(memtable.to_expr().limit(0))
+    return table.cache()
+
+
+def _per_entity(
+    facts: ir.Table,
+    catalog: Catalog,
+    targets: Sequence[Period],
+    all_terms: Sequence[Term],
+    qs: dict[str, Quantity],
+    basis: Basis,
+) -> ir.Table:
+    """Steps 1–2: (entity_id, target, one column per quantity) for every entity with facts."""
+    roles = _role_columns(catalog, all_terms, basis)
     # 1. pivot the needed facts to one row per (entity, target): only the needed items and periods
     # are read (a filter the backend can push into its scan), and each fact is matched to its
     # pivot column by an integer slot
@@ -271,11 +338,29 @@ def compute_panel(
     for name, q in qs.items():
         if isinstance(q, Pick):
             cols[name] = pick_to_ibis(q, cols)
-    per_entity = base.select(base.entity_id, base.target, **{n: cols[n] for n in qs})
+    return base.select(base.entity_id, base.target, **{n: cols[n] for n in qs})
 
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every scope's panel of one :func:`compute_panels` call shares."""
+
+    periods: tuple[Period, ...]
+    targets: tuple[Period, ...]  # the periods and, with prior values, their prior years
+    indicators: tuple[str, ...]
+    exprs: dict[str, Expr]
+    qs: dict[str, Quantity]
+    basis: Basis
+    prior: bool
+    names: dict[str, str]  # each entity's latest name (see _names)
+
+
+def _scope_panel(per_entity: ir.Table, tree: Tree, catalog: Catalog, plan: _Plan, scope: Scope) -> Panel:
+    """Steps 3–5 for one scope, run on the backend, and the result as the long frame."""
+    periods, exprs, qs, basis, prior = plan.periods, plan.exprs, plan.qs, plan.basis, plan.prior
     # 3.–4. members, sums and formulas
     same = prior and scope.same_basis
-    members = _members(tree, periods if (same or not prior) else targets, scope)
+    members = _members(tree, periods if (same or not prior) else plan.targets, scope)
     wide = _evaluate(members, per_entity, exprs, qs, catalog, basis, shift=0, single=scope.view == "reported")
 
     # 5. prior year
@@ -297,8 +382,8 @@ def compute_panel(
             cur, *[prev[c] for c in pcols]
         )
     table = to_arrow(wide.order_by([wide.key, wide.target]))
-    frame = _long(table, catalog, exprs, qs, scope, basis, prior, tree)
-    return Panel(frame=frame, periods=tuple(periods), indicators=tuple(indicators), scope=scope, basis=basis)
+    frame = _long(table, catalog, exprs, qs, scope, basis, prior, plan.names)
+    return Panel(frame=frame, periods=periods, indicators=plan.indicators, scope=scope, basis=basis)
 
 
 def _evaluate(
@@ -322,25 +407,25 @@ def _evaluate(
     joined = members.left_join(
         per_entity, (members.entity_id == per_entity.entity_id) & (members.target - shift == per_entity.target)
     ).select(members.key, members.target, member=members.entity_id, **{n: per_entity[n] for n in qs})
-    sums: dict[str, ir.Value]
+    grouped: ir.Table
     if single and not who:  # one member per group: its quantities are the sums, no grouping needed
-        sums = {"members": ibis.literal(1, type="int64")}
-        for name in qs:
-            sums[f"sum__{name}"] = widen(joined[name])
-            sums[f"nn__{name}"] = ibis.ifelse(joined[name].notnull(), 1, 0).cast("int64")
-        grouped = joined.select(joined.key, joined.target, **sums)
+        grouped, count = joined, ibis.literal(1, type="int64")
+        # complete when the member has it; missing for the one member that lacks it
+        complete = {name: widen(joined[name]) for name in qs}
+        missing = {name: ibis.ifelse(joined[name].isnull(), 1, 0).cast("int64") for name in qs}
     else:
-        sums = {"members": joined.count()}
+        sums: dict[str, ir.Value] = {"members": joined.count()}
         for name in qs:
             sums[f"sum__{name}"] = joined[name].sum()
             sums[f"nn__{name}"] = joined[name].count()
             if who:
                 sums[f"who__{name}"] = joined.member.collect(where=joined[name].isnull())
         grouped = joined.group_by([joined.key, joined.target]).aggregate(**sums)
-    complete = {
-        name: ibis.ifelse(grouped[f"nn__{name}"] == grouped.members, grouped[f"sum__{name}"], ibis.null())
-        for name in qs
-    }
+        count = grouped.members
+        complete = {
+            name: ibis.ifelse(grouped[f"nn__{name}"] == count, grouped[f"sum__{name}"], ibis.null()) for name in qs
+        }
+        missing = {name: count - grouped[f"nn__{name}"] for name in qs}
     gmonth = ibis.literal(1) if basis == "month" else (grouped.target % 100).cast("int64")
 
     def lookup(q: Quantity) -> ir.NumericValue:
@@ -353,10 +438,10 @@ def _evaluate(
         for k, den in enumerate(denominators(e)):
             out[f"zero__{code}__{k}"] = to_ibis(den, lookup, gmonth) == 0
     for name in qs:
-        out[f"miss__{name}"] = grouped.members - grouped[f"nn__{name}"]
+        out[f"miss__{name}"] = missing[name]
         if who:
             out[f"who__{name}"] = grouped[f"who__{name}"]
-    return grouped.select(grouped.key, grouped.target, grouped.members, **out)
+    return grouped.select(grouped.key, grouped.target, members=count, **out)
 
 
 def _term_label(t: Term, catalog: Catalog, basis: Basis, lang: str) -> str:
@@ -392,92 +477,148 @@ def _long(
     scope: Scope,
     basis: Basis,
     prior: bool,
-    tree: Tree,
+    names: dict[str, str],
 ) -> pd.DataFrame:
     """The wide result (one row per key and period) as the long frame, column by column.
 
-    Rows are ordered by key, period and then the indicators' order; notes are worked out only
-    for the (usually few) rows whose value or same-basis prior value is empty.
+    Rows are ordered by key, period and then the indicators' order (row ``i``'s indicator ``j``
+    is line ``i·k + j``); Python objects are made by whole columns (Arrow and numpy), and notes
+    are worked out only for the (usually few) rows whose value or same-basis prior value is empty.
     """
     n, k = table.num_rows, len(exprs)
-    keys = table.column("key").to_pylist()
+    keys = table.column("key").to_numpy(zero_copy_only=False).astype(object)
     members = table.column("members").to_numpy(zero_copy_only=False).astype("int64")
-    labels = {c: str(Period.from_code(int(c))) for c in set(table.column("target").to_pylist())}
-    periods = [labels[c] for c in table.column("target").to_pylist()]
-    names = _names(tree)
-    grid: dict[str, Any] = {c: np.empty((n, k), dtype=object) for c in _LONG_OBJECT_COLUMNS}
+    codes, where = np.unique(table.column("target").to_numpy(zero_copy_only=False).astype("int64"), return_inverse=True)
+    periods = np.array([str(Period.from_code(int(c))) for c in codes], dtype=object)[where.reshape(-1)]
+    out: dict[str, np.ndarray[Any, Any]] = {c: np.empty(n * k, dtype=object) for c in _LONG_OBJECT_COLUMNS}
     for j, (code, e) in enumerate(exprs.items()):
         ind = catalog.indicators[code]
         column = table.column(f"v__{code}")
         pcolumn = table.column(f"p__{code}") if prior else pa.chunked_array([pa.nulls(n, column.type)])
-        if not ind.is_amount and pa.types.is_floating(column.type) and pa.types.is_floating(pcolumn.type):
-            # ratios in float64: the same arithmetic as below, on whole columns
-            v = column.to_numpy(zero_copy_only=False).astype("float64")
-            pv = pcolumn.to_numpy(zero_copy_only=False).astype("float64")
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ch = v - pv
-                gr = np.where(pv == 0, np.nan, ch / np.abs(pv) * 100)
-            values, pvs, changes, growths = (_none_for_nan(x) for x in (v, pv, ch, gr))
-        else:
-            values = _values(column, ind.is_amount)
-            pvs = _values(pcolumn, ind.is_amount)
-            changes = [None if a is None or b is None else a - b for a, b in zip(values, pvs, strict=True)]
-            growths = [
-                None if c is None or b == 0 else float(c) / abs(float(b)) * 100
-                for c, b in zip(changes, pvs, strict=True)
-            ]
-        grid["value"][:, j] = values
-        grid["prior_value"][:, j] = pvs
-        grid["change"][:, j] = changes
-        grid["growth"][:, j] = growths
-        zh: list[str] = [""] * n
-        en: list[str] = [""] * n
-        empty = [i for i, v in enumerate(values) if v is None]
-        if empty:
+        cells = _with_changes(column, pcolumn, ind.is_amount)
+        zh, en = _filled(n, ""), _filled(n, "")
+        empty = np.flatnonzero(cells.empty)
+        if len(empty):
             data = table.take(pa.array(empty, type=pa.int64())).to_pydict()
-            for pos, i in enumerate(empty):
+            for pos, i in enumerate(empty.tolist()):
                 zh[i], en[i] = _note(data, pos, code, e, qs, catalog, basis, int(members[i]))
         if prior and scope.same_basis:
-            lacking = [i for i, pv in enumerate(pvs) if pv is None]
-            if lacking:
+            lacking = np.flatnonzero(cells.prior_empty)
+            if len(lacking):
                 data = table.take(pa.array(lacking, type=pa.int64())).to_pydict()
-                for pos, i in enumerate(lacking):
+                for pos, i in enumerate(lacking.tolist()):
                     pzh, pen = _prior_note(data, pos, e, catalog, basis)
                     if pzh:
                         zh[i] = f"{zh[i]}；{pzh}" if zh[i] else pzh
                         en[i] = f"{en[i]}; {pen}" if en[i] else pen
-        grid["note_zh"][:, j] = zh
-        grid["note_en"][:, j] = en
-        grid["unit"][:, j] = ind.unit
-        grid["indicator"][:, j] = code
-    return pd.DataFrame(
-        {
-            "entity_id": pd.Series(np.repeat(np.array(keys, dtype=object), k), dtype=object),
-            "period": pd.Series(np.repeat(np.array(periods, dtype=object), k), dtype=object),
-            "indicator": pd.Series(grid["indicator"].ravel(), dtype=object),
-            "value": pd.Series(grid["value"].ravel(), dtype=object),
-            "unit": pd.Series(grid["unit"].ravel(), dtype=object),
-            "note_zh": pd.Series(grid["note_zh"].ravel(), dtype=object),
-            "note_en": pd.Series(grid["note_en"].ravel(), dtype=object),
-            "prior_value": pd.Series(grid["prior_value"].ravel(), dtype=object),
-            "change": pd.Series(grid["change"].ravel(), dtype=object),
-            "growth": pd.Series(grid["growth"].ravel(), dtype=object),
-            "name": pd.Series(np.repeat(np.array([names.get(x, x) for x in keys], dtype=object), k), dtype=object),
-            "view": pd.Series([scope.view] * (n * k), dtype=object),
-            "members": np.repeat(members, k),
-            "prior_basis": pd.Series([scope.prior_basis] * (n * k), dtype=object),
-        }
-    )
+        for name, column_values in (
+            ("value", cells.values),
+            ("prior_value", cells.prior_values),
+            ("change", cells.changes),
+            ("growth", cells.growths),
+            ("note_zh", zh),
+            ("note_en", en),
+        ):
+            out[name][j::k] = column_values
+        out["unit"][j::k] = ind.unit
+        out["indicator"][j::k] = code
+    out["entity_id"] = np.repeat(keys, k)
+    out["period"] = np.repeat(periods, k)
+    out["name"] = np.repeat(_name_of(keys, names), k)
+    out["view"] = _filled(n * k, scope.view)
+    out["prior_basis"] = _filled(n * k, scope.prior_basis)
+    out["members"] = np.repeat(members, k)
+    # the arrays are this frame's own: no copies (pandas 3 copies arrays into a Series by default,
+    # and a frame's columns into one block: each a copy of n·k objects)
+    return pd.DataFrame({c: pd.Series(out[c], dtype=out[c].dtype, copy=False) for c in _FRAME_COLUMNS}, copy=False)
 
 
+_FRAME_COLUMNS = (  # the Panel.frame contract, in this order
+    *("entity_id", "period", "indicator", "value", "unit", "note_zh", "note_en"),
+    *("prior_value", "change", "growth", "name", "view", "members", "prior_basis"),
+)
 _LONG_OBJECT_COLUMNS = ("indicator", "value", "unit", "note_zh", "note_en", "prior_value", "change", "growth")
+Objects = np.ndarray[Any, np.dtype[np.object_]]
+Floats = np.ndarray[Any, np.dtype[np.float64]]
+Mask = npt.NDArray[np.bool_]
 
 
-def _values(column: pa.ChunkedArray, amount: bool) -> list[Any]:
-    """A result column as Python values: amounts exact :class:`~decimal.Decimal`, ratios ``float``."""
-    if amount and pa.types.is_decimal(column.type):
-        return list(column.to_pylist())  # Decimal already, converted in C
-    return [_clean(v, amount) for v in column.to_pylist()]
+class _Cells(NamedTuple):
+    """One indicator's cells, one per result row: object arrays, empty as ``None``, and which are empty."""
+
+    values: Objects
+    prior_values: Objects
+    changes: Objects
+    growths: Objects
+    empty: Mask  # the value is None
+    prior_empty: Mask  # the prior value is None
+
+
+def _with_changes(column: pa.ChunkedArray, pcolumn: pa.ChunkedArray, amount: bool) -> _Cells:
+    """Values, prior values, changes and growths (%) of one indicator, made by whole columns.
+
+    Amounts (元, 人) are exact :class:`~decimal.Decimal`, the change a decimal subtraction;
+    ratios are ``float``. The growth is ``float(change) / |float(prior)| · 100``, empty when the
+    prior value is zero.
+    """
+    if amount:
+        (v, empty), (pv, pempty) = _amounts(column), _amounts(pcolumn)
+        both = ~(empty | pempty)
+        ch = _filled(len(v), None)
+        ch[both] = v[both] - pv[both]
+        cf, pf = np.full(len(v), np.nan), np.full(len(v), np.nan)
+        cf[both], pf[both] = ch[both].astype("float64"), pv[both].astype("float64")
+        return _Cells(v, pv, ch, _objects(_growth(cf, pf))[0], empty, pempty)
+    fv, fpv = _floats(column), _floats(pcolumn)
+    with np.errstate(invalid="ignore"):
+        fch = fv - fpv
+    (v, empty), (pv, pempty) = _objects(fv), _objects(fpv)
+    return _Cells(v, pv, _objects(fch)[0], _objects(_growth(fch, fpv))[0], empty, pempty)
+
+
+def _filled(n: int, value: object) -> Objects:
+    """``n`` references to ``value`` (faster than ``np.full`` for objects)."""
+    out: Objects = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
+
+
+def _growth(change: Floats, prior: Floats) -> Floats:
+    """``change / |prior| · 100``, NaN where the prior value is zero or either is empty."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        growth: Floats = np.where(prior == 0, np.nan, change / np.abs(prior) * 100)
+    return growth
+
+
+def _amounts(column: pa.ChunkedArray) -> tuple[Objects, Mask]:
+    """An amount column as exact :class:`~decimal.Decimal` objects (``None`` when empty), and which are empty."""
+    if pa.types.is_decimal(column.type):
+        decimals: Objects = np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)  # made in C by Arrow
+        empty: Mask = column.is_null().to_numpy(zero_copy_only=False)
+        return decimals, empty
+    out = np.empty(len(column), dtype=object)
+    out[:] = [_exact(v) for v in column.to_pylist()]
+    return out, np.array([v is None for v in out], dtype=bool)
+
+
+def _floats(column: pa.ChunkedArray) -> Floats:
+    """A ratio column as float64, empty as NaN; decimals converted by ``float()`` as Python does."""
+    if pa.types.is_decimal(column.type):
+        objects = column.to_numpy(zero_copy_only=False)
+        valid = column.is_valid().to_numpy(zero_copy_only=False)
+        out = np.full(len(column), np.nan)
+        out[valid] = objects[valid].astype("float64")
+        return out
+    floats: Floats = column.to_numpy(zero_copy_only=False).astype("float64")
+    return floats
+
+
+def _objects(values: Floats) -> tuple[Objects, Mask]:
+    """Floats as Python ``float`` objects, NaN (empty, or not a number) as ``None``; and which are ``None``."""
+    out: Objects = values.astype(object)
+    empty: Mask = np.isnan(values)
+    out[empty] = None
+    return out, empty
 
 
 def _prior_note(data: dict[str, list[Any]], i: int, e: Expr, catalog: Catalog, basis: Basis) -> tuple[str, str]:
@@ -496,26 +637,25 @@ def _prior_note(data: dict[str, list[Any]], i: int, e: Expr, catalog: Catalog, b
 
 
 def _names(tree: Tree) -> dict[str, str]:
-    """Each entity's latest name."""
+    """Each entity's latest name (none when the entities have no names)."""
     if "name" not in tree.nodes.columns:
         return {}
-    latest = tree.nodes.sort_values("to_code", kind="stable")
-    ids = latest.entity_id.to_numpy(dtype=object)
-    return {str(k): str(v) for k, v in zip(ids, latest.name.to_numpy(dtype=object), strict=True)}
+    latest = tree.nodes.sort_values("to_code", kind="stable").drop_duplicates("entity_id", keep="last")
+    return {str(k): str(v) for k, v in zip(latest.entity_id.tolist(), latest.name.tolist(), strict=True)}
 
 
-def _none_for_nan(values: np.ndarray[Any, Any]) -> list[Any]:
-    """A float column as Python floats, NaN (null or not a number) as ``None``."""
-    return [None if math.isnan(f) else f for f in values.tolist()]
+def _name_of(keys: Objects, names: dict[str, str]) -> Objects:
+    """Each key's name: the entity's latest name, or the key itself (a group's key, an unnamed entity)."""
+    found = np.empty(len(keys), dtype=object)
+    found[:] = [names.get(x, x) for x in keys.tolist()]
+    return found
 
 
-def _clean(v: Any, amount: bool) -> Decimal | float | None:
+def _exact(v: Any) -> Decimal | None:
+    """An amount as an exact :class:`~decimal.Decimal` (a float through its shortest text)."""
     if v is None:
         return None
-    if amount:
-        return v if isinstance(v, Decimal) else Decimal(str(v))
-    f = float(v)
-    return None if math.isnan(f) else f  # NaN is not a value
+    return v if isinstance(v, Decimal) else Decimal(str(v))
 
 
 def _note(
