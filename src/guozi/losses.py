@@ -21,11 +21,12 @@ Definitions (the criterion is data, params/losses.yaml):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from guozi.errors import CatalogError, NotFoundError
@@ -182,16 +183,50 @@ def loss_makers(
     periods = {Period(period.year, m) for m in range(1, period.month + 1)}
     periods |= {prior, base_period}
     periods |= {Period(y, 12) for y in range(first_year, last_dec + 1)}
-    panel = ws.indicators(sorted(periods), indicators=[crit.indicator], view="reported", prior=False)
-    values: dict[tuple[str, str], Decimal | None] = {
-        (str(r.entity_id), str(r.period)): to_decimal(r.value) for r in panel.frame.itertuples(index=False)
-    }
-
-    def value(eid: str, p: Period) -> Decimal | None:
-        return values.get((eid, str(p)))
-
     now = _scope(ws, period, entity, level, by)
     then = _scope(ws, prior, entity, level, by) if entity is None or _exists(ws, entity, prior) else now.iloc[0:0]
+    # whose values are read: the subtree's entities now and a year before, and for the months and
+    # year ends before only the loss-makers and those turned around; a panel limited to some entities has their rows
+    # of the panel of every entity, so it is limited when they are a small part of the tree
+    ids = None if entity is None else set(now.entity_id) | set(then.entity_id)
+    everyone = tree.at(period).entity_id.nunique()
+    values: dict[Period, dict[str, Decimal | None]] = {}  # period → entity → value
+
+    def load(ps: set[Period], among: set[str] | None) -> None:
+        small = among is not None and 2 * len(among) <= everyone
+        panel = ws.indicators(
+            sorted(ps), indicators=[crit.indicator], view="reported", prior=False, entities=among if small else None
+        )
+        f = panel.frame
+        if among is not None and not small:
+            f = f[f.entity_id.isin(among)]
+        texts, where = np.unique(f.period.astype(str).to_numpy(dtype=object), return_inverse=True)
+        keys, raw = f.entity_id.astype(str).to_numpy(dtype=object), f.value.to_numpy(dtype=object)
+        for k, text in enumerate(texts):
+            rows = np.flatnonzero(where == k)
+            values[Period.parse(str(text))] = dict(zip(keys[rows], map(to_decimal, raw[rows]), strict=True))
+
+    latest = {period, prior, base_period}
+    load(latest, ids)
+    at_period, at_base = values.get(period, {}), values.get(base_period, {})
+    listed = {  # the loss-makers and those turned around: their loss months and years are counted
+        str(e)
+        for e in now.entity_id
+        if _is_loss(at_period.get(str(e)), crit.below) is not None
+        and (_is_loss(at_period.get(str(e)), crit.below) or _is_loss(at_base.get(str(e)), crit.below))
+    }
+    if periods - latest and listed:
+        load(periods - latest, listed)
+
+    nothing: dict[str, Decimal | None] = {}
+
+    def values_at(p: Period) -> dict[str, Decimal | None]:
+        return values.get(p, nothing)
+
+    cur, base = values_at(period), values_at(base_period)
+    by_month = [values_at(Period(period.year, m)) for m in range(period.month, 0, -1)]  # latest first
+    by_year = [values_at(Period(y, 12)) for y in range(last_dec, first_year - 1, -1)]
+    period_text, base_text = str(period), str(base_period)
     names = {str(e): str(n) for e, n in zip(now.entity_id, now.get("name", now.entity_id), strict=True)}
 
     entity_rows: list[dict[str, Any]] = []
@@ -200,8 +235,8 @@ def loss_makers(
     ordered = now.sort_values(["level", "group", "entity_id"])
     for eid_, lv, grp in zip(ordered.entity_id, ordered.level, ordered.group, strict=True):
         eid = str(eid_)
-        v = value(eid, period)
-        b = value(eid, base_period)
+        v = cur.get(eid)
+        b = base.get(eid)
         loss, was = _is_loss(v, crit.below), _is_loss(b, crit.below)
         status: LossStatus
         if loss is None:
@@ -215,14 +250,14 @@ def loss_makers(
         if status in ("missing", "profit"):
             continue
         months = 0
-        for m in range(period.month, 0, -1):
-            if _is_loss(value(eid, Period(period.year, m)), crit.below):
+        for month in by_month:
+            if _is_loss(month.get(eid), crit.below):
                 months += 1
             else:
                 break
         loss_years, stopped = 0, False
-        for y in range(last_dec, first_year - 1, -1):
-            at = _is_loss(value(eid, Period(y, 12)), crit.below)
+        for year in by_year:
+            at = _is_loss(year.get(eid), crit.below)
             if at is None:
                 stopped = True
                 break
@@ -233,12 +268,12 @@ def loss_makers(
             {
                 "entity_id": eid,
                 "name": names.get(eid, eid),
-                "period": str(period),
+                "period": period_text,
                 "level": int(lv),
                 "group": str(grp),
                 "value": _typed(v, ind.is_amount),
                 "baseline": _typed(b, ind.is_amount),
-                "baseline_period": str(base_period),
+                "baseline_period": base_text,
                 "status": status,
                 "loss_months": months,
                 "loss_years": loss_years,
@@ -247,7 +282,7 @@ def loss_makers(
             }
         )
 
-    group_rows = _groups(now, then, period, prior, crit, statuses, value, ind.is_amount, ind.unit)
+    group_rows = _groups(now, then, period, prior, crit, statuses, values_at, ind.is_amount, ind.unit)
     return LossReport(
         period=period,
         criterion=crit,
@@ -270,14 +305,15 @@ def _typed(value: Decimal | None, amount: bool) -> Decimal | float | None:
 
 
 def _tally(
-    nodes: pd.DataFrame, p: Period, crit: Criterion, value: Any
+    nodes: pd.DataFrame, p: Period, crit: Criterion, values_at: Callable[[Period], Mapping[str, Decimal | None]]
 ) -> dict[tuple[int, str], tuple[int, int, int, Decimal]]:
     """(level, group) → (entities, reported, loss count, −Σ value of the loss-makers)."""
     out: dict[tuple[int, str], tuple[int, int, int, Decimal]] = {}
+    at = values_at(p)
     for eid, lv, grp in zip(nodes.entity_id, nodes.level, nodes.group, strict=True):
         key = (int(lv), str(grp))
         n, rep, cnt, amt = out.get(key, (0, 0, 0, Decimal(0)))
-        v = value(str(eid), p)
+        v = at.get(str(eid))
         n += 1
         if v is not None:
             rep += 1
@@ -295,12 +331,12 @@ def _groups(
     prior: Period,
     crit: Criterion,
     statuses: Mapping[str, LossStatus],
-    value: Any,
+    values_at: Callable[[Period], Mapping[str, Decimal | None]],
     amount: bool,
     unit: str,
 ) -> list[dict[str, Any]]:
-    cur = _tally(now, period, crit, value)
-    old = _tally(then, prior, crit, value)
+    cur = _tally(now, period, crit, values_at)
+    old = _tally(then, prior, crit, values_at)
     group_of = {str(e): (int(lv), str(g)) for e, lv, g in zip(now.entity_id, now.level, now.group, strict=True)}
     counts: dict[tuple[int, str], dict[str, int]] = {}
     for eid, st in statuses.items():

@@ -17,18 +17,19 @@ from __future__ import annotations
 import copy
 import csv
 import functools
+import itertools
 import json
 import string
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pandas as pd
 import yaml
 
-from guozi.catalog import Catalog, data_path, load_catalog
+from guozi.catalog import Catalog, Indicator, data_path, load_catalog
 from guozi.catalog.load import SHIPPED
 from guozi.engine.panel import Panel, View
 from guozi.errors import CatalogError, NotFoundError
@@ -97,7 +98,7 @@ def risk_workspace(ws: Workspace) -> Workspace:
         return ws
     shipped = {str(data_path(n)) for n in SHIPPED}
     files = tuple(Path(f) for f in (str(data_path(RISK_CATALOG)), *ws.catalog.files) if f not in shipped)
-    return Workspace(ws.store, _extended_catalog(files, tuple(_version(f) for f in files)))
+    return ws.with_catalog(_extended_catalog(files, tuple(_version(f) for f in files)))
 
 
 def _version(path: Path) -> tuple[int, int]:
@@ -633,12 +634,18 @@ def show(value: Any, unit: str, lang: str) -> str:
 def render(template: str, figures: Mapping[str, Fig], lang: str) -> str:
     """Fill a message template (plain ``{name}`` placeholders only) with shown figures."""
     out: list[str] = []
-    for literal, name, _, _ in string.Formatter().parse(template):
+    for literal, name in _parsed(template):
         out.append(literal)
         if name is not None:
             fig = figures.get(name)
             out.append("—" if fig is None else show(fig[0], fig[1], lang))
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(template: str) -> tuple[tuple[str, str | None], ...]:
+    """A template's (literal text, placeholder) pieces, parsed once."""
+    return tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(template))
 
 
 def _machine(figures: Mapping[str, Fig]) -> dict[str, Any]:
@@ -661,8 +668,7 @@ def _dec(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-@dataclass(frozen=True)
-class _Cell:
+class _Cell(NamedTuple):
     value: Any
     prior: Any
     growth: float | None
@@ -675,16 +681,37 @@ class _Data:
 
     def __init__(self, panels: Sequence[tuple[str, Panel]]) -> None:
         self.cells: dict[tuple[str, str, str, str], _Cell] = {}
+        self._texts: dict[Period, str] = {}
+        cells = self.cells
         for basis, panel in panels:
             f = panel.frame
-            for key, period, ind, value, prior, growth, nz, ne in zip(
-                f.entity_id, f.period, f.indicator, f.value, f.prior_value, f.growth, f.note_zh, f.note_en, strict=True
-            ):
-                g = None if growth is None or pd.isna(growth) else float(growth)
-                self.cells[(basis, str(key), str(period), str(ind))] = _Cell(value, prior, g, str(nz), str(ne))
+            cols = {c: f[c].tolist() for c in ("entity_id", "period", "indicator", "value", "prior_value", "growth")}
+            empty = f.growth.isna().tolist()
+            growths = [None if e else float(g) for g, e in zip(cols["growth"], empty, strict=True)]
+            keys = zip(
+                itertools.repeat(basis),
+                map(str, cols["entity_id"]),
+                map(str, cols["period"]),
+                map(str, cols["indicator"]),
+            )
+            values = zip(
+                cols["value"],
+                cols["prior_value"],
+                growths,
+                map(str, f.note_zh.tolist()),
+                map(str, f.note_en.tolist()),
+                strict=True,
+            )
+            # _Cell(*v) without its Python-level __new__: millions of cells for a large group
+            cells.update(zip(keys, map(tuple.__new__, itertools.repeat(_Cell), values), strict=True))
 
     def get(self, key: str, period: Period | str, indicator: str, basis: str = "ytd") -> _Cell | None:
-        return self.cells.get((basis, key, str(period), indicator))
+        if not isinstance(period, str):
+            text = self._texts.get(period)
+            if text is None:
+                text = self._texts[period] = str(period)
+            period = text
+        return self.cells.get((basis, key, period, indicator))
 
 
 _NO_ROW = ("没有数据", "no figures")
@@ -707,17 +734,44 @@ class _Check:
     ) -> None:
         self.ws, self.rules, self.r, self.data, self.lines = ws, ruleset, r, data, lines
         self.key, self.name, self.industry, self.period = key, name, industry, period
+        # the same for every entity: worked out once (a check is run for entity after entity)
+        self._kind: Callable[[], RiskWarning | Gap | None] | None = None
+        self._text = str(period)
+        self._opening = period.opening
+        self._opening_text = str(self._opening)
+        self._decimals: dict[str, Decimal] = {}
+        self._inds: dict[str, Indicator] = {}
+        self._debts: dict[str, tuple[IndustryClass | None, DebtLine | None]] = {}
+        self._consecutive: dict[tuple[int, str], list[tuple[Period, str]]] = {}  # with each period's text
+
+    def at(self, key: str, name: str, industry: str) -> _Check:
+        """The check of another entity."""
+        self.key, self.name, self.industry = key, name, industry
+        return self
 
     # helpers
+    def _ind(self, code: str) -> Indicator:
+        ind = self._inds.get(code)
+        if ind is None:
+            ind = self._inds[code] = self.ws.catalog.indicator(code)
+        return ind
+
+    def dec(self, key: str) -> Decimal:
+        """The rule's numeric parameter ``key``."""
+        d = self._decimals.get(key)
+        if d is None:
+            d = self._decimals[key] = self.r.decimal(key)
+        return d
+
     def unit(self, code: str) -> str:
-        return self.ws.catalog.indicator(code).unit
+        return self._ind(code).unit
 
     def iname(self, code: str) -> tuple[str, str]:
-        ind = self.ws.catalog.indicator(code)
+        ind = self._ind(code)
         return (ind.name_zh, ind.name_en)
 
     def gap(self, zh: str, en: str) -> Gap:
-        return Gap(self.key, self.name, str(self.period), self.r.code, zh, en)
+        return Gap(self.key, self.name, self._text, self.r.code, zh, en)
 
     def missing(self, code: str, cell: _Cell | None, period: Period | None = None) -> Gap:
         nz, ne = (cell.note_zh, cell.note_en) if cell is not None else _NO_ROW
@@ -730,10 +784,10 @@ class _Check:
         """The reference value of ``code`` (opening or prior year) and its label."""
         ref = str(self.r.params["reference"])
         if ref == "opening":
-            p = self.period.opening
-            cell = self.data.get(self.key, p, code)
+            p = self._opening
+            cell = self.data.get(self.key, self._opening_text, code)
             return (None if cell is None else cell.value), (("年初", "previous year end", ref), "texts"), cell, p
-        cell = self.data.get(self.key, self.period, code)
+        cell = self.data.get(self.key, self._text, code)
         return (None if cell is None else cell.prior), (("上年同期", "same period last year", ref), "texts"), cell, None
 
     def warn(
@@ -754,7 +808,7 @@ class _Check:
             confirmed = confirmed and line.confirmed
         figures = {
             "entity": (self.name, "text"),
-            "period": (str(self.period), "text"),
+            "period": (self._text, "text"),
             "indicator": ((*self.iname(r.indicator), r.indicator), "texts"),
             **figures,
         }
@@ -762,7 +816,7 @@ class _Check:
         return RiskWarning(
             entity_id=self.key,
             name=self.name,
-            period=str(self.period),
+            period=self._text,
             rule=r.code,
             rule_name_zh=r.name_zh,
             rule_name_en=r.name_en,
@@ -781,16 +835,23 @@ class _Check:
         )
 
     def current(self) -> tuple[Any, _Cell | None]:
-        cell = self.data.get(self.key, self.period, self.r.indicator)
+        cell = self.data.cells.get(("ytd", self.key, self._text, self.r.indicator))
         return (None if cell is None else cell.value), cell
 
     # kinds
     def run(self) -> RiskWarning | Gap | None:
-        return cast(RiskWarning | Gap | None, getattr(self, f"k_{self.r.kind}")())
+        if self._kind is None:
+            self._kind = cast(Callable[[], RiskWarning | Gap | None], getattr(self, f"k_{self.r.kind}"))
+        return self._kind()
 
     def _debt(self) -> tuple[DebtLine | None, dict[str, Fig]]:
-        cls = self.lines.industry_class(self.industry)
-        line = self.lines.line_for(self.industry, self.period.year)
+        found = self._debts.get(self.industry)
+        if found is None:
+            found = self._debts[self.industry] = (
+                self.lines.industry_class(self.industry),
+                self.lines.line_for(self.industry, self.period.year),
+            )
+        cls, line = found
         if cls is None or line is None:
             return None, {}
         return line, {
@@ -848,7 +909,7 @@ class _Check:
         if ref is None:
             return self.missing(self.r.indicator, rcell, rp)
         change = _dec(v) - _dec(ref)
-        if change <= self.r.decimal("min_rise_pp"):
+        if change <= self.dec("min_rise_pp"):
             return None
         figs |= {
             "value": (v, "%"),
@@ -869,7 +930,7 @@ class _Check:
         if ref is None:
             return self.missing(self.r.indicator, rcell, rp)
         change = _dec(v) - _dec(ref)
-        limit = self.r.decimal("min_rise_pp")
+        limit = self.dec("min_rise_pp")
         if change <= limit:
             return None
         unit = self.unit(self.r.indicator)
@@ -886,7 +947,7 @@ class _Check:
         v, cell = self.current()
         if v is None:
             return self.missing(self.r.indicator, cell)
-        limit = self.r.decimal("threshold")
+        limit = self.dec("threshold")
         hit = _dec(v) < limit if below else _dec(v) > limit
         if not hit:
             return None
@@ -900,15 +961,18 @@ class _Check:
         return self._compare(below=False)
 
     def k_consecutive(self) -> RiskWarning | Gap | None:
-        n = int(self.r.decimal("periods"))
+        n = int(self.dec("periods"))
         step = str(self.r.params["step"])
-        limit = self.r.decimal("threshold")
+        limit = self.dec("threshold")
         basis = "month" if step == "month" else "ytd"
-        periods = consecutive_periods(self.period, n, step)
+        periods = self._consecutive.get((n, step))
+        if periods is None:
+            periods = self._consecutive[(n, step)] = [(p, str(p)) for p in consecutive_periods(self.period, n, step)]
         unit = self.unit(self.r.indicator)
         shown: list[tuple[Period, Any]] = []
-        for k, p in enumerate(periods):
-            cell = self.data.get(self.key, p, self.r.indicator, basis)
+        cells, key, code = self.data.cells, self.key, self.r.indicator
+        for k, (p, text) in enumerate(periods):
+            cell = cells.get((basis, key, text, code))
             v = None if cell is None else cell.value
             if v is None:
                 return self.missing(self.r.indicator, cell, p if k else None)
@@ -941,7 +1005,7 @@ class _Check:
         if _dec(prior) >= 0:
             return None
         increase = (abs(_dec(v)) - abs(_dec(prior))) / abs(_dec(prior)) * 100
-        limit = self.r.decimal("min_increase_pct")
+        limit = self.dec("min_increase_pct")
         if increase <= limit:
             return None
         unit = self.unit(self.r.indicator)
@@ -955,7 +1019,7 @@ class _Check:
 
     def k_sign_gap(self) -> RiskWarning | Gap | None:
         pos_code = str(self.r.params["positive"])
-        pcell = self.data.get(self.key, self.period, pos_code)
+        pcell = self.data.get(self.key, self._text, pos_code)
         pos = None if pcell is None else pcell.value
         if pos is None:
             return self.missing(pos_code, pcell)
@@ -979,8 +1043,8 @@ class _Check:
 
     def k_growth_gap(self) -> RiskWarning | Gap | None:
         slow_code = str(self.r.params["slow"])
-        fcell = self.data.get(self.key, self.period, self.r.indicator)
-        scell = self.data.get(self.key, self.period, slow_code)
+        fcell = self.data.get(self.key, self._text, self.r.indicator)
+        scell = self.data.get(self.key, self._text, slow_code)
         for code, c in ((self.r.indicator, fcell), (slow_code, scell)):
             if c is None or c.value is None:
                 return self.missing(code, c)
@@ -992,7 +1056,7 @@ class _Check:
                 )
         assert fcell is not None and scell is not None and fcell.growth is not None and scell.growth is not None
         fg, sg = _dec(fcell.growth), _dec(scell.growth)
-        margin = self.r.decimal("margin_pp")
+        margin = self.dec("margin_pp")
         gap = fg - sg
         if gap <= margin:
             return None
@@ -1025,6 +1089,25 @@ def selected_entities(ws: Workspace, period: Period, entity: str | None, subtree
         raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")
     keep = set(tree.subtree(entity, period)) if subtree else {entity}
     return nodes[nodes.entity_id.isin(keep)]
+
+
+def _reaching(panel: Panel, period: Period, r: Rule, ids: set[str] | None) -> set[str]:
+    """The entities (of ``ids``) whose ``r.indicator`` at ``period`` is below the rule's threshold
+    (or not a number): those whose consecutive-year check reads the years before."""
+    f = panel.frame
+    f = f[(f.period == str(period)) & (f.indicator == r.indicator)]
+    limit = r.decimal("threshold")
+    out: set[str] = set()
+    for key, value in zip(map(str, f.entity_id), f.value, strict=True):
+        if value is None or (ids is not None and key not in ids):
+            continue
+        try:
+            below = bool(_dec(value) < limit)
+        except (ArithmeticError, ValueError):
+            below = True
+        if below:
+            out.add(key)
+    return out
 
 
 def evaluate_warnings(
@@ -1062,35 +1145,65 @@ def evaluate_warnings(
         rws.catalog.indicator(c)  # an unknown indicator is named before anything runs
     ytd_periods = {period}
     monthly: dict[str, set[Period]] = {}
+    yearly: list[tuple[Rule, list[Period]]] = []
+    at_opening: dict[str, None] = {}  # the indicators read at the prior year end
     for r in active:
         if r.params.get("reference") == "opening":
             ytd_periods.add(period.opening)
+            at_opening[r.indicator] = None
         if r.kind == "consecutive":
             ps = consecutive_periods(period, int(r.decimal("periods")), str(r.params["step"]))
             if r.params["step"] == "year":
-                ytd_periods.update(ps)
+                yearly.append((r, ps))
             else:
                 monthly.setdefault(r.indicator, set()).update(ps)
-    panels: list[tuple[str, Panel]] = [
-        ("ytd", rws.indicators(sorted(ytd_periods), indicators=codes, view=view, prior=True))
-    ]
+    panels: list[tuple[str, Panel]]
+    if view == "reported":
+        # A row of the reported view is one entity's own figures, the same in any panel holding
+        # it, so only what the rules read is computed: every indicator at the period; at the prior
+        # year end the indicators compared with it; the earlier years of a consecutive-year rule
+        # for the entities whose latest figure is below its threshold (the others stop there);
+        # and all of it for the entities checked alone when they are a small part of the tree.
+        ids: set[str] | None = None
+        if entity is not None and 2 * nodes.entity_id.nunique() <= rws.tree().at(period).entity_id.nunique():
+            ids = set(nodes.entity_id)
+        panels = [("ytd", rws.indicators([period], indicators=codes, prior=True, entities=ids))]
+        if at_opening:
+            opening = rws.indicators([period.opening], indicators=list(at_opening), prior=True, entities=ids)
+            panels.append(("ytd", opening))
+        for r, ps in yearly:
+            reach = _reaching(panels[0][1], period, r, ids) if ps[1:] else set()
+            if reach:
+                panels.append(("ytd", rws.indicators(ps[1:], indicators=[r.indicator], prior=True, entities=reach)))
+    else:
+        ids = None
+        for _, ps in yearly:
+            ytd_periods.update(ps)
+        panels = [("ytd", rws.indicators(sorted(ytd_periods), indicators=codes, view=view, prior=True))]
     for code, months in monthly.items():
         panels.append(
-            ("month", rws.indicators(sorted(months), indicators=[code], view=view, basis="month", prior=False))
+            (
+                "month",
+                rws.indicators(sorted(months), indicators=[code], view=view, basis="month", prior=False, entities=ids),
+            )
         )
     data = _Data(panels)
 
     keys = set(panels[0][1].frame.entity_id[panels[0][1].frame.period == str(period)])
     found: list[RiskWarning] = []
     gaps: list[Gap] = []
-    for row in nodes.sort_values("entity_id").itertuples(index=False):
-        key = str(row.entity_id)
+    checks = [_Check(rws, rules, r, data, lines, "", "", "", period) for r in active]
+    ordered = nodes.sort_values("entity_id")
+    entity_ids = [str(e) for e in ordered.entity_id]
+    names = ordered["name"].tolist() if "name" in ordered.columns else entity_ids
+    industries = ordered["industry"].tolist() if "industry" in ordered.columns else [""] * len(ordered)
+    for key, raw_name, raw_industry in zip(entity_ids, names, industries, strict=True):
         if key not in keys:
             continue
-        name = attribute_text(getattr(row, "name", key)) or key
-        industry = attribute_text(getattr(row, "industry", ""))
-        for r in active:
-            out = _Check(rws, rules, r, data, lines, key, name, industry, period).run()
+        name = attribute_text(raw_name) or key
+        industry = attribute_text(raw_industry)
+        for check in checks:
+            out = check.at(key, name, industry).run()
             if isinstance(out, RiskWarning):
                 found.append(out)
             elif isinstance(out, Gap):

@@ -5,14 +5,19 @@ Nothing in ``cli`` or ``web`` computes a figure: they call these methods and ren
 
 from __future__ import annotations
 
+import gc
 import json
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import ibis
 import pandas as pd
 
 from guozi.catalog import Catalog, load_catalog
@@ -46,6 +51,9 @@ __all__ = [
     "Workspace",
 ]
 
+MEMO_PANELS = 8  # panels a workspace keeps for repeated calls (the least recently used go first) …
+MEMO_ROWS = 5_000_000  # … and at most this many rows of them in all
+FILTER_IDS = 2000  # up to this many members, a limited panel's facts are filtered by a list, beyond by a join
 UPLOADERS = ("filer", "admin")  # who may upload and submit
 REVIEWERS = ("supervisor", "admin")  # who may approve or return
 
@@ -77,13 +85,43 @@ class Staged:
         return [p for p in self.problems if p.severity == Severity.BLOCKING]
 
 
-class Workspace:
-    """A store and a catalogue, and everything computed from them."""
+class _Memo:
+    """What a workspace keeps between calls, valid for one state of its store.
 
-    def __init__(self, store: Store, catalog: Catalog) -> None:
+    The state is the store's :meth:`~guozi.store.base.Store.version` (the last submission and
+    review step: every import and review step changes it, by any process) with its ``writes``
+    count (changes made through this store object). The tree is dropped when ``writes`` moves
+    (a look at an attribute, safe from any thread); the panels are keyed by the version read at
+    the start of each :meth:`Workspace.indicators` call, so a panel of another state is never
+    returned, and are all dropped when it moves. Shared by a workspace and the workspaces it
+    derives over the same store (:meth:`Workspace.with_catalog`); its own lock guards it.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.writes: int | None = None  # the store's ``writes`` when the tree was built
+        self.tree: Tree | None = None
+        self.state: Hashable = None  # the store's version when the panels were computed
+        self.panels: OrderedDict[Hashable, tuple[Catalog, Panel]] = OrderedDict()  # with the catalogue used
+        self.derived: dict[tuple[str, ...], Workspace] = {}
+
+    def clear(self) -> None:
+        with self.lock:
+            self.tree, self.writes, self.state = None, None, None
+            self.panels.clear()
+
+
+class Workspace:
+    """A store and a catalogue, and everything computed from them.
+
+    Results of :meth:`indicators` (on which every assessment builds) are kept for repeated calls
+    with the same arguments while the store does not change (see :class:`_Memo`).
+    """
+
+    def __init__(self, store: Store, catalog: Catalog, *, _memo: _Memo | None = None) -> None:
         self.store = store
         self.catalog = catalog
-        self._tree: Tree | None = None
+        self._memo = _memo if _memo is not None else _Memo()
         self._keys: dict[int, list[tuple[str, int]]] = {}  # submission id → its (entity, period) pairs
 
     @classmethod
@@ -142,7 +180,7 @@ class Workspace:
             validate=validate,
             progress=progress,
         )
-        self._tree = None
+        self._memo.clear()
         return report
 
     # review workflow: draft → submitted → approved | returned (a returned file is uploaded anew)
@@ -220,7 +258,7 @@ class Workspace:
             raise GuoziError("退回时请填写意见，说明需要改正什么", "give a comment when returning: say what to correct")
         action = "submission.approve" if approve else "submission.return"
         step = self._move(submission_id, user, ("submitted",), "approved" if approve else "returned", comment, action)
-        self._tree = None  # approved entity rows may change the tree
+        self._memo.clear()  # approved rows change the figures and may change the tree
         return step
 
     def submissions_for(self, user: User, status: Status | None = None) -> list[Submission]:
@@ -332,10 +370,44 @@ class Workspace:
 
     # compute
     def tree(self) -> Tree:
-        """The ownership tree over time."""
-        if self._tree is None:
-            self._tree = build_tree(self.store.entities())
-        return self._tree
+        """The ownership tree over time (built again after a write through the store)."""
+        memo = self._memo
+        writes = getattr(self.store, "writes", 0)
+        with memo.lock:
+            tree = memo.tree if memo.writes == writes else None
+        if tree is None:
+            with paused_gc():
+                tree = build_tree(self.store.entities())
+            with memo.lock:
+                memo.tree, memo.writes = tree, writes
+        return tree
+
+    def with_catalog(self, catalog: Catalog) -> Workspace:
+        """A workspace over the same store with another catalogue, sharing this one's tree and memo.
+
+        Kept (one per catalogue's files) so that repeated calls find the panels computed before.
+        """
+        if catalog is self.catalog:
+            return self
+        key = tuple(catalog.files)
+        with self._memo.lock:
+            found = self._memo.derived.get(key)
+            if found is None or found.catalog is not catalog:
+                found = Workspace(self.store, catalog, _memo=self._memo)
+                self._memo.derived[key] = found
+        return found
+
+    def _state(self) -> Hashable:
+        """The store's state now; drops what was kept for another state."""
+        state = (self.store.version(), getattr(self.store, "writes", 0))
+        memo = self._memo
+        with memo.lock:
+            if memo.state != state:
+                memo.panels.clear()
+                if memo.state is not None:  # a change since the last look (the first look keeps a tree just built)
+                    memo.tree, memo.writes = None, None
+                memo.state = state
+        return state
 
     def latest_period(self) -> Period:
         """The latest period holding facts."""
@@ -364,74 +436,170 @@ class Workspace:
         basis: Basis = "ytd",
         prior: bool = True,
         same_basis: bool = False,
+        entities: Collection[str] | None = None,
     ) -> Panel:
         """The panel of ``indicators`` (default: the regime's) for one or several periods.
 
         ``same_basis``: prior-year values of groups over this period's members (同口径).
+        ``entities`` (``reported`` view only): the rows of these entities alone, each the same as
+        in the panel of every entity (an entity's row depends on its own figures only).
         """
         periods = [period] if isinstance(period, Period) else list(period)
         if not periods:
             raise NotFoundError("未指定期间", "no period given")
         codes = list(indicators) if indicators else self.regime_indicators(periods[-1], regime)
+        state = self._state()
         tree = self.tree()
         if entity is not None and entity not in set(tree.nodes.entity_id):
             raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")
         if by is not None and view == "reported":
             view = "level"
         scope = Scope(view=view, entity=entity, level=level, by=by, same_basis=same_basis)
-        return compute_panel(
-            self.store.facts(),
-            tree,
-            self.catalog,
-            periods=periods,
-            indicators=codes,
-            scope=scope,
-            basis=basis,
-            prior=prior,
-        )
+        among = None if entities is None else frozenset(entities)
+        if among is not None and view != "reported":
+            raise GuoziError(
+                f"只有 reported 口径可以限定企业，不支持 {view}",
+                f"only the reported view can be limited to entities, not {view}",
+            )
+        key = (state, self.catalog.files, tuple(periods), tuple(codes), scope, basis, prior, among)
+        memo = self._memo
+        with memo.lock:
+            kept = memo.panels.get(key)
+            panel = kept[1] if kept is not None and kept[0] is self.catalog else None
+            if panel is not None:
+                memo.panels.move_to_end(key)
+        if panel is None:
+            facts = self.store.facts()
+            if view == "reported" and (among is not None or entity is not None):
+                if entity is not None:
+                    among = frozenset([entity]) if among is None else among & {entity}
+                assert among is not None
+                tree = _pruned(tree, among)  # the other entities' rows are not wanted
+            members = _member_ids(tree, scope, among)
+            if members is not None and len(members) <= FILTER_IDS:  # read only the members' facts
+                facts = facts.filter(facts.entity_id.isin(members))
+            elif members is not None:
+                wanted = ibis.memtable(pd.DataFrame({"entity_id": pd.Series(members, dtype=object)}))
+                facts = facts.semi_join(wanted, facts.entity_id == wanted.entity_id)
+            with paused_gc():
+                panel = compute_panel(
+                    facts, tree, self.catalog, periods=periods, indicators=codes, scope=scope, basis=basis, prior=prior
+                )
+            with memo.lock:
+                if memo.state == state:
+                    memo.panels[key] = (self.catalog, panel)
+                    while len(memo.panels) > MEMO_PANELS or (
+                        len(memo.panels) > 1 and sum(len(p.frame) for _, p in memo.panels.values()) > MEMO_ROWS
+                    ):
+                        memo.panels.popitem(last=False)
+        return replace(panel, frame=panel.frame.copy(deep=False))  # a caller's changes stay its own
 
     # assess: thin entries to the modules that do the work (see each function's docstring)
     def evaluate_targets(self, period: Period, **options: Any) -> TargetReport:
         """Progress against the year's targets: :func:`guozi.targets.evaluate_targets`."""
         from guozi.targets import evaluate_targets
 
-        return evaluate_targets(self, period, **options)
+        with paused_gc():
+            return evaluate_targets(self, period, **options)
 
     def regime_verdict(self, period: Period, **options: Any) -> list[Verdict]:
         """The regime's verdict clause by clause: :func:`guozi.targets.regime_verdict`."""
         from guozi.targets import regime_verdict
 
-        return regime_verdict(self, period, **options)
+        with paused_gc():
+            return regime_verdict(self, period, **options)
 
     def loss_makers(self, period: Period, **options: Any) -> LossReport:
         """Loss-making subsidiaries: :func:`guozi.losses.loss_makers`."""
         from guozi.losses import loss_makers
 
-        return loss_makers(self, period, **options)
+        with paused_gc():
+            return loss_makers(self, period, **options)
 
     def warnings(self, period: Period, **options: Any) -> WarningReport:
         """Risk warnings with their reasons: :func:`guozi.warnings.evaluate_warnings`."""
         from guozi.warnings import evaluate_warnings
 
-        return evaluate_warnings(self, period, **options)
+        with paused_gc():
+            return evaluate_warnings(self, period, **options)
 
     def eva(self, period: Period, **options: Any) -> EvaReport:
         """Economic value added with its breakdown: :func:`guozi.eva.compute_eva`."""
         from guozi.eva import compute_eva
 
-        return compute_eva(self, period, **options)
+        with paused_gc():
+            return compute_eva(self, period, **options)
 
     def peers(self, period: Period, entity: str, **options: Any) -> PeerReport:
         """Ranks and gaps among peers: :func:`guozi.benchmark.peer_ranks`."""
         from guozi.benchmark import peer_ranks
 
-        return peer_ranks(self, period, entity, **options)
+        with paused_gc():
+            return peer_ranks(self, period, entity, **options)
 
     def report(self, period: Period, **options: Any) -> Report:
         """The monthly analysis report's content: :func:`guozi.report.build_report`."""
         from guozi.report import build_report
 
-        return build_report(self, period, **options)
+        with paused_gc():
+            return build_report(self, period, **options)
+
+
+class _GcPause:
+    """How many calls are inside :func:`paused_gc` now (in any thread), and the collector's state before."""
+
+    lock = threading.Lock()
+    depth = 0
+    was_enabled = False
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Run the block without the cyclic garbage collector (reference counting still frees memory).
+
+    A panel of a large group is millions of small objects (Decimals, tuples, strings) kept alive
+    together; every few thousand allocations the collector would walk all of them again, which
+    took half the time of a warm-up. Nothing here forms reference cycles. Nested and concurrent
+    pauses are counted: the collector is enabled again when the last one ends (if it was before).
+    """
+    with _GcPause.lock:
+        if _GcPause.depth == 0:
+            _GcPause.was_enabled = gc.isenabled()
+            gc.disable()
+        _GcPause.depth += 1
+    try:
+        yield
+    finally:
+        with _GcPause.lock:
+            _GcPause.depth -= 1
+            if _GcPause.depth == 0 and _GcPause.was_enabled:
+                gc.enable()
+
+
+def _pruned(tree: Tree, ids: frozenset[str]) -> Tree:
+    """The tree's rows of ``ids`` alone: a ``reported`` panel over it has exactly their rows."""
+    n, c = tree.nodes, tree.closure
+    return Tree(
+        nodes=n[n.entity_id.isin(ids)].reset_index(drop=True),
+        closure=c[c.entity_id.isin(ids) & c.ancestor_id.isin(ids)].reset_index(drop=True),
+    )
+
+
+def _member_ids(tree: Tree, scope: Scope, among: frozenset[str] | None) -> list[str] | None:
+    """Every entity whose facts ``scope``'s panel may read; ``None``: any.
+
+    ``reported``: the entity itself, or ``among``; ``children``: whoever was ever the entity's
+    direct subsidiary; ``leaves``: whoever was ever below it (in any period: the engine itself
+    keeps the panel's periods and their prior years).
+    """
+    ids: list[str] | None = None
+    if scope.view == "reported" and among is not None:
+        ids = sorted(among)
+    elif scope.entity is not None and scope.view in ("children", "leaves"):
+        c = tree.closure
+        below = c[(c.ancestor_id == scope.entity) & (c.depth == 1 if scope.view == "children" else c.depth >= 1)]
+        ids = sorted(set(below.entity_id))
+    return ids
 
 
 STATUS_ZH: dict[str, str] = {"draft": "草稿", "submitted": "已提交", "approved": "已通过", "returned": "已退回"}
