@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 
 from guozi.engine.backends import read_facts_dir, to_arrow
-from guozi.engine.panel import Panel, Scope, compute_panel
+from guozi.engine.panel import Panel, Scope, compute_panel, compute_panels
 from guozi.errors import NotFoundError
 from guozi.periods import Period
 
@@ -34,6 +34,24 @@ def test_every_panel_value_equals_the_duckdb_store(engine: Engine, reference: Ma
     want = reference[query]
     assert len(want.frame) > 0
     assert differences(got, want) == []
+
+
+def test_several_scopes_in_one_call_equal_their_separate_panels(engine: Engine, reference: Mapping[str, Panel]) -> None:
+    """compute_panels pivots the facts once and keeps the result in the backend (a cached table on
+    each backend, registered first on Spark): each scope's panel equals the DuckDB store's panel of
+    the same query computed alone."""
+    names = ["group-reported", "group-children", "group-leaves", "group-children-same-basis"]
+    queries = [QUERIES[n] for n in names]
+    facts, tree = engine.read("group")
+    panels = compute_panels(
+        facts,
+        tree,
+        engine.data.reference["group"].catalog,
+        periods=queries[0].periods,
+        indicators=queries[0].indicators,
+        scopes=[q.scope for q in queries],
+    )
+    assert [differences(got, reference[n]) for got, n in zip(panels, names, strict=True)] == [[]] * len(names)
 
 
 # --- the group (tests/engine/test_panel.py) ------------------------------------------------------

@@ -182,8 +182,9 @@ def engine_of(con: BaseBackend) -> EngineName:
     raise NotFoundError(f"不支持的 Ibis 后端：{name}", f"unsupported Ibis backend: {name}")
 
 
-def to_arrow(expr: ir.Table) -> pa.Table:
-    """Run ``expr`` on its backend and fetch the result as Arrow.
+def to_arrow(expr: ir.Table, backend: BaseBackend | None = None) -> pa.Table:
+    """Run ``expr`` on its backend (or on ``backend``, for an expression of in-memory tables only)
+    and fetch the result as Arrow.
 
     PySpark 4.0's ``toPandas`` still passes pandas 3 a deprecated ``copy`` argument, and leaves
     the local socket it read the result from unclosed: both are PySpark's to fix and say
@@ -194,7 +195,7 @@ def to_arrow(expr: ir.Table) -> pa.Table:
             "ignore", category=getattr(pd.errors, "Pandas4Warning", FutureWarning), module="pyspark"
         )
         warnings.filterwarnings("ignore", category=ResourceWarning)
-        table: pa.Table = expr.to_pyarrow()
+        table: pa.Table = expr.to_pyarrow() if backend is None else backend.to_pyarrow(expr)
         if "pyspark" in sys.modules:
             gc.collect()  # PySpark leaves the result's local socket to the collector: close it here
         return table

@@ -294,7 +294,7 @@ def _cached(table: ir.Table) -> ir.Table:
     """
     backend = ibis.get_backend(table)
     for memtable in table.op().find(ops.InMemoryTable):
-        backend.to_pyarrow(memtable.to_expr().limit(0))
+        to_arrow(memtable.to_expr().limit(0), backend)
     return table.cache()
 
 

@@ -36,7 +36,7 @@ from guozi.periods import Period
 from guozi.store.base import User
 from guozi.web.accounts import accounts_generation
 from guozi.web.security import SESSION_MAX_AGE, new_token
-from guozi.workspace import Workspace
+from guozi.workspace import Workspace, paused_gc
 
 __all__ = ["WebData", "clean", "records"]
 
@@ -174,7 +174,8 @@ class WebData:
             if key in cache:
                 hit: T = cache[key]
                 return hit
-            value = compute()
+            with paused_gc():  # a period's panels are millions of small objects: no collector walks over them
+                value = compute()
             cache[key] = value
             return value
 
