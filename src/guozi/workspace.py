@@ -372,7 +372,7 @@ class Workspace:
     def tree(self) -> Tree:
         """The ownership tree over time (built again after a write through the store)."""
         memo = self._memo
-        writes = getattr(self.store, "writes", 0)
+        writes = self.store.writes
         with memo.lock:
             tree = memo.tree if memo.writes == writes else None
         if tree is None:
@@ -397,9 +397,9 @@ class Workspace:
                 self._memo.derived[key] = found
         return found
 
-    def _state(self) -> Hashable:
-        """The store's state now; drops what was kept for another state."""
-        state = (self.store.version(), getattr(self.store, "writes", 0))
+    def state(self) -> Hashable:
+        """The store's state now (its version and this process's writes); drops what was kept for another."""
+        state = (self.store.version(), self.store.writes)
         memo = self._memo
         with memo.lock:
             if memo.state != state:
@@ -448,7 +448,7 @@ class Workspace:
         if not periods:
             raise NotFoundError("未指定期间", "no period given")
         codes = list(indicators) if indicators else self.regime_indicators(periods[-1], regime)
-        state = self._state()
+        state = self.state()
         tree = self.tree()
         if entity is not None and entity not in set(tree.nodes.entity_id):
             raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")

@@ -4,9 +4,9 @@ No figure is computed here: every value comes from a :class:`~guozi.workspace.Wo
 (``indicators``, ``evaluate_targets``, ``regime_verdict``, ``warnings``, ``loss_makers``, ``eva``,
 ``history``, ``tree``); this module only picks rows, joins names and turns values into JSON.
 
-Caching: a period's results are computed once per *store state* (:meth:`~guozi.store.base.Store.version`,
-the last submission and review step). An import or a review step changes the state and empties
-the cache. A change made by this process is seen by the next request; one made by another process
+Caching: a period's results are computed once per *store state* (:meth:`~guozi.workspace.Workspace.state`:
+the store's version, i.e. its last submission and review step, with this process's writes). An
+import or a review step changes the state and empties the cache. A change made by this process is seen by the next request; one made by another process
 (a second server or a CLI on the same PostgreSQL database) within :data:`STATE_TTL` seconds, the
 store being asked at most that often. Workspace calls are serialised by a lock (the store is one
 connection); cached answers are served without it, so a long computation does not hold up pages
@@ -123,7 +123,7 @@ class WebData:
             return
         try:
             writes = self.ws.store.writes
-            state = self.ws.store.version()
+            state = self.ws.state()  # the workspace drops its own panels and tree of another state
             self._writes, self._checked = writes, time.monotonic()
             if state != self._state:
                 self._cache = {}
@@ -131,7 +131,7 @@ class WebData:
                     self._pages = OrderedDict()
                 self._state = state
                 if self.ws.store.periods():
-                    self.ws.tree()  # built here, under the lock, not by a scope check outside it
+                    self.ws.tree()  # rebuilt here, under the lock, not by a scope check outside it
                     if self.warm_up:
                         threading.Thread(target=self.warm, name="guozi-warm-up", daemon=True).start()
         finally:
