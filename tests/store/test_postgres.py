@@ -24,7 +24,7 @@ from guozi.catalog import load_catalog
 from guozi.cli import app
 from guozi.errors import GuoziError
 from guozi.store import open_store
-from guozi.store.base import Explanation, User
+from guozi.store.base import Explanation
 from guozi.store.postgres import PostgresStore, migrate, parse_url, without_password
 from guozi.workspace import Workspace
 
@@ -33,6 +33,7 @@ from .test_duckdb import test_current_values_and_last_periods  # noqa: F401  (ru
 from .test_review import (  # noqa: F401  (run here on PostgreSQL)
     test_a_draft_alone_is_invisible_in_periods_and_last_periods,
     test_a_returned_file_may_be_sent_again,
+    test_accounts_keep_every_version_and_return_the_latest,
     test_only_approved_submissions_count,
     test_set_status_of_an_unknown_submission_is_refused,
     test_the_audit_log_appends_and_reads_newest_first,
@@ -105,20 +106,6 @@ def test_a_failure_inside_the_transaction_leaves_nothing(
     with pytest.raises(RuntimeError, match="disk full"):
         store.write(batch, user="t", explanations=[Explanation(str(path), "r", "A", 202506, ("cash",), "x")])
     assert (len(store.submissions()), store.facts().count().to_pyarrow().as_py()) == before == (1, 0)
-
-
-def test_accounts_keep_every_version(ws: Workspace) -> None:
-    """Two versions of alice, one of bob: the latest of each, and both of alice's rows kept."""
-    store = ws.store
-    assert isinstance(store, PostgresStore)
-    store.put_user(User("alice", "filer", ("A",), "$argon2id$x", "张三"))
-    store.put_user(User("bob", "viewer", (), "$argon2id$y"))
-    store.put_user(User("alice", "supervisor", ("A", "B"), "$argon2id$z", "张三", active=False))
-    assert store.get_user("alice") == User("alice", "supervisor", ("A", "B"), "$argon2id$z", "张三", active=False)
-    assert store.get_user("carol") is None
-    assert [u.name for u in store.users()] == ["alice", "bob"]
-    with psycopg.connect(store.url) as con:
-        assert con.execute("select count(*) from user_versions where name = 'alice'").fetchone() == (2,)
 
 
 # --- the same answers as the DuckDB store ---------------------------------------------------------

@@ -20,6 +20,7 @@ from guozi.catalog import load_catalog
 from guozi.errors import NotFoundError
 from guozi.store.base import User
 from guozi.store.duckdb import DuckDBStore
+from guozi.store.sql import SQLStatements
 from guozi.workspace import Workspace
 
 from .conftest import TODAY, write_text
@@ -137,9 +138,8 @@ def test_accounts_keep_every_version_and_return_the_latest(ws: Workspace) -> Non
     assert store.get_user("alice") == User("alice", "supervisor", ("A", "B"), "$argon2id$z", "张三", active=False)
     assert store.get_user("carol") is None
     assert [u.name for u in store.users()] == ["alice", "bob"]
-    assert isinstance(store, DuckDBStore)
-    versions = store.backend().con.execute("select count(*) from user_versions where name = 'alice'").fetchone()
-    assert versions == (2,)
+    assert isinstance(store, SQLStatements)
+    assert store._rows("select count(*) from user_versions where name = 'alice'") == [(2,)]
 
 
 def test_the_audit_log_appends_and_reads_newest_first(ws: Workspace) -> None:
