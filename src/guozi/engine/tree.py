@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from guozi.periods import Period
 
@@ -76,16 +78,26 @@ def _code(value: object) -> int | None:
     return Period.parse(str(value)).code
 
 
-def _intervals(rows: pd.DataFrame) -> list[tuple[int, int]]:
+Ints = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def _bounds(rows: pd.DataFrame) -> tuple[Ints, Ints]:
+    """Each row's first and last period code, open ends as ``OPEN_START`` / ``OPEN_END``."""
+    starts = pd.to_numeric(rows.valid_from, errors="coerce").fillna(OPEN_START).to_numpy(dtype="int64")
+    ends = pd.to_numeric(rows.valid_to, errors="coerce").fillna(OPEN_END).to_numpy(dtype="int64")
+    return starts, ends
+
+
+def _intervals(starts: Ints, ends: Ints) -> list[tuple[int, int]]:
     """Consecutive (from_index, to_index) month intervals within which no row starts or ends."""
-    cuts: set[int] = set()
-    for f, t in zip(rows.valid_from, rows.valid_to, strict=True):
-        if f is not None:
-            cuts.add(Period.from_code(f).index)
-        if t is not None:
-            cuts.add(Period.from_code(t).index + 1)
+
+    def index(codes: Ints) -> Ints:  # Period.index of each YYYYMM code
+        months: Ints = codes // 100 * 12 + codes % 100 - 1
+        return months
+
+    cuts = np.union1d(index(starts[starts != OPEN_START]), index(ends[ends != OPEN_END]) + 1)
     lo, hi = Period.from_code(OPEN_START).index, Period.from_code(OPEN_END).index
-    points = [lo, *sorted(c for c in cuts if lo < c <= hi), hi + 1]
+    points = [lo, *(int(c) for c in cuts if lo < c <= hi), hi + 1]
     return [(a, b - 1) for a, b in itertools.pairwise(points) if a < b]
 
 
@@ -113,12 +125,12 @@ def _convert(column: pd.Series, convert: Callable[[Any], object]) -> pd.Series:
     return out
 
 
-def _active(rows: pd.DataFrame, a: int, b: int) -> pd.DataFrame:
+def _active(starts: Ints, ends: Ints, a: int, b: int) -> npt.NDArray[np.bool_]:
+    """Which rows hold through the whole interval of month indexes ``a``..``b``."""
     lo = Period(a // 12, a % 12 + 1).code
     hi = Period(b // 12, b % 12 + 1).code
-    starts = pd.to_numeric(rows.valid_from, errors="coerce").fillna(OPEN_START).to_numpy()
-    ends = pd.to_numeric(rows.valid_to, errors="coerce").fillna(OPEN_END).to_numpy()
-    return rows[(starts <= lo) & (ends >= hi)]
+    active: npt.NDArray[np.bool_] = (starts <= lo) & (ends >= hi)
+    return active
 
 
 def tree_problems(entities: pd.DataFrame) -> list[TreeProblem]:
@@ -131,8 +143,9 @@ def tree_problems(entities: pd.DataFrame) -> list[TreeProblem]:
     if problems:
         return problems
     seen: set[tuple[str, str]] = set()
-    for a, b in _intervals(rows):
-        active = _active(rows, a, b)
+    starts, ends = _bounds(rows)
+    for a, b in _intervals(starts, ends):
+        active = rows[_active(starts, ends, a, b)]
         period = str(Period(a // 12, a % 12 + 1)) if a > Period.from_code(OPEN_START).index else "—"
         dup = active[active.entity_id.duplicated(keep="first")]
         for eid, r in zip(dup.entity_id, dup.row, strict=True):
@@ -176,38 +189,47 @@ def _cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
 def build_tree(entities: pd.DataFrame) -> Tree:
     """Precompute the node and ancestor tables of valid ``entities`` (see :func:`tree_problems`).
 
-    Vectorised: within each interval the ancestors at depth d + 1 are the parents of those at
-    depth d, one look-up over all entities at a time, so the work is (tree depth) column
-    operations, not a walk per entity. A parent that is not an entity of the interval is still
-    an ancestor (:func:`tree_problems` reports it).
+    Vectorised on integer codes: the ids are numbered once, and within each interval the
+    ancestors at depth d + 1 are the parents of those at depth d, one array look-up over all
+    entities at a time, so the work is (tree depth) array operations, not a walk per entity. A
+    parent that is not an entity of the interval is still an ancestor (:func:`tree_problems`
+    reports it).
     """
     rows = _normalise(entities)
+    # every id (entity or parent) numbered once: ids[code] is the id, -1 stands for no parent
+    entity_codes, uniques = pd.factorize(pd.concat([rows.entity_id.astype(object), rows.parent_id], ignore_index=True))
+    ids: npt.NDArray[np.object_] = np.asarray(uniques, dtype=object)
+    entity_code, parent_code = entity_codes[: len(rows)].astype("int64"), entity_codes[len(rows) :].astype("int64")
+    starts, ends = _bounds(rows)
     node_parts: list[pd.DataFrame] = []
-    closure_parts: list[tuple[np.ndarray[Any, Any], ...]] = []
-    for a, b in _intervals(rows):
-        active = _active(rows, a, b)
-        if active.empty:
+    closure_parts: list[tuple[Ints, ...]] = []
+    for a, b in _intervals(starts, ends):
+        active = _active(starts, ends, a, b)
+        if not active.any():
             continue
         lo, hi = Period(a // 12, a % 12 + 1).code, Period(b // 12, b % 12 + 1).code
-        ids = active.entity_id.to_numpy(dtype=object)
-        parent_of = pd.Series(active.parent_id.to_numpy(dtype=object), index=ids)
-        parent_of = parent_of[~parent_of.index.duplicated(keep="last")]  # an overlap: the last row, as dict() did
-        position = np.arange(len(ids))
-        ent, anc, dep, pos = [ids], [ids], [np.zeros(len(ids), dtype="int64")], [position]
-        ancestor = pd.Series(active.parent_id.to_numpy(dtype=object))
-        depth = 1
+        own, parent = entity_code[active], parent_code[active]
+        # each active entity's parent (its last row's, for an overlap); -1 for none or not active
+        parent_of = np.full(len(ids), -1, dtype="int64")
+        _, first_reversed = np.unique(own[::-1], return_index=True)
+        last = len(own) - 1 - first_reversed
+        parent_of[own[last]] = parent[last]
+        position = np.arange(len(own), dtype="int64")
+        ent, anc, dep, pos = [own], [own], [np.zeros(len(own), dtype="int64")], [position]
+        ancestor, at, depth = parent, position, 1
         while True:
-            present = ancestor.notna().to_numpy()
+            present = ancestor >= 0
             if not present.any():
                 break
-            if depth > len(ids):
-                eid = ids[present][0]
+            if depth > len(own):
+                eid = ids[own[at[present][0]]]
                 raise ValueError(f"the ownership of {eid} forms a cycle; check with tree_problems() first")
-            ent.append(ids[present])
-            anc.append(ancestor.to_numpy(dtype=object)[present])
-            dep.append(np.full(int(present.sum()), depth, dtype="int64"))
-            pos.append(position[present])
-            ancestor = ancestor.map(parent_of)
+            ancestor, at = ancestor[present], at[present]
+            ent.append(own[at])
+            anc.append(ancestor)
+            dep.append(np.full(len(at), depth, dtype="int64"))
+            pos.append(at)
+            ancestor = parent_of[ancestor]
             depth += 1
         order = np.lexsort((np.concatenate(dep), np.concatenate(pos)))  # entity by entity, depth 0 first
         closure_parts.append(
@@ -219,10 +241,11 @@ def build_tree(entities: pd.DataFrame) -> Tree:
                 np.full(len(order), hi, dtype="int64"),
             )
         )
-        has_children = set(active.parent_id.dropna())
-        part = active.drop(columns=["row"]).copy()
-        part["level"] = np.bincount(np.concatenate(pos), minlength=len(ids)).astype("int64")
-        part["is_leaf"] = [e not in has_children for e in ids]
+        has_children = np.zeros(len(ids), dtype=bool)
+        has_children[parent[parent >= 0]] = True
+        part = rows[active].drop(columns=["row"])
+        part["level"] = np.bincount(np.concatenate(pos), minlength=len(own)).astype("int64")
+        part["is_leaf"] = ~has_children[own]
         part["from_code"], part["to_code"] = lo, hi
         node_parts.append(part)
     nodes = (
@@ -232,17 +255,21 @@ def build_tree(entities: pd.DataFrame) -> Tree:
     )
     # one frame from whole columns (one Arrow chunk per column, as some backends' readers require)
     columns = ("entity_id", "ancestor_id", "depth", "from_code", "to_code")
-    closure = pd.DataFrame(
-        {
-            c: (
-                np.concatenate([p[k] for p in closure_parts])
-                if closure_parts
-                else np.array([], dtype=object if k < 2 else "int64")
-            )
-            for k, c in enumerate(columns)
-        }
-    )
+    if closure_parts:
+        merged: list[Any] = [np.concatenate([p[k] for p in closure_parts]) for k in range(len(columns))]
+        merged[0], merged[1] = _ids_of(ids, merged[0]), _ids_of(ids, merged[1])
+    else:
+        merged = [np.array([], dtype=object if k < 2 else "int64") for k in range(len(columns))]
+    closure = pd.DataFrame(dict(zip(columns, merged, strict=True)))
     return Tree(nodes=nodes, closure=closure)
+
+
+def _ids_of(ids: npt.NDArray[np.object_], codes: Ints) -> Any:
+    """The ids of ``codes``: text ids as a pandas text column made by Arrow (no Python string per row)."""
+    table = pa.array(ids, from_pandas=True)
+    if not pa.types.is_string(table.type):
+        return ids[codes]
+    return pd.array(table.take(pa.array(codes)), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def entity_frame(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
