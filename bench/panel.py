@@ -240,7 +240,6 @@ def run_duckdb(
 
         timers.wrap(engine_panel, "_long", "python _long (rows to the long frame)")
         timers.wrap(engine_panel, "_per_entity", "_per_entity (building the pivot expression)")
-        timers.wrap(engine_panel, "_names", "_names (entity names)")
         timers.wrap(engine_panel, "_members", "_members (building the members expression)")
         timers.wrap(Backend, "to_pyarrow", "to_pyarrow (all of it)", keep_expr=True)
         timers.wrap(Backend, "_run_pre_execute_hooks", "registering memtables")
@@ -408,7 +407,7 @@ def dataset(data: Path) -> dict[str, Any]:
 def _worker_command(args: argparse.Namespace, engine: str, result: Path, frames: Path | None) -> list[str]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", engine, "--data", str(args.data)]
     cmd += ["--period", args.period, "--load", args.load, "--read", args.read, "--result", str(result)]
-    cmd += ["--panels", args.panels]
+    cmd += ["--panels", args.panels, "--warm", str(args.warm)]
     if frames is not None:
         cmd += ["--frames", str(frames)]
     if args.profile is not None and engine == "duckdb":
@@ -494,7 +493,13 @@ def markdown(report: dict[str, Any]) -> str:
         )
     lines.append(
         f"Machine load: before {report['busy_before']['loadavg']}, after {report['busy_after']['loadavg']} "
-        f"(1/5/15-min load average); runs per engine: {report['repeat']}."
+        f"(1/5/15-min load average); runs per engine: {report['repeat']}; "
+        + (
+            f"each timed run after {report['warm']} untimed round(s) of the whole job in the same process "
+            "(libraries imported and set up; no data or results kept between rounds)."
+            if report.get("warm")
+            else "each run in a fresh process (times include importing and setting up the libraries)."
+        )
     )
     if "duckdb" in runs and "inner" in runs["duckdb"]["info"]:
         lines += ["", *profile_markdown(runs["duckdb"])]
@@ -568,6 +573,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs per engine; the run with the median total is reported"
     )
+    parser.add_argument(
+        "--warm",
+        type=int,
+        default=0,
+        help="untimed rounds of the whole job in each worker before the timed one (0: a cold process, whose "
+        "times include importing the libraries and their first-use set-up)",
+    )
     parser.add_argument("--no-verify", action="store_true", help="skip comparing the two engines' results")
     parser.add_argument("--json", type=Path, help="write the full report (every run) as JSON")
     parser.add_argument("--markdown", type=Path, help="append the Markdown table to this file")
@@ -580,6 +592,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker is not None:
+        for _ in range(args.warm):  # untimed rounds first: imports and first-use set-up, not the panel's work
+            if args.worker == "duckdb":
+                run_duckdb(
+                    args.data,
+                    args.period,
+                    mode=args.load,
+                    frames=None,
+                    profile=None,
+                    together=args.panels == "together",
+                )
+            else:
+                run_pandas(args.data, args.period, read=args.read, frames=None)
         if args.worker == "duckdb":
             run, _ = run_duckdb(
                 args.data,
@@ -622,6 +646,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "panels": args.panels,
         "read": args.read,
         "repeat": args.repeat,
+        "warm": args.warm,
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "busy_before": busy(),
         "all_runs": {e: [] for e in engines},

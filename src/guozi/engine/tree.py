@@ -8,6 +8,7 @@ joins instead of recursive SQL.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,14 @@ class Tree:
         """The entity columns a panel may be grouped by."""
         skip = {"entity_id", "parent_id", "valid_from", "valid_to", "from_code", "to_code", "is_leaf", "row"}
         return [c for c in self.nodes.columns if c not in skip]
+
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        """Each entity's latest name (of its row valid last), as text; empty when the entities have no names."""
+        if "name" not in self.nodes.columns:
+            return {}
+        latest = self.nodes.sort_values("to_code", kind="stable").drop_duplicates("entity_id", keep="last")
+        return {str(k): str(v) for k, v in zip(latest.entity_id.tolist(), latest.name.tolist(), strict=True)}
 
     def at(self, period: Period) -> pd.DataFrame:
         """The nodes valid in ``period``."""
