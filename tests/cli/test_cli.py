@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -276,3 +278,31 @@ def test_history_and_check_as_xlsx_need_an_output_file(tmp_path: Path) -> None:
     assert (history.exit_code, check.exit_code) == (2, 2)
     assert "xlsx 格式需要 --output 文件" in history.output
     assert "the xlsx format needs --output FILE" in check.output
+
+
+HELP_PROBE = """
+import sys
+from typer.testing import CliRunner
+from guozi.cli import app
+runner = CliRunner()
+commands = [[c.name or c.callback.__name__] for c in app.registered_commands]
+for group in app.registered_groups:
+    commands += [[group.name, c.name or c.callback.__name__] for c in group.typer_instance.registered_commands]
+for args in (["--help"], *([*command, "--help"] for command in commands)):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, (args, result.output)
+print(" ".join(sorted("/".join(command) for command in commands)))
+print(",".join(m for m in ("pandas", "ibis", "duckdb", "pyarrow", "numpy", "fastapi") if m in sys.modules))
+"""
+
+
+def test_help_answers_without_loading_the_engine() -> None:
+    """``guozi --help`` and every command's ``--help`` answer without importing pandas, Ibis or DuckDB.
+
+    Those take seconds to import; a command imports them when it runs (each command module keeps
+    its domain imports in the command's body).
+    """
+    done = subprocess.run([sys.executable, "-c", HELP_PROBE], capture_output=True, text=True, check=True)
+    asked, heavy = done.stdout.splitlines()
+    assert {"import", "indicators", "report", "serve", "warnings", "user/add"} <= set(asked.split())
+    assert heavy == ""

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from guozi.cli.app import app
 from guozi.cli.common import LangOpt, StoreOpt, out, parse_lang, run, spinner
-from guozi.store import Store, open_store
-from guozi.store.backup import BackupReport
-from guozi.store.backup import backup as backup_store
-from guozi.store.backup import restore as restore_store
+
+if TYPE_CHECKING:
+    from guozi.store import Store
+    from guozi.store.backup import BackupReport
 
 
 def _summary(report: BackupReport, lang: str, *, restored: bool) -> str:
@@ -35,6 +35,8 @@ def _summary(report: BackupReport, lang: str, *, restored: bool) -> str:
 
 def _on_store(store: str | None, lang: str, work: Callable[[Store], BackupReport], *, restored: bool) -> None:
     """Open the store, do the work (with a spinner), close it, say what was moved."""
+
+    from guozi.store import open_store
 
     def body() -> None:
         opened = open_store(store)
@@ -58,6 +60,8 @@ def backup(
     lang: LangOpt = "zh",
 ) -> None:
     """备份整个存储（Parquet + 清单）。 Back up the whole store (Parquet files and a manifest)."""
+    from guozi.store.backup import backup as backup_store
+
     lang = parse_lang(lang)
     _on_store(store, lang, lambda opened: backup_store(opened, output, overwrite=overwrite), restored=False)
 
@@ -69,5 +73,7 @@ def restore(
     lang: LangOpt = "zh",
 ) -> None:
     """把备份恢复到空存储。 Restore a backup into an empty store."""
+    from guozi.store.backup import restore as restore_store
+
     lang = parse_lang(lang)
     _on_store(store, lang, lambda opened: restore_store(archive, opened), restored=True)

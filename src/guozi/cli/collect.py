@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -32,8 +32,10 @@ from guozi.cli.common import (
     workspace,
 )
 from guozi.errors import Severity
-from guozi.ingest.collect import Explain, ExplanationRequiredError, explain_key, parse_explain, read_explanations
-from guozi.ingest.readers import Progress as ProgressFn
+
+if TYPE_CHECKING:
+    from guozi.ingest.collect import Explain
+    from guozi.ingest.readers import Progress as ProgressFn
 
 RulesOpt = Annotated[
     list[Path] | None,
@@ -75,6 +77,8 @@ def progress_bar(lang: str) -> Iterator[ProgressFn | None]:
 
 
 def _explanations(explain: list[str] | None, explanations: Path | None) -> list[Explain]:
+    from guozi.ingest.collect import parse_explain, read_explanations
+
     out = [parse_explain(e) for e in explain or []]
     if explanations is not None:
         out.extend(read_explanations(explanations))
@@ -107,6 +111,8 @@ def import_(
 ) -> None:
     """导入数据（原子操作：全部成功或全部不写入）。 Load files atomically."""
     lang = parse_lang(lang)
+
+    from guozi.ingest.collect import ExplanationRequiredError, explain_key
 
     def body() -> None:
         given = _explanations(explain, explanations)

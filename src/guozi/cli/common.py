@@ -9,17 +9,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from guozi.engine.panel import Panel, View
 from guozi.errors import GuoziError, InvalidInputError, Problem
 from guozi.output import Column, Format, emit
 from guozi.periods import Period
-from guozi.workspace import Workspace
+
+if TYPE_CHECKING:  # the engine (pandas, Ibis) is imported by the commands that compute, not by `guozi --help`
+    from guozi.engine.panel import Panel, View
+    from guozi.workspace import Workspace
 
 err = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 160)
@@ -145,6 +147,8 @@ def workspace(
 
     With ``lang``, a spinner says "reading…" while it opens.
     """
+    from guozi.workspace import Workspace
+
     with spinner("读取数据…" if lang == "zh" else "reading…") if lang else nullcontext():
         ws = (
             Workspace.from_data(data, catalog_files=catalog or [])

@@ -10,7 +10,6 @@ import typer
 from guozi.cli.app import app
 from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, out, parse_lang, run, spinner, workspace
 from guozi.errors import GuoziError
-from guozi.export import FORMATS, export_parquet
 
 
 @app.command()
@@ -26,6 +25,8 @@ def export(
     catalog: CatalogOpt = None,
 ) -> None:
     """导出事实与企业为 Parquet 数据湖（按年分区）。 Export facts and entities as a Parquet lake, by year."""
+    from guozi.export import FORMATS, export_parquet
+
     lang = parse_lang(lang)
 
     def body() -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from guozi.catalog import load_catalog
 from guozi.cli.app import app
 from guozi.cli.common import (
     CatalogOpt,
@@ -26,12 +25,11 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
-from guozi.engine.backends import ENGINES, connect, find_lake, parse_spark_conf, spark_running
-from guozi.engine.panel import Basis, View
 from guozi.errors import GuoziError, InvalidInputError
-from guozi.ingest.contract import read_batch
-from guozi.store.lake import LakeStore
-from guozi.workspace import Workspace, _catalog_files
+
+if TYPE_CHECKING:
+    from guozi.engine.panel import Basis, View
+    from guozi.workspace import Workspace
 
 
 @app.command()
@@ -77,6 +75,8 @@ def indicators(
     catalog: CatalogOpt = None,
 ) -> None:
     """计算指标面板。 Compute the indicator panel."""
+    from guozi.engine.backends import ENGINES, find_lake
+
     lang = parse_lang(lang)
 
     def body() -> None:
@@ -144,6 +144,12 @@ def files_workspace(
             f"--engine {engine} 需要一个 --data：guozi export 导出的湖，或一个数据文件夹",
             f"--engine {engine} needs one --data: a lake written by guozi export, or a contract folder",
         )
+    from guozi.catalog import load_catalog
+    from guozi.engine.backends import connect, find_lake, parse_spark_conf, spark_running
+    from guozi.ingest.contract import read_batch
+    from guozi.store.lake import LakeStore
+    from guozi.workspace import Workspace, _catalog_files
+
     path = data[0]
     settings = parse_spark_conf(conf)
     catalogue = load_catalog(_catalog_files(catalog or []))

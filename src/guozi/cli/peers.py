@@ -7,18 +7,6 @@ from typing import Annotated
 
 import typer
 
-from guozi.benchmark import (
-    load_params,
-    load_sizes,
-    load_standards,
-    peer_columns,
-    peer_ranks,
-    peer_records,
-    score_columns,
-    score_records,
-    size_period,
-    standard_scores,
-)
 from guozi.cli.app import app
 from guozi.cli.common import (
     CatalogOpt,
@@ -39,15 +27,6 @@ from guozi.cli.common import (
 )
 from guozi.errors import GuoziError
 from guozi.output import emit
-from guozi.world import (
-    load_peer_set,
-    load_rates,
-    world_columns,
-    world_company_columns,
-    world_company_records,
-    world_comparison,
-    world_records,
-)
 
 EXAMPLE = "example"
 
@@ -95,6 +74,28 @@ def peers(
     catalog: CatalogOpt = None,
 ) -> None:
     """同行对标、绩效评价标准值评分与对标世界一流。 Benchmark against peers, standard values and world-class peers."""
+    from guozi.benchmark import (
+        load_params,
+        load_sizes,
+        load_standards,
+        peer_columns,
+        peer_ranks,
+        peer_records,
+        score_columns,
+        score_records,
+        size_period,
+        standard_scores,
+    )
+    from guozi.world import (
+        load_peer_set,
+        load_rates,
+        world_columns,
+        world_company_columns,
+        world_company_records,
+        world_comparison,
+        world_records,
+    )
+
     lang = parse_lang(lang)
 
     def body() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,11 +22,15 @@ from guozi.cli.common import (
     workspace,
 )
 from guozi.errors import GuoziError
-from guozi.report import FORMATS, ReportFormat, build_report, write_report
+
+if TYPE_CHECKING:
+    from guozi.report import ReportFormat
 
 
 def parse_report_format(value: str | None, output: Path) -> ReportFormat:
     """``--format``, or the output file's suffix when it is not given."""
+    from guozi.report import FORMATS
+
     text = (value or output.suffix.lstrip(".") or "html").lower()
     if text == "htm":
         text = "html"
@@ -57,6 +61,8 @@ def report(
     catalog: CatalogOpt = None,
 ) -> None:
     """经济运行分析报告（总体情况、考核指标、增减因素、趋势、风险、EVA、附表）。 The monthly analysis report."""
+    from guozi.report import build_report, write_report
+
     lang = parse_lang(lang)
 
     def body() -> None:

@@ -28,29 +28,7 @@ from guozi.cli.common import (
     workspace,
 )
 from guozi.errors import GuoziError
-from guozi.eva import (
-    BREAKDOWN_COLUMNS,
-    EVA_COLUMNS,
-    EVA_TABLE_COLUMNS,
-    PARAMETER_COLUMNS,
-    breakdown_records,
-    compute_eva,
-    eva_records,
-    load_eva_params,
-    parameter_records,
-    unconfirmed_caption,
-)
 from guozi.output import emit, write_xlsx
-from guozi.warnings import (
-    GAP_COLUMNS,
-    WARNING_COLUMNS,
-    WARNING_TABLE_KEYS,
-    evaluate_warnings,
-    gap_records,
-    load_debt_lines,
-    load_rules,
-    warning_records,
-)
 
 EntityOpt = Annotated[
     str | None, typer.Option("--entity", help="one entity and (unless --no-subtree) its subsidiaries")
@@ -85,6 +63,17 @@ def warnings_command(
     catalog: CatalogOpt = None,
 ) -> None:
     """风险预警及其原因。 Risk warnings, each with its rule, figures and reason."""
+    from guozi.warnings import (
+        GAP_COLUMNS,
+        WARNING_COLUMNS,
+        WARNING_TABLE_KEYS,
+        evaluate_warnings,
+        gap_records,
+        load_debt_lines,
+        load_rules,
+        warning_records,
+    )
+
     lang = parse_lang(lang)
 
     def body() -> None:
@@ -165,6 +154,20 @@ def eva_command(
     catalog: CatalogOpt = None,
 ) -> None:
     """经济增加值及其计算过程。 Economic value added with its full breakdown."""
+    from guozi.eva import (
+        BREAKDOWN_COLUMNS,
+        EVA_COLUMNS,
+        EVA_TABLE_COLUMNS,
+        PARAMETER_COLUMNS,
+        breakdown_records,
+        compute_eva,
+        eva_records,
+        load_eva_params,
+        parameter_records,
+        unconfirmed_caption,
+    )
+    from guozi.warnings import load_debt_lines
+
     lang = parse_lang(lang)
 
     def body() -> None:
