@@ -173,6 +173,23 @@ def test_missing_input_gives_no_value_and_says_what_is_missing(ws: Workspace) ->
     assert "1/3" in leaves.note_zh and "1 of 3" in leaves.note_en
 
 
+def test_a_month_without_figures_says_for_each_row_what_is_missing(ws: Workspace) -> None:
+    """July 2025 has no figures: every row is empty, and each note counts that row's own members.
+
+    Rows alike share one worked-out note (the engine caches notes by pattern), so rows that differ
+    only in their member count must still get their own: G has 3 leaves (A1, A2, B), A has 2.
+    """
+    july = Period(2025, 7)
+    reported = ws.indicators(july, indicators=["debt_ratio"]).frame
+    assert reported.value.isna().all() and len(reported) == len(ENTITIES)
+    assert set(reported.note_zh) == {"缺少：负债合计（期末）；资产总计（期末）"}
+    assert set(reported.note_en) == {"missing: Total liabilities (closing); Total assets (closing)"}
+    leaves = ws.indicators(july, indicators=["debt_ratio"], view="leaves")
+    assert "（3/3 家企业未报）" in leaves.row("G", july, "debt_ratio").note_zh
+    assert "(2 of 2 entities lack it)" in leaves.row("A", july, "debt_ratio").note_en
+    assert "3 of 3" not in leaves.row("A", july, "debt_ratio").note_en
+
+
 def test_missing_prior_year_leaves_change_empty(ws: Workspace) -> None:
     row = ws.indicators(JUNE, indicators=["debt_ratio"], entity="G").row("G", JUNE, "debt_ratio")
     assert row.prior_value is None and row.change is None and row.growth is None

@@ -387,7 +387,7 @@ def _scope_panel(per_entity: ir.Table, tree: Tree, catalog: Catalog, plan: _Plan
             cur, *[prev[c] for c in pcols]
         )
     table = to_arrow(wide.order_by([wide.key, wide.target]))
-    frame = _long(table, catalog, exprs, qs, scope, basis, prior, plan.names)
+    frame = _long(table, catalog, exprs, scope, basis, prior, plan.names)
     return Panel(frame=frame, periods=periods, indicators=plan.indicators, scope=scope, basis=basis)
 
 
@@ -478,7 +478,6 @@ def _long(
     table: pa.Table,
     catalog: Catalog,
     exprs: dict[str, Expr],
-    qs: dict[str, Quantity],
     scope: Scope,
     basis: Basis,
     prior: bool,
@@ -504,9 +503,7 @@ def _long(
         zh, en = _filled(n, ""), _filled(n, "")
         empty = np.flatnonzero(cells.empty)
         if len(empty):
-            data = table.take(pa.array(empty, type=pa.int64())).to_pydict()
-            for pos, i in enumerate(empty.tolist()):
-                zh[i], en[i] = _note(data, pos, code, e, qs, catalog, basis, int(members[i]))
+            zh[empty], en[empty] = _notes(table, empty, members, code, e, catalog, basis)
         if prior and scope.same_basis:
             lacking = np.flatnonzero(cells.prior_empty)
             if len(lacking):
@@ -655,17 +652,41 @@ def _exact(v: Any) -> Decimal | None:
     return v if isinstance(v, Decimal) else Decimal(str(v))
 
 
-def _note(
-    data: dict[str, list[Any]],
-    i: int,
+def _notes(
+    table: pa.Table,
+    rows: npt.NDArray[np.intp],
+    members: npt.NDArray[np.int64],
     code: str,
     e: Expr,
-    qs: dict[str, Quantity],
     catalog: Catalog,
     basis: Basis,
-    members: int,
+) -> tuple[Objects, Objects]:
+    """Why each of ``rows`` has no value of ``code``: missing inputs, a zero denominator or no members.
+
+    Rows alike in member count, missing counts and zero denominators get the same note, worked
+    out once (a period without figures empties every row the same way).
+    """
+    qlist = quantities(e)
+    columns = [*(f"miss__{q.column}" for q in qlist), *(f"zero__{code}__{k}" for k in range(len(denominators(e))))]
+    picked = table.select(columns).take(pa.array(rows, type=pa.int64()))
+    seen: dict[tuple[Any, ...], tuple[str, str]] = {}
+    zh, en = np.empty(len(rows), dtype=object), np.empty(len(rows), dtype=object)
+    for pos, key in enumerate(
+        zip(members[rows].tolist(), *(picked.column(c).to_pylist() for c in columns), strict=True)
+    ):
+        note = seen.get(key)
+        if note is None:
+            note = seen[key] = _note(e, catalog, basis, key[0], key[1 : 1 + len(qlist)], key[1 + len(qlist) :])
+        zh[pos], en[pos] = note
+    return zh, en
+
+
+def _note(
+    e: Expr, catalog: Catalog, basis: Basis, members: int, misses: Sequence[Any], zeros: Sequence[Any]
 ) -> tuple[str, str]:
-    missing = [(q, int(data[f"miss__{q.column}"][i])) for q in quantities(e) if int(data[f"miss__{q.column}"][i]) > 0]
+    """The note of one empty value: ``misses`` counts the members lacking each of ``quantities(e)``,
+    ``zeros`` says which of ``denominators(e)`` is zero."""
+    missing = [(q, int(m)) for q, m in zip(quantities(e), misses, strict=True) if int(m) > 0]
     if missing:
         if members == 1:
             zh = "缺少：" + "；".join(_quantity_label(q, catalog, basis, "zh") for q, _ in missing)
@@ -678,7 +699,7 @@ def _note(
                 f"{_quantity_label(q, catalog, basis, 'en')} ({m} of {members} entities lack it)" for q, m in missing
             )
         return zh, en
-    zero = [k for k, _ in enumerate(denominators(e)) if data[f"zero__{code}__{k}"][i]]
+    zero = [k for k, z in enumerate(zeros) if z]
     if zero:
         dens = denominators(e)
         labels_zh = [_expr_label(dens[k], catalog, basis, "zh") for k in zero]
