@@ -592,29 +592,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker is not None:
-        for _ in range(args.warm):  # untimed rounds first: imports and first-use set-up, not the panel's work
+
+        def job(frames: Path | None, profile: Path | None) -> Run:
             if args.worker == "duckdb":
-                run_duckdb(
-                    args.data,
-                    args.period,
-                    mode=args.load,
-                    frames=None,
-                    profile=None,
-                    together=args.panels == "together",
-                )
-            else:
-                run_pandas(args.data, args.period, read=args.read, frames=None)
-        if args.worker == "duckdb":
-            run, _ = run_duckdb(
-                args.data,
-                args.period,
-                mode=args.load,
-                frames=args.frames,
-                profile=args.profile,
-                together=args.panels == "together",
-            )
-        else:
-            run, _ = run_pandas(args.data, args.period, read=args.read, frames=args.frames)
+                together = args.panels == "together"
+                return run_duckdb(
+                    args.data, args.period, mode=args.load, frames=frames, profile=profile, together=together
+                )[0]
+            return run_pandas(args.data, args.period, read=args.read, frames=frames)[0]
+
+        for _ in range(args.warm):  # untimed rounds first: imports and first-use set-up, not the panel's work
+            job(None, None)
+        run = job(args.frames, args.profile)
         # the peak after the last timed step: pickling the frames and profiling come after it
         peak = max(run.rss_mb.values())  # getrusage's peak only grows: the value after the last step
         result = {

@@ -277,7 +277,7 @@ def compute_panels(
     shared = len(scopes) > 1
     if shared:
         per_entity = _cached(per_entity)  # one scan and pivot for every scope
-    plan = _Plan(tuple(periods), tuple(targets), tuple(indicators), exprs, qs, basis, prior, tree.names)
+    plan = _Plan(tuple(periods), tuple(targets), tuple(indicators), exprs, qs, basis, prior)
     try:
         return [_scope_panel(per_entity, tree, catalog, plan, scope) for scope in scopes]
     finally:
@@ -357,7 +357,6 @@ class _Plan:
     qs: dict[str, Quantity]
     basis: Basis
     prior: bool
-    names: dict[str, str]  # each entity's latest name (Tree.names)
 
 
 def _scope_panel(per_entity: ir.Table, tree: Tree, catalog: Catalog, plan: _Plan, scope: Scope) -> Panel:
@@ -387,7 +386,7 @@ def _scope_panel(per_entity: ir.Table, tree: Tree, catalog: Catalog, plan: _Plan
             cur, *[prev[c] for c in pcols]
         )
     table = to_arrow(wide.order_by([wide.key, wide.target]))
-    frame = _long(table, catalog, exprs, scope, basis, prior, plan.names)
+    frame = _long(table, catalog, exprs, scope, basis, prior, tree.names)
     return Panel(frame=frame, periods=periods, indicators=plan.indicators, scope=scope, basis=basis)
 
 

@@ -266,19 +266,21 @@ def build_tree(entities: pd.DataFrame) -> Tree:
     columns = ("entity_id", "ancestor_id", "depth", "from_code", "to_code")
     if closure_parts:
         merged: list[Any] = [np.concatenate([p[k] for p in closure_parts]) for k in range(len(columns))]
-        merged[0], merged[1] = _ids_of(ids, merged[0]), _ids_of(ids, merged[1])
+        merged[0], merged[1] = _ids_of(ids, merged[0], merged[1])
     else:
         merged = [np.array([], dtype=object if k < 2 else "int64") for k in range(len(columns))]
     closure = pd.DataFrame(dict(zip(columns, merged, strict=True)))
     return Tree(nodes=nodes, closure=closure)
 
 
-def _ids_of(ids: npt.NDArray[np.object_], codes: Ints) -> Any:
-    """The ids of ``codes``: text ids as a pandas text column made by Arrow (no Python string per row)."""
+def _ids_of(ids: npt.NDArray[np.object_], *codes: Ints) -> list[Any]:
+    """The ids of each array of ``codes``: text ids as pandas text columns made by Arrow (no Python
+    string per row), the ids turned into Arrow once for all of them."""
     table = pa.array(ids, from_pandas=True)
     if not pa.types.is_string(table.type):
-        return ids[codes]
-    return pd.array(table.take(pa.array(codes)), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+        return [ids[c] for c in codes]
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    return [pd.array(table.take(pa.array(c)), dtype=text) for c in codes]
 
 
 def entity_frame(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
