@@ -209,12 +209,11 @@ def loss_makers(
     latest = {period, prior, base_period}
     load(latest, ids)
     at_period, at_base = values.get(period, {}), values.get(base_period, {})
-    listed = {  # the loss-makers and those turned around: their loss months and years are counted
-        str(e)
-        for e in now.entity_id
-        if _is_loss(at_period.get(str(e)), crit.below) is not None
-        and (_is_loss(at_period.get(str(e)), crit.below) or _is_loss(at_base.get(str(e)), crit.below))
-    }
+    listed: set[str] = set()  # the loss-makers and those turned around: their loss months and years are counted
+    for e in map(str, now.entity_id):
+        loss = _is_loss(at_period.get(e), crit.below)
+        if loss is not None and (loss or _is_loss(at_base.get(e), crit.below)):
+            listed.add(e)
     if periods - latest and listed:
         load(periods - latest, listed)
 
