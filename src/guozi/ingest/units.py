@@ -23,7 +23,13 @@ PERSON_UNITS: dict[str, Decimal] = {"人": Decimal(1), "persons": Decimal(1)}
 ALL_UNITS: dict[str, Decimal] = {**MONEY_UNITS, **PERSON_UNITS}
 
 STORE_SCALE = 4  # decimals kept in the store: sub-fen precision, so every conversion is exact
-STORE_LIMIT = Decimal(10) ** 14  # |value| in yuan; 100 万亿元, above any single enterprise
+# |value| in yuan, exclusive: 10^16 yuan (1 亿亿元) is far above any real enterprise (State Grid's
+# total assets are about 5 x 10^12 yuan), so a value at or beyond it is a typo, refused at the edge.
+STORE_LIMIT = Decimal(10) ** 16
+# Digits of a stored value: 16 before the point (below STORE_LIMIT) plus STORE_SCALE after, with two
+# to spare, so sums of many facts still fit. The store, the lake and the engine all use this type.
+VALUE_PRECISION = 22
+VALUE_TYPE = f"decimal({VALUE_PRECISION}, {STORE_SCALE})"
 
 
 def normalise_unit(text: str | None, *, persons: bool) -> str | None:
