@@ -150,10 +150,15 @@ class Workspace:
         today: date | None = None,
         validate: bool = True,
         progress: Progress | None = None,
+        status: Status = "approved",
     ) -> CheckResult:
-        """Read and check ``paths`` against the contract, the validation rules and the store; change nothing."""
+        """Read and check ``paths`` against the contract, the validation rules and the store; change nothing.
+
+        ``status`` is the one the files would land with (an upload: ``draft``): it decides which
+        earlier submission of the same bytes makes a file a repeat.
+        """
         return collect.check_files(
-            self, paths, reason=reason, rules=rules, today=today, validate=validate, progress=progress
+            self, paths, reason=reason, rules=rules, today=today, validate=validate, progress=progress, status=status
         )
 
     def import_files(
@@ -201,7 +206,7 @@ class Workspace:
         problem is 强制 or a 核实 problem has no explanation in ``explanations``.
         """
         self._require(user, UPLOADERS, "上传报表", "upload reports")
-        result = self.check(paths, reason=reason, rules=rules, today=today)
+        result = self.check(paths, reason=reason, rules=rules, today=today, status="draft")
         if user.role != "admin":
             result.notes.extend(self._scope_problems(result.batch, user))
         hidden = {sid for _, sid in result.skipped if not self._covers(user, sid)}
@@ -224,16 +229,17 @@ class Workspace:
         if staged.blocking or staged.unexplained or not result.batch.files:
             return staged
         stored = collect.stored_explanations(result, explanations)
-        written = self.store.write(result.batch, user=user.name, reason=reason, explanations=stored, status="draft")
+        with self.store.atomic():  # the drafts and their audit entries are stored together or not at all
+            written = self.store.write(result.batch, user=user.name, reason=reason, explanations=stored, status="draft")
+            for sub in written.submissions:
+                self.store.audit(
+                    user=user.name,
+                    action="submission.upload",
+                    target=f"submission:{sub.id}",
+                    after=_submission_json(sub, explanations=len([x for x in stored if x.source == sub.source])),
+                )
         staged.submissions = written.submissions
         staged.skipped.extend(written.skipped)
-        for sub in written.submissions:
-            self.store.audit(
-                user=user.name,
-                action="submission.upload",
-                target=f"submission:{sub.id}",
-                after=_submission_json(sub, explanations=len([x for x in stored if x.source == sub.source])),
-            )
         return staged
 
     def submit(self, submission_id: int, user: User) -> Review:
@@ -344,20 +350,24 @@ class Workspace:
     def _move(
         self, submission_id: int, user: User, allowed: Sequence[Status], to: Status, comment: str, action: str
     ) -> Review:
-        sub = self.visible_submission(submission_id, user)
-        if sub.status not in allowed:
-            raise TransitionError(
-                f"第 {submission_id} 号报送当前状态为 {STATUS_ZH[sub.status]}，不能改为 {STATUS_ZH[to]}",
-                f"submission {submission_id} is {sub.status}; it cannot become {to}",
+        self.visible_submission(submission_id, user)
+        # the status is read, moved and audited in one transaction: all stored together, or nothing
+        with self.store.atomic():
+            sub = self.store.submission(submission_id)
+            assert sub is not None  # submissions are never deleted
+            if sub.status not in allowed:
+                raise TransitionError(
+                    f"第 {submission_id} 号报送当前状态为 {STATUS_ZH[sub.status]}，不能改为 {STATUS_ZH[to]}",
+                    f"submission {submission_id} is {sub.status}; it cannot become {to}",
+                )
+            step = self.store.set_status(submission_id, to, user=user.name, comment=comment)
+            self.store.audit(
+                user=user.name,
+                action=action,
+                target=f"submission:{submission_id}",
+                before=json.dumps({"status": sub.status}),
+                after=json.dumps({"status": to, "comment": comment}, ensure_ascii=False),
             )
-        step = self.store.set_status(submission_id, to, user=user.name, comment=comment)
-        self.store.audit(
-            user=user.name,
-            action=action,
-            target=f"submission:{submission_id}",
-            before=json.dumps({"status": sub.status}),
-            after=json.dumps({"status": to, "comment": comment}, ensure_ascii=False),
-        )
         return step
 
     def history(self, entity: str, period: Period, item: str | None = None) -> pd.DataFrame:

@@ -100,13 +100,16 @@ def test_a_draft_alone_is_invisible_in_periods_and_last_periods(ws: Workspace, t
 
 
 def test_a_returned_file_may_be_sent_again(ws: Workspace, tmp_path: Path) -> None:
-    """The same content is skipped while its submission stands, and accepted anew once returned."""
+    """The same content is skipped by an upload while its submission stands, and accepted anew once returned.
+
+    An import (approved) is kept back only by an approved submission of the same bytes."""
     path = write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")
     sid = _land(ws, path, status="submitted")
     sha = ws.store.submission(sid).sha256  # type: ignore[union-attr]
-    assert ws.store.find_submission(sha, "facts") == sid
+    assert ws.store.find_submission(sha, "facts", "draft") == sid
+    assert ws.store.find_submission(sha, "facts", "approved") is None
     ws.store.set_status(sid, "returned", user="boss", comment="单位填错")
-    assert ws.store.find_submission(sha, "facts") is None
+    assert ws.store.find_submission(sha, "facts", "draft") is None
 
 
 def test_the_version_moves_with_every_import_and_review_step(ws: Workspace, tmp_path: Path) -> None:

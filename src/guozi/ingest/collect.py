@@ -39,7 +39,7 @@ from guozi.ingest.contract import Batch, collect_files, merge_entities, read_fil
 from guozi.ingest.readers import Progress, file_hash
 from guozi.ingest.rules import Context, Finding, RuleSet, evaluate, load_rules
 from guozi.periods import Period
-from guozi.store.base import Explanation, WriteResult
+from guozi.store.base import Explanation, Status, WriteResult
 
 if TYPE_CHECKING:
     from guozi.workspace import Workspace
@@ -207,10 +207,12 @@ def check_files(
     today: date | None = None,
     validate: bool = True,
     progress: Progress | None = None,
+    status: Status = "approved",
 ) -> CheckResult:
     """Read and check ``paths`` against the contract, the rules and the store; change nothing.
 
-    Files whose content was already imported are skipped (and said so). ``reason`` is the
+    Files whose content was already imported are skipped (and said so): for an import (``status``
+    approved) an approved submission of the same bytes, for an upload (draft) any not returned. ``reason`` is the
     restatement reason the import would carry (a closed period needs one). ``validate=False``
     applies the contract's checks only, not the rules of ``validation.yaml``.
     """
@@ -229,7 +231,20 @@ def check_files(
                 Problem("file.unreadable", f"文件无法读取：{exc}", f"the file cannot be read: {exc}", file=path.name)
             )
             continue
-        existing = store.find_submission(sha, kind)
+        existing = store.find_submission(sha, kind, status)
+        earlier = store.find_submission(sha, kind, "draft") if existing is None and status == "approved" else None
+        if earlier is not None:  # the same bytes wait unapproved (a web draft): this import counts
+            notes.append(
+                Problem(
+                    "file.unapproved_copy",
+                    f"内容与第 {earlier} 次提交相同（sha256 {sha[:12]}…），但该次提交尚未批准；本次照常导入并计入指标",
+                    f"same content as submission {earlier} (sha256 {sha[:12]}…), which is not approved;"
+                    " this import goes ahead and counts",
+                    file=path.name,
+                    found=sha,
+                    severity=Severity.NOTICE,
+                )
+            )
         if existing is not None:
             skipped.append((path.name, existing))
             notes.append(

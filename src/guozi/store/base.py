@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Sequence
+    from contextlib import AbstractContextManager
 
     import ibis.expr.types as ir
     import pandas as pd
@@ -107,6 +109,17 @@ class Store(Protocol):
     url: str
     writes: int
     """Imports and review steps made through this object: a change this process made, seen at no cost."""
+    lock: threading.RLock
+    """Held by every method that uses the store's connection; hold it too around work on :meth:`backend`."""
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """One transaction around the calls made inside it (reentrant): all commit together, or none.
+
+        :meth:`write`, :meth:`set_status`, :meth:`put_user` and :meth:`audit` called inside join it,
+        so a change and the audit entry recording it are stored together or not at all; outside it
+        each call is its own transaction. It holds :attr:`lock` throughout.
+        """
+        ...
 
     def version(self) -> tuple[int, int]:
         """(last submission id, last review step id): changes with every import and review step, by any process."""
@@ -182,8 +195,12 @@ class Store(Protocol):
         """The latest ``limit`` entries of the audit log (of ``action``, at or after ``since``), newest first."""
         ...
 
-    def find_submission(self, sha256: str, kind: str) -> int | None:
-        """The first submission of a file with this content and kind, if any (idempotent imports)."""
+    def find_submission(self, sha256: str, kind: str, status: Status = "approved") -> int | None:
+        """The first submission holding this content and kind that a write with ``status`` would repeat, if any.
+
+        An approved write repeats only an approved submission (a draft of the same bytes does not
+        keep figures from counting); a draft write repeats any submission not returned.
+        """
         ...
 
     def current_values(self, keys: pa.Table) -> pa.Table:
@@ -195,7 +212,11 @@ class Store(Protocol):
         ...
 
     def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
-        """Every version of the entity's figures for the period, oldest first, with its submission."""
+        """Every version of the entity's figures for the period, oldest first, with its submission.
+
+        ``current`` marks the version the indicators use (the latest approved one), ``status`` is
+        each version's submission status.
+        """
         ...
 
     def submissions(self) -> list[Submission]:

@@ -11,6 +11,7 @@ transactions).
 from __future__ import annotations
 
 import getpass
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,6 +80,10 @@ class DuckDBStore(SQLStatements):
         self.url = f"duckdb:///{self.path}" if self.path != ":memory:" else "duckdb://:memory:"
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # one connection, shared by the threads of the web application: the lock keeps one thread's
+        # transaction from taking in another's statements (atomic() holds it throughout)
+        self.lock = threading.RLock()
+        self._depth = 0  # open transactions of atomic(): only the outermost begins and commits
         self._ibis: Backend = ibis.duckdb.connect(self.path)
         self._con = self._ibis.con
         for stmt in _DDL:
@@ -91,11 +96,13 @@ class DuckDBStore(SQLStatements):
         return self._ibis
 
     def _scalar(self, sql: str, params: list[object] | None = None) -> Any:
-        row = self._con.execute(sql, params or []).fetchone()
+        with self.lock:
+            row = self._con.execute(sql, params or []).fetchone()
         return None if row is None else row[0]
 
     def _rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = self._con.execute(query, list(params)).fetchall()
+        with self.lock:
+            rows: list[tuple[Any, ...]] = self._con.execute(query, list(params)).fetchall()
         return rows
 
     def _frame(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
@@ -103,36 +110,54 @@ class DuckDBStore(SQLStatements):
         return frame
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> None:
-        self._con.execute(query, list(params))
+        with self.lock:
+            self._con.execute(query, list(params))
 
     def _set_meta(self, key: str, value: str) -> None:
-        self._con.execute("insert or replace into meta values (?, ?)", [key, value])
+        self._execute("insert or replace into meta values (?, ?)", [key, value])
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._con.execute("begin transaction")
-        try:
-            yield
-            self._con.execute("commit")
-        except BaseException:
-            self._con.execute("rollback")
-            raise
+        """A transaction, or a part of the one already open (reentrant): the outermost commits."""
+        with self.lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._con.execute("begin transaction")
+            self._depth = 1
+            try:
+                yield
+                self._con.execute("commit")
+            except BaseException:
+                self._con.execute("rollback")
+                raise
+            finally:
+                self._depth = 0
 
     def entities(self) -> pd.DataFrame:
         """Each entity's rows from the latest approved submission that listed it."""
-        frame: pd.DataFrame = self._con.execute(
-            f"""
-            select * exclude (submission_id) from entity_rows
-            where (entity_id, submission_id) in (
-                select entity_id, max(submission_id) from entity_rows where {self._approved()} group by entity_id)
-            order by entity_id, valid_from nulls first
-            """
-        ).df()
+        with self.lock:
+            frame: pd.DataFrame = self._con.execute(
+                f"""
+                select * exclude (submission_id) from entity_rows
+                where (entity_id, submission_id) in (
+                    select entity_id, max(submission_id) from entity_rows where {self._approved()} group by entity_id)
+                order by entity_id, valid_from nulls first
+                """
+            ).df()
         out: pd.DataFrame = frame.astype(object).where(frame.notna(), None)
         return out
 
     def facts(self) -> ir.Table:
         """The latest approved version of each fact (a plain scan when nothing was restated or reviewed)."""
+        with self.lock:
+            return self._facts()
+
+    def _facts(self) -> ir.Table:
         t = self._ibis.table("facts")
         if self._reviewed():
             st = self._ibis.table("submission_status")
@@ -146,12 +171,14 @@ class DuckDBStore(SQLStatements):
 
     def targets(self) -> pd.DataFrame:
         """The latest target of each (entity, year, indicator)."""
-        frame: pd.DataFrame = self._con.execute(
-            f"""
-            select entity_id, year, indicator, arg_max(target, submission_id) as target
-            from targets where {self._approved()} group by entity_id, year, indicator order by entity_id, year, indicator
-            """
-        ).df()
+        with self.lock:
+            frame: pd.DataFrame = self._con.execute(
+                f"""
+                select entity_id, year, indicator, arg_max(target, submission_id) as target
+                from targets where {self._approved()} group by entity_id, year, indicator
+                order by entity_id, year, indicator
+                """
+            ).df()
         return frame
 
     def submission_facts(self, submission_id: int) -> pa.Table:
@@ -163,6 +190,10 @@ class DuckDBStore(SQLStatements):
         )
 
     def _arrow(self, sql: str, tables: dict[str, pa.Table], params: list[object] | None = None) -> pa.Table:
+        with self.lock:
+            return self._arrow_unlocked(sql, tables, params)
+
+    def _arrow_unlocked(self, sql: str, tables: dict[str, pa.Table], params: list[object] | None) -> pa.Table:
         cur = self._con.cursor()
         try:
             for name, table in tables.items():
@@ -209,11 +240,10 @@ class DuckDBStore(SQLStatements):
         user = user or getpass.getuser()
         con = self._con
         result = WriteResult(submissions=[], skipped=[])
-        con.execute("begin transaction")
-        try:
+        with self._transaction():
             ids: dict[str, int] = {}
             for f in batch.files:
-                existing = self.find_submission(f.sha256, f.kind)
+                existing = self.find_submission(f.sha256, f.kind, status)
                 if existing is not None:
                     result.skipped.append((f.path.name, existing))
                     continue
@@ -245,10 +275,6 @@ class DuckDBStore(SQLStatements):
                 con.unregister("new_targets")
             if explanations:
                 self._write_explanations(explanations, ids)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
         self.writes += 1
         return result
 
@@ -309,4 +335,5 @@ class DuckDBStore(SQLStatements):
 
     def close(self) -> None:
         """Close the connection."""
-        self._ibis.disconnect()
+        with self.lock:
+            self._ibis.disconnect()

@@ -6,6 +6,9 @@ workspace reads (entities, facts, targets, periods) and refuses every write.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +53,7 @@ class LakeStore:
         self._targets = targets
         self._periods = sorted(periods) if periods is not None else None
         self.writes = 0  # read-only: never changes
+        self.lock = threading.RLock()  # as the SQL stores': held around work on the backend's connection
 
     @classmethod
     def open(cls, con: BaseBackend, path: str | Path, *, entities: pd.DataFrame | None = None) -> LakeStore:
@@ -103,6 +107,12 @@ class LakeStore:
             f"{self.url} 只读：请导入到存储后再修改", f"{self.url} is read-only: import it into a store to change it"
         )
 
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Holds :attr:`lock`; there is nothing to commit (every write inside is refused)."""
+        with self.lock:
+            yield
+
     def write(
         self,
         batch: Batch,
@@ -153,7 +163,7 @@ class LakeStore:
         """A lake keeps no audit log."""
         return []
 
-    def find_submission(self, sha256: str, kind: str) -> int | None:
+    def find_submission(self, sha256: str, kind: str, status: Status = "approved") -> int | None:
         """A lake keeps no submissions."""
         return None
 

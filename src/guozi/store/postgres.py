@@ -244,7 +244,7 @@ class PostgresStore(SQLStatements):
         migrate(url)
         # one connection for guozi's own statements, shared by the threads of the web application:
         # a lock keeps one thread's transaction from taking in another's statements
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self._pg = psycopg.connect(**kw, autocommit=True)
         ibis_kw = {k: v for k, v in kw.items() if k != "dbname"}
         self._ibis: Backend = ibis.postgres.connect(database=kw["dbname"], **ibis_kw)
@@ -257,18 +257,18 @@ class PostgresStore(SQLStatements):
         return self._ibis
 
     def _rows(self, query: str | sql.Composable, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._lock, self._pg.cursor() as cur:
+        with self.lock, self._pg.cursor() as cur:
             cur.execute(query, params)  # type: ignore[arg-type]
             return cur.fetchall()
 
     def _frame(self, query: str | sql.Composable, params: Sequence[Any] = ()) -> pd.DataFrame:
-        with self._lock, self._pg.cursor() as cur:
+        with self.lock, self._pg.cursor() as cur:
             cur.execute(query, params)  # type: ignore[arg-type]
             names = [d.name for d in cur.description or []]
             return pd.DataFrame(cur.fetchall(), columns=names)
 
     def _execute(self, query: str | sql.Composable, params: Sequence[Any] = ()) -> None:
-        with self._lock:
+        with self.lock:
             self._pg.execute(query, params)  # type: ignore[arg-type]
 
     def _set_meta(self, key: str, value: str) -> None:
@@ -278,7 +278,8 @@ class PostgresStore(SQLStatements):
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
-        with self._lock, self._pg.transaction():
+        """A transaction, or a savepoint inside the one already open (atomic()): the outermost commits."""
+        with self.lock, self._pg.transaction():
             yield self._pg
 
     # --- reading
@@ -297,6 +298,10 @@ class PostgresStore(SQLStatements):
 
     def facts(self) -> ir.Table:
         """The latest approved version of each fact, as an Ibis expression computed on the server."""
+        with self.lock:
+            return self._facts()
+
+    def _facts(self) -> ir.Table:
         t = self._ibis.table("facts")
         if self._meta("reviewed") == "true":
             st = self._ibis.table("submission_status")
@@ -376,7 +381,7 @@ class PostgresStore(SQLStatements):
             con.execute("select pg_advisory_xact_lock(%s)", [WRITE_LOCK])
             ids: dict[str, int] = {}
             for f in batch.files:
-                existing = self.find_submission(f.sha256, f.kind)
+                existing = self.find_submission(f.sha256, f.kind, status)
                 if existing is not None:
                     result.skipped.append((f.path.name, existing))
                     continue
@@ -424,6 +429,7 @@ class PostgresStore(SQLStatements):
                 copy.write(body[start : start + (1 << 20)])
 
     def _stage_facts(self, new: pa.Table) -> None:
+        self._pg.execute("drop table if exists staged_facts")  # a second write in one atomic()
         self._pg.execute(
             f"""create temporary table staged_facts (source text, entity_id text collate "C", period integer,
                 item text collate "C",
@@ -516,5 +522,6 @@ class PostgresStore(SQLStatements):
 
     def close(self) -> None:
         """Close both connections."""
-        self._ibis.disconnect()
-        self._pg.close()
+        with self.lock:
+            self._ibis.disconnect()
+            self._pg.close()

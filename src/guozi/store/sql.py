@@ -10,8 +10,9 @@ bulk writes (DuckDB registers Arrow tables, PostgreSQL copies rows).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ class SQLStatements:
     """The statements both SQL stores share (a base class of :class:`DuckDBStore` and :class:`PostgresStore`)."""
 
     writes: int
+    lock: threading.RLock  # held by every method using the connection, and by atomic() throughout
     _param = "?"  # the driver's placeholder
 
     # --- plumbing each store supplies
@@ -49,6 +51,12 @@ class SQLStatements:
 
     def _set_meta(self, key: str, value: str) -> None:
         raise NotImplementedError
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction around the writes made inside it (reentrant), holding :attr:`lock` throughout."""
+        with self.lock, self._transaction():
+            yield
 
     def _q(self, query: str) -> str:
         """``query`` with the driver's placeholders (the shared statements hold no other ``?`` or ``%``)."""
@@ -94,17 +102,21 @@ class SQLStatements:
         )
         return [Submission(*r) for r in rows]
 
-    def find_submission(self, sha256: str, kind: str) -> int | None:
-        """The first submission of a file with this content and kind that was not returned, if any.
+    def find_submission(self, sha256: str, kind: str, status: Status = "approved") -> int | None:
+        """The first submission of this content and kind that a write with ``status`` would repeat, if any.
 
-        A returned submission does not count: the filer may send the same file again.
+        An approved write (an import) repeats only an approved submission: a draft, submitted or
+        returned one of the same bytes does not keep the import's figures from counting. Any other
+        write (a web upload, a draft) repeats every submission not returned: the filer may send a
+        returned file again.
         """
+        blocking = ("approved",) if status == "approved" else ("draft", "submitted", "approved")
         rows = self._rows(
             self._q(
-                """select min(s.id) from submissions s join submission_status st on st.submission_id = s.id
-                   where s.sha256 = ? and s.kind = ? and st.status <> 'returned'"""
+                f"""select min(s.id) from submissions s join submission_status st on st.submission_id = s.id
+                   where s.sha256 = ? and s.kind = ? and st.status in ({", ".join("?" for _ in blocking)})"""
             ),
-            [sha256, kind],
+            [sha256, kind, *blocking],
         )
         return None if not rows or rows[0][0] is None else int(rows[0][0])
 
@@ -116,22 +128,29 @@ class SQLStatements:
         return (int(rows[0][0]), int(rows[0][1]))
 
     def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
-        """Every version of the entity's figures for ``period`` (and ``item``), oldest first."""
+        """Every version of the entity's figures for ``period`` (and ``item``), oldest first.
+
+        ``current`` marks the version the indicators use: the latest approved one (none while no
+        version is approved); ``status`` is each version's submission status.
+        """
         return self._frame(
             self._q(
                 """
                 with v as (
                     select f.submission_id, f.entity_id, f.period, f.item, f.value,
                            row_number() over (partition by f.item order by f.submission_id) as version,
-                           count(*) over (partition by f.item) as versions
-                    from facts f where f.entity_id = ? and f.period = ? and (cast(? as varchar) is null or f.item = ?)
+                           max(case when st.status = 'approved' then f.submission_id end)
+                               over (partition by f.item) as used
+                    from facts f join submission_status st on st.submission_id = f.submission_id
+                    where f.entity_id = ? and f.period = ? and (cast(? as varchar) is null or f.item = ?)
                 ), e as (
                     select submission_id, item,
                            string_agg(rule || '：' || explanation, '；' order by rule) as explanation,
                            string_agg(rule || ': ' || explanation, '; ' order by rule) as explanation_en
                     from explanations where entity_id = ? and period = ? group by submission_id, item
                 )
-                select v.entity_id, v.period, v.item, v.version, v.version = v.versions as current, v.value,
+                select v.entity_id, v.period, v.item, v.version,
+                       coalesce(v.submission_id = v.used, false) as current, v.value,
                        s.id as submission_id, s.created_at, s.user_name as user, s.source, s.sha256, s.kind, s.reason,
                        st.status, coalesce(e.explanation, '') as explanation,
                        coalesce(e.explanation_en, '') as explanation_en
@@ -156,11 +175,11 @@ class SQLStatements:
 
     # --- reviews
     def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
-        """Append a review step moving the submission to ``status``."""
-        if self.submission(submission_id) is None:
-            raise NotFoundError(f"没有编号为 {submission_id} 的报送", f"no submission with id {submission_id}")
+        """Append a review step moving the submission to ``status`` (joins an open :meth:`atomic`)."""
         now = utc_now()
         with self._transaction():
+            if self.submission(submission_id) is None:
+                raise NotFoundError(f"没有编号为 {submission_id} 的报送", f"no submission with id {submission_id}")
             self._execute(
                 self._q("insert into reviews values (nextval('review_ids'), ?, ?, ?, ?, ?)"),
                 [submission_id, now, user, status, comment],
@@ -182,11 +201,20 @@ class SQLStatements:
 
     # --- accounts and audit
     def put_user(self, user: User) -> None:
-        """Append a new version of the account."""
-        self._execute(
-            self._q("insert into user_versions values (nextval('user_version_ids'), ?, ?, ?, ?, ?, ?, ?)"),
-            [user.name, user.role, list(user.scopes), user.password_hash, user.display_name, user.active, utc_now()],
-        )
+        """Append a new version of the account (joins an open :meth:`atomic`)."""
+        with self._transaction():
+            self._execute(
+                self._q("insert into user_versions values (nextval('user_version_ids'), ?, ?, ?, ?, ?, ?, ?)"),
+                [
+                    user.name,
+                    user.role,
+                    list(user.scopes),
+                    user.password_hash,
+                    user.display_name,
+                    user.active,
+                    utc_now(),
+                ],
+            )
 
     def get_user(self, name: str) -> User | None:
         """The latest version of the account called ``name``."""
@@ -208,12 +236,13 @@ class SQLStatements:
         return [User(r[0], r[1], tuple(r[2]), r[3], r[4], bool(r[5])) for r in rows]
 
     def audit(self, *, user: str, action: str, target: str, before: str = "", after: str = "") -> AuditEntry:
-        """Append one entry to the audit log."""
+        """Append one entry to the audit log (joins an open :meth:`atomic`, with the change it records)."""
         now = utc_now()
-        rows = self._rows(
-            self._q("insert into audit values (nextval('audit_ids'), ?, ?, ?, ?, ?, ?) returning id"),
-            [now, user, action, target, before, after],
-        )
+        with self._transaction():
+            rows = self._rows(
+                self._q("insert into audit values (nextval('audit_ids'), ?, ?, ?, ?, ?, ?) returning id"),
+                [now, user, action, target, before, after],
+            )
         return AuditEntry(int(rows[0][0]), now, user, action, target, before, after)
 
     def audit_log(
