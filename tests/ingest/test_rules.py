@@ -10,6 +10,7 @@ space (U+2009) between thousands, e.g. 1 250.00 万元 = 12 500 000 元.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -278,7 +279,12 @@ GOOD = {"entity_id": "A", "period": "2025-06", "item": "revenue", "value": "100"
         ({"value": ""}, "value.required", "value", "数值为空（缺失不等于零：请填写数值或删除此行）"),
         ({"value": "12a"}, "value.not_numeric", "value", "数值不是数字：'12a'"),
         ({"unit": "美元"}, "unit.unknown", "unit", "计量单位 '美元' 不适用于项目 revenue"),
-        ({"value": "1e15", "unit": "元"}, "value.range", "value", "数值超出范围：1e15 元（折合 1000000000000000 元）"),
+        (  # the store's limit is 10^16 元 (issue 16): 1e16 is just beyond it
+            {"value": "1e16", "unit": "元"},
+            "value.range",
+            "value",
+            "数值超出范围：1e16 元（折合 10000000000000000 元），应为绝对值小于 10^16 元",
+        ),
         ({"value": "0.00001", "unit": "元"}, "value.precision", "value", "数值小数位过多：0.00001 元 折合 0.00001 元"),
         ({"period": "2025-6"}, "period.format", "period", "期间格式错误：'2025-6'，应为 YYYY-MM"),
     ],
@@ -387,3 +393,115 @@ def test_messages_are_bilingual(desk: Desk, rows: Callable[..., list[dict[str, o
     problems = desk.problems(rows("A", "2025-08", total_assets=-1, revenue=-1))
     assert {p.rule for p in problems} == {"period.future", "sign.balance", "sign.revenue"}
     assert all(p.message_zh and p.message_en and p.message_zh != p.message_en for p in problems)
+
+
+# ------------------------------------------------------------------ trillions of yuan (issue 16)
+# The rules form products and sums of amounts; with the store's limit of 10^16 yuan (units.py)
+# none of them may overflow. 1 万亿元 = 10^12 元 = 10^8 万元.
+
+
+def test_a_debt_ratio_of_trillions_is_tested_without_overflow(desk: Desk) -> None:
+    """负债 2.5 万亿 (250 000 000 万元) / 资产 3.6 万亿 (360 000 000 万元) = 69.44 %: within 0–300 %,
+    no finding (before issue 16: DuckDB overflowed on 负债 × 100 and check exited 1). 负债 4 万亿 /
+    资产 1 万亿 = 400.00 % > 300 %: the finding, its amounts shown in full."""
+    ok = wan("A", "2025-06", total_liabilities=250_000_000, total_assets=360_000_000)
+    assert desk.rules(ok, "ratio.debt_ratio") == []
+    (p,) = desk.rules(wan("A", "2025-06", total_liabilities=400_000_000, total_assets=100_000_000), "ratio.debt_ratio")
+    assert p.message_zh == (
+        f"资产负债率 400.00% 超出 0%–300% 的合理范围（负债合计 400{T}000{T}000.00 万元，资产总计 100{T}000{T}000.00 万元）"
+    )
+    assert p.found == "400.0000%"
+
+
+def test_a_debt_ratio_near_the_store_limit_is_compared_exactly(desk: Desk) -> None:
+    """Near 10^16 元 the ratio needs more than a float64's 16 digits (values in 元):
+
+    8 999 999 999 999 999.9999 / 2 999 999 999 999 999.9999 = 3.000 000 000 000 000 000 033… → 300.000…% > 300 %:
+    found, though a float64 rounds both to 9e15 and 3e15 and sees exactly 300 %.
+    3 × 2 999 999 999 999 999.9999 = 8 999 999 999 999 999.9997, so that liability is exactly 300 %: in range.
+    """
+    big = "2999999999999999.9999"
+    over = [*_yuan("A", "2025-06", total_liabilities="8999999999999999.9999", total_assets=big)]
+    (p,) = desk.rules(over, "ratio.debt_ratio")
+    # Decimal: 8999999999999999.9999 × 100 / 2999999999999999.9999 = 300.00000000000000000333… → 300.0000 %
+    assert p.found == "300.0000%"
+    assert "资产负债率 300.00% 超出 0%–300% 的合理范围" in p.message_zh
+    # 8 999 999 999 999 999.9999 元 = 899 999 999 999.99999999 万元 → 900 000 000 000.00 万元 (two places, half up)
+    assert f"负债合计 900{T}000{T}000{T}000.00 万元" in p.message_zh
+    exact = _yuan("A", "2025-06", total_liabilities="8999999999999999.9997", total_assets=big)
+    assert desk.rules(exact, "ratio.debt_ratio") == []
+
+
+def test_sums_near_the_store_limit_do_not_overflow(desk: Desk) -> None:
+    """负债 9 000 000 000 000 000 + 权益 9 000 000 000 000 000 = 18 000 000 000 000 000 元 (above 10^16, as a sum
+    may be) against 资产 9 900 000 000 000 000 元: off by 8 100 000 000 000 000 元 = 810 000 000 000.00 万元."""
+    rows = _yuan(
+        "A", "2025-06", total_assets="9900000000000000", total_liabilities="9e15", total_equity="9000000000000000"
+    )
+    (p,) = desk.rules(rows, "balance.identity")
+    assert f"差额 810{T}000{T}000{T}000.00 万元" in p.message_zh
+    assert p.found == "9900000000000000 ≠ 18000000000000000"
+
+
+def test_a_jump_of_trillions_is_measured(desk: Desk) -> None:
+    """Cash 1 万亿 (100 000 000 万元) in May, 1.6 万亿 in June: +60.00 % > 50 % (a notice)."""
+    desk.seed(wan("A", "2025-05", cash=100_000_000))
+    (p,) = desk.rules(wan("A", "2025-06", cash=160_000_000), "value.jump")
+    assert "+60.00%" in p.message_zh
+
+
+def _yuan(entity: str, period: str, **items: str) -> list[dict[str, object]]:
+    return [{"entity_id": entity, "period": period, "item": k, "value": v, "unit": "元"} for k, v in items.items()]
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [("{min: 0, max: 1e20}", "max"), ("{min: 0.00001, max: 300}", "min")],
+)
+def test_a_ratio_bound_the_rules_cannot_compare_exactly_is_refused(tmp_path: Path, params: str, words: str) -> None:
+    """Bounds and tolerances are compared as decimal(38, 4): more than 4 decimals would be rounded
+    silently, and 10^20 % times an amount near 10^16 元 would overflow; both are refused at load."""
+    own = _rules_file(tmp_path, f"rules:\n  - id: ratio.debt_ratio\n    params: {params}\n")
+    with pytest.raises(CatalogError) as info:
+        load_rules(load_catalog(), [own])
+    assert words in info.value.message_en and words in info.value.message_zh
+
+
+def test_the_rules_widen_amounts_whatever_decimal_they_are_given() -> None:
+    """Figures typed as the store's former decimal(18, 4) (an older store's lookups, a caller's
+    table): 负债 2.5 万亿元 × 100 = 2.5 × 10^14 needs 19 digits at scale 4, more than 18. The rules
+    widen every amount first, so the debt ratio 2.5 / 1 = 250 % is in range and 4 / 1 = 400 % is found
+    (before issue 16: OutOfRangeException, exit 1)."""
+    import pyarrow as pa
+
+    from guozi.ingest.rules import Context, evaluate
+
+    catalog = load_catalog()
+    ruleset = load_rules(catalog)
+
+    def facts(liabilities: str) -> pa.Table:
+        return pa.table(
+            {
+                "entity_id": ["A", "A"],
+                "period": pa.array([202506, 202506], pa.int32()),
+                "item": ["total_liabilities", "total_assets"],
+                "value": pa.array([Decimal(liabilities), Decimal("1000000000000")], pa.decimal128(18, 4)),
+                "source": ["f.csv", "f.csv"],
+                "sheet": ["", ""],
+                "row": pa.array([2, 3], pa.int64()),
+            }
+        )
+
+    def nothing(keys: pa.Table) -> pa.Table:
+        return pa.table(
+            {"entity_id": pa.array([], pa.string()), "period": pa.array([], pa.int32()),
+             "item": pa.array([], pa.string()), "value": pa.array([], pa.decimal128(18, 4))}
+        )  # fmt: skip
+
+    def last(keys: pa.Table) -> pa.Table:
+        return pa.table({"entity_id": pa.array([], pa.string()), "period": pa.array([], pa.int32())})
+
+    ctx = Context(lookup=nothing, last_periods=last, entities=None, today=date(2025, 7, 15))
+    assert [f.problem.rule for f in evaluate(ruleset, catalog, facts("2500000000000"), ctx)] == []
+    (found,) = evaluate(ruleset, catalog, facts("4000000000000"), ctx)
+    assert (found.problem.rule, found.problem.found) == ("ratio.debt_ratio", "400.0000%")

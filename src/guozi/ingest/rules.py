@@ -14,7 +14,7 @@ import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,7 +26,7 @@ import yaml
 
 from guozi.catalog import Catalog, data_path
 from guozi.errors import CatalogError, Problem, Severity
-from guozi.ingest.units import MONEY_UNITS, amount_text, grouped
+from guozi.ingest.units import MONEY_UNITS, STORE_LIMIT, STORE_SCALE, amount_text, grouped
 from guozi.periods import Period
 
 RULES_FILE = "rules/validation.yaml"
@@ -76,6 +76,15 @@ CONTRACT_FIELDS = (
     "first_row",
     "detail",
 )
+# Amounts are compared in 38 digits with the store's scale: a stored value (below STORE_LIMIT, 10^16
+# yuan) times 100 or times a bound, and sums of many of them, stay far inside it.
+WIDE = f"decimal(38, {STORE_SCALE})"
+# Parameters compared exactly with amounts (in WIDE), with their exclusive limits: at most
+# STORE_SCALE decimals (none rounded away), and small enough that a ratio's bound (%) times an
+# amount below STORE_LIMIT, at twice the scale, keeps within 38 digits.
+EXACT_PARAMS: dict[str, Decimal] = {"tolerance": Decimal(10) ** 18, "min": Decimal(10) ** 12, "max": Decimal(10) ** 12}
+assert STORE_LIMIT * EXACT_PARAMS["max"] < Decimal(10) ** (38 - 2 * STORE_SCALE)
+MESSAGE_PRECISION = 60  # digits of the Decimal context the findings' figures are worked out in
 PARAMS: dict[str, dict[str, Any]] = {  # each kind's parameters and their defaults (None: required)
     "identity": {"tolerance": Decimal(0)},
     "not_above": {"tolerance": Decimal(0)},
@@ -219,6 +228,22 @@ def _decimal(value: Any, where: str) -> Decimal:
     return d
 
 
+def _check_exact(value: Decimal, key: str, where: str, where_en: str) -> None:
+    """Refuse a parameter the rules could not compare exactly (see :data:`EXACT_PARAMS`)."""
+    limit = EXACT_PARAMS[key]
+    if abs(value) >= limit:
+        shown = f"10^{limit.adjusted()}"
+        raise CatalogError(
+            f"{where} 的参数 {key} 超出范围：{value}，其绝对值应小于 {shown}",
+            f"{where_en}: the parameter {key} is out of range: {value}; its magnitude must be below {shown}",
+        )
+    if value != value.quantize(Decimal(1).scaleb(-STORE_SCALE)):
+        raise CatalogError(
+            f"{where} 的参数 {key} 小数位过多：{value}，最多 {STORE_SCALE} 位",
+            f"{where_en}: the parameter {key} has too many decimals: {value}; at most {STORE_SCALE}",
+        )
+
+
 def _codes(value: Any, catalog: Catalog, where: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -275,6 +300,8 @@ def _rule(entry: Mapping[str, Any], base: Rule | None, catalog: Catalog, path: P
             params[key] = [str(v) for v in (value if isinstance(value, list) else [value])]
         else:
             params[key] = _decimal(value, f"{where_en} {key}")
+            if key in EXACT_PARAMS:
+                _check_exact(params[key], key, where, where_en)
     for key, default in PARAMS.get(kind, {}).items():
         if default is None and key not in params:
             raise CatalogError(f"{where} 缺少参数 {key}", f"{where_en} lacks the parameter {key}")
@@ -442,7 +469,7 @@ def _in(codes: Sequence[str]) -> str:
 
 
 def _dec(value: Decimal) -> str:
-    return f"cast({_q(str(value))} as decimal(38, 4))"
+    return f"cast({_q(str(value))} as {WIDE})"
 
 
 def _prev(col: str) -> str:
@@ -464,7 +491,11 @@ class _Run:
         self.findings: list[Finding] = []
         con = self.con
         con.register("facts_in", facts.select(["entity_id", "period", "item", "value", "source", "sheet", "row"]))
-        con.execute("create temp table new_t as select * from facts_in")
+        # values widened at once (see WIDE): every sum, product and difference below is then safe
+        con.execute(
+            f"""create temp table new_t as
+                select entity_id, period, item, cast(value as {WIDE}) as value, source, sheet, row from facts_in"""
+        )
         con.unregister("facts_in")
         items = pa.table(
             {
@@ -485,7 +516,8 @@ class _Run:
         keys = keys.read_all() if hasattr(keys, "read_all") else keys
         con.register("old_in", ctx.lookup(keys))
         con.execute(
-            "create temp table old_t as select entity_id, cast(period as integer) as period, item, value from old_in"
+            f"""create temp table old_t as
+                select entity_id, cast(period as integer) as period, item, cast(value as {WIDE}) as value from old_in"""
         )
         con.unregister("old_in")
         ents = con.execute("select distinct entity_id from new_t").arrow()
@@ -672,7 +704,7 @@ class _Run:
                 from after_t where item in {_in(both)} group by entity_id, period)
             where touched and num is not null and den is not null and den > 0
               and (num * 100 < den * {_dec(lo)} or num * 100 > den * {_dec(hi)})
-        """
+        """  # exact: num and den are WIDE, the bounds below 10^12 (EXACT_PARAMS); no float rounds 300.000…1 % to 300
         for r in self.fetch(self.located(sql, both)):
             num, den = Decimal(r["num"]), Decimal(r["den"])
             ratio = num * 100 / den
@@ -989,15 +1021,26 @@ def evaluate(rules: RuleSet, catalog: Catalog, facts: pa.Table | None, ctx: Cont
         return []
     present = set(pc.unique(facts.column("item")).to_pylist())
     run = _Run(rules, catalog, facts, ctx)
-    try:
-        for rule in rules.rules.values():
-            if not rule.enabled or rule.kind == "contract":
-                continue
-            named = {*rule.items, *rule.left, *rule.right, *rule.parts, rule.total, rule.numerator, rule.denominator}
-            named.discard("")
-            if named and not named & present:
-                continue  # none of its figures is in the input: it cannot fire
-            getattr(run, rule.kind)(rule)
-    finally:
-        run.close()
+    # the messages' arithmetic (a ratio of amounts near 10^16 yuan, shown to 4 decimals) in more
+    # digits than the default 28, so that no quantize can fail
+    with localcontext(prec=MESSAGE_PRECISION):
+        try:
+            for rule in rules.rules.values():
+                if not rule.enabled or rule.kind == "contract":
+                    continue
+                named = {
+                    *rule.items,
+                    *rule.left,
+                    *rule.right,
+                    *rule.parts,
+                    rule.total,
+                    rule.numerator,
+                    rule.denominator,
+                }
+                named.discard("")
+                if named and not named & present:
+                    continue  # none of its figures is in the input: it cannot fire
+                getattr(run, rule.kind)(rule)
+        finally:
+            run.close()
     return run.findings
