@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -34,12 +34,18 @@ from guozi import __version__
 from guozi.errors import GuoziError, NotFoundError
 from guozi.ingest.contract import ENTITY_COLUMNS
 from guozi.ingest.readers import file_hash
-from guozi.ingest.units import STORE_SCALE
+from guozi.ingest.units import STORE_SCALE, VALUE_PRECISION
 from guozi.store.base import Store
+from guozi.store.sql import quote_identifier
+
+if TYPE_CHECKING:
+    from guozi.store.duckdb import DuckDBStore
 
 FORMAT = "guozi-backup"
 VERSION = 1
-SCHEMA_VERSION = 3  # the store schema the archive's tables follow (DuckDB and PostgreSQL stores alike)
+SCHEMA_VERSION = 4  # the store schema the archive's tables follow (DuckDB and PostgreSQL stores alike)
+# older archives restored as well: 3 differs only in facts.value, decimal(18, 4), widened losslessly
+READABLE_SCHEMAS = (3, SCHEMA_VERSION)
 MANIFEST = "manifest.json"
 TS = pa.timestamp("us")
 # every table, in restore order, with its columns' types (entity_rows: plus its extra text columns)
@@ -98,7 +104,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("entity_id", pa.string()),
             ("period", pa.int32()),
             ("item", pa.string()),
-            ("value", pa.decimal128(18, STORE_SCALE)),
+            ("value", pa.decimal128(VALUE_PRECISION, STORE_SCALE)),
         ]
     ),
     "targets": pa.schema(
@@ -237,7 +243,7 @@ def read_archive(archive: Path) -> tuple[dict[str, Any], dict[str, pa.Table]]:
                 f"{archive} 不是本版本 guozi 能读取的备份（format {FORMAT}，version {VERSION}）",
                 f"{archive} is not a backup this guozi can read (format {FORMAT}, version {VERSION})",
             )
-        if manifest.get("schema_version") != SCHEMA_VERSION:
+        if manifest.get("schema_version") not in READABLE_SCHEMAS:
             raise GuoziError(
                 f"备份的存储结构版本为 {manifest.get('schema_version')}，本版本 guozi 为 {SCHEMA_VERSION}",
                 f"the backup's store schema is version {manifest.get('schema_version')}, this guozi's is {SCHEMA_VERSION}",
@@ -254,8 +260,31 @@ def read_archive(archive: Path) -> tuple[dict[str, Any], dict[str, pa.Table]]:
                     f"备份文件 {file.name} 已损坏：sha256 应为 {entry['sha256']}，实为 {found}",
                     f"the backup file {file.name} is damaged: sha256 expected {entry['sha256']}, found {found}",
                 )
-            tables[name] = pq.read_table(file)
+            tables[name] = _conform(name, pq.read_table(file), file.name)
     return manifest, tables
+
+
+def _conform(name: str, table: pa.Table, file: str) -> pa.Table:
+    """``table`` in the archive's columns and types; refused if a column is missing or foreign.
+
+    Only entity_rows may hold columns beyond :data:`SCHEMAS` (the entity attributes, text; their
+    names are checked again when they are added to the store).
+    """
+    fixed = SCHEMAS[name]
+    missing = [c for c in fixed.names if c not in table.column_names]
+    extra = [c for c in table.column_names if c not in fixed.names]
+    if missing or (extra and name != "entity_rows") or len(set(table.column_names)) != table.num_columns:
+        raise GuoziError(
+            f"备份文件 {file} 的列不符：应为 {fixed.names}，实为 {table.column_names}",
+            f"the backup file {file} has the wrong columns: expected {fixed.names}, found {table.column_names}",
+        )
+    schema = schema_of(name, table.column_names)
+    try:
+        return table.select(schema.names).cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise GuoziError(
+            f"备份文件 {file} 的数据类型不符：{exc}", f"the backup file {file} has the wrong types: {exc}"
+        ) from None
 
 
 def restore(archive: Path, store: Store) -> BackupReport:
@@ -284,29 +313,27 @@ def _next_id(table: pa.Table) -> int:
     return 1 if top is None else int(top) + 1
 
 
-def _load_duckdb(store: Any, tables: Mapping[str, pa.Table], next_ids: Mapping[str, int]) -> None:
-    """Load the tables into an empty DuckDB store in one transaction (its connection, Arrow scans)."""
-    con = store.backend().con
-    con.execute("begin transaction")
-    try:
-        existing = {
-            r[0]
-            for r in con.execute(
-                "select column_name from information_schema.columns where table_name = 'entity_rows'"
-            ).fetchall()
-        }
-        for col in tables["entity_rows"].column_names:
-            if col not in existing:
-                con.execute(f'alter table entity_rows add column "{col.replace(chr(34), "")}" varchar')
+def _load_duckdb(store: DuckDBStore, tables: Mapping[str, pa.Table], next_ids: Mapping[str, int]) -> None:
+    """Load the tables into an empty DuckDB store in one transaction (its connection, Arrow scans).
+
+    Column names reach the SQL only checked (the archive's tables were conformed to
+    :data:`SCHEMAS` on reading, entity attributes by :func:`~guozi.store.sql.attribute_columns`)
+    and quoted; table and sequence names are guozi's own.
+    """
+    with store.atomic():
+        con = store.backend().con
+        attrs = [c for c in tables["entity_rows"].column_names if c != "submission_id"]
+        store.add_entity_columns(attrs, file="entity_rows.parquet")
         for name, table in tables.items():
+            if name == "entity_rows":
+                store.insert_entity_rows(table, table.column_names)
+                continue
             con.register("restored", table)
-            cols = ", ".join(f'"{c}"' for c in table.column_names)
-            verb = "insert or replace" if name == "meta" else "insert"
-            con.execute(f"{verb} into {name} ({cols}) select {cols} from restored")
-            con.unregister("restored")
+            try:
+                cols = ", ".join(quote_identifier(c) for c in table.column_names)
+                verb = "insert or replace" if name == "meta" else "insert"
+                con.execute(f"{verb} into {quote_identifier(name)} ({cols}) select {cols} from restored")
+            finally:
+                con.unregister("restored")
         for seq, start in next_ids.items():
-            con.execute(f"create or replace sequence {seq} start {int(start)}")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+            con.execute(f"create or replace sequence {quote_identifier(seq)} start {int(start)}")

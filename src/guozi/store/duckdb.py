@@ -23,13 +23,15 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends.duckdb import Backend
 
+from guozi.errors import GuoziError
 from guozi.ingest.contract import ENTITY_COLUMNS, Batch
-from guozi.ingest.units import STORE_SCALE
+from guozi.ingest.units import VALUE_TYPE
 from guozi.store.base import Explanation, Status, Submission, WriteResult
-from guozi.store.sql import SQLStatements, utc_now
+from guozi.store.sql import SQLStatements, attribute_columns, quote_identifier, utc_now
 
-# 2: submissions, entity rows, facts, targets, explanations; 3: review status, reviews, users, audit
-SCHEMA_VERSION = 3
+# 2: submissions, entity rows, facts, targets, explanations; 3: review status, reviews, users, audit;
+# 4: fact values decimal(22, 4), up to 10^16 yuan (an older file's column is widened on opening)
+SCHEMA_VERSION = 4
 _DDL = [
     "create sequence if not exists submission_ids start 1",
     """create table if not exists submissions (
@@ -60,7 +62,7 @@ _DDL = [
         submission_id bigint not null, {", ".join(f"{c} varchar" for c in ENTITY_COLUMNS)})""",
     f"""create table if not exists facts (
         submission_id bigint not null, entity_id varchar not null, period integer not null,
-        item varchar not null, value decimal(18, {STORE_SCALE}) not null)""",
+        item varchar not null, value {VALUE_TYPE} not null)""",
     """create table if not exists targets (
         submission_id bigint not null, entity_id varchar not null, year integer not null,
         indicator varchar not null, target decimal(38, 10) not null)""",
@@ -88,8 +90,17 @@ class DuckDBStore(SQLStatements):
         self._con = self._ibis.con
         for stmt in _DDL:
             self._con.execute(stmt)
+        self._widen_values()
         self._con.execute("insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
         self.writes = 0
+
+    def _widen_values(self) -> None:
+        """Schema 4: a file made before it keeps fact values as decimal(18, 4); widen them in place."""
+        found = self._con.execute(
+            "select data_type from information_schema.columns where table_name = 'facts' and column_name = 'value'"
+        ).fetchone()
+        if found is not None and str(found[0]).replace(" ", "").lower() != VALUE_TYPE.replace(" ", "").lower():
+            self._con.execute(f"alter table facts alter column value set data type {VALUE_TYPE}")
 
     def backend(self) -> Backend:
         """The Ibis backend over the same connection."""
@@ -288,29 +299,57 @@ class DuckDBStore(SQLStatements):
         if rows:
             self._con.executemany("insert into explanations values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
+    def _entity_columns(self) -> list[str]:
+        rows = self._con.execute(
+            "select column_name from information_schema.columns where table_name = 'entity_rows' order by ordinal_position"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def add_entity_columns(self, columns: Sequence[str], *, file: str = "") -> None:
+        """Add the entity attribute columns ``entity_rows`` lacks (text), each name checked and quoted.
+
+        The names come from users' files: :func:`attribute_columns` refuses what is not a plain
+        heading, the rest enter SQL only as quoted identifiers, and afterwards every one must be a
+        column of the table, spelt exactly as given.
+        """
+        for col in attribute_columns(columns, self._entity_columns(), file=file):
+            self._con.execute(f"alter table entity_rows add column {quote_identifier(col)} varchar")
+        missing = set(columns) - set(self._entity_columns())
+        if missing:  # never reached: a name was changed on its way into the table
+            raise GuoziError(
+                f"实体属性列未能保存：{sorted(missing)}", f"entity attribute columns not stored: {sorted(missing)}"
+            )
+
+    def insert_entity_rows(self, table: pa.Table | pd.DataFrame, columns: Sequence[str]) -> None:
+        """Append ``table``'s ``columns`` (already columns of entity_rows) to entity_rows.
+
+        The data is registered under positional names, so only checked, quoted names reach the SQL.
+        """
+        names = [f"c{i}" for i in range(len(columns))]
+        if isinstance(table, pd.DataFrame):
+            data: pa.Table | pd.DataFrame = table[list(columns)].set_axis(names, axis=1)
+        else:
+            data = table.select(list(columns)).rename_columns(names)
+        self._con.register("new_entities", data)
+        try:
+            targets = ", ".join(quote_identifier(c) for c in columns)
+            picks = ", ".join(f"c{i}" for i in range(len(columns)))
+            self._con.execute(f"insert into entity_rows ({targets}) select {picks} from new_entities")
+        finally:
+            self._con.unregister("new_entities")
+
     def _write_entities(self, entities: pd.DataFrame, ids: dict[str, int]) -> None:
-        con = self._con
         rows = entities[entities["__source__"].isin(ids)].copy()
         if rows.empty:
             return
-        existing = {
-            r[0]
-            for r in con.execute(
-                "select column_name from information_schema.columns where table_name = 'entity_rows'"
-            ).fetchall()
-        }
         attrs = [c for c in rows.columns if c not in ("__row__", "__file__", "__source__")]
-        for col in attrs:
-            if col not in existing:
-                con.execute(f'alter table entity_rows add column "{col.replace(chr(34), "")}" varchar')
+        files = sorted({str(f) for f in rows["__file__"]}) if "__file__" in rows.columns else []
+        self.add_entity_columns(attrs, file=", ".join(files))
         rows["submission_id"] = rows["__source__"].map(ids)
         out = rows[["submission_id", *attrs]].copy()
         for col in attrs:
             out[col] = out[col].map(lambda v: None if v is None or v == "" else str(v))
-        con.register("new_entities", out)
-        cols = ", ".join(f'"{c}"' for c in ["submission_id", *attrs])
-        con.execute(f"insert into entity_rows ({cols}) select {cols} from new_entities")
-        con.unregister("new_entities")
+        self.insert_entity_rows(out, ["submission_id", *attrs])
 
     def _write_facts(self, facts: pa.Table, ids: dict[str, int]) -> None:
         con = self._con

@@ -41,11 +41,11 @@ from psycopg import sql
 
 from guozi.errors import GuoziError
 from guozi.ingest.contract import ENTITY_COLUMNS, Batch
-from guozi.ingest.units import STORE_SCALE
+from guozi.ingest.units import STORE_SCALE, VALUE_PRECISION, VALUE_TYPE
 from guozi.store.base import Explanation, Status, Submission, WriteResult
-from guozi.store.sql import SQLStatements, utc_now
+from guozi.store.sql import SQLStatements, attribute_columns, utc_now
 
-SCHEMA_VERSION = 3  # as the DuckDB store's: the Alembic head revision is "schema3"
+SCHEMA_VERSION = 4  # as the DuckDB store's: the Alembic head revision is "schema4"
 HEAD = f"schema{SCHEMA_VERSION}"
 # advisory lock keys (arbitrary constants): one for migrations, one for the inserts of an import
 MIGRATE_LOCK = 7_020_250_001
@@ -120,7 +120,7 @@ facts = sa.Table(
     sa.Column("entity_id", TEXT, nullable=False),
     sa.Column("period", sa.Integer, nullable=False),
     sa.Column("item", TEXT, nullable=False),
-    sa.Column("value", sa.Numeric(18, STORE_SCALE), nullable=False),
+    sa.Column("value", sa.Numeric(VALUE_PRECISION, STORE_SCALE), nullable=False),
     sa.Index("facts_entity_period", "entity_id", "period"),
 )
 targets = sa.Table(
@@ -157,7 +157,7 @@ FACT_TYPES = pa.schema(
         ("entity_id", pa.string()),
         ("period", pa.int32()),
         ("item", pa.string()),
-        ("value", pa.decimal128(18, STORE_SCALE)),
+        ("value", pa.decimal128(VALUE_PRECISION, STORE_SCALE)),
     ]
 )
 
@@ -433,7 +433,7 @@ class PostgresStore(SQLStatements):
         self._pg.execute(
             f"""create temporary table staged_facts (source text, entity_id text collate "C", period integer,
                 item text collate "C",
-                value numeric(18, {STORE_SCALE})) on commit drop"""
+                value {VALUE_TYPE}) on commit drop"""
         )
         self.copy_arrow("staged_facts", new.select(["source", "entity_id", "period", "item", "value"]))
 
@@ -461,7 +461,8 @@ class PostgresStore(SQLStatements):
         if rows.empty:
             return
         attrs = [c for c in rows.columns if c not in ("__row__", "__file__", "__source__")]
-        self._add_entity_columns(attrs)
+        files = sorted({str(f) for f in rows["__file__"]}) if "__file__" in rows.columns else []
+        self._add_entity_columns(attrs, file=", ".join(files))
         values = [
             [
                 ids[str(src)],
@@ -471,19 +472,29 @@ class PostgresStore(SQLStatements):
         ]
         self._copy_rows("entity_rows", ["submission_id", *attrs], values)
 
-    def _add_entity_columns(self, columns: Sequence[str]) -> None:
-        """Add the entity attribute columns ``entity_rows`` lacks (text, as every attribute)."""
-        existing = {
-            r[0]
-            for r in self._rows("select column_name from information_schema.columns where table_name = 'entity_rows'")
-        }
-        for col in columns:
-            if col not in existing:
-                self._execute(
-                    sql.SQL('alter table entity_rows add column if not exists {} text collate "C"').format(
-                        sql.Identifier(col)
-                    )
+    def _add_entity_columns(self, columns: Sequence[str], *, file: str = "") -> None:
+        """Add the entity attribute columns ``entity_rows`` lacks (text, as every attribute).
+
+        The names come from users' files: :func:`attribute_columns` refuses what is not a plain
+        heading (PostgreSQL would cut a name past 63 bytes), the rest enter SQL only through
+        psycopg's :class:`~psycopg.sql.Identifier`, and afterwards every one must be a column.
+        """
+
+        def existing() -> list[str]:
+            query = "select column_name from information_schema.columns where table_name = 'entity_rows'"
+            return [str(r[0]) for r in self._rows(query)]
+
+        for col in attribute_columns(columns, existing(), file=file):
+            self._execute(
+                sql.SQL('alter table entity_rows add column if not exists {} text collate "C"').format(
+                    sql.Identifier(col)
                 )
+            )
+        missing = set(columns) - set(existing())
+        if missing:  # never reached: a name was changed on its way into the table
+            raise GuoziError(
+                f"实体属性列未能保存：{sorted(missing)}", f"entity attribute columns not stored: {sorted(missing)}"
+            )
 
     def _write_targets(self, new: pd.DataFrame, ids: dict[str, int]) -> None:
         t = new[new["__source__"].isin(ids)]
@@ -508,7 +519,8 @@ class PostgresStore(SQLStatements):
         """Load the tables of a backup (:mod:`guozi.store.backup`) in one transaction; ids continue after theirs."""
         with self._transaction() as con:
             con.execute("select pg_advisory_xact_lock(%s)", [WRITE_LOCK])
-            self._add_entity_columns(tables["entity_rows"].column_names)
+            attrs = [c for c in tables["entity_rows"].column_names if c != "submission_id"]
+            self._add_entity_columns(attrs, file="entity_rows.parquet")
             for name, table in tables.items():
                 if name == "meta":
                     for key, value in zip(table["key"].to_pylist(), table["value"].to_pylist(), strict=True):

@@ -11,6 +11,7 @@ bulk writes (DuckDB registers Arrow tables, PostgreSQL copies rows).
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -18,15 +19,78 @@ from typing import Any
 
 import pandas as pd
 
-from guozi.errors import NotFoundError
+from guozi.errors import GuoziError, NotFoundError
 from guozi.store.base import AuditEntry, Review, Status, Submission, User
 
-__all__ = ["SQLStatements", "utc_now"]
+__all__ = ["SQLStatements", "attribute_columns", "quote_identifier", "utc_now"]
+
+# The longest column name both stores keep whole: PostgreSQL cuts identifiers at 63 bytes.
+IDENTIFIER_BYTES = 63
+# entity_rows' own column: no attribute may take its name
+RESERVED_COLUMNS = ("submission_id",)
 
 
 def utc_now() -> datetime:
     """The current time in UTC, naive (both stores keep naive UTC timestamps)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def quote_identifier(name: str) -> str:
+    """``name`` as a quoted SQL identifier (DuckDB's and the standard's rule: ``"`` doubled).
+
+    Only for names already checked by :func:`attribute_columns` or fixed by guozi itself.
+    """
+    if "\x00" in name:
+        raise ValueError("a NUL character cannot be part of an identifier")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def attribute_columns(names: Sequence[str], existing: Sequence[str], *, file: str = "") -> list[str]:
+    """The entity attribute columns among ``names`` that ``existing`` (entity_rows' columns) lacks.
+
+    A column heading of an entities file (or of a backup's entity rows) becomes a column name:
+    text, at most 63 bytes of UTF-8, no control character, not a name of guozi's own
+    (``submission_id``, ``__…``), and none two that differ only in case (DuckDB does not tell them
+    apart). Anything else is refused (:class:`~guozi.errors.GuoziError`) before any SQL runs.
+    """
+    where_zh = f"{file}：" if file else ""
+    where_en = f"{file}: " if file else ""
+    known = {c.casefold(): c for c in existing}
+    stored = set(existing)
+    seen: dict[str, str] = {}
+    new: list[str] = []
+    for name in names:
+        problem: tuple[str, str] | None = None
+        if not isinstance(name, str) or not name.strip():
+            problem = ("列名为空", "an empty column heading")
+        elif any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
+            problem = ("列名含控制字符", "a column heading holding a control character")
+        elif len(name.encode("utf-8")) > IDENTIFIER_BYTES:
+            problem = (
+                f"列名超过 {IDENTIFIER_BYTES} 字节（UTF-8），实为 {len(name.encode('utf-8'))} 字节",
+                f"a column heading longer than {IDENTIFIER_BYTES} bytes of UTF-8 ({len(name.encode('utf-8'))} bytes)",
+            )
+        elif name.casefold() in RESERVED_COLUMNS or name.startswith("__"):
+            problem = ("列名为 guozi 保留", "a column heading guozi reserves")
+        elif name.casefold() in seen and seen[name.casefold()] != name:
+            problem = (
+                f"列名与 {seen[name.casefold()]!r} 仅大小写不同",
+                f"a column heading differing from {seen[name.casefold()]!r} only in case",
+            )
+        elif name.casefold() in known and known[name.casefold()] != name:
+            problem = (
+                f"列名与已有属性 {known[name.casefold()]!r} 仅大小写不同",
+                f"a column heading differing from the stored attribute {known[name.casefold()]!r} only in case",
+            )
+        if problem is not None:
+            raise GuoziError(
+                f"{where_zh}实体属性列 {name!r} 无法保存：{problem[0]}；请改用普通列名",
+                f"{where_en}the entity attribute column {name!r} cannot be stored: {problem[1]}; use a plain heading",
+            )
+        seen[name.casefold()] = name
+        if name not in stored and name not in new:
+            new.append(name)
+    return new
 
 
 class SQLStatements:
