@@ -66,7 +66,7 @@ from guozi.catalog.model import Catalog
 from guozi.engine.panel import Scope, compute_panel
 from guozi.engine.tree import build_tree
 from guozi.errors import GuoziError, InvalidInputError, NotFoundError, Problem
-from guozi.ingest.units import STORE_LIMIT, STORE_SCALE
+from guozi.ingest.units import STORE_LIMIT, STORE_SCALE, VALUE_PRECISION
 from guozi.output import Column
 from guozi.periods import Period
 
@@ -442,7 +442,8 @@ def _facts_table(converted: Sequence[Converted], period: Period) -> pa.Table:
     q = Decimal(1).scaleb(-STORE_SCALE)
     values: list[Decimal] = []
     for c in converted:
-        v = c.value.quantize(q, ROUND_HALF_UP)
+        # the limit first: quantizing a value far beyond it would need more than the context's 28 digits
+        v = c.value if abs(c.value) >= STORE_LIMIT else c.value.quantize(q, ROUND_HALF_UP)
         if abs(v) >= STORE_LIMIT:
             raise GuoziError(
                 f"{c.figure.company} 的 {c.figure.printed_item} 折合后超出范围：{v}",
@@ -454,7 +455,7 @@ def _facts_table(converted: Sequence[Converted], period: Period) -> pa.Table:
             "entity_id": pa.array([c.figure.company for c in converted], pa.string()),
             "period": pa.array([period.code] * len(converted), pa.int32()),
             "item": pa.array([c.figure.item for c in converted], pa.string()),
-            "value": pa.array(values, pa.decimal128(18, STORE_SCALE)),
+            "value": pa.array(values, pa.decimal128(VALUE_PRECISION, STORE_SCALE)),
         }
     )
 

@@ -4,8 +4,9 @@ The engine builds one Ibis expression and never a backend's SQL, so the same pan
 backend Ibis can execute it on. This module is the only place that knows the backends by name:
 :func:`connect` opens one, :func:`read_facts_dir` reads a contract folder or a lake written by
 ``guozi export`` into the engine's facts table (``entity_id``, ``period`` ``YYYYMM``, ``item``,
-``value`` decimal(18, 4) in yuan or persons), and :class:`guozi.store.lake.LakeStore` offers such files to a
-:class:`~guozi.workspace.Workspace` as a read-only store.
+``value`` :data:`~guozi.ingest.units.VALUE_TYPE`, decimal(22, 4), in yuan or persons), and
+:class:`guozi.store.lake.LakeStore` offers such files to a :class:`~guozi.workspace.Workspace` as
+a read-only store.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from guozi.errors import GuoziError, NotFoundError
-from guozi.ingest.units import ALL_UNITS, STORE_SCALE
+from guozi.ingest import units
+from guozi.ingest.units import ALL_UNITS, STORE_SCALE, VALUE_PRECISION
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -37,7 +39,8 @@ if TYPE_CHECKING:
 
 EngineName = Literal["duckdb", "spark"]
 ENGINES: tuple[EngineName, ...] = get_args(EngineName)
-VALUE_TYPE = f"decimal(18, {STORE_SCALE})"  # the store's and the lake's type of a fact's value
+VALUE_TYPE = units.VALUE_TYPE  # the store's and the lake's type of a fact's value: decimal(22, 4)
+FAST_PRECISION = 18  # the widest decimal both engines keep in 64 bits: parsed from text fast
 LAKE_MANIFEST = "guozi-lake.json"  # written last by guozi export: the folder is a complete lake
 LAKE_FORMAT = "guozi-lake"
 LAKE_VERSION = 1
@@ -295,15 +298,26 @@ def _scaled(number: ir.DecimalValue, k: int) -> ir.DecimalValue:
     return (wide * ibis.literal(Decimal(10**k), type=f"decimal({k + 1}, 0)")).cast(VALUE_TYPE)
 
 
+def _parsed(text: ir.StringValue, scale: int) -> ir.DecimalValue:
+    """``text`` as decimal(22, ``scale``): tried in 18 digits first, the rest (null there) parsed wide.
+
+    Both DuckDB and Spark evaluate the second argument of ``COALESCE`` only where the first is null.
+    """
+    wide = f"decimal({VALUE_PRECISION}, {scale})"
+    return ibis.coalesce(text.try_cast(f"decimal({FAST_PRECISION}, {scale})").cast(wide), text.cast(wide))
+
+
 def to_yuan(value: ir.Value, unit: ir.StringValue | None) -> ir.DecimalValue:
     """A contract value in its unit (``万元`` …, :data:`guozi.ingest.units.ALL_UNITS`) as yuan.
 
     Text is trimmed and its thousands separators dropped; the result is the store's exact
-    decimal(18, 4). Every unit's factor is 10**k, and a valid value (checked: below 1e14 yuan,
-    at most four decimals in yuan) has at most 18 digits with 4 + k decimals in that unit, as
-    the ingest reads it: so text is parsed as decimal(18, 4 + k), which both engines parse
-    fast (DuckDB parses text into a 38-digit decimal a hundred times slower), and multiplied
-    by 10**k exactly, in a wider decimal. An unknown unit gives null.
+    :data:`VALUE_TYPE`, decimal(22, 4). Every unit's factor is 10**k, and a valid value (checked:
+    below 10^16 yuan, at most four decimals in yuan) has at most 20 digits with 4 + k decimals in
+    that unit, as the ingest reads it: so text is parsed as decimal(22, 4 + k) and multiplied by
+    10**k exactly, in a wider decimal. DuckDB parses text into a decimal wider than 18 digits two
+    hundred times slower than into one of 18, so every text is first tried as decimal(18, 4 + k)
+    (below 10^14 yuan: every figure of a real subsidiary) and only the few that do not fit are
+    parsed again, wide. An unknown unit gives null.
     """
     if not value.type().is_string():
         number = value.cast("decimal(38, 10)")
@@ -320,10 +334,7 @@ def to_yuan(value: ir.Value, unit: ir.StringValue | None) -> ir.DecimalValue:
             u.lower().substitute(exponents, else_=ibis.null("int64")),
             ibis.ifelse(u.isnull() | (u == ""), ibis.literal(0, "int64"), ibis.null("int64")),
         )
-    branches = [
-        (exponent == k, _scaled(text.cast(f"decimal(18, {STORE_SCALE + k})"), k))
-        for k in sorted(set(exponents.values()))
-    ]
+    branches = [(exponent == k, _scaled(_parsed(text, STORE_SCALE + k), k)) for k in sorted(set(exponents.values()))]
     return ibis.cases(*branches, else_=ibis.null(VALUE_TYPE))
 
 
@@ -331,7 +342,8 @@ def normalise_facts(raw: ir.Table) -> ir.Table:
     """Contract facts (``entity_id``, ``period``, ``item``, ``value`` [, ``unit``]) as the engine's.
 
     Text is trimmed and values converted from their unit to yuan; a lake's facts (already in
-    yuan, decimal(18, 4), written by guozi) only have their period turned into ``YYYYMM``.
+    yuan, decimal(22, 4) — decimal(18, 4) before issue 16 —, written by guozi) only have their
+    period turned into ``YYYYMM`` and their value cast to :data:`VALUE_TYPE`.
     """
     missing = [c for c in ("entity_id", "period", "item", "value") if c not in raw.columns]
     if missing:

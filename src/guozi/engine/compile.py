@@ -179,7 +179,8 @@ def denominators(expr: Expr) -> list[Expr]:
 
 
 def is_exact(expr: Expr) -> bool:
-    """Whether the expression stays in exact decimals (no division by a quantity, no months)."""
+    """Whether the expression stays in exact decimals (no division by a quantity, no product of two
+    quantities, no months)."""
     match expr:
         case Const() | Term():
             return True
@@ -189,6 +190,8 @@ def is_exact(expr: Expr) -> bool:
             return all(is_exact(o) for o in options)
         case Arith(op, left, right):
             if op == "/" and not isinstance(right, Const):
+                return False
+            if op == "*" and not (_is_constant(left) or _is_constant(right)):
                 return False
             return is_exact(left) and is_exact(right)
         case Minus(operand):
@@ -218,11 +221,24 @@ def _exact_inverse(value: Decimal) -> ir.NumericValue | None:
 Lookup = Callable[[Quantity], ir.NumericValue]
 
 
+def _is_constant(expr: Expr) -> bool:
+    """Whether the expression is a number, or ``month`` (no quantity in it)."""
+    match expr:
+        case Const() | Months():
+            return True
+        case Minus(operand):
+            return _is_constant(operand)
+        case Arith(_, left, right):
+            return _is_constant(left) and _is_constant(right)
+    return False
+
+
 def to_ibis(expr: Expr, lookup: Lookup, months: ir.IntegerValue) -> ir.NumericValue:
     """Compile an expression; ``lookup`` gives each quantity's column.
 
-    Exact parts stay decimal; a division by a quantity is done in float64, with a zero
-    divisor giving null (the panel's note then says which divisor was zero).
+    Exact parts stay decimal; a division by a quantity, and a product of two quantities, are
+    done in float64, with a zero divisor giving null (the panel's note then says which divisor
+    was zero).
     """
     match expr:
         case Const(value):
@@ -240,7 +256,11 @@ def to_ibis(expr: Expr, lookup: Lookup, months: ir.IntegerValue) -> ir.NumericVa
             if op == "-":
                 return lt - rt
             if op == "*":
-                return lt * rt
+                if _is_constant(left) or _is_constant(right):
+                    return lt * rt  # exact: an amount (below 10^34 in 38 digits) times a number
+                # two quantities: amounts near 10^16 yuan, summed over a group, multiply beyond any
+                # decimal (38 digits), so such a product is a float, like a division's
+                return lt.cast("float64") * rt.cast("float64")
             if isinstance(right, Const):
                 inverse = _exact_inverse(right.value)
                 if is_exact(left) and inverse is not None:

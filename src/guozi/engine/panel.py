@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Literal, NamedTuple
 
 import ibis
@@ -540,6 +540,7 @@ _FRAME_COLUMNS = (  # the Panel.frame contract, in this order
 )
 _LONG_OBJECT_COLUMNS = ("indicator", "value", "unit", "note_zh", "note_en", "prior_value", "change", "growth")
 Objects = np.ndarray[Any, np.dtype[np.object_]]
+CHANGE_PRECISION = 40  # digits of the change of two 38-digit decimals (the default context keeps 28)
 Floats = np.ndarray[Any, np.dtype[np.float64]]
 Mask = npt.NDArray[np.bool_]
 
@@ -566,7 +567,8 @@ def _with_changes(column: pa.ChunkedArray, pcolumn: pa.ChunkedArray, amount: boo
         (v, empty), (pv, pempty) = _amounts(column), _amounts(pcolumn)
         both = ~(empty | pempty)
         ch = _filled(len(v), None)
-        ch[both] = v[both] - pv[both]
+        with localcontext(prec=CHANGE_PRECISION):  # exact: a group's sums have up to 38 digits
+            ch[both] = v[both] - pv[both]
         cf, pf = np.full(len(v), np.nan), np.full(len(v), np.nan)
         cf[both], pf[both] = ch[both].astype("float64"), pv[both].astype("float64")
         return _Cells(v, pv, ch, _objects(_growth(cf, pf))[0], empty, pempty)
