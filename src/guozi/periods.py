@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)  # ASCII digits only: not ٢٠٢٥ nor ²⁰²⁵
+FIRST_YEAR = 1900  # the years a period may have: anything else is a typo, refused at the edge
+LAST_YEAR = 2999
+RANGE_TEXT = f"{FIRST_YEAR}-01 … {LAST_YEAR}-12"  # how messages name the range of periods
 
 
 @dataclass(frozen=True, order=True)
@@ -16,7 +19,7 @@ class Period:
     month: int
 
     def __post_init__(self) -> None:
-        if not 1 <= self.month <= 12 or not 1900 <= self.year <= 2999:
+        if not 1 <= self.month <= 12 or not FIRST_YEAR <= self.year <= LAST_YEAR:
             raise ValueError(f"not a period: {self.year}-{self.month:02d}")
 
     @classmethod

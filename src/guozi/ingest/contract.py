@@ -10,9 +10,12 @@ checks are data: the ``contract`` rules of ``rules/validation.yaml``.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -36,8 +39,25 @@ from guozi.ingest.readers import (
     read_raw,
 )
 from guozi.ingest.rules import RuleSet, load_rules
-from guozi.ingest.units import ALL_UNITS, PERSON_UNITS, STORE_LIMIT, STORE_SCALE, allowed_units
-from guozi.periods import Period
+from guozi.ingest.units import (
+    ALL_UNITS,
+    GROUPED,
+    LIMIT_EN,
+    LIMIT_EXPONENT,
+    LIMIT_ZH,
+    NUMBER,
+    PERSON_UNITS,
+    STORE_LIMIT,
+    STORE_SCALE,
+    TARGET_LIMIT_EXPONENT,
+    TARGET_SCALE,
+    VALUE_PRECISION,
+    allowed_units,
+    exact_number,
+    number_text,
+    unit_name,
+)
+from guozi.periods import FIRST_YEAR, LAST_YEAR, RANGE_TEXT, Period
 
 Kind = Literal["entities", "facts", "targets"]
 KINDS: tuple[Kind, ...] = ("entities", "facts", "targets")
@@ -53,15 +73,14 @@ FACT_SCHEMA = pa.schema(
         ("entity_id", pa.string()),
         ("period", pa.int32()),
         ("item", pa.string()),
-        ("value", pa.decimal128(18, STORE_SCALE)),
+        ("value", pa.decimal128(VALUE_PRECISION, STORE_SCALE)),
         ("source", pa.string()),  # the input file's path: which submission the row belongs to
         ("sheet", pa.string()),  # the worksheet (xlsx), '' otherwise
         ("row", pa.int64()),  # the spreadsheet row number (header = 1)
     ]
 )
-_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
-_GROUPED = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"
 _PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+PERIOD_EXPECTED = f"YYYY-MM, {RANGE_TEXT}"  # what a period cell should hold, as problems say
 
 
 @dataclass(frozen=True)
@@ -159,33 +178,151 @@ def read_batch(
     return batch
 
 
-def _columns_problem(raw: RawTable, kind: Kind) -> Problem | None:
-    names = [c for c in raw.table.column_names if c != ROW]
-    dups = sorted({c for c in names if names.count(c) > 1})
+def _columns_problems(raw: RawTable, kind: Kind, taken: dict[str, str] | None = None) -> list[Problem]:
+    """The problems of a file's header: repeated or missing columns, and unfit entity attributes.
+
+    ``taken`` maps the case-folded names of the entity attributes already known (in the store,
+    or in an earlier file of the batch) to their spelling; this file's are added to it.
+    """
+    names = [c for c in raw.table.column_names if c not in (ROW, SHEET)]
+    counts = Counter(names)
+    dups = sorted(c for c, n in counts.items() if n > 1)
     if dups:
-        return Problem(
-            "file.columns",
-            f"列名重复：{', '.join(dups)}",
-            f"repeated column name(s): {', '.join(dups)}",
-            file=raw.name,
-            sheet=raw.sheet,
-            row=1,
-            expected="each column once",
-            found=", ".join(dups),
-        )
-    missing = [c for c in REQUIRED[kind] if c not in names]
+        return [
+            Problem(
+                "file.columns",
+                f"列名重复：{', '.join(dups)}",
+                f"repeated column name(s): {', '.join(dups)}",
+                file=raw.name,
+                sheet=raw.sheet,
+                row=1,
+                expected="each column once",
+                found=", ".join(dups),
+            )
+        ]
+    missing = [c for c in REQUIRED[kind] if c not in counts]
     if missing:
+        return [
+            Problem(
+                "file.columns",
+                f"缺少必需的列：{', '.join(missing)}",
+                f"required column(s) missing: {', '.join(missing)}",
+                file=raw.name,
+                sheet=raw.sheet,
+                row=1,
+                expected=", ".join(REQUIRED[kind]),
+                found=_short(", ".join(names), 300),
+            )
+        ]
+    if kind != "entities":
+        return []
+    return _attribute_problems(raw, [c for c in names if c not in ENTITY_COLUMNS], {} if taken is None else taken)
+
+
+MAX_ATTRIBUTES = 200  # extra entity columns a file may bring (each becomes an attribute of the store)
+MAX_NAME_BYTES = 63  # an attribute's name in UTF-8 bytes: PostgreSQL's limit on a column name
+STORE_COLUMNS = ("submission_id",)  # the store's own column of entity rows, beside ENTITY_COLUMNS
+
+
+def _attribute_problems(raw: RawTable, attrs: list[str], taken: dict[str, str]) -> list[Problem]:
+    """The entity attributes (extra columns) that cannot be stored as they are named.
+
+    At most :data:`MAX_ATTRIBUTES` of them (checked first: nothing else is done for a wider file);
+    each named by a non-empty text without surrounding spaces, control characters or double
+    quotes, at most :data:`MAX_NAME_BYTES` bytes, and distinct, ignoring case, from the contract's
+    columns, the store's own and every other attribute (``Name`` would be taken for ``name``).
+    """
+
+    def problem(zh: str, en: str, expected: str, found: str) -> Problem:
         return Problem(
-            "file.columns",
-            f"缺少必需的列：{', '.join(missing)}",
-            f"required column(s) missing: {', '.join(missing)}",
+            "entity.attribute",
+            zh,
+            en,
             file=raw.name,
             sheet=raw.sheet,
             row=1,
-            expected=", ".join(REQUIRED[kind]),
-            found=", ".join(names),
+            column=found,
+            expected=expected,
+            found=found,
         )
-    return None
+
+    if len(attrs) > MAX_ATTRIBUTES:
+        return [
+            problem(
+                f"企业名录的附加列过多：{len(attrs)} 列，最多 {MAX_ATTRIBUTES} 列",
+                f"too many extra columns in the entities file: {len(attrs)}; at most {MAX_ATTRIBUTES}",
+                f"at most {MAX_ATTRIBUTES} extra columns",
+                str(len(attrs)),
+            )
+        ]
+    out: list[Problem] = []
+    reserved = {c.casefold(): c for c in (*ENTITY_COLUMNS, *STORE_COLUMNS)}
+    mine: set[str] = set()
+    for name in attrs:
+        shown = _short(name, 80)
+        key = name.casefold()
+        if name.strip() == "":
+            out.append(problem("列名为空", "a column has no name", "a column name", shown))
+        elif name != name.strip():
+            out.append(
+                problem(
+                    f"列名首尾有空格：{name!r}",
+                    f"the column name {name!r} starts or ends with spaces",
+                    "a name without surrounding spaces",
+                    shown,
+                )
+            )
+        elif any(unicodedata.category(ch).startswith("C") or ch == '"' for ch in name):
+            out.append(
+                problem(
+                    f"列名含控制字符或双引号：{name!r}",
+                    f"the column name {name!r} holds a control character or a double quote",
+                    "a name without control characters or double quotes",
+                    shown,
+                )
+            )
+        elif len(name.encode("utf-8")) > MAX_NAME_BYTES:
+            out.append(
+                problem(
+                    f"列名过长：{shown}（{len(name.encode('utf-8'))} 字节，最多 {MAX_NAME_BYTES} 字节）",
+                    f"the column name {shown} is too long: {len(name.encode('utf-8'))} bytes, at most {MAX_NAME_BYTES}",
+                    f"at most {MAX_NAME_BYTES} bytes (UTF-8)",
+                    shown,
+                )
+            )
+        elif key in reserved:
+            out.append(
+                problem(
+                    f"列名 {name} 与保留列 {reserved[key]} 冲突（不区分大小写）",
+                    f"the column name {name} clashes with the reserved column {reserved[key]} (case is ignored)",
+                    f"a name other than {', '.join((*ENTITY_COLUMNS, *STORE_COLUMNS))} in any case",
+                    shown,
+                )
+            )
+        elif key in mine:
+            out.append(
+                problem(
+                    f"列名 {name} 与本文件的另一列仅大小写不同",
+                    f"the column name {name} differs from another column of this file only in case",
+                    "names distinct ignoring case",
+                    shown,
+                )
+            )
+        elif key in taken and taken[key] != name:
+            out.append(
+                problem(
+                    f"列名 {name} 与已有的企业属性 {taken[key]} 仅大小写不同：请使用 {taken[key]}",
+                    f"the column name {name} differs from the existing entity attribute {taken[key]} only in case: "
+                    f"use {taken[key]}",
+                    taken[key],
+                    shown,
+                )
+            )
+        mine.add(key)
+    if not out:
+        for name in attrs:
+            taken.setdefault(name.casefold(), name)
+    return out
 
 
 def read_files(
@@ -205,6 +342,8 @@ def read_files(
     batch = Batch()
     raws: dict[Kind, list[RawTable]] = {"entities": [], "targets": []}
     fact_paths: list[Path] = []
+    taken = {str(c).casefold(): str(c) for c in (() if known_entities is None else known_entities.columns)}
+    taken = {k: v for k, v in taken.items() if v not in ENTITY_COLUMNS and not v.startswith("__")}
     for path, kind in files:
         if kind == "facts":
             fact_paths.append(path)
@@ -213,14 +352,14 @@ def read_files(
         if isinstance(raw, Problem):
             batch.problems.append(raw)
             continue
-        bad = _columns_problem(raw, kind)
-        if bad is not None:
-            batch.problems.append(bad)
+        bad = _columns_problems(raw, kind, taken)
+        if bad:
+            batch.problems.extend(bad)
             continue
         raws[kind].append(raw)
         batch.files.append(SourceFile(path, kind, hashes.get(path) or file_hash(path), raw.table.num_rows))
     if raws["entities"]:
-        batch.entities = _entities(raws["entities"], batch.problems)
+        batch.entities = _entities(raws["entities"], batch.problems, _period_columns(rules))
     current = merge_entities(known_entities, batch.entities)
     if batch.entities is not None:
         _check_tree(current, batch.entities, batch.problems)
@@ -248,9 +387,9 @@ def read_files(
                         ok = False
                         break
                     if k == 0 or template:
-                        bad = _columns_problem(part, "facts")
-                        if bad is not None:
-                            batch.problems.append(bad)
+                        bad = _columns_problems(part, "facts")
+                        if bad:
+                            batch.problems.extend(bad)
                             ok = False
                             break
                     checker.add(part, {"value": column, "item": CODE_LETTER} if template else None)
@@ -288,7 +427,13 @@ def _p(
     return Problem(rule, zh, en, file=raw.name, sheet=raw.sheet, row=row, column=column, expected=expected, found=found)
 
 
-def _entities(raws: list[RawTable], problems: list[Problem]) -> pd.DataFrame:
+def _period_columns(rules: RuleSet) -> tuple[str, ...]:
+    """The entity columns holding periods: validity, and those the rules date an entity by (``established``)."""
+    named = [str(c) for r in rules.rules.values() if r.kind == "before_entity" for c in (r.param("columns") or ())]
+    return tuple(dict.fromkeys(["valid_from", "valid_to", *named]))
+
+
+def _entities(raws: list[RawTable], problems: list[Problem], period_columns: Sequence[str]) -> pd.DataFrame:
     frames: list[pd.DataFrame] = []
     for raw in raws:
         cols = [c for c in raw.table.column_names if c != ROW]
@@ -308,11 +453,20 @@ def _entities(raws: list[RawTable], problems: list[Problem]) -> pd.DataFrame:
                 )
             if name == "":
                 problems.append(_p(raw, r, "name", "value.required", "企业名称为空", "name is empty", "a name", ""))
-            for col in ("valid_from", "valid_to"):
-                v = frame[col][i]
+            for col in period_columns:
+                v = frame[col][i] if col in frame else ""
                 if v != "" and not _is_period(v):
                     problems.append(
-                        _p(raw, r, col, "period.format", f"期间格式错误：{v}", f"bad period: {v}", "YYYY-MM", v)
+                        _p(
+                            raw,
+                            r,
+                            col,
+                            "period.format",
+                            f"期间格式错误：{_short(v)}，应为 YYYY-MM（{RANGE_TEXT}）",
+                            f"bad period {_short(v)}; expected YYYY-MM ({RANGE_TEXT})",
+                            PERIOD_EXPECTED,
+                            _short(v),
+                        )
                     )
             cat = frame.category[i]
             if cat != "" and cat not in CATEGORIES:
@@ -464,8 +618,10 @@ class _FactChecker:
             create or replace temp table parsed as
             select "{ROW}" as rn, "{SHEET}" as sh, e, p, i, v, u, __vt as vt, __yuan as yuan, __too_big as too_big,
                    __unit_key as unit_key, __unit_persons as unit_persons,
-                   regexp_full_match(p, '{_PERIOD}') as p_ok,
+                   regexp_full_match(p, '{_PERIOD}')
+                       and substr(p, 1, 4) between '{FIRST_YEAR}' and '{LAST_YEAR}' as p_ok,
                    case when regexp_full_match(p, '{_PERIOD}')
+                             and substr(p, 1, 4) between '{FIRST_YEAR}' and '{LAST_YEAR}'
                         then cast(substr(p, 1, 4) as integer) * 100 + cast(substr(p, 6, 2) as integer) end as pcode,
                    items_t.persons as item_persons,
                    e in (select entity_id from entities_t) as e_ok
@@ -510,7 +666,7 @@ class _FactChecker:
         good = con.execute(
             f"""
             select e as entity_id, cast(pcode as integer) as period, i as item,
-                   cast(yuan as decimal(18, {STORE_SCALE})) as value,
+                   cast(yuan as decimal({VALUE_PRECISION}, {STORE_SCALE})) as value,
                    {_lit(str(raw.path))} as source, sh as sheet, rn as row, {_lit(raw.name)} as file
             from parsed
             where e <> '' and e_ok and p_ok and item_persons is not null and vt is not null
@@ -574,44 +730,56 @@ assert all(Decimal(10) ** k == f for k, f in zip(_UNIT_EXPONENTS, ALL_UNITS.valu
 def _numbers(values: pa.ChunkedArray | pa.Array, units: pa.ChunkedArray | pa.Array) -> dict[str, pa.Array]:
     """Values and units parsed in Arrow: each text that is a number, the unit, and the exact yuan.
 
-    A money unit's factor is 10**k, and a valid value (below 1e14 yuan, at most 4 decimals in
-    yuan) in that unit has at most 18 digits with 4 + k decimals: so it is read exactly as
-    decimal(18, 4 + k), whose digits *are* the yuan at scale 4. ``yuan`` is null where the value
-    is not a number, out of range (``too_big``) or has more decimals than kept.
+    A money unit's factor is 10**k. The bulk of the values, plain decimals with at most 4 + k
+    decimals and well below the limit, are read in Arrow as decimal(22, 4 + k), whose digits
+    *are* the yuan at scale 4. The rest (scientific notation, many digits, near or above the
+    limit) are read one by one by :func:`~guozi.ingest.units.exact_number`, which counts digits and
+    never rounds. ``yuan`` is null where the value is not a number, out of range (``too_big``) or
+    has more decimals than kept.
     """
     text = _flat(pc.utf8_trim_whitespace(values))
-    plain = pc.match_substring_regex(text, _NUMBER)
-    grouped = pc.match_substring_regex(text, _GROUPED)
+    plain = pc.match_substring_regex(text, NUMBER)
+    grouped = pc.match_substring_regex(text, GROUPED)
     cleaned = pc.if_else(grouped, pc.replace_substring(text, ",", ""), text)
     vt = pc.if_else(pc.or_(plain, grouped), cleaned, pa.scalar(None, pa.string()))
-    dnum = pc.cast(vt, pa.float64())
     u = _flat(pc.utf8_trim_whitespace(units))
     keys = pa.array(_UNIT_KEYS, pa.string())
     idx = pc.coalesce(pc.index_in(u, value_set=keys), pc.index_in(pc.utf8_lower(u), value_set=keys))
     unit_key = pc.take(keys, idx)
     unit_persons = pc.take(pa.array(_UNIT_PERSONS, pa.bool_()), idx)
     exp = pc.if_else(pc.equal(u, ""), 0, pc.take(pa.array(_UNIT_EXPONENTS, pa.int32()), idx))
-    factor = pc.power(10.0, pc.cast(exp, pa.float64()))
-    scaled = pc.multiply(dnum, factor)
-    too_big = pc.and_kleene(
-        pc.is_valid(vt),
-        pc.or_kleene(pc.invert(pc.is_finite(dnum)), pc.greater_equal(pc.abs(scaled), float(STORE_LIMIT))),
+    # where to read each value: in Arrow (the bulk) or exactly in Python (the rest)
+    scaled = pc.multiply(pc.cast(vt, pa.float64()), pc.power(10.0, pc.cast(exp, pa.float64())))
+    simple = pc.and_(
+        pc.invert(pc.match_substring_regex(pc.fill_null(vt, "e"), "[eE]")),
+        pc.and_(pc.is_finite(scaled), pc.less(pc.abs(scaled), float(STORE_LIMIT) / 10)),
     )
-    too_big = pc.fill_null(too_big, False)
-    yuan = pa.nulls(len(text), pa.decimal128(18, STORE_SCALE))
-    ok = pc.and_(pc.is_valid(vt), pc.invert(too_big))
-    for k in sorted({int(x) for x in pc.unique(exp).to_pylist() if x is not None}):
-        mask = pc.fill_null(pc.and_(ok, pc.equal(exp, k)), False)
-        mask = pc.and_(
-            mask, pc.invert(pc.match_substring_regex(pc.fill_null(vt, ""), rf"\.[0-9]{{{STORE_SCALE + k + 1},}}$"))
-        )
+    simple = _flat(pc.fill_null(simple, False))
+    yuan = pa.nulls(len(text), pa.decimal128(VALUE_PRECISION, STORE_SCALE))
+    exponents = {int(x) for x in pc.unique(exp).to_pylist() if x is not None}
+    for k in sorted(exponents):
+        few = pc.invert(pc.match_substring_regex(pc.fill_null(vt, ""), rf"\.[0-9]{{{STORE_SCALE + k + 1},}}$"))
+        mask = _flat(pc.fill_null(pc.and_(pc.and_(simple, pc.equal(exp, k)), few), False))
         if not pc.any(mask).as_py():
             continue
-        sub = pc.cast(pc.filter(vt, mask), pa.decimal128(18, STORE_SCALE + k), safe=False)
-        sub = sub.view(pa.decimal128(18, STORE_SCALE))
-        yuan = pc.replace_with_mask(yuan, mask, sub)
-    exact = pc.less_equal(pc.abs(pc.subtract(pc.cast(yuan, pa.float64()), scaled)), pc.multiply(pc.abs(scaled), 1e-9))
-    yuan = pc.if_else(pc.fill_null(exact, False), yuan, pa.scalar(None, pa.decimal128(18, STORE_SCALE)))
+        sub = pc.cast(pc.filter(vt, mask), pa.decimal128(VALUE_PRECISION, STORE_SCALE + k))
+        yuan = pc.replace_with_mask(yuan, mask, sub.view(pa.decimal128(VALUE_PRECISION, STORE_SCALE)))
+    too_big = pa.array([False] * len(text), pa.bool_())
+    rest = _flat(pc.fill_null(pc.and_(pc.and_(pc.is_valid(vt), pc.is_valid(exp)), pc.invert(simple)), False))
+    if pc.any(rest).as_py():
+        where = pc.indices_nonzero(rest)
+        read = [
+            exact_number(t, shift=k)
+            for t, k in zip(pc.take(vt, where).to_pylist(), pc.take(exp, where).to_pylist(), strict=True)
+        ]
+        good = pa.array([r.verdict == "ok" for r in read], pa.bool_())
+        ok_mask = pc.replace_with_mask(pa.array([False] * len(text)), rest, good)
+        if pc.any(good).as_py():
+            ok_values = pa.array(
+                [r.value for r in read if r.verdict == "ok"], pa.decimal128(VALUE_PRECISION, STORE_SCALE)
+            )
+            yuan = pc.replace_with_mask(yuan, ok_mask, ok_values)
+        too_big = pc.replace_with_mask(too_big, rest, pa.array([r.verdict == "range" for r in read], pa.bool_()))
     return {
         "vt": _flat(vt),
         "yuan": _flat(yuan),
@@ -649,20 +817,14 @@ def _fact_problems(
     columns: Mapping[str, str],
 ) -> list[Problem]:
     out: list[Problem] = []
+    base = {"entity": _short(e), "period": _short(p), "item": _short(i)}
 
     def add(rule: str, column: str, expected: str, found: str, quote: bool = True, **fields: object) -> None:
         found = _short(found)
         out.append(
             rules.problem(
                 rule,
-                {
-                    "entity": _short(e),
-                    "period": _short(p),
-                    "item": _short(i),
-                    "found": repr(found) if quote else found,
-                    "expected": expected,
-                    **fields,
-                },
+                {**base, "found": repr(found) if quote else found, "expected": expected, **fields},
                 file=raw.name,
                 sheet=raw.sheet,
                 row=rn,
@@ -677,7 +839,7 @@ def _fact_problems(
     elif not e_ok:
         add("entity.unknown", "entity_id", "an entity_id of the entities", e)
     if not p_ok:
-        add("period.format", "period", "YYYY-MM", p)
+        add("period.format", "period", PERIOD_EXPECTED, p)
     if item_persons is None:
         add("item.unknown", "item", "an item code of items.yaml", i)
     if v == "":
@@ -691,7 +853,19 @@ def _fact_problems(
     factor = ALL_UNITS.get(unit_key or "", Decimal(1))
     if too_big:
         shown = _yuan_text(vt or v, factor)
-        add("value.range", "value", f"|value| < {STORE_LIMIT:.0e} yuan", v, quote=False, unit=u, yuan=shown)
+        out.append(
+            rules.problem(
+                "value.range",
+                {**base, "found": _short(v), "unit": u, "yuan": shown, "expected": f"绝对值小于 {LIMIT_ZH}"},
+                {**base, "found": _short(v), "unit": u, "yuan": shown, "expected": f"|value| < {LIMIT_EN}"},
+                file=raw.name,
+                sheet=raw.sheet,
+                row=rn,
+                column=columns.get("value", "value"),
+                expected=f"|value| < {LIMIT_EN}",
+                found=_short(v),
+            )
+        )
     elif yuan is None or yuan != round(yuan, STORE_SCALE):
         add(
             "value.precision",
@@ -707,7 +881,7 @@ def _fact_problems(
 
 def _yuan_text(text: str, factor: Decimal) -> str:
     try:
-        d = Decimal(text) * factor
+        d = Context(prec=len(text) + 30).multiply(Decimal(text), factor)  # exact: enough digits
     except ArithmeticError:
         return _short(text)
     if d != 0 and not -30 < d.adjusted() < 30:
@@ -718,6 +892,59 @@ def _yuan_text(text: str, factor: Decimal) -> str:
 def _short(text: str, limit: int = 120) -> str:
     """A cell's text as messages quote it: an enormous cell is cut short."""
     return text if len(text) <= limit else text[:limit] + f"…（{len(text)}）"
+
+
+_YEAR = re.compile(r"^[0-9]{4}$", re.ASCII)
+
+
+def _target_limit(unit: str) -> int:
+    """The power of ten a target's absolute value must stay below, in its indicator's ``unit``."""
+    return TARGET_LIMIT_EXPONENT.get(unit, LIMIT_EXPONENT)
+
+
+def _target_problem(raw: RawTable, row: int, what: str, text: str, unit: str) -> Problem | None:
+    """Why the target ``text`` (in the indicator's ``unit``) cannot be stored exactly, if it cannot.
+
+    ``what`` names the target (entity, year, indicator) in the messages.
+    """
+    limit = _target_limit(unit)
+    read = exact_number(text, scale=TARGET_SCALE, limit_exponent=limit)
+    shown = _short(text)
+    unit_en = unit_name(unit, "en")
+    if read.verdict == "number":
+        return _p(
+            raw,
+            row,
+            "target",
+            "value.not_numeric",
+            f"目标值不是数字：{what} {shown!r}（千分位须每三位一个逗号，如 1,000,000）",
+            f"target is not a number: {what} {shown!r} (thousands only as 1,000,000)",
+            "a decimal number",
+            shown,
+        )
+    if read.verdict == "range":
+        return _p(
+            raw,
+            row,
+            "target",
+            "target.range",
+            f"目标值超出范围：{what} {shown}，绝对值应小于 10^{limit} {unit}".rstrip(),
+            f"target out of range: {what} {shown}; its absolute value must be below 10^{limit} {unit_en}".rstrip(),
+            f"|target| < 10^{limit} {unit_en}".rstrip(),
+            shown,
+        )
+    if read.verdict == "precision":
+        return _p(
+            raw,
+            row,
+            "target",
+            "target.precision",
+            f"目标值小数位过多：{what} {shown}，最多保留 {TARGET_SCALE} 位小数",
+            f"too many decimals in the target: {what} {shown}; at most {TARGET_SCALE}",
+            f"<= {TARGET_SCALE} decimals",
+            shown,
+        )
+    return None
 
 
 def _targets(raws: list[RawTable], catalog: Catalog, known: set[str], problems: list[Problem]) -> pd.DataFrame:
@@ -747,9 +974,18 @@ def _targets(raws: list[RawTable], catalog: Catalog, known: set[str], problems: 
                     )
                 )
                 ok = False
-            if not (y.isdigit() and len(y) == 4):
+            if not (_YEAR.match(y) and FIRST_YEAR <= int(y) <= LAST_YEAR):
                 problems.append(
-                    _p(raw, r, "year", "year.format", f"年度格式错误：{y!r}", f"bad year: {y!r}", "YYYY", y)
+                    _p(
+                        raw,
+                        r,
+                        "year",
+                        "year.format",
+                        f"年度格式错误：{_short(y)!r}，应为 {FIRST_YEAR} 至 {LAST_YEAR} 之间的四位数字",
+                        f"bad year {_short(y)!r}; expected four digits from {FIRST_YEAR} to {LAST_YEAR}",
+                        f"YYYY, {FIRST_YEAR} … {LAST_YEAR}",
+                        _short(y),
+                    )
                 )
                 ok = False
             if ind not in catalog.indicators:
@@ -766,24 +1002,13 @@ def _targets(raws: list[RawTable], catalog: Catalog, known: set[str], problems: 
                     )
                 )
                 ok = False
-            try:
-                value = Decimal(t.replace(",", ""))
-                if not value.is_finite():
-                    raise ArithmeticError
-            except (ArithmeticError, ValueError):
-                problems.append(
-                    _p(
-                        raw,
-                        r,
-                        "target",
-                        "value.not_numeric",
-                        f"目标值不是数字：{t!r}",
-                        f"target is not a number: {t!r}",
-                        "a decimal number",
-                        t,
-                    )
-                )
+            unit = catalog.indicators[ind].unit if ind in catalog.indicators else ""
+            bad = _target_problem(raw, r, f"{_short(e, 40)} {_short(y, 8)} {_short(ind, 40)}", t, unit)
+            if bad is not None:
+                problems.append(bad)
                 ok = False
+            else:
+                value = Decimal(number_text(t) or "")  # exact, and checked to fit
             if ok:
                 records.append(
                     {

@@ -36,6 +36,8 @@ META_SHEET = "_meta"  # the hidden sheet that marks a report template (see guozi
 
 ROW = "__row__"  # the column holding each record's spreadsheet row number (header = row 1)
 SHEET = "__sheet__"  # optional: each record's worksheet, where one table spans several sheets
+RESERVED_PREFIX = "__"  # guozi's own columns (ROW, SHEET, __file__, …): a file's heading may not start so
+MAX_COLUMNS = 1000  # more columns than any contract file needs: refused before the rows are parsed
 
 Progress = Callable[[str, float, float], None]  # (stage, done, total): reported on long work
 
@@ -75,6 +77,40 @@ def unreadable(path: Path, exc: BaseException) -> Problem:
         file=path.name,
         found=detail,
     )
+
+
+def header_problem(path: Path, header: list[str], sheet: str = "") -> Problem | None:
+    """The ``file.columns`` problem of a header guozi cannot take, checked before the rows are read.
+
+    Too many columns (:data:`MAX_COLUMNS`), or a heading starting with ``__``, which guozi keeps
+    for the columns it adds (the row number ``__row__``, the sheet, the file): such a heading
+    would be confused with them.
+    """
+    if len(header) > MAX_COLUMNS:
+        return Problem(
+            "file.columns",
+            f"列数过多：{len(header)} 列，最多 {MAX_COLUMNS} 列",
+            f"too many columns: {len(header)}; at most {MAX_COLUMNS}",
+            file=path.name,
+            sheet=sheet,
+            row=1,
+            expected=f"at most {MAX_COLUMNS} columns",
+            found=str(len(header)),
+        )
+    reserved = [h for h in header if h.startswith(RESERVED_PREFIX)]
+    if reserved:
+        shown = ", ".join(h[:60] for h in reserved[:10])
+        return Problem(
+            "file.columns",
+            f"列名不能以 {RESERVED_PREFIX} 开头（保留给 guozi 自己的列，如 {ROW}）：{shown}",
+            f"a column name may not start with {RESERVED_PREFIX} (kept for guozi's own columns such as {ROW}): {shown}",
+            file=path.name,
+            sheet=sheet,
+            row=1,
+            expected=f"column names not starting with {RESERVED_PREFIX}",
+            found=shown,
+        )
+    return None
 
 
 def unsupported(path: Path) -> Problem:
@@ -154,10 +190,13 @@ def _csv_header(path: Path) -> list[str]:
     return next(csv.reader(io.StringIO(text)), [])
 
 
-def _csv_chunks(path: Path, progress: Progress | None) -> Iterator[RawTable]:
+def _csv_chunks(path: Path, progress: Progress | None) -> Iterator[RawTable | Problem]:
     header = _csv_header(path)
     if not any(h.strip() for h in header):
         raise ValueError("the file has no header line")
+    if (bad := header_problem(path, header)) is not None:
+        yield bad
+        return
     read = pacsv.ReadOptions(autogenerate_column_names=False, block_size=CSV_BLOCK)
     opts = pacsv.ConvertOptions(
         column_types={name: pa.string() for name in header},
@@ -168,6 +207,9 @@ def _csv_chunks(path: Path, progress: Progress | None) -> Iterator[RawTable]:
     with path.open("rb") as fh:
         reader = pacsv.open_csv(fh, read_options=read, convert_options=opts)
         schema = reader.schema
+        if (bad := header_problem(path, [str(n) for n in schema.names])) is not None:
+            yield bad
+            return
         start = 2
         first = True
         for batch in reader:
@@ -181,11 +223,14 @@ def _csv_chunks(path: Path, progress: Progress | None) -> Iterator[RawTable]:
             yield RawTable(path, _numbered(_text_columns(schema.empty_table()), start))
 
 
-def _parquet_chunks(path: Path, chunk_rows: int | None, progress: Progress | None) -> Iterator[RawTable]:
+def _parquet_chunks(path: Path, chunk_rows: int | None, progress: Progress | None) -> Iterator[RawTable | Problem]:
     pf = pq.ParquetFile(path)
     total = max(pf.metadata.num_rows, 1)
     start = 2
     schema = pf.schema_arrow
+    if (bad := header_problem(path, [str(n) for n in schema.names])) is not None:
+        yield bad
+        return
     emitted = False
     for batch in pf.iter_batches(batch_size=chunk_rows or 1 << 30):
         table = _as_text(pa.Table.from_batches([batch], schema))
@@ -288,7 +333,7 @@ def _xlsx_guard(path: Path, chunk_rows: int | None, progress: Progress | None) -
         yield part
 
 
-def _xlsx_chunks(path: Path, chunk_rows: int | None, progress: Progress | None) -> Iterator[RawTable]:
+def _xlsx_chunks(path: Path, chunk_rows: int | None, progress: Progress | None) -> Iterator[RawTable | Problem]:
     with workbook(path) as wb:
         sheet = wb.worksheets[0]
         total = max(int(sheet.max_row or 1) - 1, 1)
@@ -296,6 +341,9 @@ def _xlsx_chunks(path: Path, chunk_rows: int | None, progress: Progress | None) 
         header = [cell_text(c).strip() for c in next(rows, ())]
         while header and header[-1] == "":
             header.pop()
+        if (bad := header_problem(path, header, sheet.title)) is not None:
+            yield bad
+            return
         columns: list[list[str]] = [[] for _ in header]
         numbers: list[int] = []
         emitted = False

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 # The factor that turns a value in the unit into yuan, exactly.
 MONEY_UNITS: dict[str, Decimal] = {
@@ -30,6 +33,71 @@ STORE_LIMIT = Decimal(10) ** 16
 # to spare, so sums of many facts still fit. The store, the lake and the engine all use this type.
 VALUE_PRECISION = 22
 VALUE_TYPE = f"decimal({VALUE_PRECISION}, {STORE_SCALE})"
+LIMIT_EXPONENT = 16  # STORE_LIMIT = 10 ** LIMIT_EXPONENT
+LIMIT_ZH = "10^16 元（1 亿亿元）"  # how messages name STORE_LIMIT
+LIMIT_EN = "10^16 yuan"
+assert Decimal(10) ** LIMIT_EXPONENT == STORE_LIMIT
+
+# Targets are in their indicator's unit (元, %, 人, 倍, 万元/人) and kept with 10 decimals (the
+# store's decimal(38, 10)). An amount's target is bounded like a fact; a ratio's (%, 倍) by 10^6:
+# a million per cent is no one's plan, and the bound keeps every product of the engine in range.
+TARGET_SCALE = 10
+TARGET_LIMIT_EXPONENT: dict[str, int] = {"%": 6, "倍": 6}  # others: LIMIT_EXPONENT
+
+# The numbers the contract reads: plain or scientific decimals with ASCII digits, or thousands
+# grouped by commas, every group of three (``1,234,567.5``; never ``1,0,0``).
+NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+GROUPED = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"
+_NUMBER_RE = re.compile(NUMBER, re.ASCII)
+_GROUPED_RE = re.compile(GROUPED, re.ASCII)
+_PARTS = re.compile(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$", re.ASCII)
+
+
+def number_text(text: str) -> str | None:
+    """``text`` (trimmed) as a plain number without grouping commas, or ``None`` if it is no number."""
+    t = text.strip()
+    if _NUMBER_RE.match(t):
+        return t
+    if _GROUPED_RE.match(t):
+        return t.replace(",", "")
+    return None
+
+
+@dataclass(frozen=True)
+class Exact:
+    """A number read exactly: ``value`` (``None`` unless ``verdict`` is ``ok``) and why not."""
+
+    value: Decimal | None
+    verdict: Literal["ok", "range", "precision", "number"]
+
+
+def exact_number(text: str, *, shift: int = 0, scale: int = STORE_SCALE, limit_exponent: int = LIMIT_EXPONENT) -> Exact:
+    """``text`` × 10^``shift`` exactly, if it has at most ``scale`` decimals and is below 10^``limit_exponent``.
+
+    No rounding anywhere: the digits are counted, never put through a float or a decimal context,
+    so ``12345678.12345e0`` is refused (``precision``), not cut to ``12345678.1234``, and an
+    exponent of any size is answered at once (``1e999999999`` is out of ``range``).
+    """
+    t = number_text(text)
+    m = _PARTS.match(t) if t is not None else None
+    if m is None:
+        return Exact(None, "number")
+    sign, whole, frac, exp = m.group(1), m.group(2), m.group(3) or "", m.group(4) or "0"
+    digits = (whole + frac).lstrip("0")
+    if not digits:
+        return Exact(Decimal(0).quantize(Decimal(1).scaleb(-scale)), "ok")
+    e_digits = exp.lstrip("+-").lstrip("0") or "0"
+    if len(e_digits) > 6:  # an exponent of a million or more: far outside any limit or scale
+        return Exact(None, "precision" if exp.startswith("-") else "range")
+    e = (-1 if exp.startswith("-") else 1) * int(e_digits) - len(frac) + shift
+    significant = digits.rstrip("0")
+    e += len(digits) - len(significant)  # value = ±significant × 10^e
+    if e + len(significant) - 1 >= limit_exponent:
+        return Exact(None, "range")
+    if e < -scale:
+        return Exact(None, "precision")
+    value = Decimal(f"{sign}{significant}E{e}").quantize(Decimal(1).scaleb(-scale))
+    return Exact(value, "ok")
 
 
 def normalise_unit(text: str | None, *, persons: bool) -> str | None:
