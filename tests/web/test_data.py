@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, NoReturn
 
+import pandas as pd
 import pytest
 
 with warnings.catch_warnings():
@@ -22,6 +24,7 @@ with warnings.catch_warnings():
 
 import guozi.web.data as data_module
 from guozi.periods import Period
+from guozi.store.base import User
 from guozi.store.duckdb import DuckDBStore
 from guozi.web.accounts import save_user
 from guozi.web.app import create_app
@@ -177,3 +180,59 @@ def test_the_warm_up_computes_what_the_overview_needs_before_anybody_asks(
         card = body["cards"][0]
         assert (card["indicator"], card["value"], card["prior_value"]) == ("total_profit", 1_000_000, 800_000)
         assert Decimal(str(card["change"])) == Decimal(200_000)
+
+
+def test_the_servers_lock_is_the_stores(ws: Workspace) -> None:
+    """Engine work of the web app (under ``WebData.lock``) and a store call made anywhere else (a
+    sign-in, a scope check rebuilding the tree) use one DuckDB connection: while a request computes
+    under the app's lock, no other thread gets the store's lock."""
+    data = WebData(ws)
+    taken: list[bool] = []
+
+    def other_request() -> None:
+        got = ws.store.lock.acquire(blocking=False)
+        taken.append(got)
+        if got:
+            ws.store.lock.release()
+
+    with data.lock:
+        t = threading.Thread(target=other_request)
+        t.start()
+        t.join(timeout=60)
+    assert taken == [False]
+
+
+class _FakeTree:
+    """A tree of entity ids, the subtree of ``s`` being the ids starting with ``s``; ``during`` runs
+    once while a subtree is worked out (another request, interleaved)."""
+
+    def __init__(self, ids: list[str], during: Callable[[], object] | None = None) -> None:
+        self.nodes = pd.DataFrame({"entity_id": ids})
+        self.during = during
+
+    def subtree(self, scope: str, period: Period) -> list[str]:
+        if self.during is not None:
+            during, self.during = self.during, None
+            during()
+        return [e for e in self.nodes.entity_id if e.startswith(scope)]
+
+
+def test_a_scope_worked_out_on_an_older_tree_is_not_kept_for_the_newer_one() -> None:
+    """A viewer of A asks while the tree is the old one (A, A1); meanwhile an approval adds A3 and a
+    second request on the new tree finds A3 visible. The first request's answer (A, A1) must not be
+    kept for the new tree: a third request sees A3 too."""
+    from guozi.web.deps import _VisibleCache
+
+    cache = _VisibleCache()
+    viewer = User("viewer_a", "viewer", ("A",), "")
+    new = _FakeTree(["A", "A1", "A3", "B"])
+    old = _FakeTree(["A", "A1", "B"])
+    ws = SimpleNamespace(tree=lambda: old)
+
+    def approval_then_second_request() -> None:
+        ws.tree = lambda: new
+        assert cache.get(ws, viewer, JUNE) == {"A", "A1", "A3"}  # type: ignore[arg-type]
+
+    old.during = approval_then_second_request
+    assert cache.get(ws, viewer, JUNE) == {"A", "A1"}  # type: ignore[arg-type]  # worked out on the old tree
+    assert cache.get(ws, viewer, JUNE) == {"A", "A1", "A3"}  # type: ignore[arg-type]

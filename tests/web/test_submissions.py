@@ -9,7 +9,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import pytest
@@ -240,3 +240,96 @@ def test_the_upload_page_names_the_cell_and_takes_explanations(
     assert filer.get(done.headers["location"]).status_code == 200
     reused = filer.post("/submissions/new/explain", data={"token": token, f"x:{key}": "again"})
     assert reused.status_code == 404  # a token is used once
+
+
+def _texts(c: TestClient, sid: int) -> list[str]:
+    """Every answer that names a submission's file: history, entity, indicator, submissions, audit."""
+    urls = [
+        "/api/v1/entities/A1/history",
+        "/api/v1/entities/A1",
+        "/api/v1/indicators/total_profit?entity=A1",
+        "/api/v1/submissions",
+        f"/api/v1/submissions/{sid}",
+        "/api/v1/audit",
+        "/entity/A1",
+        "/indicator/total_profit?entity=A1",
+        "/submissions",
+        f"/submissions/{sid}",
+    ]
+    answers = [c.get(u) for u in urls]
+    assert [r.status_code for r in answers] == [200] * len(urls)
+    return [r.text for r in answers]
+
+
+def test_the_web_shows_the_senders_file_name_never_the_servers_upload_path(
+    client_as: ClientAs, app: FastAPI, group_ws: Workspace
+) -> None:
+    """The store keeps where a file was read (for an upload, a private folder of the server); the web
+    shows the file's name only: ``facts.csv`` of the test data, ``facts_a1.csv`` of the upload."""
+    filer, sup, admin = client_as("filer_a"), client_as("sup_a"), client_as("admin")
+    sid = upload(filer, A1_RESTATED, "facts_a1.csv").json()["submissions"][0]["id"]
+    assert filer.post(f"/api/v1/submissions/{sid}/submit").status_code == 200
+    assert sup.post(f"/api/v1/submissions/{sid}/review", json={"approve": True}).status_code == 200
+    stored = group_ws.store.submission(sid)
+    assert stored is not None and Path(stored.source).parent != Path()  # a path of the server's
+    rows = admin.get("/api/v1/entities/A1/history?item=total_profit").json()["rows"]
+    assert [(r["user"], r["file"], r["source"], r["value"]) for r in rows] == [
+        ("loader", "facts.csv", "facts.csv", 300_000),
+        ("filer_a", "facts_a1.csv", "facts_a1.csv", 320_000),
+    ]
+    uploads = app.state.uploads.root
+    for text in _texts(admin, sid):
+        assert "facts_a1.csv" in text or "facts.csv" in text
+        assert str(uploads) not in text and "guozi-uploads" not in text
+        assert str(Path(stored.source).parent) not in text
+
+
+def test_refused_and_failed_uploads_leave_nothing_on_disk(
+    client_as: ClientAs, app: FastAPI, group_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's upload folder listed after each upload: empty after every refusal (a blocking
+    problem, a problem to verify unexplained, a file of the wrong type, a malformed explanation, an
+    exception while checking) and after a success; one file while the upload page waits for the
+    explanation of a 核实 problem, none once it is explained."""
+    filer = client_as("filer_a")
+    assert upload(filer, A1_RESTATED).status_code == 201
+    root: Path = app.state.uploads.root
+
+    def left() -> list[str]:
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+    assert left() == []
+    july = facts_csv(("A1", "2025-07", "revenue", 400))  # below June's 500: a fall to verify at row 2
+    refusals = [
+        (upload(filer, facts_csv(("A1", "2025-06", "total_profit", "abc")), "facts_bad.csv"), 422),
+        (upload(filer, july, "facts_july.csv"), 422),
+        (upload(filer, A1_RESTATED, "facts.xlsx"), 400),
+        (upload(filer, july, "facts_july.csv", explain="no equals sign"), 400),
+    ]
+    assert [(r.status_code, left()) for r, _ in refusals] == [(code, []) for _, code in refusals]
+
+    def fail(*args: object, **kwargs: object) -> NoReturn:
+        raise RuntimeError("the check failed")
+
+    monkeypatch.setattr(group_ws, "stage_upload", fail)
+    with pytest.raises(RuntimeError, match="the check failed"):
+        upload(filer, july, "facts_july.csv")
+    assert left() == []
+    with pytest.raises(RuntimeError, match="the check failed"):
+        filer.post("/submissions/new", files={"file": ("facts_july.csv", july, CSV)})
+    assert left() == []
+    monkeypatch.undo()
+
+    page = filer.post("/submissions/new", files={"file": ("facts_july.csv", july, CSV)})
+    assert page.status_code == 422 and 'name="x:flow.ytd_decrease:2"' in page.text
+    (kept,) = [p for p in left() if p.endswith(".csv")]
+    assert Path(kept).name == "facts_july.csv"
+    token = page.text.split('name="token" value="')[1].split('"')[0]
+    bad = filer.post("/submissions/new/explain", data={"token": token, "x:flow.ytd_decrease": "no row"})
+    assert bad.status_code == 400 and [p for p in left() if p.endswith(".csv")] == [kept]  # still waiting
+    done = filer.post(
+        "/submissions/new/explain",
+        data={"token": token, "x:flow.ytd_decrease:2": "6月多计收入已冲回"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and left() == []

@@ -8,9 +8,11 @@ Caching: a period's results are computed once per *store state* (:meth:`~guozi.w
 the store's version, i.e. its last submission and review step, with this process's writes). An
 import or a review step changes the state and empties the cache. A change made by this process is seen by the next request; one made by another process
 (a second server or a CLI on the same PostgreSQL database) within :data:`STATE_TTL` seconds, the
-store being asked at most that often. Workspace calls are serialised by a lock (the store is one
-connection); cached answers are served without it, so a long computation does not hold up pages
-already computed.
+store being asked at most that often. Workspace calls are serialised by the store's lock (the store
+is one connection, which the engine's Ibis queries use too): :attr:`WebData.lock` is that lock, so
+a computation here and a store call anywhere else (a sign-in, a scope check rebuilding the tree)
+never run at once. Cached answers are immutable and served without it, so a long computation does
+not hold up pages already computed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TypeVar, cast
 
 import pandas as pd
@@ -38,7 +41,7 @@ from guozi.web.accounts import accounts_generation
 from guozi.web.security import SESSION_MAX_AGE, new_token
 from guozi.workspace import Workspace, paused_gc
 
-__all__ = ["WebData", "clean", "records"]
+__all__ = ["WebData", "clean", "file_name", "records"]
 
 T = TypeVar("T")
 USER_TTL = 5.0  # seconds an account is trusted from the cache (changes made through guozi.web.accounts apply at once)
@@ -77,6 +80,12 @@ def clean(value: Any) -> Any:
     return str(value)
 
 
+def file_name(source: object) -> str:
+    """A stored ``source`` (the path a file was read from) as the web shows it: the file's name only."""
+    text = str(source or "")
+    return PureWindowsPath(text).name if "\\" in text else PurePosixPath(text).name
+
+
 def session_digest(sid: str) -> str:
     """What the audit log keeps of a session id: its SHA-256, so the log holds no usable token."""
     return hashlib.sha256(sid.encode()).hexdigest()
@@ -97,7 +106,9 @@ class WebData:
     def __init__(self, ws: Workspace, *, warm_up: bool = False) -> None:
         self.ws = ws
         self.warm_up = warm_up  # compute the latest overview in the background after each change
-        self.lock = threading.RLock()  # the store's connection is not shared between threads
+        # the store's own lock: held by every store method, it is held here too around every engine
+        # computation (Ibis queries on the store's connection), so no two threads ever use it at once
+        self.lock: threading.RLock = ws.store.lock
         self._cache: dict[Hashable, Any] = {}
         self._state: Hashable = None
         self._writes = -1  # the store's write count when its version was last read
@@ -449,10 +460,19 @@ class WebData:
         return self.cached(("entity", period.code, entity), compute)
 
     def history(self, period: Period, entity: str, item: str | None = None) -> list[dict[str, Any]]:
-        """Every version of ``entity``'s figures for ``period``, who submitted each and when."""
-        return self.cached(
-            ("history", period.code, entity, item), lambda: records(self.ws.history(entity, period, item))
-        )
+        """Every version of ``entity``'s figures for ``period``, who submitted each and when.
+
+        ``source`` is the file's name as its sender named it: the store keeps where the file was
+        read (for an upload, the server's private upload folder), which is nobody's business here.
+        """
+
+        def compute() -> list[dict[str, Any]]:
+            rows = records(self.ws.history(entity, period, item))
+            for r in rows:
+                r["source"] = file_name(r.get("source"))
+            return rows
+
+        return self.cached(("history", period.code, entity, item), compute)
 
     def explain(self, period: Period, entity: str, code: str) -> dict[str, Any]:
         """An indicator explained: its formula, its inputs with every version and who submitted it."""

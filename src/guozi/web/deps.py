@@ -141,43 +141,51 @@ async def csrf_protect(request: Request) -> None:
 
 
 class _VisibleCache:
-    """Each (tree, role, scopes, period)'s visible entity ids, computed once per tree."""
+    """Each (tree, role, scopes, period)'s visible entity ids, computed once per tree.
+
+    The tree is the workspace's (rebuilt, under the store's lock, after a change); the sets are
+    worked out from it without any lock and kept only while it is still the tree of the cache: a
+    set of an older tree is never kept for a newer one.
+    """
 
     def __init__(self) -> None:
         self._tree: object = None
         self._sets: dict[tuple[Any, ...], frozenset[str]] = {}
         self._lock = threading.Lock()
 
-    def known(self, ws: Workspace) -> frozenset[str]:
-        """Every entity id of the tree, in any period."""
-        tree = ws.tree()
+    def _lookup(self, tree: object, key: tuple[Any, ...]) -> frozenset[str] | None:
         with self._lock:
             if self._tree is not tree:
                 self._tree, self._sets = tree, {}
-            found = self._sets.get(("known",))
+            return self._sets.get(key)
+
+    def _keep(self, tree: object, key: tuple[Any, ...], found: frozenset[str]) -> None:
+        with self._lock:
+            if self._tree is tree:  # not if another request moved the cache to another tree meanwhile
+                if len(self._sets) > 4096:
+                    self._sets.clear()
+                self._sets[key] = found
+
+    def known(self, ws: Workspace) -> frozenset[str]:
+        """Every entity id of the tree, in any period."""
+        tree = ws.tree()
+        found = self._lookup(tree, ("known",))
         if found is None:
             found = frozenset(tree.nodes.entity_id)
-            with self._lock:
-                self._sets[("known",)] = found
+            self._keep(tree, ("known",), found)
         return found
 
     def get(self, ws: Workspace, user: User, period: Period) -> frozenset[str]:
         tree = ws.tree()
         key = (user.role, user.scopes, period.code)
-        with self._lock:
-            if self._tree is not tree:
-                self._tree, self._sets = tree, {}
-            found = self._sets.get(key)
+        found = self._lookup(tree, key)
         if found is None:
             if user.role == "admin":
                 found = frozenset(tree.at(period).entity_id)
             else:
-                known = self.known(ws)
+                known = frozenset(tree.nodes.entity_id)
                 found = frozenset(e for s in user.scopes if s in known for e in tree.subtree(s, period))
-            with self._lock:
-                if len(self._sets) > 4096:
-                    self._sets.clear()
-                self._sets[key] = found
+            self._keep(tree, key, found)
         return found
 
 

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ from guozi.ingest.collect import Explain, explain_key, parse_explain
 from guozi.ingest.guard import LIMITS, UploadRefusedError, save_upload
 from guozi.periods import Period
 from guozi.store.base import STATUSES, Review, Status, Submission, User
-from guozi.web.data import WebData
+from guozi.web.data import WebData, file_name
 from guozi.web.deps import csrf_protect, current_user, lang_of
 from guozi.web.render import render
 from guozi.workspace import STATUS_ZH, UPLOADERS, ForbiddenError, Staged, TransitionError, Workspace
@@ -193,7 +194,7 @@ def submission_out(ws: Workspace, sub: Submission, lang: str) -> SubmissionOut:
         id=sub.id,
         created_at=sub.created_at.isoformat(timespec="seconds"),
         user=sub.user,
-        file=Path(sub.source).name,
+        file=file_name(sub.source),
         sha256=sub.sha256,
         kind=sub.kind,
         rows=sub.rows,
@@ -282,31 +283,49 @@ class _Pending:
     at: float
 
 
+def _discard(path: Path) -> None:
+    """Remove an uploaded file with its private folder (each upload is saved in a folder of its own)."""
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
 class _Uploads:
-    """The application's upload folder and the uploads that wait for explanations (by random token)."""
+    """The application's upload folder and the uploads that wait for explanations (by random token).
+
+    Each upload is saved in a folder of its own under :attr:`root` and removed as soon as it is
+    stored or refused; only an upload waiting for explanations of its 核实 problems is kept, for
+    at most :data:`PENDING_TTL` seconds (and :data:`PENDING_MAX` of them). The folder itself goes
+    when the application object does, or at the latest when the process ends.
+    """
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="guozi-uploads-"))
         self.pending: OrderedDict[str, _Pending] = OrderedDict()
         self.lock = threading.Lock()
+        self._finalizer = weakref.finalize(self, shutil.rmtree, self.root, ignore_errors=True)
 
     def folder(self) -> Path:
         return self.root / secrets.token_hex(8)
+
+    def _expire(self, now: float) -> None:
+        """Drop the oldest waiting uploads past their time or beyond the number kept (under :attr:`lock`)."""
+        while self.pending and (
+            len(self.pending) > PENDING_MAX or now - next(iter(self.pending.values())).at > PENDING_TTL
+        ):
+            _, old = self.pending.popitem(last=False)
+            _discard(old.path)
 
     def keep(self, user: str, path: Path, reason: str) -> str:
         token = secrets.token_urlsafe(24)
         now = time.monotonic()
         with self.lock:
             self.pending[token] = _Pending(user, path, reason, now)
-            while self.pending and (
-                len(self.pending) > PENDING_MAX or now - next(iter(self.pending.values())).at > PENDING_TTL
-            ):
-                _, old = self.pending.popitem(last=False)
-                shutil.rmtree(old.path.parent, ignore_errors=True)
+            self._expire(now)
         return token
 
     def take(self, token: str, user: str) -> _Pending:
+        """The waiting upload of ``token`` (now the caller's to remove), if ``user`` left it; else 404."""
         with self.lock:
+            self._expire(time.monotonic())
             found = self.pending.get(token)
             if found is None or found.user != user or time.monotonic() - found.at > PENDING_TTL:
                 raise HTTPException(
@@ -361,11 +380,13 @@ async def _receive(request: Request, user: User) -> tuple[Path, str, list[str]]:
         folder = _uploads(request).folder()
         try:
             path = await run_in_threadpool(save_upload, upload.file, upload.filename, folder)
-        except UploadRefusedError as exc:
+        except BaseException as exc:  # refused, or failed: nothing of it stays on disk
             shutil.rmtree(folder, ignore_errors=True)
-            raise HTTPException(
-                400, {"message_zh": exc.message_zh, "message_en": exc.message_en, "rule": "upload.refused"}
-            ) from exc
+            if isinstance(exc, UploadRefusedError):
+                raise HTTPException(
+                    400, {"message_zh": exc.message_zh, "message_en": exc.message_en, "rule": "upload.refused"}
+                ) from exc
+            raise
     finally:
         await form.close()
     return path, reason, explains
@@ -391,11 +412,22 @@ def _upload_out(request: Request, staged: Staged) -> UploadOut:
 
 
 def _park(request: Request, user: User, path: Path, reason: str, staged: Staged) -> str | None:
-    """Keep the saved file while its 核实 problems wait for explanations (the token), else drop it."""
-    if staged.unexplained and not staged.blocking:
+    """Keep the saved file while its 核实 problems wait for explanations (the token); ``None``: not kept."""
+    if staged.unexplained and not staged.blocking and not staged.submissions:
         return _uploads(request).keep(user.name, path, reason)
-    shutil.rmtree(path.parent, ignore_errors=True)
     return None
+
+
+async def _stage_page(request: Request, user: User, path: Path, reason: str, explanations: list[Explain]) -> Response:
+    """Stage the saved upload for the pages; the file is removed afterwards unless it waits for explanations."""
+    token = None
+    try:
+        staged = await run_in_threadpool(_stage, request, user, path, reason, explanations)
+        token = _park(request, user, path, reason, staged)
+    finally:
+        if token is None:
+            _discard(path)
+    return _upload_page(request, staged, token, path)
 
 
 # -- JSON API -------------------------------------------------------------------------------------
@@ -448,13 +480,14 @@ async def api_upload(request: Request, user: Signed) -> Response:
     """Upload one file (multipart field ``file``; optional ``reason`` and ``explain`` = ``RULE:ROW=TEXT``,
     repeated): 201 with the draft written, or 422 with every problem when refused. Needs X-CSRF-Token."""
     path, reason, lines = await _receive(request, user)
-    try:
-        explanations = [parse_explain(x) for x in lines]
-    except GuoziError as exc:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        raise _http(exc) from exc
-    staged = await run_in_threadpool(_stage, request, user, path, reason, explanations)
-    shutil.rmtree(path.parent, ignore_errors=True)
+    try:  # the file is removed whatever happens: stored, refused or failed
+        try:
+            explanations = [parse_explain(x) for x in lines]
+        except GuoziError as exc:
+            raise _http(exc) from exc
+        staged = await run_in_threadpool(_stage, request, user, path, reason, explanations)
+    finally:
+        _discard(path)
     out = _upload_out(request, staged)
     return JSONResponse(out.model_dump(), status_code=201 if out.accepted else 422)
 
@@ -540,8 +573,7 @@ async def upload_page(request: Request, user: Signed) -> Response:
         error = _t(lang, str(detail.get("message_zh", "")), str(detail.get("message_en", "")))
         ctx = {"result": None, "error": error, "max_mib": LIMITS.max_bytes // 1024**2}
         return render(request, "submissions/new.html", ctx, status_code=exc.status_code)
-    staged = await run_in_threadpool(_stage, request, user, path, reason, [])
-    return _upload_page(request, staged, _park(request, user, path, reason, staged), path)
+    return await _stage_page(request, user, path, reason, [])
 
 
 @router.post("/submissions/new/explain", include_in_schema=False)
@@ -549,14 +581,16 @@ async def explain_page(request: Request, user: Signed) -> Response:
     """The explanations of the waiting upload's 核实 problems (fields ``x:RULE:ROW``): land it as a draft."""
     form = await request.form(max_files=0, max_fields=2000)
     await csrf_protect(request)
-    pending = _uploads(request).take(str(form.get("token") or ""), user.name)
-    explanations = []
+    explanations = []  # read before the waiting upload is taken: a malformed one leaves it waiting
     for key, value in form.multi_items():
         text = str(value).strip()
         if key.startswith("x:") and text:
-            explanations.append(parse_explain(f"{key[2:]}={text}"))
-    staged = await run_in_threadpool(_stage, request, user, pending.path, pending.reason, explanations)
-    return _upload_page(request, staged, _park(request, user, pending.path, pending.reason, staged), pending.path)
+            try:
+                explanations.append(parse_explain(f"{key[2:]}={text}"))
+            except GuoziError as exc:
+                raise _http(exc) from exc
+    pending = _uploads(request).take(str(form.get("token") or ""), user.name)
+    return await _stage_page(request, user, pending.path, pending.reason, explanations)
 
 
 @router.get("/submissions/{submission_id}", include_in_schema=False)
