@@ -42,8 +42,8 @@ from tests.web.test_submissions import facts_csv, fresh_group
 
 ROUNDS = 3  # uploads per uploader
 READS = 15  # requests per reader
-DEADLINE = 90.0  # seconds for the whole load; a request waits at most TIMEOUT
-TIMEOUT = 30.0
+DEADLINE = 180.0  # seconds for the whole load (about 30 on an idle 2-core machine): no request sent after
+TIMEOUT = 60.0  # seconds a request may wait for its answer
 APPROVER = {"G": "sup_g", "A": "sup_a", "A1": "sup_a", "A2": "sup_a", "B": "sup_b", "B1": "sup_b"}
 SUPERVISORS = {"sup_g": "G", "sup_a": "A", "sup_b": "B"}
 READERS = {
