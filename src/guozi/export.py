@@ -7,7 +7,7 @@ Trino or pandas)::
     DIR/entities.parquet                every entity row (validity intervals), contract columns, text
     DIR/targets.parquet                 the current targets
     DIR/facts/year=2024/part-0.parquet  entity_id, period 'YYYY-MM', item,
-    DIR/facts/year=2025/part-0.parquet  value decimal(18, 4) in yuan (or persons), unit 元 | 人
+    DIR/facts/year=2025/part-0.parquet  value decimal(22, 4) in yuan (or persons), unit 元 | 人
 
 Facts are the current version of each (entity, period, item), in the contract's columns
 (§2) with the canonical unit, so the lake is data a user can read without guozi. It is written
@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 
 from guozi.engine.backends import LAKE_FORMAT, LAKE_MANIFEST, LAKE_VERSION, VALUE_TYPE
 from guozi.errors import GuoziError
+from guozi.ingest.units import STORE_SCALE, VALUE_PRECISION
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -49,7 +50,7 @@ FACTS_SCHEMA = pa.schema(
         ("entity_id", pa.string()),
         ("period", pa.string()),
         ("item", pa.string()),
-        ("value", pa.decimal128(18, 4)),
+        ("value", pa.decimal128(VALUE_PRECISION, STORE_SCALE)),  # VALUE_TYPE: up to 10^16 yuan
         ("unit", pa.string()),
         ("year", pa.int32()),
     ]
@@ -187,7 +188,7 @@ def write_lake(
             "targets": n_targets,
             "periods": list(ordered),
             "years": sorted({int(p[:4]) for p in ordered}),
-            "value": "decimal(18, 4): yuan for money, persons for head counts (the unit column)",
+            "value": f"{VALUE_TYPE}: yuan for money, persons for head counts (the unit column)",
             "layout": "facts/year=YYYY/*.parquet (hive partitions), entities.parquet, targets.parquet",
         }
         (staging / LAKE_MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")

@@ -92,7 +92,7 @@ def test_only_the_current_version_of_a_restated_figure_is_exported(
 
 
 def test_the_lake_reads_back_as_the_store_facts(ws: Workspace, tmp_path: Path) -> None:
-    """read_facts_dir turns 'YYYY-MM' back into YYYYMM and keeps decimal(18, 4): the same rows as the store."""
+    """read_facts_dir turns 'YYYY-MM' back into YYYYMM and keeps decimal(22, 4): the same rows as the store."""
     export_parquet(ws.store, ws.catalog, tmp_path / "lake")
     con = connect("duckdb")
     facts, entities = read_facts_dir(con, tmp_path / "lake")
@@ -100,7 +100,7 @@ def test_the_lake_reads_back_as_the_store_facts(ws: Workspace, tmp_path: Path) -
     want = sorted(tuple(r.values()) for r in ws.store.facts().to_pyarrow().to_pylist())
     assert got == want
     assert ("G", 202412, "total_assets", Decimal("12505000.0000")) in got
-    assert str(facts.schema()["value"]) == "decimal(18, 4)"
+    assert str(facts.schema()["value"]) == "decimal(22, 4)"
     assert sorted(entities.entity_id) == ["A", "G"]
     con.disconnect()
 
