@@ -76,6 +76,9 @@ GAPS: dict[tuple[str, str], Gap] = {
         "a PostgreSQL server cannot read the client's CSV or Parquet files (engine_of refuses the postgres "
         "backend); contract text reaches it through guozi import, converted by the contract reader",
     ),
+    ("postgresql", "test_contract_text_near_the_store_limit_converts_exactly_on_each_engine"): Gap(
+        NotFoundError, "as test_contract_text_converts_exactly_on_each_engine: PostgreSQL reads no client files"
+    ),
     ("postgresql", "test_indicators_of_a_lake_on_each_engine"): Gap(
         AssertionError,
         "--engine takes duckdb or spark over a lake; PostgreSQL is reached with --store postgresql://… "
@@ -180,17 +183,49 @@ MADE_UP_FACTS = [
     _fact("F", "2024-12", "employees", 10, "人"),
 ]
 
+# Trillions of yuan (issue 16): T1 and T2 near the store's limit of 10^16 元, SG of the order of
+# State Grid (illustrative figures, not a published report): 负债 2.5 万亿元, 资产 3.6 万亿元.
+# T's children add up beyond 10^16 元, with 20 significant digits; tests/test_trillions.py has the CLI.
+TRILLION_ENTITIES = [
+    {"entity_id": "T", "name": "万亿集团", "parent_id": ""},
+    {"entity_id": "T1", "name": "子一", "parent_id": "T"},
+    {"entity_id": "T2", "name": "子二", "parent_id": "T"},
+    {"entity_id": "SG", "name": "电网", "parent_id": "T"},
+]
+TRILLIONS = {  # entity: 2025-06 (assets, liabilities, equity, revenue, net profit), 2024-12 equity, 2024-06 revenue
+    "T": (("9900000000000000", "7000000000000000", "2900000000000000", "9800000000000000", "200000000000000"),
+          "2700000000000000", "9000000000000000"),
+    "T1": (("9500000000000000", "8999999999999999.9999", "500000000000000.0001", "9000000000000000",
+            "123456789012345.6789"), "400000000000000", "8000000000000000"),
+    "T2": (("9000000000000000", "6000000000000000", "3000000000000000", "8765432109876543.2109",
+            "100000000000000"), "2800000000000000", "7000000000000000.0001"),
+    "SG": (("3600000000000", "2500000000000", "1100000000000", "1800000000000", "45000000000"),
+           "1000000000000", "1700000000000"),
+}  # fmt: skip
+TRILLION_ITEMS = ("total_assets", "total_liabilities", "total_equity", "revenue", "net_profit")
+TRILLION_FACTS = [
+    *(
+        _fact(e, "2025-06", i, v)
+        for e, (now, _, _) in TRILLIONS.items()
+        for i, v in zip(TRILLION_ITEMS, now, strict=True)
+    ),
+    *(_fact(e, "2024-12", "total_equity", eq) for e, (_, eq, _) in TRILLIONS.items()),
+    *(_fact(e, "2024-06", "revenue", rev) for e, (_, _, rev) in TRILLIONS.items()),
+]
+
 DATASETS: dict[str, tuple[Records, Records]] = {
     "group": (GROUP_ENTITIES, group_facts()),
     "edge": (EDGE_ENTITIES, EDGE_FACTS),
     "moved": (MOVED_ENTITIES, MOVED_FACTS),
     "made_up": (MADE_UP_ENTITIES, MADE_UP_FACTS),
+    "trillions": (TRILLION_ENTITIES, TRILLION_FACTS),
 }
 # read from the contract folder itself (text trimmed, units converted by the backend), not from a lake
 DIRECT = {"public", "made_up"}
 
 # --- the queries: few and wide -------------------------------------------------------------------
 GROUP_INDICATORS = ("debt_ratio", "roe", "roe_annualized", "revenue", "total_profit", "rd_intensity")
+TRILLION_INDICATORS = ("debt_ratio", "roe", "revenue", "total_assets", "net_profit")
 PUBLIC_INDICATORS = (
     "revenue_profit_margin", "total_profit", "operating_cash_ratio", "revenue", "net_profit", "debt_ratio",
 )  # fmt: skip
@@ -228,6 +263,9 @@ QUERIES: dict[str, Query] = {
     # prior year on the same basis (同口径): this year's members a year before (tests/engine/test_same_basis.py)
     "moved-children-same-basis": Query("moved", (JUNE,), ("revenue",), Scope(view="children", same_basis=True)),
     "group-children-same-basis": Query("group", (JUNE,), GROUP_INDICATORS, Scope(view="children", same_basis=True)),
+    "trillions-reported": Query("trillions", (JUNE,), TRILLION_INDICATORS),
+    "trillions-children": Query("trillions", (JUNE,), TRILLION_INDICATORS, Scope(view="children")),
+    "trillions-leaves": Query("trillions", (JUNE,), TRILLION_INDICATORS, Scope(view="leaves")),
     "public": Query("public", (FY2023, FY2024), PUBLIC_INDICATORS),
     "made_up": Query("made_up", (JUNE,), _made_up_indicators(), prior=False),
     "made_up-level1": Query("made_up", (JUNE,), ("value_added",), Scope(view="level", level=1), prior=False),

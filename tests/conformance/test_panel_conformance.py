@@ -195,6 +195,44 @@ def test_tree_in_force_in_each_period_is_used(engine: Engine) -> None:
         panel.value("Q", Period(2024, 6), "revenue")
 
 
+# --- trillions of yuan (issue 16; figures in conftest.TRILLIONS) -----------------------------------
+
+
+def test_a_trillion_yuan_debt_ratio_is_exact_to_a_float(engine: Engine) -> None:
+    """SG: 负债 2 500 000 000 000 / 资产 3 600 000 000 000 × 100 = 625 / 9 = 69.444…%; the float64
+    nearest to it is 69.44444444444444, and 2.5e12 / 3.6e12 × 100 in float64 gives exactly that."""
+    assert engine.panel("trillions-reported").value("SG", JUNE, "debt_ratio") == float(Decimal(625) / Decimal(9))
+    assert engine.panel("trillions-reported").value("SG", JUNE, "total_assets") == Decimal(3_600_000_000_000)
+
+
+def test_sums_beyond_the_store_limit_stay_exact(engine: Engine) -> None:
+    """T's children (T1, T2, SG), each below 10^16 元, add up beyond it, exactly:
+    资产 9 500 000 000 000 000 + 9 000 000 000 000 000 + 3 600 000 000 000 = 18 503 600 000 000 000;
+    营业收入 9 000 000 000 000 000 + 8 765 432 109 876 543.2109 + 1 800 000 000 000 = 17 767 232 109 876 543.2109;
+    负债 8 999 999 999 999 999.9999 + 6 000 000 000 000 000 + 2 500 000 000 000 = 15 002 499 999 999 999.9999,
+    so the debt ratio is 15 002 499 999 999 999.9999 / 18 503 600 000 000 000 × 100 = 81.0789… %."""
+    panel = engine.panel("trillions-children")
+    assert panel.value("T", JUNE, "total_assets") == Decimal("18503600000000000")
+    revenue = panel.value("T", JUNE, "revenue")
+    assert isinstance(revenue, Decimal)
+    assert revenue == Decimal("17767232109876543.2109")
+    ratio = Decimal("15002499999999999.9999") * 100 / Decimal("18503600000000000")
+    assert panel.value("T", JUNE, "debt_ratio") == pytest.approx(float(ratio), rel=1e-15)
+
+
+def test_a_change_of_trillions_is_an_exact_decimal(engine: Engine) -> None:
+    """T2's revenue 8 765 432 109 876 543.2109 against 7 000 000 000 000 000.0001 a year before: change
+    1 765 432 109 876 543.2108 exactly (20 digits), growth 1 765 432 109 876 543.2108 / 7 000 000 000 000 000.0001
+    × 100 = 25.2204… %. T1's roe: 123 456 789 012 345.6789 / ((400 000 000 000 000 + 500 000 000 000 000.0001) / 2)
+    × 100 = 27.4348… %."""
+    row = engine.panel("trillions-reported").row("T2", JUNE, "revenue")
+    assert row.change == Decimal("1765432109876543.2108")
+    growth = Decimal("1765432109876543.2108") * 100 / Decimal("7000000000000000.0001")
+    assert row.growth == pytest.approx(float(growth), rel=1e-15)
+    roe = Decimal("123456789012345.6789") * 100 / ((Decimal("400000000000000") + Decimal("500000000000000.0001")) / 2)
+    assert engine.panel("trillions-reported").value("T1", JUNE, "roe") == pytest.approx(float(roe), rel=1e-15)
+
+
 # --- published figures (tests/engine/test_indicators.py), read with their mixed units ------------
 
 
@@ -329,3 +367,35 @@ def test_contract_text_converts_exactly_on_each_engine(
         ("fv", 202506, "taxes_paid"): Decimal("0.0001"),
     }
     assert sorted(entities.entity_id) == ["fv", "vf"]
+
+
+def test_contract_text_near_the_store_limit_converts_exactly_on_each_engine(
+    engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Values below the limit of 10^16 元 in each unit, exactly (issue 16; each needs more than 18
+    digits in its unit, so the engine parses it a second time, wide):
+    9 999 999 999 999 999.9999 元; 89 999 999.999 999 999 999 亿元 = 8 999 999 999 999 999.9999 元;
+    "9,999,999,999,999.9999999" 千元 = 9 999 999 999 999 999.9999 元; -9 999 999.999 999 999 999 十亿元 =
+    -9 999 999 999 999 999.999 元; "1e15" 元 = 10^15 元; and 123.45 元 (the fast path) beside them."""
+    folder = tmp_path_factory.mktemp(f"limit-{engine.name}")
+    write_csv(folder / "entities.csv", [{"entity_id": "A", "name": "x"}])
+    rows = [
+        ("revenue", "9999999999999999.9999", "元"),
+        ("net_profit", "89999999.999999999999", "亿元"),
+        ("total_assets", "9,999,999,999,999.9999999", "千元"),
+        ("total_profit", "-9999999.999999999999", "十亿元"),
+        ("taxes_paid", "1e15", "元"),
+        ("total_equity", "123.45", "元"),
+    ]
+    keys = ("entity_id", "period", "item", "value", "unit")
+    write_csv(folder / "facts.csv", [dict(zip(keys, ("A", "2025-06", *r), strict=True)) for r in rows])
+    facts, _ = read_facts_dir(engine.con, folder)
+    got = {r["item"]: r["value"] for r in to_arrow(facts).to_pylist()}
+    assert got == {
+        "revenue": Decimal("9999999999999999.9999"),
+        "net_profit": Decimal("8999999999999999.9999"),
+        "total_assets": Decimal("9999999999999999.9999"),
+        "total_profit": Decimal("-9999999999999999.9990"),
+        "taxes_paid": Decimal("1000000000000000.0000"),
+        "total_equity": Decimal("123.4500"),
+    }
