@@ -1,13 +1,21 @@
-"""Security: argon2 hashes, session cookies, CSRF, login rate limits, the session secret, redirects,
-formula injection in Excel downloads, headers, and sessions that end when the account changes or
-on sign-out (a copied cookie included)."""
+"""Security: argon2 hashes, opaque (encrypted) session cookies, CSRF, login rate limits, the session
+secret, redirects, formula injection in Excel downloads, headers, sessions that end when the account
+changes or on sign-out (a copied cookie included), and request bodies refused before they are read."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import binascii
+import contextlib
 import io
+import json
 import stat
-from collections.abc import Callable
+import time
+import zlib
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openpyxl
@@ -15,9 +23,18 @@ import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
+from guozi.ingest.guard import LIMITS
 from guozi.web.accounts import save_user
 from guozi.web.app import create_app
-from guozi.web.security import SECRET_FILE, SESSION_COOKIE, check_password, session_secret
+from guozi.web.security import (
+    MAX_BODY,
+    SECRET_FILE,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    SessionMiddleware,
+    check_password,
+    session_secret,
+)
 from guozi.workspace import Workspace
 from tests.conftest import write_csv
 from tests.web.conftest import PASSWORD, group_records, sign_in
@@ -106,6 +123,48 @@ def test_a_tampered_session_cookie_signs_nobody_in(client_as: ClientAs) -> None:
     c.cookies.clear()
     c.cookies.set(SESSION_COOKIE, value[:-4] + ("AAAA" if not value.endswith("AAAA") else "BBBB"))
     assert c.get("/api/v1/me").status_code == 401
+
+
+def _readable_pieces(value: str) -> list[bytes]:
+    """The cookie value, and whatever base64 (and zlib) decoding of each of its parts gives."""
+    pieces = [value.encode()]
+    for part in value.replace(".", " ").split():
+        try:
+            raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        except (binascii.Error, ValueError):
+            continue
+        pieces.append(raw)
+        with contextlib.suppress(zlib.error):
+            pieces.append(zlib.decompress(raw))
+    return pieces
+
+
+def test_the_session_cookie_shows_neither_the_user_nor_any_part_of_the_password_hash(
+    group_ws: Workspace, app: FastAPI
+) -> None:
+    c = TestClient(app)
+    assert sign_in(c, "viewer_a").status_code == 200
+    value = c.cookies[SESSION_COOKIE]
+    user = group_ws.store.get_user("viewer_a")
+    assert user is not None
+    hash_parts = {user.password_hash[i : i + 8].encode() for i in range(len(user.password_hash) - 7)}
+    for piece in _readable_pieces(value):
+        assert b"viewer_a" not in piece
+        assert not [h for h in hash_parts if h in piece]
+        assert b"csrf" not in piece and b"sid" not in piece
+    assert c.get("/api/v1/me").json()["name"] == "viewer_a"  # and it still signs its holder in
+
+
+def test_a_session_cookie_of_another_secret_or_past_its_age_signs_nobody_in(app: FastAPI) -> None:
+    c = TestClient(app)
+    session = {"user": "admin", "sid": "x", "csrf": "y", "pw": "z"}
+    other = SessionMiddleware(app, secret="another-secret")
+    c.cookies.set(SESSION_COOKIE, other.dump(session))
+    assert c.get("/api/v1/me").status_code == 401
+    ours = SessionMiddleware(app, secret="test-secret-not-for-production")
+    assert ours.load(ours.dump(session)) == session
+    old = ours.cipher.encrypt_at_time(json.dumps(session).encode(), int(time.time()) - SESSION_MAX_AGE - 60)
+    assert ours.load(old.decode()) == {}
 
 
 def test_a_deactivated_account_or_a_new_password_ends_its_sessions(group_ws: Workspace, client_as: ClientAs) -> None:
@@ -198,3 +257,96 @@ def test_excel_downloads_do_not_run_formulas(tmp_path: Path) -> None:
         assert not [t for t in texts if t.startswith(("=", "@", "+"))]
     finally:
         ws.close()
+
+
+# -- request bodies are refused before they are read ---------------------------------------------
+
+CHUNK = 64 * 1024
+
+
+def _call(
+    app: FastAPI, path: str, *, declared: int | None, sent: int, content_type: bytes = b"application/json"
+) -> tuple[int, int, bytes]:
+    """POST ``sent`` bytes to ``path`` straight through ASGI, in 64 KiB chunks, with ``declared``
+    as Content-Length (None: chunked). Returns (status, bytes the app pulled, response body)."""
+    headers = [(b"host", b"testserver"), (b"content-type", content_type)]
+    if declared is not None:
+        headers.append((b"content-length", str(declared).encode()))
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("203.0.113.99", 50000),
+        "server": ("testserver", 80),
+    }
+    pulled = 0
+    answer: dict[str, Any] = {"status": 0, "body": b""}
+
+    async def receive() -> MutableMapping[str, Any]:
+        nonlocal pulled
+        if pulled >= sent:
+            await asyncio.sleep(3600)  # a client that sent everything then waits (never reached)
+        size = min(CHUNK, sent - pulled)
+        pulled += size
+        return {"type": "http.request", "body": b"x" * size, "more_body": pulled < sent}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            answer["body"] += message.get("body", b"")
+
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=60))
+    return answer["status"], pulled, answer["body"]
+
+
+def test_a_huge_declared_body_to_the_login_api_is_refused_unread(fresh_app: FastAPI) -> None:
+    """An anonymous 200 MB sign-in: 413 from the Content-Length alone, not one byte read (here at
+    most 8 MiB would be sent, to keep the test small if the refusal ever came late)."""
+    status, pulled, body = _call(fresh_app, "/api/v1/login", declared=200 * 1024**2, sent=8 * 1024**2)
+    assert (status, pulled) == (413, 0)
+    detail = json.loads(body)["detail"]
+    assert detail["message_zh"] == "请求内容超过上限 1 MiB"
+    assert detail["message_en"] == "the request body is larger than the limit of 1 MiB"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/login", "/login", "/api/v1/users", "/api/v1/submissions/1/review"])
+def test_a_chunked_body_is_cut_off_once_past_the_limit(fresh_app: FastAPI, path: str) -> None:
+    """No Content-Length (chunked): counted as it streams in, refused as soon as it passes 1 MiB."""
+    form = b"application/x-www-form-urlencoded"
+    status, pulled, _ = _call(fresh_app, path, declared=None, sent=8 * 1024**2, content_type=form)
+    assert status == 413
+    assert MAX_BODY < pulled <= MAX_BODY + CHUNK
+
+
+def test_a_body_under_the_limit_is_read_as_before(fresh_app: FastAPI) -> None:
+    status, pulled, _ = _call(fresh_app, "/api/v1/login", declared=None, sent=MAX_BODY)
+    assert (status, pulled) == (422, MAX_BODY)  # read whole, then refused as no JSON
+
+
+def test_uploads_keep_their_own_larger_limit(fresh_app: FastAPI) -> None:
+    form = b"multipart/form-data; boundary=x"
+    status, pulled, _ = _call(
+        fresh_app, "/api/v1/submissions", declared=2 * 1024**2, sent=2 * 1024**2, content_type=form
+    )
+    assert status == 401  # past the 1 MiB of other requests, let through to the upload (which needs a user)
+    big = LIMITS.max_bytes + 2 * 1024**2
+    status, pulled, _ = _call(fresh_app, "/api/v1/submissions", declared=None, sent=big, content_type=form)
+    assert status in (401, 413) and pulled <= LIMITS.max_bytes + 1024**2 + CHUNK
+
+
+def test_the_limit_holds_over_http(anon: TestClient) -> None:
+    token = anon.get("/api/v1/session").json()["csrf_token"]
+    r = anon.post(
+        "/api/v1/login",
+        content=b"{" + b" " * (2 * 1024**2) + b"}",
+        headers={"content-type": "application/json", "X-CSRF-Token": token},
+    )
+    assert r.status_code == 413 and "1 MiB" in r.json()["detail"]["message_en"]

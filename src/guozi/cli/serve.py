@@ -24,6 +24,15 @@ def serve(
         bool,
         typer.Option("--warm/--no-warm", help="启动及数据变动后预先计算最新总览 compute the latest overview ahead"),
     ] = True,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="受信反向代理的地址或网段，仅信任其 X-Forwarded-For/-Proto，可重复；默认读取 "
+            "GUOZI_TRUSTED_PROXIES，否则不信任任何代理 a reverse proxy (address or network) whose "
+            "X-Forwarded-For/-Proto are believed; repeatable; default $GUOZI_TRUSTED_PROXIES, else none",
+        ),
+    ] = None,
 ) -> None:
     """启动 Web 应用（总览、下钻、填报审核）及 JSON 接口。 Serve the web application and its JSON API."""
     lang = parse_lang(lang)
@@ -33,7 +42,7 @@ def serve(
 
         from guozi.web.app import create_app
 
-        application = create_app(store, catalog_files=catalog or [], warm_up=warm)
+        application = create_app(store, catalog_files=catalog or [], warm_up=warm, proxies=trusted_proxy or None)
         scheme = "https" if certfile else "http"
         err.print(
             f"guozi 网页已启动：{scheme}://{host}:{port}/ （接口文档 /docs）"
@@ -46,7 +55,9 @@ def serve(
             port=port,
             ssl_certfile=str(certfile) if certfile else None,
             ssl_keyfile=str(keyfile) if keyfile else None,
-            proxy_headers=True,
+            # the app believes X-Forwarded-* only from --trusted-proxy (uvicorn's own default would
+            # believe any client on 127.0.0.1, and a forged address would dodge the sign-in limits)
+            proxy_headers=False,
             log_level="warning",
         )
 

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 
 from guozi.errors import GuoziError, NotFoundError
 from guozi.store.base import ROLES, Role, User
-from guozi.web.security import hash_password
+from guozi.web.security import MIN_PASSWORD, hash_password, password_problem
 from guozi.workspace import Workspace
 
 __all__ = ["MIN_PASSWORD", "accounts_generation", "save_user", "user_json"]
 
-MIN_PASSWORD = 8
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 
@@ -53,11 +52,14 @@ def save_user(
     password: str | None = None,
     display_name: str | None = None,
     active: bool = True,
+    min_password: int = MIN_PASSWORD,
 ) -> User:
     """Create the account ``name`` or change it, and write the audit entry (who, what, before, after).
 
-    ``password`` None keeps an existing account's password (a new account needs one). Every scope
-    must be a known entity; an admin needs none, every other role at least one.
+    ``password`` None keeps an existing account's password (a new account needs one); a new
+    password must pass :func:`~guozi.web.security.password_problem` (at least ``min_password``
+    characters, not a common password, not containing the user name). Every scope must be a known
+    entity; an admin needs none, every other role at least one.
     """
     if not _NAME.match(name):
         raise GuoziError(
@@ -85,11 +87,9 @@ def save_user(
             raise GuoziError("新用户需要设置密码", "a new user needs a password")
         password_hash = before.password_hash
     else:
-        if len(password) < MIN_PASSWORD:
-            raise GuoziError(
-                f"密码至少 {MIN_PASSWORD} 个字符，实为 {len(password)} 个",
-                f"a password has at least {MIN_PASSWORD} characters, not {len(password)}",
-            )
+        problem = password_problem(password, name, min_length=min_password)
+        if problem is not None:
+            raise problem
         password_hash = hash_password(password)
     user = User(
         name=name,

@@ -6,8 +6,9 @@ Every page has its JSON twin under ``/api/v1/…`` (documented at ``/docs``); bo
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -15,12 +16,23 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from guozi.errors import GuoziError, NotFoundError
+from guozi.ingest.guard import LIMITS
 from guozi.web.data import WebData
 from guozi.web.deps import LoginRequiredError, is_api, lang_of
-from guozi.web.security import RateLimiter, SessionMiddleware, secret_folder, session_secret
+from guozi.web.security import (
+    MAX_BODY,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    SessionMiddleware,
+    SignInThrottle,
+    secret_folder,
+    session_secret,
+    trusted_proxies,
+    verify_password,
+)
 from guozi.workspace import Workspace
 
 __all__ = ["create_app"]
@@ -35,12 +47,23 @@ def create_app(
     secret: str | None = None,
     workspace: Workspace | None = None,
     warm_up: bool = False,
+    proxies: Iterable[str] | None = None,
+    max_body: int = MAX_BODY,
 ) -> FastAPI:
     """The application over the store at ``store_url`` (or ``$GUOZI_STORE``), or over ``workspace``.
 
     ``warm_up``: compute the latest period's overview in the background at start and after each
     change of the store, so that the first visitor does not wait for it.
+
+    ``proxies``: the reverse proxies (addresses or networks) whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed — the client's address (for the sign-in limits) and
+    scheme (for ``Secure`` cookies and HSTS) are then taken from them; ``None`` reads
+    ``$GUOZI_TRUSTED_PROXIES``; by default none, and those headers are ignored.
+
+    ``max_body``: the largest request body in bytes, refused (413) before it is read; the two
+    upload paths keep the upload limit of :data:`guozi.ingest.guard.LIMITS`.
     """
+    trusted = trusted_proxies(os.environ.get("GUOZI_TRUSTED_PROXIES") if proxies is None else proxies)
     ws = workspace if workspace is not None else Workspace.open(store_url, catalog_files=catalog_files)
 
     @asynccontextmanager
@@ -59,8 +82,8 @@ def create_app(
     )
     app.state.workspace = ws
     app.state.data = WebData(ws, warm_up=warm_up)
-    app.state.user_limiter = RateLimiter(limit=5, window=300.0)
-    app.state.ip_limiter = RateLimiter(limit=30, window=300.0)
+    app.state.sign_in_throttle = SignInThrottle()
+    verify_password(None, "")  # make the dummy hash now, not during the first sign-in of an unknown name
     app.add_middleware(SessionMiddleware, secret=session_secret(secret_folder(ws.store), secret))
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _handlers(app)
@@ -71,37 +94,16 @@ def create_app(
     app.include_router(submissions.router)  # before pages: its paths are more specific
     app.include_router(pages.router)
 
+    # outermost last: the proxy's view of the client, then headers on every answer (the 413 too),
+    # then the body limit, then the session
+    upload = LIMITS.max_bytes + 1024**2  # the upload handlers refuse at max_bytes + 64 KiB with their own page
+    app.add_middleware(
+        BodyLimitMiddleware, default=max_body, paths={"/api/v1/submissions": upload, "/submissions/new": upload}
+    )
     app.add_middleware(SecurityHeadersMiddleware)
+    if trusted:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     return app
-
-
-SECURITY_HEADERS = (
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),
-)
-
-
-class SecurityHeadersMiddleware:
-    """Adds the security headers every response carries (a plain ASGI middleware: no per-request task)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def _problem(request: Request, status: int, zh: str, en: str) -> Response:

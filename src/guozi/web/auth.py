@@ -23,7 +23,7 @@ from guozi.web.deps import (
     require_roles,
 )
 from guozi.web.render import render
-from guozi.web.security import RateLimiter, check_password, new_token
+from guozi.web.security import SignInThrottle, new_token, password_stamp, verify_password
 from guozi.workspace import Workspace
 
 __all__ = ["router"]
@@ -100,31 +100,36 @@ def _safe_next(url: str) -> str:
 
 
 def _sign_in(request: Request, username: str, password: str) -> User:
-    """Check the credentials under the rate limits; start a fresh session on success."""
-    user_limiter: RateLimiter = request.app.state.user_limiter
-    ip_limiter: RateLimiter = request.app.state.ip_limiter
-    ip = request.client.host if request.client else "?"
-    keys = (f"user:{username}",)
-    if user_limiter.blocked(*keys) or ip_limiter.blocked(f"ip:{ip}"):
+    """Check the credentials under the sign-in throttle; start a fresh session on success.
+
+    The client's address is the direct peer's, or what a trusted proxy's ``X-Forwarded-For`` says
+    (see :func:`guozi.web.app.create_app`'s ``trusted_proxies``). Every attempt, for a known user
+    or not, costs one password hash, so the answer's time does not tell which names exist.
+    """
+    throttle: SignInThrottle = request.app.state.sign_in_throttle
+    address = request.client.host if request.client else "?"
+    if not throttle.allowed(username, address):
         raise HTTPException(
             429,
             detail={
                 "message_zh": "登录失败次数过多，请 5 分钟后再试",
                 "message_en": "too many failed sign-ins; try again in 5 minutes",
             },
-            headers={"Retry-After": "300"},
+            headers={"Retry-After": str(int(throttle.window))},
         )
     data = _data(request)
     with data.lock:
         user = data.ws.store.get_user(username)
-    if user is None or not user.active or not check_password(user.password_hash, password):
-        user_limiter.hit(*keys)
-        ip_limiter.hit(f"ip:{ip}")
+    matches = verify_password(user.password_hash if user is not None else None, password)
+    if user is None or not user.active or not matches:
+        throttle.failed(username, address)
         raise HTTPException(401, detail={"message_zh": "用户名或密码错误", "message_en": "wrong user name or password"})
-    user_limiter.reset(*keys)
+    throttle.succeeded(username, address)
     request.session.clear()  # no session fixation: a new session and a new CSRF token
     sid = data.start_session(user.name)
-    request.session.update({"user": user.name, "pw": user.password_hash[-16:], "csrf": new_token(), "sid": sid})
+    request.session.update(
+        {"user": user.name, "pw": password_stamp(user.password_hash), "csrf": new_token(), "sid": sid}
+    )
     return user
 
 
@@ -178,7 +183,8 @@ def api_session(request: Request) -> SessionOut:
 
 @router.post("/api/v1/login", response_model=SessionOut, tags=["session"], dependencies=[Depends(csrf_protect)])
 def api_login(request: Request, body: LoginIn) -> SessionOut:
-    """Sign in (rate-limited per user and per address); get the new session's CSRF token."""
+    """Sign in (failures limited per address, per user and address, and per user); get the new
+    session's CSRF token."""
     user = _sign_in(request, body.username, body.password)
     return SessionOut(user=user_out(user), csrf_token=csrf_token(request))
 

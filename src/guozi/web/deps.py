@@ -84,7 +84,11 @@ def optional_user(request: Request) -> User | None:
     if not isinstance(sid, str) or data.session_ended(sid):
         return None
     user = data.user(name)
-    if user is None or not user.active or request.session.get("pw") != user.password_hash[-16:]:
+    if user is None or not user.active:
+        return None
+    from guozi.web.security import password_stamp  # a new password ends the sessions of the old one
+
+    if request.session.get("pw") != password_stamp(user.password_hash):
         return None
     request.state.user = user
     return user
