@@ -25,6 +25,7 @@ significant digits, within a float64's 15); amounts are exact decimals and compa
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ import pytest
 from typer.testing import CliRunner
 
 from guozi.cli import app
+from guozi.workspace import Workspace
+from guozi.world import load_peer_set, world_comparison
 
 from .conftest import write_csv
 from .pg import drop_database, fresh_database
@@ -154,3 +157,22 @@ def test_ten_to_the_sixteen_yuan_is_refused_naming_the_limit(tmp_path: Path, val
     assert problem["message"].startswith(f"value out of range: {value} {unit}")
     assert problem["expected"] == "|value| < 10^16 yuan" and "10^16 yuan" in problem["message"]
     assert runner.invoke(app, ["import", *files, "--store", store]).exit_code == 2
+
+
+def test_a_world_peer_of_a_hundred_trillion_yuan_is_compared_exactly(
+    workspace_of: Callable[..., Workspace], tmp_path: Path
+) -> None:
+    """World comparisons hold converted peer figures in the store's decimal too (guozi.world): a peer
+    with revenue 20 000 000 USD million at the 2024 rate 7.1217 (NBS annual average, shipped) is
+    20 000 000 × 1 000 000 × 7.1217 = 142 434 000 000 000 元 (illustrative: above the former limit of
+    10^14 元 and 18 digits, below 10^16 元). X's 36 000 亿元 = 3 600 000 000 000 元 ranks 2 of 2."""
+    ws = workspace_of(
+        entities=[{"entity_id": "X", "name": "某央企"}],
+        facts=[{"entity_id": "X", "period": "2024-12", "item": "revenue", "value": 36000, "unit": "亿元"}],
+    )
+    peers = tmp_path / "peers.csv"
+    peers.write_text("fiscal_year,company,item,value,unit\n2024,Mega,revenue,20000000,USD million\n", encoding="utf-8")
+    row = world_comparison(ws, 2024, "X", peer_set=load_peer_set(peers, ws.catalog)).row("revenue")
+    assert row.value == Decimal(3_600_000_000_000)
+    assert row.stats.best == Decimal("142434000000000")
+    assert (row.rank, row.standing.ranked) == (2, 2)
