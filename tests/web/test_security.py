@@ -125,6 +125,22 @@ def test_a_tampered_session_cookie_signs_nobody_in(client_as: ClientAs) -> None:
     assert c.get("/api/v1/me").status_code == 401
 
 
+def test_an_account_and_its_audit_entry_are_stored_together(
+    group_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit entry is written in the account's transaction: if it fails, no account either."""
+
+    def failing_audit(**_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(group_ws.store, "audit", failing_audit)
+    with pytest.raises(OSError, match="disk full"):
+        save_user(group_ws, actor="test", name="half_done", role="viewer", scopes=["A"], password=PASSWORD)
+    monkeypatch.undo()
+    assert group_ws.store.get_user("half_done") is None
+    assert not [e for e in group_ws.store.audit_log(100) if e.target == "user:half_done"]
+
+
 def _readable_pieces(value: str) -> list[bytes]:
     """The cookie value, and whatever base64 (and zlib) decoding of each of its parts gives."""
     pieces = [value.encode()]

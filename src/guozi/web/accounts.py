@@ -99,18 +99,19 @@ def save_user(
         display_name=display_name if display_name is not None else (before.display_name if before else ""),
         active=active,
     )
-    ws.store.put_user(user)
-    _current[0] = next(_generation)
     after = json.loads(user_json(user))
     if password is not None and before is not None:
         after["password_changed"] = True
-    ws.store.audit(
-        user=actor,
-        action="user.add" if before is None else "user.update",
-        target=f"user:{name}",
-        before=user_json(before),
-        after=json.dumps(after, ensure_ascii=False),
-    )
+    with ws.store.atomic():  # the account and its audit entry are stored together, or neither
+        ws.store.put_user(user)
+        ws.store.audit(
+            user=actor,
+            action="user.add" if before is None else "user.update",
+            target=f"user:{name}",
+            before=user_json(before),
+            after=json.dumps(after, ensure_ascii=False),
+        )
+    _current[0] = next(_generation)
     return user
 
 
