@@ -31,7 +31,12 @@ def add(
         ),
     ] = None,
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="从标准输入读取密码 read the password from standard input")
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="从标准输入读取密码（至少 12 个字符，不能是常用密码或包含用户名） read the password from "
+            "standard input (at least 12 characters, not a common password, not containing the user name)",
+        ),
     ] = False,
     display_name: Annotated[str | None, typer.Option("--display-name", help="显示名 display name")] = None,
     store: StoreOpt = None,
