@@ -200,11 +200,17 @@ def is_exact(expr: Expr) -> bool:
 
 
 def _decimal_literal(value: Decimal) -> ir.NumericValue:
+    """A formula's number: an int64 where it is a whole number that fits, else an exact decimal
+    (a float64 beyond 38 digits)."""
     if value == value.to_integral_value():
-        return ibis.literal(int(value), type="int64")
+        if abs(value) < 2**63:
+            return ibis.literal(int(value), type="int64")
+        value = Decimal(int(value))  # 1E+30 written out: 31 digits, exponent 0
     digits = value.as_tuple()
     scale = -int(digits.exponent)
     precision = max(len(digits.digits), scale + 1)
+    if precision > 38:
+        return ibis.literal(float(value), type="float64")
     return ibis.literal(value, type=f"decimal({precision}, {scale})")
 
 
