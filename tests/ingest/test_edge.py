@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -136,6 +137,27 @@ def test_an_entity_attribute_heading_that_cannot_be_stored_is_refused(
 def test_two_headings_differing_only_in_case_are_refused(tmp_path: Path) -> None:
     """``Region2`` and ``region2``: one column to DuckDB, so import crashed (exit 1)."""
     _refused(tmp_path, [("entities.csv", "entity_id,name,Region2,region2\nA,甲,1,2\n")], "region2")
+
+
+@pytest.mark.parametrize("headings", [["x", "x"], ["x", None, "y"]])
+def test_xlsx_headings_are_not_renamed(tmp_path: Path, headings: list[str | None]) -> None:
+    """A repeated or empty heading in an xlsx file was renamed (``x_4``, ``column_3``) and stored as a
+    new attribute; now it is refused as in a csv file."""
+    path = tmp_path / "entities.xlsx"
+    wb = openpyxl.Workbook()
+    sheet = wb.worksheets[0]
+    sheet.append(["entity_id", "name", *headings])
+    sheet.append(["A", "甲", *(["v"] * len(headings))])
+    wb.save(path)
+    for command in ("check", "import"):
+        result = runner.invoke(app, [command, str(path), "--store", _store(tmp_path)])
+        assert result.exit_code == 2, result.output
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    try:
+        columns = {r[0] for r in con.execute("select column_name from information_schema.columns").fetchall()}
+    finally:
+        con.close()
+    assert not {"x_4", "column_4", "column_3"} & columns
 
 
 def test_a_heading_differing_in_case_from_a_stored_attribute_is_refused(tmp_path: Path) -> None:

@@ -366,23 +366,11 @@ def _xlsx_chunks(path: Path, chunk_rows: int | None, progress: Progress | None) 
 
 
 def _xlsx_table(path: Path, header: list[str], columns: list[list[str]], numbers: list[int], sheet: str) -> RawTable:
-    names = _unique(header)
-    table = pa.table({h: pa.array(c, pa.string()) for h, c in zip(names, columns, strict=True)})
-    table = table.append_column(ROW, pa.array(numbers, pa.int64()))
+    """The rows read so far as a table. Headings are kept as written (an empty or repeated one is
+    refused by the contract's checks, as in a csv file), never renamed."""
+    arrays = [pa.array(c, pa.string()) for c in columns]
+    table = pa.Table.from_arrays([*arrays, pa.array(numbers, pa.int64())], names=[*header, ROW])
     return RawTable(path, table, sheet=sheet)
-
-
-def _unique(header: list[str]) -> list[str]:
-    """Header cells made unique (a repeated or empty heading would collide)."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for k, h in enumerate(header):
-        name = h or f"column_{k + 1}"
-        while name in seen:
-            name = f"{name}_{k + 1}"
-        seen.add(name)
-        out.append(name)
-    return out
 
 
 _META_NAME = re.compile(rb'<sheet[^>]*name="' + re.escape(META_SHEET.encode()) + rb'"')
