@@ -284,6 +284,8 @@ def test_more_than_four_decimals_in_yuan_is_refused_whatever_the_notation(
         ("0e99999", "元", "0"),  # crashed check: Arrow could not cast it to decimal128
         ("1,234,567.5", "元", "1234567.5"),
         ("-0", "元", "0"),
+        ("1.50000", "元", "1.5"),  # trailing zeros: exactly 1.5, was refused as too many decimals
+        ("2.000000000000", "万元", "20000"),
     ],
 )
 def test_a_value_exact_in_four_decimals_is_stored_exactly(tmp_path: Path, value: str, unit: str, yuan: str) -> None:
@@ -295,6 +297,45 @@ def test_a_value_exact_in_four_decimals_is_stored_exactly(tmp_path: Path, value:
         assert con.execute("select value from facts").fetchall() == [(Decimal(yuan),)]
     finally:
         con.close()
+
+
+def test_a_parquet_decimal_column_is_read_exactly(tmp_path: Path) -> None:
+    """decimal(38, 10) writes 12.34 as 12.3400000000: exactly 12.34, taken (it was refused as too many decimals)."""
+    (tmp_path / "entities.csv").write_text(ENTITIES, encoding="utf-8")
+    value = pa.array([Decimal("12.34"), Decimal("-0.0001")], pa.decimal128(38, 10))
+    table = pa.table(
+        {"entity_id": ["A", "A"], "period": ["2025-01", "2025-01"], "item": ["cash", "finance_expense"], "value": value}
+    )
+    pq.write_table(table, tmp_path / "facts.parquet")
+    paths = [str(tmp_path / "entities.csv"), str(tmp_path / "facts.parquet")]
+    for command in ("check", "import"):
+        result = runner.invoke(app, [command, *paths, "--store", _store(tmp_path)])
+        assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    try:
+        got = con.execute("select item, value from facts order by item").fetchall()
+    finally:
+        con.close()
+    assert got == [("cash", Decimal("12.34")), ("finance_expense", Decimal("-0.0001"))]
+
+
+def test_a_parquet_duration_is_not_a_number(tmp_path: Path) -> None:
+    """A duration column was cast to the bare count of microseconds (one day: 86 400 000 000 yuan)."""
+    (tmp_path / "entities.csv").write_text(ENTITIES, encoding="utf-8")
+    table = pa.table(
+        {
+            "entity_id": ["A"],
+            "period": ["2025-01"],
+            "item": ["cash"],
+            "value": pa.array([86_400_000_000], pa.duration("us")),
+        }
+    )
+    pq.write_table(table, tmp_path / "facts.parquet")
+    paths = [str(tmp_path / "entities.csv"), str(tmp_path / "facts.parquet")]
+    result = runner.invoke(app, ["check", *paths, "--store", _store(tmp_path), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    (problem,) = json.loads(result.stdout)
+    assert (problem["rule"], problem["found"]) == ("value.not_numeric", "1 day, 0:00:00")
 
 
 @pytest.mark.parametrize("value", ["1e16", "10000000000000000", "1e17", "1e99999", "99999999999999999999999999"])

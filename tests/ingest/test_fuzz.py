@@ -197,7 +197,9 @@ def decimals(draw: st.DrawFn) -> Decimal:
 def notations(draw: st.DrawFn) -> str:
     """A number written one of the ways people and programs write numbers."""
     d = draw(decimals())
-    style = draw(st.sampled_from(["plain", "sci", "shifted", "grouped", "plus", "zeros", "dot", "spaces", "repr"]))
+    style = draw(
+        st.sampled_from(["plain", "sci", "shifted", "grouped", "plus", "zeros", "dot", "spaces", "padded", "repr"])
+    )
     if style == "sci":
         text = f"{d:e}" if draw(st.booleans()) else f"{d:E}"
     elif style == "shifted":  # the same number with its point moved into an exponent
@@ -214,6 +216,9 @@ def notations(draw: st.DrawFn) -> str:
         text = f"{d:f}" + ("." if "." not in f"{d:f}" else "")
     elif style == "spaces":
         text = f"  {d:f}\t"
+    elif style == "padded":  # trailing zeros: the same number, more decimals written than it has
+        plain = f"{d:f}"
+        text = plain + ("0" * 8 if "." in plain else ".00000000")
     elif style == "repr":
         text = repr(float(d))
     else:

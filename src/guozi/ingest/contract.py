@@ -756,6 +756,7 @@ def _numbers(values: pa.ChunkedArray | pa.Array, units: pa.ChunkedArray | pa.Arr
     )
     simple = _flat(pc.fill_null(simple, False))
     yuan = pa.nulls(len(text), pa.decimal128(VALUE_PRECISION, STORE_SCALE))
+    done = pa.array([False] * len(text), pa.bool_())
     exponents = {int(x) for x in pc.unique(exp).to_pylist() if x is not None}
     for k in sorted(exponents):
         few = pc.invert(pc.match_substring_regex(pc.fill_null(vt, ""), rf"\.[0-9]{{{STORE_SCALE + k + 1},}}$"))
@@ -764,8 +765,10 @@ def _numbers(values: pa.ChunkedArray | pa.Array, units: pa.ChunkedArray | pa.Arr
             continue
         sub = pc.cast(pc.filter(vt, mask), pa.decimal128(VALUE_PRECISION, STORE_SCALE + k))
         yuan = pc.replace_with_mask(yuan, mask, sub.view(pa.decimal128(VALUE_PRECISION, STORE_SCALE)))
+        done = pc.or_(done, mask)
     too_big = pa.array([False] * len(text), pa.bool_())
-    rest = _flat(pc.fill_null(pc.and_(pc.and_(pc.is_valid(vt), pc.is_valid(exp)), pc.invert(simple)), False))
+    # the rest, one by one: more decimals than kept (``1.50000`` is 1.5, ``1.23456`` too many), exponents, many digits
+    rest = _flat(pc.fill_null(pc.and_(pc.and_(pc.is_valid(vt), pc.is_valid(exp)), pc.invert(done)), False))
     if pc.any(rest).as_py():
         where = pc.indices_nonzero(rest)
         read = [

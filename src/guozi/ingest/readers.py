@@ -256,6 +256,11 @@ def _as_text(table: pa.Table) -> pa.Table:
     for col in table.columns:
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
             cols.append(col.cast(pa.string()).fill_null(""))
+        elif pa.types.is_duration(col.type) or pa.types.is_time(col.type) or pa.types.is_interval(col.type):
+            # as Python writes them (``1 day, 0:00:00``), never as the bare count of their unit
+            cols.append(
+                pa.chunked_array([pa.array(["" if v is None else str(v) for v in col.to_pylist()], pa.string())])
+            )
         elif pa.types.is_floating(col.type):
             cols.append(
                 pa.chunked_array(
