@@ -409,3 +409,15 @@ def test_targets_in_every_accepted_notation_are_stored_exactly(tmp_path: Path) -
         (2025, "total_assets", Decimal(2_500_000_000_000)),
         (2026, "debt_ratio", Decimal(0)),
     ]
+
+
+@pytest.mark.parametrize("period", ["0001-01", "9999-12"])
+def test_a_period_option_outside_the_range_is_refused_naming_it(tmp_path: Path, period: str) -> None:
+    """``--period 9999-12`` said only 'expected YYYY-MM', though 9999-12 is in that form."""
+    _imported(tmp_path, [("entities.csv", ENTITIES)]).close()
+    for lang in ("zh", "en"):
+        result = runner.invoke(
+            app, ["history", "--entity", "A", "--period", period, "--store", _store(tmp_path), "--lang", lang]
+        )
+        assert result.exit_code == 2, result.output
+        assert "1900-01" in result.output and "2999-12" in result.output and period in result.output

@@ -17,7 +17,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from guozi.errors import GuoziError, InvalidInputError, Problem
 from guozi.output import Column, Format, emit
-from guozi.periods import Period
+from guozi.periods import RANGE_TEXT, Period
 
 if TYPE_CHECKING:  # the engine (pandas, Ibis) is imported by the commands that compute, not by `guozi --help`
     from guozi.engine.panel import Panel, View
@@ -68,7 +68,10 @@ def parse_period(value: str) -> Period:
     try:
         return Period.parse(value)
     except ValueError:
-        raise GuoziError(f"期间格式错误：{value!r}，应为 YYYY-MM", f"bad period {value!r}; expected YYYY-MM") from None
+        raise GuoziError(
+            f"期间格式错误：{value!r}，应为 YYYY-MM（{RANGE_TEXT}）",
+            f"bad period {value!r}; expected YYYY-MM ({RANGE_TEXT})",
+        ) from None
 
 
 def period_or_latest(ws: Workspace, period: str | None) -> Period:
