@@ -229,8 +229,8 @@ def run_duckdb(
     import guozi.engine.panel as engine_panel
     from guozi.catalog import load_catalog
     from guozi.engine.panel import Scope, compute_panel, compute_panels
-    from guozi.engine.tree import build_tree
-    from guozi.periods import Period
+    from guozi.kernel.periods import Period
+    from guozi.tree import build_tree
 
     run = Run("duckdb")
     run.rss_mb["start"] = peak_rss_mb()

@@ -53,7 +53,7 @@ def run(kind: str, data: Path, server: str, work: Path, validate: bool) -> tuple
     """One store: seconds per step, and its panels' frames."""
     from guozi.catalog import load_catalog
     from guozi.engine.panel import Scope, compute_panel
-    from guozi.periods import Period
+    from guozi.kernel.periods import Period
     from guozi.store import open_store
     from guozi.store.backup import backup, restore
     from guozi.workspace import Workspace

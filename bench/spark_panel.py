@@ -8,7 +8,7 @@ Usage::
         --engine duckdb --engine spark --json results.json --markdown table.md
     python bench/spark_panel.py compare --lake bench/data/s1m-lake    # both engines, cell by cell
 
-``prepare`` writes the lake with the code of ``guozi export`` (:func:`guozi.export.write_lake`),
+``prepare`` writes the lake with the code of ``guozi export`` (:func:`guozi.store.export.write_lake`),
 reading the generated contract folder through :func:`guozi.engine.backends.read_facts_dir`.
 ``sweep`` runs every (lake, engine) pair in a subprocess of its own (``run``), so that peak
 memory is that run's alone: the Python process's peak resident set, and for Spark also the
@@ -46,7 +46,7 @@ def prepare(data: Path, lake: Path) -> dict[str, Any]:
     """Write the lake of a generated contract folder (its facts checked by construction)."""
     from guozi.catalog import load_catalog
     from guozi.engine.backends import connect, read_facts_dir
-    from guozi.export import write_lake
+    from guozi.store.export import write_lake
 
     started = time.perf_counter()
     con = connect("duckdb")
@@ -84,8 +84,8 @@ def run(engine: str, lake: Path, master: str | None) -> dict[str, Any]:
     from guozi.catalog import load_catalog
     from guozi.engine.backends import connect, read_facts_dir
     from guozi.engine.panel import Scope, compute_panel
-    from guozi.engine.tree import build_tree
-    from guozi.periods import Period
+    from guozi.kernel.periods import Period
+    from guozi.tree import build_tree
 
     manifest = json.loads((lake / "guozi-lake.json").read_text(encoding="utf-8"))
     period = Period.parse(manifest["periods"][-1])
@@ -133,8 +133,8 @@ def compare(lake: Path, master: str | None) -> dict[str, Any]:
     from guozi.catalog import load_catalog
     from guozi.engine.backends import connect, read_facts_dir
     from guozi.engine.panel import Scope, compute_panel
-    from guozi.engine.tree import build_tree
-    from guozi.periods import Period
+    from guozi.kernel.periods import Period
+    from guozi.tree import build_tree
 
     manifest = json.loads((lake / "guozi-lake.json").read_text(encoding="utf-8"))
     period = Period.parse(manifest["periods"][-1])

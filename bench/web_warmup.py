@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compare", type=Path, help="compare the results with a file written by --save")
     args = ap.parse_args(argv)
 
-    from guozi.periods import Period
+    from guozi.kernel.periods import Period
     from guozi.workspace import Workspace
 
     wanted = [c.strip() for c in args.calls.split(",") if c.strip()]

@@ -21,7 +21,7 @@ import ibis.expr.types as ir
 import psycopg
 from ibis.backends import BaseBackend
 
-from guozi.engine.tree import Tree
+from guozi.tree import Tree
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pg"
 _server: dict[str, str] = {}

@@ -33,9 +33,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from guozi.analyses.benchmark.world import load_peer_set, world_comparison
 from guozi.cli import app
 from guozi.workspace import Workspace
-from guozi.world import load_peer_set, world_comparison
 
 from .conftest import write_csv
 from .pg import drop_database, fresh_database
@@ -162,7 +162,7 @@ def test_ten_to_the_sixteen_yuan_is_refused_naming_the_limit(tmp_path: Path, val
 def test_a_world_peer_of_a_hundred_trillion_yuan_is_compared_exactly(
     workspace_of: Callable[..., Workspace], tmp_path: Path
 ) -> None:
-    """World comparisons hold converted peer figures in the store's decimal too (guozi.world): a peer
+    """World comparisons hold converted peer figures in the store's decimal too (guozi.analyses.benchmark.world): a peer
     with revenue 20 000 000 USD million at the 2024 rate 7.1217 (NBS annual average, shipped) is
     20 000 000 × 1 000 000 × 7.1217 = 142 434 000 000 000 元 (illustrative: above the former limit of
     10^14 元 and 18 digits, below 10^16 元). X's 36 000 亿元 = 3 600 000 000 000 元 ranks 2 of 2."""

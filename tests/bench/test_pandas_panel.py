@@ -299,7 +299,7 @@ def test_compare_finds_a_changed_amount_and_tolerates_float_noise(hand: tuple[pd
 def test_engine_on_the_hand_worked_group_agrees(workspace_of: Callable[..., Any], name: str) -> None:
     """The engine on the same hand-worked group: the reference's rows exactly, and by hand
     C26's debt ratio 550 / 900 = 61.111… % and total profit 90, D44's empty R&D intensity."""
-    from guozi.periods import Period
+    from guozi.kernel.periods import Period
 
     ws = workspace_of(entities=ENTITY_ROWS, facts=_facts().to_dict("records"))
     view, level, by = SCOPES[name]
@@ -372,7 +372,7 @@ def test_engine_through_the_workspace_agrees_with_the_reference(
 ) -> None:
     """The engine as the CLI calls it (contract files → in-memory store → panel) gives the reference's
     numbers: amounts exactly, ratios to 1e-9 relative, the same empty values and member counts."""
-    from guozi.periods import Period
+    from guozi.kernel.periods import Period
 
     view, level, by = SCOPES[name]
     panel = workspace.indicators(Period(2025, 12), view=view, level=level, by=by)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from guozi.catalog import load_catalog
-from guozi.errors import CatalogError, NotFoundError
-from guozi.periods import Period
+from guozi.kernel.errors import CatalogError, NotFoundError
+from guozi.kernel.periods import Period
 from guozi.workspace import Workspace
 
 SPEC = Path(__file__).parents[2] / "docs" / "spec"

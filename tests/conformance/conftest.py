@@ -31,10 +31,10 @@ from ibis.backends import BaseBackend
 
 from guozi.engine.backends import connect, read_facts_dir
 from guozi.engine.panel import Basis, Panel, Scope, compute_panel
-from guozi.engine.tree import Tree, build_tree
-from guozi.errors import NotFoundError
-from guozi.export import export_parquet
-from guozi.periods import Period
+from guozi.kernel.errors import NotFoundError
+from guozi.kernel.periods import Period
+from guozi.store.export import export_parquet
+from guozi.tree import Tree, build_tree
 from guozi.workspace import Workspace
 
 from ..pg import postgres_backend, postgres_input

@@ -22,7 +22,7 @@ from guozi.engine.backends import (
     to_arrow,
     trim,
 )
-from guozi.errors import GuoziError, NotFoundError
+from guozi.kernel.errors import GuoziError, NotFoundError
 
 from .conftest import Engine
 

@@ -17,8 +17,8 @@ import pytest
 
 from guozi.engine.backends import read_facts_dir, to_arrow
 from guozi.engine.panel import Panel, Scope, compute_panel, compute_panels
-from guozi.errors import NotFoundError
-from guozi.periods import Period
+from guozi.kernel.errors import NotFoundError
+from guozi.kernel.periods import Period
 
 from .conftest import FY2023, FY2024, JUNE, QUERIES, Engine, differences, write_csv
 

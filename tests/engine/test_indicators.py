@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from guozi.catalog import load_catalog
-from guozi.periods import Period
+from guozi.kernel.periods import Period
 from guozi.workspace import Workspace
 
 PUBLIC = Path(str(resources.files("guozi.demo") / "public"))

@@ -32,8 +32,8 @@ from decimal import Decimal
 
 import pytest
 
-from guozi.errors import NotFoundError
-from guozi.periods import Period
+from guozi.kernel.errors import NotFoundError
+from guozi.kernel.periods import Period
 from guozi.workspace import Workspace
 
 JUNE = Period(2025, 6)

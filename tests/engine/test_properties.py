@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from guozi.catalog import load_catalog
 from guozi.engine.panel import Scope, View, compute_panel
-from guozi.engine.tree import build_tree
-from guozi.periods import Period
+from guozi.kernel.periods import Period
+from guozi.tree import build_tree
 
 CATALOG = load_catalog()
 JUNE = Period(2025, 6)

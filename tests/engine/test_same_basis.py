@@ -43,7 +43,7 @@ from typer.testing import CliRunner
 
 from guozi.cli import app
 from guozi.engine.panel import Panel, Scope, View, compute_panel
-from guozi.periods import Period
+from guozi.kernel.periods import Period
 from guozi.workspace import Workspace
 
 JUNE = Period(2025, 6)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from guozi.catalog import load_catalog
-from guozi.errors import Problem
+from guozi.kernel.errors import Problem
 from guozi.store.duckdb import DuckDBStore
 from guozi.workspace import Workspace
 

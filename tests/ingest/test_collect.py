@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 
 from guozi.catalog import load_catalog
-from guozi.errors import GuoziError, InvalidInputError, Severity
-from guozi.ingest.collect import (
+from guozi.ingest.readers import file_hash
+from guozi.kernel.errors import GuoziError, InvalidInputError, Severity
+from guozi.kernel.periods import Period
+from guozi.workspace.collect import (
     Explain,
     ExplanationRequiredError,
     explain_key,
     parse_explain,
     read_explanations,
 )
-from guozi.ingest.readers import file_hash
-from guozi.periods import Period
 
 from .conftest import TODAY, Desk, wan, write_rows
 

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from guozi.cli import app
-from guozi.ingest.units import exact_number
+from guozi.kernel.units import exact_number
 
 runner = CliRunner()
 ENTITIES = "entity_id,name\nA,甲公司\n"

@@ -3,7 +3,7 @@
 Hypothesis writes odd but plausible facts, entities and targets (numbers in every notation, odd
 headings, unicode, empty cells, huge and tiny numbers, bad periods) as CSV, XLSX and Parquet
 files and as a filled report form (``guozi template``), and runs ``check`` then ``import`` on a
-fresh store. Every input is either refused (a :class:`~guozi.errors.GuoziError`, exit 2 on the
+fresh store. Every input is either refused (a :class:`~guozi.kernel.errors.GuoziError`, exit 2 on the
 command line) with the store untouched, or stored exactly: each value read back is Decimal-equal
 to the input converted to yuan, worked out here independently with Python's decimals in a
 context wide enough never to round. ``check`` and ``import`` always agree.
@@ -44,11 +44,11 @@ from typer.testing import CliRunner
 from guozi.catalog import load_catalog
 from guozi.catalog.model import Catalog
 from guozi.cli import app
-from guozi.errors import GuoziError
-from guozi.ingest.collect import make_template
-from guozi.periods import Period
+from guozi.kernel.errors import GuoziError
+from guozi.kernel.periods import Period
 from guozi.store.duckdb import DuckDBStore
 from guozi.workspace import Workspace
+from guozi.workspace.collect import make_template
 
 EXAMPLES = int(os.environ.get("GUOZI_FUZZ_EXAMPLES", "30"))
 FUZZ = settings(

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guozi.errors import InvalidInputError, Severity
 from guozi.ingest import readers
-from guozi.ingest.collect import CheckResult
+from guozi.kernel.errors import InvalidInputError, Severity
+from guozi.workspace.collect import CheckResult
 
 from .conftest import TODAY, Desk, write_rows
 

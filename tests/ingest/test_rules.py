@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from guozi.catalog import load_catalog
-from guozi.errors import CatalogError, Severity
 from guozi.ingest.rules import load_rules
+from guozi.kernel.errors import CatalogError, Severity
 
 from .conftest import Desk, wan
 

@@ -12,9 +12,9 @@ import openpyxl
 import pyarrow as pa
 import pytest
 
-from guozi.errors import NotFoundError, Severity
 from guozi.ingest.template import read_form
-from guozi.periods import Period
+from guozi.kernel.errors import NotFoundError, Severity
+from guozi.kernel.periods import Period
 
 from .conftest import TODAY, Desk, wan
 

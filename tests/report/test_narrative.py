@@ -50,7 +50,7 @@ from pathlib import Path
 
 import pytest
 
-from guozi.periods import Period
+from guozi.kernel.periods import Period
 from guozi.report import narrative as nv
 from guozi.report.content import Fig, Report, build_report
 from guozi.workspace import Workspace

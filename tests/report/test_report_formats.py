@@ -33,7 +33,7 @@ import pytest
 from typer.testing import CliRunner
 
 from guozi.cli import app
-from guozi.periods import Period
+from guozi.kernel.periods import Period
 from guozi.report import FORMATS, write_report
 from guozi.report import narrative as nv
 from guozi.report.content import Fig, Report, Table, build_report

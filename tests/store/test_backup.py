@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from guozi.catalog import load_catalog
 from guozi.cli import app
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 from guozi.store import Store, open_store
 from guozi.store.backup import MANIFEST, backup, dump_tables, restore
 from guozi.store.base import Explanation, User

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 from guozi.store import Store, open_store
 from guozi.store.backup import MANIFEST, backup, restore
 from guozi.store.duckdb import DuckDBStore

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from guozi.catalog import load_catalog
 from guozi.cli import app
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 from guozi.store import open_store
 from guozi.store.base import Explanation
 from guozi.store.postgres import PostgresStore, migrate, parse_url, without_password

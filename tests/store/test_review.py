@@ -17,7 +17,7 @@ import pyarrow as pa
 import pytest
 
 from guozi.catalog import load_catalog
-from guozi.errors import NotFoundError
+from guozi.kernel.errors import NotFoundError
 from guozi.store.base import User
 from guozi.store.duckdb import DuckDBStore
 from guozi.store.sql import SQLStatements

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from guozi.catalog import load_catalog
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 from guozi.store import open_store
 from guozi.store.base import User
 from guozi.store.sql import SQLStatements

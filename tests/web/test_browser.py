@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from guozi.periods import Period
+from guozi.kernel.periods import Period
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
 from tests.ingest.test_template import fill

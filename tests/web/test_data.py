@@ -23,7 +23,7 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 import guozi.web.data as data_module
-from guozi.periods import Period
+from guozi.kernel.periods import Period
 from guozi.store.base import User
 from guozi.store.duckdb import DuckDBStore
 from guozi.web.accounts import save_user

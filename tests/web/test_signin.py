@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from guozi.cli import app as cli
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 from guozi.web import security
 from guozi.web.accounts import save_user
 from guozi.web.app import create_app

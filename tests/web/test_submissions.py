@@ -219,7 +219,7 @@ def test_the_upload_page_names_the_cell_and_takes_explanations(
 ) -> None:
     """A filled template (sheet 利润表, values in column C): a text in a figure's cell is named as 利润表!C<row>;
     a July revenue below June's waits for an explanation typed into the page, then lands as a draft."""
-    from guozi.periods import Period
+    from guozi.kernel.periods import Period
     from tests.ingest.test_template import fill
 
     filer = client_as("filer_a")

@@ -10,9 +10,9 @@ from typing import Any, cast
 
 import yaml
 
+from guozi.catalog.formula import MONTH, BinOp, Call, Neg, Node, Ref, names, parse
 from guozi.catalog.model import UNITS, Catalog, Clause, Indicator, Item, Regime
-from guozi.errors import CatalogError, FormulaError
-from guozi.formula import MONTH, BinOp, Call, Neg, Node, Ref, names, parse
+from guozi.kernel.errors import CatalogError, FormulaError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: parsing dominated load time
 SHIPPED = ("items.yaml", "indicators.yaml", "eva_indicators.yaml", "regimes.yaml")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from guozi.formula import Node
+from guozi.catalog.formula import Node
 
 Kind = Literal["flow", "stock"]
 Direction = Literal["higher", "lower", "none"]
@@ -105,7 +105,7 @@ class Catalog:
 
     def regime_for(self, year: int) -> Regime:
         """The regime in force in ``year`` (the latest one starting on or before it)."""
-        from guozi.errors import NotFoundError
+        from guozi.kernel.errors import NotFoundError
 
         covering = [r for r in self.regimes if r.covers(year)]
         if not covering:
@@ -119,7 +119,7 @@ class Catalog:
                 return r
         if code.isdigit():
             return self.regime_for(int(code))
-        from guozi.errors import NotFoundError
+        from guozi.kernel.errors import NotFoundError
 
         raise NotFoundError(f"未知的考核指标体系：{code}", f"unknown regime: {code}")
 
@@ -128,7 +128,7 @@ class Catalog:
         try:
             return self.indicators[code]
         except KeyError:
-            from guozi.errors import NotFoundError
+            from guozi.kernel.errors import NotFoundError
 
             raise NotFoundError(f"未知指标：{code}", f"unknown indicator: {code}") from None
 

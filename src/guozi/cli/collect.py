@@ -31,11 +31,11 @@ from guozi.cli.common import (
     show_problems,
     workspace,
 )
-from guozi.errors import Severity
+from guozi.kernel.errors import Severity
 
 if TYPE_CHECKING:
-    from guozi.ingest.collect import Explain
     from guozi.ingest.readers import Progress as ProgressFn
+    from guozi.workspace.collect import Explain
 
 RulesOpt = Annotated[
     list[Path] | None,
@@ -77,7 +77,7 @@ def progress_bar(lang: str) -> Iterator[ProgressFn | None]:
 
 
 def _explanations(explain: list[str] | None, explanations: Path | None) -> list[Explain]:
-    from guozi.ingest.collect import parse_explain, read_explanations
+    from guozi.workspace.collect import parse_explain, read_explanations
 
     out = [parse_explain(e) for e in explain or []]
     if explanations is not None:
@@ -112,7 +112,7 @@ def import_(
     """导入数据（原子操作：全部成功或全部不写入）。 Load files atomically."""
     lang = parse_lang(lang)
 
-    from guozi.ingest.collect import ExplanationRequiredError, explain_key
+    from guozi.workspace.collect import ExplanationRequiredError, explain_key
 
     def body() -> None:
         given = _explanations(explain, explanations)

@@ -15,9 +15,9 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from guozi.errors import GuoziError, InvalidInputError, Problem
-from guozi.output import Column, Format, emit
-from guozi.periods import RANGE_TEXT, Period
+from guozi.kernel.errors import GuoziError, InvalidInputError, Problem
+from guozi.kernel.periods import RANGE_TEXT, Period
+from guozi.presentation.output import Column, Format, emit
 
 if TYPE_CHECKING:  # the engine (pandas, Ibis) is imported by the commands that compute, not by `guozi --help`
     from guozi.engine.panel import Panel, View

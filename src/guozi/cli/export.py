@@ -9,7 +9,7 @@ import typer
 
 from guozi.cli.app import app
 from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, out, parse_lang, run, spinner, workspace
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 
 
 @app.command()
@@ -25,7 +25,7 @@ def export(
     catalog: CatalogOpt = None,
 ) -> None:
     """导出事实与企业为 Parquet 数据湖（按年分区）。 Export facts and entities as a Parquet lake, by year."""
-    from guozi.export import FORMATS, export_parquet
+    from guozi.store.export import FORMATS, export_parquet
 
     lang = parse_lang(lang)
 

@@ -22,7 +22,7 @@ from guozi.cli.common import (
     run,
     workspace,
 )
-from guozi.output import Column, emit
+from guozi.presentation.output import Column, emit
 
 
 def _shown(value: Any, row: dict[str, Any]) -> str:

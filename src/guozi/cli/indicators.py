@@ -25,7 +25,7 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
-from guozi.errors import GuoziError, InvalidInputError
+from guozi.kernel.errors import GuoziError, InvalidInputError
 
 if TYPE_CHECKING:
     from guozi.engine.panel import Basis, View

@@ -25,8 +25,8 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
-from guozi.errors import GuoziError
-from guozi.output import emit
+from guozi.kernel.errors import GuoziError
+from guozi.presentation.output import emit
 
 EXAMPLE = "example"
 
@@ -74,7 +74,7 @@ def peers(
     catalog: CatalogOpt = None,
 ) -> None:
     """同行对标、绩效评价标准值评分与对标世界一流。 Benchmark against peers, standard values and world-class peers."""
-    from guozi.benchmark import (
+    from guozi.analyses.benchmark import (
         load_params,
         load_sizes,
         load_standards,
@@ -86,7 +86,7 @@ def peers(
         size_period,
         standard_scores,
     )
-    from guozi.world import (
+    from guozi.analyses.benchmark.world import (
         load_peer_set,
         load_rates,
         world_columns,

@@ -21,7 +21,7 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 
 if TYPE_CHECKING:
     from guozi.report import ReportFormat

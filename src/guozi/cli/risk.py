@@ -27,8 +27,8 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
-from guozi.errors import GuoziError
-from guozi.output import emit, write_xlsx
+from guozi.kernel.errors import GuoziError
+from guozi.presentation.output import emit, write_xlsx
 
 EntityOpt = Annotated[
     str | None, typer.Option("--entity", help="one entity and (unless --no-subtree) its subsidiaries")
@@ -63,7 +63,7 @@ def warnings_command(
     catalog: CatalogOpt = None,
 ) -> None:
     """风险预警及其原因。 Risk warnings, each with its rule, figures and reason."""
-    from guozi.warnings import (
+    from guozi.analyses.warnings import (
         GAP_COLUMNS,
         WARNING_COLUMNS,
         WARNING_TABLE_KEYS,
@@ -154,7 +154,7 @@ def eva_command(
     catalog: CatalogOpt = None,
 ) -> None:
     """经济增加值及其计算过程。 Economic value added with its full breakdown."""
-    from guozi.eva import (
+    from guozi.analyses.eva import (
         BREAKDOWN_COLUMNS,
         EVA_COLUMNS,
         EVA_TABLE_COLUMNS,
@@ -166,7 +166,7 @@ def eva_command(
         parameter_records,
         unconfirmed_caption,
     )
-    from guozi.warnings import load_debt_lines
+    from guozi.analyses.warnings import load_debt_lines
 
     lang = parse_lang(lang)
 

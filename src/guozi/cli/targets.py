@@ -39,8 +39,8 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
-from guozi.output import Column, Format, emit, rich_table, write_xlsx
-from guozi.periods import Period
+from guozi.kernel.periods import Period
+from guozi.presentation.output import Column, Format, emit, rich_table, write_xlsx
 
 GdpOpt = Annotated[
     Path | None,
@@ -215,7 +215,7 @@ def targets(
     catalog: CatalogOpt = None,
 ) -> None:
     """目标完成进度（完成率、序时进度、全年预计）与考核结论。 Progress against the year's targets."""
-    from guozi.targets import evaluate_targets, regime_verdict, target_rows, verdict_rows
+    from guozi.analyses.targets import evaluate_targets, regime_verdict, target_rows, verdict_rows
 
     lang = parse_lang(lang)
 
@@ -267,7 +267,7 @@ def verdict_(
     catalog: CatalogOpt = None,
 ) -> None:
     """考核目标结论（一增一稳四提升等），逐条列出依据。 Regime verdicts with the numbers they rest on."""
-    from guozi.targets import regime_verdict, verdict_rows
+    from guozi.analyses.targets import regime_verdict, verdict_rows
 
     lang = parse_lang(lang)
 
@@ -373,7 +373,7 @@ def losses(
     catalog: CatalogOpt = None,
 ) -> None:
     """亏损企业：户数与亏损额（按层级、行业）、连续亏损、扭亏。 Loss-making subsidiaries."""
-    from guozi.losses import loss_entity_rows, loss_makers, loss_summary_rows, missing_note
+    from guozi.analyses.losses import loss_entity_rows, loss_makers, loss_summary_rows, missing_note
 
     lang = parse_lang(lang)
 

@@ -9,7 +9,7 @@ import typer
 
 from guozi.cli.app import app
 from guozi.cli.common import LangOpt, StoreOpt, err, parse_lang, run, workspace
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 
 user_app = typer.Typer(
     name="user",

@@ -4,7 +4,7 @@ The engine builds one Ibis expression and never a backend's SQL, so the same pan
 backend Ibis can execute it on. This module is the only place that knows the backends by name:
 :func:`connect` opens one, :func:`read_facts_dir` reads a contract folder or a lake written by
 ``guozi export`` into the engine's facts table (``entity_id``, ``period`` ``YYYYMM``, ``item``,
-``value`` :data:`~guozi.ingest.units.VALUE_TYPE`, decimal(22, 4), in yuan or persons), and
+``value`` :data:`~guozi.kernel.units.VALUE_TYPE`, decimal(22, 4), in yuan or persons), and
 :class:`guozi.store.lake.LakeStore` offers such files to a :class:`~guozi.workspace.Workspace` as
 a read-only store.
 """
@@ -28,9 +28,9 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
-from guozi.errors import GuoziError, NotFoundError
-from guozi.ingest import units
-from guozi.ingest.units import ALL_UNITS, STORE_SCALE, VALUE_PRECISION
+from guozi.kernel import units
+from guozi.kernel.errors import GuoziError, NotFoundError
+from guozi.kernel.units import ALL_UNITS, STORE_SCALE, VALUE_PRECISION
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -308,7 +308,7 @@ def _parsed(text: ir.StringValue, scale: int) -> ir.DecimalValue:
 
 
 def to_yuan(value: ir.Value, unit: ir.StringValue | None) -> ir.DecimalValue:
-    """A contract value in its unit (``万元`` …, :data:`guozi.ingest.units.ALL_UNITS`) as yuan.
+    """A contract value in its unit (``万元`` …, :data:`guozi.kernel.units.ALL_UNITS`) as yuan.
 
     Text is trimmed and its thousands separators dropped; the result is the store's exact
     :data:`VALUE_TYPE`, decimal(22, 4). Every unit's factor is 10**k, and a valid value (checked:

@@ -19,8 +19,8 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from guozi.catalog.formula import MONTH, BinOp, Call, Neg, Node, Num, Ref
 from guozi.catalog.model import Catalog
-from guozi.formula import MONTH, BinOp, Call, Neg, Node, Num, Ref
 
 Role = Literal["cur", "open"]
 

@@ -52,9 +52,9 @@ from guozi.engine.compile import (
     to_ibis,
     widen,
 )
-from guozi.engine.tree import Tree
-from guozi.errors import NotFoundError
-from guozi.periods import Period
+from guozi.kernel.errors import NotFoundError
+from guozi.kernel.periods import Period
+from guozi.tree import Tree
 
 View = Literal["reported", "children", "leaves", "level"]
 Basis = Literal["ytd", "month"]
@@ -226,7 +226,7 @@ def compute_panel(
     """Compute ``indicators`` for ``periods`` over ``facts`` (entity_id, period, item, value).
 
     ``facts`` holds one current value per (entity_id, period ``YYYYMM``, item); ``tree`` is the
-    ownership tree of :func:`guozi.engine.tree.build_tree`. One panel of :func:`compute_panels`.
+    ownership tree of :func:`guozi.tree.build_tree`. One panel of :func:`compute_panels`.
     """
     (panel,) = compute_panels(
         facts, tree, catalog, periods=periods, indicators=indicators, scopes=[scope], basis=basis, prior=prior

@@ -3,7 +3,7 @@
 Values are parsed as decimals (never floats) and converted to yuan exactly; a figure with more
 than four decimals in yuan, or a value that is not a number, is a problem, never a zero.
 The heavy lifting is vectorised in an in-process DuckDB over Arrow, chunk by chunk for large
-facts files; only the failing rows come back to Python, as :class:`~guozi.errors.Problem`
+facts files; only the failing rows come back to Python, as :class:`~guozi.kernel.errors.Problem`
 values naming file, sheet, row, column, rule, expected and found. The messages of the facts
 checks are data: the ``contract`` rules of ``rules/validation.yaml``.
 """
@@ -25,8 +25,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from guozi.catalog.model import Catalog
-from guozi.engine.tree import tree_problems
-from guozi.errors import Problem
 from guozi.ingest.readers import (
     ROW,
     SHEET,
@@ -39,7 +37,9 @@ from guozi.ingest.readers import (
     read_raw,
 )
 from guozi.ingest.rules import RuleSet, load_rules
-from guozi.ingest.units import (
+from guozi.kernel.errors import Problem
+from guozi.kernel.periods import FIRST_YEAR, LAST_YEAR, RANGE_TEXT, Period
+from guozi.kernel.units import (
     ALL_UNITS,
     GROUPED,
     LIMIT_EN,
@@ -57,7 +57,7 @@ from guozi.ingest.units import (
     number_text,
     unit_name,
 )
-from guozi.periods import FIRST_YEAR, LAST_YEAR, RANGE_TEXT, Period
+from guozi.tree import tree_problems
 
 Kind = Literal["entities", "facts", "targets"]
 KINDS: tuple[Kind, ...] = ("entities", "facts", "targets")
@@ -733,7 +733,7 @@ def _numbers(values: pa.ChunkedArray | pa.Array, units: pa.ChunkedArray | pa.Arr
     A money unit's factor is 10**k. The bulk of the values, plain decimals with at most 4 + k
     decimals and well below the limit, are read in Arrow as decimal(22, 4 + k), whose digits
     *are* the yuan at scale 4. The rest (scientific notation, many digits, near or above the
-    limit) are read one by one by :func:`~guozi.ingest.units.exact_number`, which counts digits and
+    limit) are read one by one by :func:`~guozi.kernel.units.exact_number`, which counts digits and
     never rounds. ``yuan`` is null where the value is not a number, out of range (``too_big``) or
     has more decimals than kept.
     """

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 
 __all__ = [
     "LIMITS",

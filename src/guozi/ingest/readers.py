@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from guozi.errors import Problem
+from guozi.kernel.errors import Problem
 
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 MAX_XLSX_UNCOMPRESSED = 2 * 1024**3  # refuse xlsx files that unpack to more (zip bombs)

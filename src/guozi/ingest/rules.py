@@ -5,7 +5,7 @@ messages in both languages; this module only implements the kinds. The tests run
 in-process DuckDB over the input's facts overlaid on the store's current values of the same
 entities for the month before, the month itself and the month after, so 1 000 subsidiaries × 40
 items are checked with a handful of queries. Only the failing rows come back to Python, as
-:class:`Finding` values (a :class:`~guozi.errors.Problem` and the figures it concerns).
+:class:`Finding` values (a :class:`~guozi.kernel.errors.Problem` and the figures it concerns).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import pyarrow.compute as pc
 import yaml
 
 from guozi.catalog import Catalog, data_path
-from guozi.errors import CatalogError, Problem, Severity
-from guozi.ingest.units import MONEY_UNITS, STORE_LIMIT, STORE_SCALE, amount_text, grouped
-from guozi.periods import Period
+from guozi.kernel.errors import CatalogError, Problem, Severity
+from guozi.kernel.periods import Period
+from guozi.kernel.units import MONEY_UNITS, STORE_LIMIT, STORE_SCALE, amount_text, grouped
 
 RULES_FILE = "rules/validation.yaml"
 KINDS = (

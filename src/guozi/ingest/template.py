@@ -26,11 +26,11 @@ from typing import Any
 import pyarrow as pa
 
 from guozi.catalog.model import Catalog, Item
-from guozi.errors import GuoziError, Problem
 from guozi.ingest.readers import META_SHEET, ROW, SHEET, RawTable, cell_text, workbook
 from guozi.ingest.rules import RuleSet, Statement
-from guozi.ingest.units import MONEY_UNITS, STORE_LIMIT, chinese_money_unit, unit_name
-from guozi.periods import Period
+from guozi.kernel.errors import GuoziError, Problem
+from guozi.kernel.periods import Period
+from guozi.kernel.units import MONEY_UNITS, STORE_LIMIT, chinese_money_unit, unit_name
 
 FIRST_ROW = 5  # the spreadsheet row of a sheet's first line (1-based)
 COLUMNS = ("label", "line", "value", "prior", "unit", "basis", "code")

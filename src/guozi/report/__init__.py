@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from guozi.errors import GuoziError
-from guozi.periods import Period
+from guozi.kernel.errors import GuoziError
+from guozi.kernel.periods import Period
 from guozi.report.content import Report, build_report
 from guozi.workspace import Workspace
 

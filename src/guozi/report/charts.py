@@ -28,7 +28,7 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 from guozi.report import narrative as nv
 
 if TYPE_CHECKING:

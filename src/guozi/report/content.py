@@ -20,8 +20,8 @@ import pandas as pd
 import yaml
 
 from guozi.engine.panel import Panel
-from guozi.errors import CatalogError, GuoziError, NotFoundError
-from guozi.periods import Period
+from guozi.kernel.errors import CatalogError, GuoziError, NotFoundError
+from guozi.kernel.periods import Period
 from guozi.report import narrative as nv
 from guozi.workspace import Workspace
 
@@ -200,7 +200,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 def load_layout(ws: Workspace) -> dict[str, Any]:
     """The report layout of ``data/report.yaml``, key by key overridden by the ``report:`` section
     of the workspace's own catalogue files."""
-    from guozi.targets import user_catalog_files
+    from guozi.analyses.targets import user_catalog_files
 
     out = dict(_read_yaml(LAYOUT_FILE).get("report") or {})
     for path in user_catalog_files(ws):
@@ -566,7 +566,7 @@ def _change_row(cells: _Cells, ws: Workspace, e: str, p: Period, code: str, suff
 
 
 def _regime(ctx: _Ctx) -> Section:
-    from guozi.targets import STATUS_LABELS, TEST_LABELS, evaluate_targets, regime_verdict, verdict_label
+    from guozi.analyses.targets import STATUS_LABELS, TEST_LABELS, evaluate_targets, regime_verdict, verdict_label
 
     ws, p, e = ctx.ws, ctx.period, ctx.entity
     regime = ws.catalog.regime_for(p.year)
@@ -1027,14 +1027,14 @@ def _trends(ctx: _Ctx) -> tuple[Section, list[tuple[str, Text, pd.DataFrame]]]:
 
 
 def _risks(ctx: _Ctx) -> Section:
-    from guozi.losses import STATUS_LABELS as LOSS_LABELS
-    from guozi.losses import loss_makers
+    from guozi.analyses.losses import STATUS_LABELS as LOSS_LABELS
+    from guozi.analyses.losses import loss_makers
 
     ws, p, e, lay = ctx.ws, ctx.period, ctx.entity, ctx.layout
     blocks: list[Block] = []
     # warnings
     try:
-        from guozi.warnings import evaluate_warnings, load_debt_lines
+        from guozi.analyses.warnings import evaluate_warnings, load_debt_lines
     except ImportError as exc:  # pragma: no cover - the module is part of the package
         raise GuoziError("预警模块不可用", "the warnings module is not available") from exc
     report = evaluate_warnings(ws, p, entity=e, subtree=True)
@@ -1170,7 +1170,7 @@ def _risks(ctx: _Ctx) -> Section:
             )
         )
     if losses.missing:
-        from guozi.losses import missing_note
+        from guozi.analyses.losses import missing_note
 
         blocks.append(Paragraph(Text(missing_note(losses, "zh"), missing_note(losses, "en")), kind="note"))
     # debt ratios against their lines
@@ -1273,7 +1273,7 @@ def _risks(ctx: _Ctx) -> Section:
 
 
 def _eva(ctx: _Ctx) -> Section:
-    from guozi.eva import compute_eva, unconfirmed_caption
+    from guozi.analyses.eva import compute_eva, unconfirmed_caption
 
     ws, p, e = ctx.ws, ctx.period, ctx.entity
     rep = compute_eva(ws, p, entity=e, subtree=True)
@@ -1394,7 +1394,7 @@ def _stat_table(key: str, title: Text, zh: Mapping[str, Any], en: Mapping[str, A
 
 
 def _benchmark(ctx: _Ctx) -> Section:
-    from guozi.benchmark import benchmark_section
+    from guozi.analyses.benchmark import benchmark_section
 
     ws, p, e = ctx.ws, ctx.period, ctx.entity
     zh = benchmark_section(ws, p, e, lang="zh")

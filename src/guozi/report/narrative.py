@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from guozi.periods import Period
+from guozi.kernel.periods import Period
 
 if TYPE_CHECKING:
     from guozi.report.content import Fig

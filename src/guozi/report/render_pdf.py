@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 from guozi.report.content import Report
 from guozi.report.render_html import render_html
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from guozi.output import safe_cell
+from guozi.presentation.output import safe_cell
 from guozi.report import narrative as nv
 from guozi.report.content import Col, Fig, Report, Table, Text
 

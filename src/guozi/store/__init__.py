@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 from guozi.store.base import Explanation, Store, Submission, WriteResult
 
 DEFAULT_URL = "duckdb:///guozi.duckdb"

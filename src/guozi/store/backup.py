@@ -31,10 +31,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from guozi import __version__
-from guozi.errors import GuoziError, NotFoundError
 from guozi.ingest.contract import ENTITY_COLUMNS
 from guozi.ingest.readers import file_hash
-from guozi.ingest.units import STORE_SCALE, VALUE_PRECISION
+from guozi.kernel.errors import GuoziError, NotFoundError
+from guozi.kernel.units import STORE_SCALE, VALUE_PRECISION
 from guozi.store.base import Store
 from guozi.store.sql import quote_identifier
 

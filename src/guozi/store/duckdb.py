@@ -23,9 +23,9 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends.duckdb import Backend
 
-from guozi.errors import GuoziError
 from guozi.ingest.contract import ENTITY_COLUMNS, Batch
-from guozi.ingest.units import VALUE_TYPE
+from guozi.kernel.errors import GuoziError
+from guozi.kernel.units import VALUE_TYPE
 from guozi.store.base import Explanation, Status, Submission, WriteResult
 from guozi.store.sql import SQLStatements, attribute_columns, quote_identifier, utc_now
 

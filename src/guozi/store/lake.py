@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from guozi.engine.backends import entity_frame, find_lake, read_entities, read_facts, read_parquet, to_arrow
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -39,9 +39,9 @@ import sqlalchemy as sa
 from ibis.backends.postgres import Backend
 from psycopg import sql
 
-from guozi.errors import GuoziError
 from guozi.ingest.contract import ENTITY_COLUMNS, Batch
-from guozi.ingest.units import STORE_SCALE, VALUE_PRECISION, VALUE_TYPE
+from guozi.kernel.errors import GuoziError
+from guozi.kernel.units import STORE_SCALE, VALUE_PRECISION, VALUE_TYPE
 from guozi.store.base import Explanation, Status, Submission, WriteResult
 from guozi.store.sql import SQLStatements, attribute_columns, utc_now
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from guozi.errors import GuoziError, NotFoundError
+from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.store.base import AuditEntry, Review, Status, Submission, User
 
 __all__ = ["SQLStatements", "attribute_columns", "quote_identifier", "utc_now"]
@@ -51,7 +51,7 @@ def attribute_columns(names: Sequence[str], existing: Sequence[str], *, file: st
     A column heading of an entities file (or of a backup's entity rows) becomes a column name:
     text, at most 63 bytes of UTF-8, no control character, not a name of guozi's own
     (``submission_id``, ``__…``), and none two that differ only in case (DuckDB does not tell them
-    apart). Anything else is refused (:class:`~guozi.errors.GuoziError`) before any SQL runs.
+    apart). Anything else is refused (:class:`~guozi.kernel.errors.GuoziError`) before any SQL runs.
     """
     where_zh = f"{file}：" if file else ""
     where_en = f"{file}: " if file else ""

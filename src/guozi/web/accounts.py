@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Sequence
 
-from guozi.errors import GuoziError, NotFoundError
+from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.store.base import ROLES, Role, User
 from guozi.web.security import MIN_PASSWORD, hash_password, password_problem
 from guozi.workspace import Workspace

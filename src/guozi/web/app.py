@@ -18,8 +18,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from guozi.errors import GuoziError, NotFoundError
 from guozi.ingest.guard import LIMITS
+from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.web.data import WebData
 from guozi.web.deps import LoginRequiredError, is_api, lang_of
 from guozi.web.security import (

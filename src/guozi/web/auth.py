@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 from guozi.store.base import ROLES, User
 from guozi.web.accounts import save_user
 from guozi.web.data import WebData

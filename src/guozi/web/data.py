@@ -34,8 +34,8 @@ import pandas as pd
 
 from guozi.engine.compile import resolve, terms
 from guozi.engine.panel import View
-from guozi.errors import NotFoundError
-from guozi.periods import Period
+from guozi.kernel.errors import NotFoundError
+from guozi.kernel.periods import Period
 from guozi.store.base import User
 from guozi.web.accounts import accounts_generation
 from guozi.web.security import SESSION_MAX_AGE, new_token
@@ -425,7 +425,7 @@ class WebData:
         """Loss-makers in ``entity``'s subtree: counts by level and the entities."""
 
         def compute() -> dict[str, Any]:
-            from guozi.losses import loss_entity_rows, loss_summary_rows
+            from guozi.analyses.losses import loss_entity_rows, loss_summary_rows
 
             report = self.ws.loss_makers(period, entity=entity)
             return {
@@ -442,7 +442,7 @@ class WebData:
         """EVA rows of ``entity``'s subtree with every step."""
 
         def compute() -> dict[str, list[dict[str, Any]]]:
-            from guozi.eva import eva_records
+            from guozi.analyses.eva import eva_records
 
             report = self.ws.eva(period, entity=entity, subtree=True)
             return {lang: [clean(r) for r in eva_records(report, lang)] for lang in ("zh", "en")}

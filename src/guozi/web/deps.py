@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import HTTPException, Request
 from starlette.datastructures import FormData
 
-from guozi.periods import Period
+from guozi.kernel.periods import Period
 from guozi.store.base import Role, User
 from guozi.workspace import Workspace
 

@@ -17,10 +17,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
-from guozi.errors import NotFoundError
-from guozi.periods import Period
+from guozi.analyses.targets import STATUS_LABELS
+from guozi.kernel.errors import NotFoundError
+from guozi.kernel.periods import Period
 from guozi.store.base import User
-from guozi.targets import STATUS_LABELS
 from guozi.web.data import WebData, clean
 from guozi.web.deps import can_see, current_user, ensure_visible, lang_of, visible_entities
 from guozi.web.render import render
@@ -37,7 +37,7 @@ SortQ = Annotated[str | None, Query(description="排序列：name、entity_id �
 OrderQ = Annotated[Literal["asc", "desc"], Query(description="asc / desc")]
 Format = Literal["html", "pdf", "docx", "xlsx"]
 PER_PAGE = 50  # drill-down rows per page: a node may have hundreds of subsidiaries
-LOSS_STATUSES = ("continuing", "new", "loss")  # guozi.losses: loss-making now (not turned around)
+LOSS_STATUSES = ("continuing", "new", "loss")  # guozi.analyses.losses: loss-making now (not turned around)
 MEDIA = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",

@@ -28,7 +28,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from guozi.errors import GuoziError
+from guozi.kernel.errors import GuoziError
 
 __all__ = [
     "MAX_BODY",

@@ -33,15 +33,15 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from guozi.errors import GuoziError, NotFoundError, Problem, Severity
-from guozi.ingest.collect import Explain, explain_key, parse_explain
 from guozi.ingest.guard import LIMITS, UploadRefusedError, save_upload
-from guozi.periods import Period
+from guozi.kernel.errors import GuoziError, NotFoundError, Problem, Severity
+from guozi.kernel.periods import Period
 from guozi.store.base import STATUSES, Review, Status, Submission, User
 from guozi.web.data import WebData, file_name
 from guozi.web.deps import csrf_protect, current_user, lang_of
 from guozi.web.render import render
 from guozi.workspace import STATUS_ZH, UPLOADERS, ForbiddenError, Staged, TransitionError, Workspace
+from guozi.workspace.collect import Explain, explain_key, parse_explain
 
 __all__ = ["router"]
 

@@ -1,0 +1,1 @@
+"""The analyses over the panel: targets, loss-makers, warnings, EVA, benchmarks. Each is independent of the others."""

@@ -1,0 +1,1 @@
+"""Reading files, the data contract, the validation rules and the monthly form."""
