@@ -1,0 +1,34 @@
+"""Helpers shared by the analyses: exact numbers from panel values, and frames of Python values.
+
+Each analysis (targets, loss-makers, warnings, EVA, benchmarks) stands on its own; what more than
+one of them needs lives here, below all of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["object_frame", "to_decimal"]
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """A value as a Decimal (floats by their shortest repr, so 0.1 stays 0.1); None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float):  # numpy floats too: repr of the plain float, the shortest round trip
+        return None if math.isnan(value) else Decimal(repr(float(value)))
+    return Decimal(str(value))
+
+
+def object_frame(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """A frame of ``records`` whose columns keep Python values (None stays None, Decimal stays Decimal)."""
+    return pd.DataFrame({c: pd.Series([r.get(c) for r in records], dtype=object) for c in columns})
