@@ -1,4 +1,12 @@
-"""Fixtures shared by every test: contract files written from plain records."""
+"""Fixtures shared by every test: contract files written from plain records; the suite's markers.
+
+Markers (``pytest -m``), given here from what a test uses so that no test can forget its own:
+``postgres`` (a PostgreSQL server: the ``pg_url`` fixture, a ``postgres``/``postgresql``
+parameter, tests/store/test_postgres.py), ``spark`` (a Spark session: a ``spark`` parameter),
+``browser`` (Chromium through Playwright), ``slow`` (the load, fuzz and kill tests, the
+benchmark's own checks). ``scripts/test --fast`` leaves all four out: a loop of a few minutes;
+CI runs everything.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +34,25 @@ def write_csv(path: Path, rows: Records, columns: Iterable[str] | None = None) -
 
 
 ContractWriter = Callable[..., Path]
+
+BROWSER_MODULES = {"test_browser.py"}
+SLOW_MODULES = {"test_load.py", "test_fuzz.py", "test_concurrency.py", "test_pandas_panel.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs (see the module's docstring)."""
+    for item in items:
+        name = item.path.name
+        ids = item.nodeid.lower()
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "pg_url" in fixtures or "postgres" in ids or name == "test_postgres.py":
+            item.add_marker(pytest.mark.postgres)
+        if "spark" in ids:
+            item.add_marker(pytest.mark.spark)
+        if name in BROWSER_MODULES or "chromium" in ids or "browser" in ids:
+            item.add_marker(pytest.mark.browser)
+        if name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
