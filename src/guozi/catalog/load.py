@@ -225,3 +225,35 @@ def load_catalog(extra: Iterable[Path] = ()) -> Catalog:
     )
     _check(catalog)
     return catalog
+
+
+def user_files(catalog: Catalog) -> list[Path]:
+    """The user's own catalogue files of ``catalog`` (those given after the shipped ones)."""
+    shipped = {str(data_path(n)) for n in SHIPPED}
+    return [Path(f) for f in catalog.files if f not in shipped]
+
+
+def _read_params(path: Path) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"无法读取参数文件 {path}：{exc}", f"cannot read parameter file {path}: {exc}") from exc
+    return doc if isinstance(doc, dict) else {}
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, Mapping) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def load_params(catalog: Catalog, section: str, file: str) -> dict[str, Any]:
+    """The ``section`` of the shipped parameter ``file`` (under catalog/data), overridden key by key
+    by the same section of any user catalogue file of ``catalog``."""
+    out = dict(_read_params(data_path(file)).get(section) or {})
+    for path in user_files(catalog):
+        over = _read_params(path).get(section)
+        if isinstance(over, Mapping):
+            out = _merge(out, over)
+    return out

@@ -28,11 +28,11 @@ from guozi.analyses.targets import (
     evaluate_clause,
     evaluate_targets,
     load_gdp,
-    load_params,
     project_year_end,
     regime_verdict,
     verdict_rows,
 )
+from guozi.analyses.targets.params import section
 from guozi.catalog.model import Clause
 from guozi.cli import app
 from guozi.kernel.errors import CatalogError, InvalidInputError
@@ -179,7 +179,7 @@ def test_which_indicators_accumulate(progress_folder: Path) -> None:
     (flow / average persons) grow through the year; roe_annualized (roe × 12 / month), debt_ratio
     (balance / balance) and rd_intensity (flow / flow) do not; eva is listed in params/targets.yaml."""
     ws = Workspace.from_data([progress_folder])
-    params = load_params(ws, "targets")
+    params = section(ws, "targets")
     got = {c: accumulates(ws.catalog, c, params) for c in ("total_profit", "roe", "labor_productivity", "eva")}
     assert all(got.values()), got
     not_acc = ("roe_annualized", "debt_ratio", "rd_intensity")

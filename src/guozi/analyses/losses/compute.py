@@ -1,88 +1,25 @@
-"""Loss-making subsidiaries (亏损企业治理): how many, how much, for how long, and who turned around.
+"""Loss-makers in a period (:func:`loss_makers`): the groups' counts and amounts, and each loss-maker's streaks.
 
-Definitions (the criterion is data, params/losses.yaml):
-
-- an entity is *loss-making* in a period when its own reported (合并 for a parent) year-to-date
-  value of the criterion indicator (``net_profit``) is below the threshold (``0``);
-- the *loss amount* (亏损额) of a group is −Σ value over its loss-making entities (positive when
-  they lose money); the *loss rate* (亏损面) is loss-making entities / entities reporting × 100;
-- groups are the entities' tree level (a level's entities never overlap, so amounts are not
-  counted twice), split further by an entity column with ``by`` (e.g. industry); ``level``
-  keeps one level only; the prior year is grouped by the tree and attributes of its own period;
-- *loss years* (连续亏损年数): consecutive Decembers, back from the latest December not after the
-  period, at which the entity was loss-making (the streak crosses year boundaries by definition);
-- *loss months* (连续亏损月数): consecutive month ends, back from the period within its year, at
-  which the year-to-date value was loss-making;
-- *status* against the baseline (``turnaround_baseline``: the same period of the prior year by
-  default, or the prior year's December): ``continuing`` (loss then and now), ``new`` (profit
-  then, loss now), ``turned_around`` (扭亏: loss then, no loss now), ``loss`` (loss now, no value
-  then), ``profit``, ``missing`` (no value now). Missing is never counted as a profit or a loss.
+See :mod:`guozi.analyses.losses` for the definitions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from guozi.analyses.targets import load_params, object_frame, to_decimal
-from guozi.kernel.errors import CatalogError, NotFoundError
+from guozi.analyses.common import object_frame, to_decimal
+from guozi.analyses.losses.criterion import BLANK_GROUP, Criterion, LossStatus, load_criterion
+from guozi.analyses.source import Source
+from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 
-if TYPE_CHECKING:
-    from guozi.workspace import Workspace
-
-PARAMS_FILE = "params/losses.yaml"
-TurnaroundBaseline = Literal["prior_year", "prior_year_end"]
-LossStatus = Literal["continuing", "new", "turned_around", "loss", "profit", "missing"]
-BLANK_GROUP = ""
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """When an entity counts as loss-making, and what the turnaround is measured against."""
-
-    indicator: str
-    below: Decimal
-    turnaround_baseline: TurnaroundBaseline
-
-    def describe(self, ws: Workspace, lang: str) -> str:
-        """The criterion in words, e.g. "净利润（本年累计）< 0"."""
-        name = ws.catalog.indicator(self.indicator).name(lang)
-        base = (
-            ("上年同期" if self.turnaround_baseline == "prior_year" else "上年全年")
-            if lang == "zh"
-            else ("the same period of the prior year" if self.turnaround_baseline == "prior_year" else "the prior year")
-        )
-        if lang == "zh":
-            return f"{name}（本年累计）< {self.below}；扭亏与新增亏损对比{base}"
-        return f"{name} (year to date) < {self.below}; turnarounds and new losses against {base}"
-
-
-def load_criterion(ws: Workspace) -> Criterion:
-    """The loss criterion of params/losses.yaml, with any user override."""
-    p = load_params(ws, "losses", PARAMS_FILE)
-    code = str(p.get("indicator", ""))
-    ind = ws.catalog.indicator(code)
-    if ind.tree is None:
-        raise CatalogError(
-            f"亏损判定指标 {code} 须由公式引擎计算", f"the loss criterion indicator {code} must have a formula"
-        )
-    below = to_decimal(p.get("below"))
-    if below is None:
-        raise CatalogError("参数 losses.below 缺失", "parameter losses.below is missing")
-    base = str(p.get("turnaround_baseline", "prior_year"))
-    if base not in ("prior_year", "prior_year_end"):
-        raise CatalogError(
-            f"参数 losses.turnaround_baseline 应为 prior_year 或 prior_year_end，实为 {base}",
-            f"parameter losses.turnaround_baseline must be prior_year or prior_year_end, not {base}",
-        )
-    return Criterion(code, below, base)  # type: ignore[arg-type]
-
+Values = dict[Period, dict[str, Decimal | None]]  # period → entity → value
 
 GROUP_COLUMNS = [
     "period",
@@ -142,9 +79,9 @@ class LossReport:
     missing: tuple[str, ...]
 
 
-def _scope(ws: Workspace, period: Period, entity: str | None, level: int | None, by: str | None) -> pd.DataFrame:
+def _scope(source: Source, period: Period, entity: str | None, level: int | None, by: str | None) -> pd.DataFrame:
     """The nodes valid in ``period`` within ``entity``'s subtree (and ``level``), with a group column."""
-    tree = ws.tree()
+    tree = source.tree()
     nodes = tree.at(period)
     if entity is not None:
         nodes = nodes[nodes.entity_id.isin(tree.subtree(entity, period))]
@@ -165,49 +102,36 @@ def _is_loss(value: Decimal | None, below: Decimal) -> bool | None:
 
 
 def loss_makers(
-    ws: Workspace, period: Period, *, entity: str | None = None, by: str | None = None, level: int | None = None
+    source: Source, period: Period, *, entity: str | None = None, by: str | None = None, level: int | None = None
 ) -> LossReport:
     """Loss-making entities at ``period`` (of ``entity``'s subtree), grouped by tree level and ``by``."""
-    crit = load_criterion(ws)
-    tree = ws.tree()
+    crit = load_criterion(source)
+    tree = source.tree()
     if entity is not None and entity not in set(tree.nodes.entity_id):
         raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")
     if by is not None and by not in tree.attribute_columns():
         raise NotFoundError(f"没有可用于分组的企业列 {by}", f"no entity column {by} to group by")
-    ind = ws.catalog.indicator(crit.indicator)
+    ind = source.catalog.indicator(crit.indicator)
     prior = period.prior_year
     base_period = prior if crit.turnaround_baseline == "prior_year" else Period(period.year - 1, 12)
     last_dec = period.year if period.month == 12 else period.year - 1
-    years = sorted({p // 100 for p in ws.store.periods()})
+    years = sorted({p // 100 for p in source.store.periods()})
     first_year = years[0] if years else period.year
     periods = {Period(period.year, m) for m in range(1, period.month + 1)}
     periods |= {prior, base_period}
     periods |= {Period(y, 12) for y in range(first_year, last_dec + 1)}
-    now = _scope(ws, period, entity, level, by)
-    then = _scope(ws, prior, entity, level, by) if entity is None or _exists(ws, entity, prior) else now.iloc[0:0]
+    now = _scope(source, period, entity, level, by)
+    then = (
+        _scope(source, prior, entity, level, by) if entity is None or _exists(source, entity, prior) else now.iloc[0:0]
+    )
     # whose values are read: the subtree's entities now and a year before, and for the months and
     # year ends before only the loss-makers and those turned around; a panel limited to some entities has their rows
     # of the panel of every entity, so it is limited when they are a small part of the tree
     ids = None if entity is None else set(now.entity_id) | set(then.entity_id)
     everyone = tree.at(period).entity_id.nunique()
-    values: dict[Period, dict[str, Decimal | None]] = {}  # period → entity → value
-
-    def load(ps: set[Period], among: set[str] | None) -> None:
-        small = among is not None and 2 * len(among) <= everyone
-        panel = ws.indicators(
-            sorted(ps), indicators=[crit.indicator], view="reported", prior=False, entities=among if small else None
-        )
-        f = panel.frame
-        if among is not None and not small:
-            f = f[f.entity_id.isin(among)]
-        texts, where = np.unique(f.period.astype(str).to_numpy(dtype=object), return_inverse=True)
-        keys, raw = f.entity_id.astype(str).to_numpy(dtype=object), f.value.to_numpy(dtype=object)
-        for k, text in enumerate(texts):
-            rows = np.flatnonzero(where == k)
-            values[Period.parse(str(text))] = dict(zip(keys[rows], map(to_decimal, raw[rows]), strict=True))
-
+    values: Values = {}
     latest = {period, prior, base_period}
-    load(latest, ids)
+    _read(source, crit.indicator, latest, ids, everyone, values)
     at_period, at_base = values.get(period, {}), values.get(base_period, {})
     listed: set[str] = set()  # the loss-makers and those turned around: their loss months and years are counted
     for e in map(str, now.entity_id):
@@ -215,7 +139,7 @@ def loss_makers(
         if loss is not None and (loss or _is_loss(at_base.get(e), crit.below)):
             listed.add(e)
     if periods - latest and listed:
-        load(periods - latest, listed)
+        _read(source, crit.indicator, periods - latest, listed, everyone, values)
 
     nothing: dict[str, Decimal | None] = {}
 
@@ -225,54 +149,31 @@ def loss_makers(
     cur, base = values_at(period), values_at(base_period)
     by_month = [values_at(Period(period.year, m)) for m in range(period.month, 0, -1)]  # latest first
     by_year = [values_at(Period(y, 12)) for y in range(last_dec, first_year - 1, -1)]
-    period_text, base_text = str(period), str(base_period)
     names = {str(e): str(n) for e, n in zip(now.entity_id, now.get("name", now.entity_id), strict=True)}
-
+    ordered = now.sort_values(["level", "group", "entity_id"])
     entity_rows: list[dict[str, Any]] = []
     statuses: dict[str, LossStatus] = {}
     missing: list[str] = []
-    ordered = now.sort_values(["level", "group", "entity_id"])
     for eid_, lv, grp in zip(ordered.entity_id, ordered.level, ordered.group, strict=True):
         eid = str(eid_)
-        v = cur.get(eid)
-        b = base.get(eid)
-        loss, was = _is_loss(v, crit.below), _is_loss(b, crit.below)
-        status: LossStatus
-        if loss is None:
-            status = "missing"
-            missing.append(eid)
-        elif loss:
-            status = "loss" if was is None else ("continuing" if was else "new")
-        else:
-            status = "turned_around" if was else "profit"
+        v, b = cur.get(eid), base.get(eid)
+        status = _status(_is_loss(v, crit.below), _is_loss(b, crit.below))
         statuses[eid] = status
+        if status == "missing":
+            missing.append(eid)
         if status in ("missing", "profit"):
             continue
-        months = 0
-        for month in by_month:
-            if _is_loss(month.get(eid), crit.below):
-                months += 1
-            else:
-                break
-        loss_years, stopped = 0, False
-        for year in by_year:
-            at = _is_loss(year.get(eid), crit.below)
-            if at is None:
-                stopped = True
-                break
-            if not at:
-                break
-            loss_years += 1
+        months, loss_years, stopped = _streaks(eid, by_month, by_year, crit.below)
         entity_rows.append(
             {
                 "entity_id": eid,
                 "name": names.get(eid, eid),
-                "period": period_text,
+                "period": str(period),
                 "level": int(lv),
                 "group": str(grp),
                 "value": _typed(v, ind.is_amount),
                 "baseline": _typed(b, ind.is_amount),
-                "baseline_period": base_text,
+                "baseline_period": str(base_period),
                 "status": status,
                 "loss_months": months,
                 "loss_years": loss_years,
@@ -293,8 +194,64 @@ def loss_makers(
     )
 
 
-def _exists(ws: Workspace, entity: str, period: Period) -> bool:
-    return entity in set(ws.tree().at(period).entity_id)
+def _read(
+    source: Source, code: str, periods: set[Period], among: set[str] | None, everyone: int, values: Values
+) -> None:
+    """Read the values of ``code`` at ``periods`` (of the entities ``among``, or all) into ``values``.
+
+    The panel is limited to ``among`` when they are at most half of ``everyone``, else filtered.
+    """
+    small = among is not None and 2 * len(among) <= everyone
+    panel = source.indicators(
+        sorted(periods), indicators=[code], view="reported", prior=False, entities=among if small else None
+    )
+    f = panel.frame
+    if among is not None and not small:
+        f = f[f.entity_id.isin(among)]
+    texts, where = np.unique(f.period.astype(str).to_numpy(dtype=object), return_inverse=True)
+    keys, raw = f.entity_id.astype(str).to_numpy(dtype=object), f.value.to_numpy(dtype=object)
+    for k, text in enumerate(texts):
+        rows = np.flatnonzero(where == k)
+        values[Period.parse(str(text))] = dict(zip(keys[rows], map(to_decimal, raw[rows]), strict=True))
+
+
+def _status(loss: bool | None, was: bool | None) -> LossStatus:
+    """An entity's status from whether it is loss-making now and at the baseline (None: no value)."""
+    if loss is None:
+        return "missing"
+    if loss:
+        return "loss" if was is None else ("continuing" if was else "new")
+    return "turned_around" if was else "profit"
+
+
+def _streaks(
+    eid: str,
+    by_month: Sequence[Mapping[str, Decimal | None]],
+    by_year: Sequence[Mapping[str, Decimal | None]],
+    below: Decimal,
+) -> tuple[int, int, bool]:
+    """Loss months back from the period, loss years back from the latest December, and whether a
+    missing December stopped the count of years."""
+    months = 0
+    for month in by_month:
+        if _is_loss(month.get(eid), below):
+            months += 1
+        else:
+            break
+    loss_years, stopped = 0, False
+    for year in by_year:
+        at = _is_loss(year.get(eid), below)
+        if at is None:
+            stopped = True
+            break
+        if not at:
+            break
+        loss_years += 1
+    return months, loss_years, stopped
+
+
+def _exists(source: Source, entity: str, period: Period) -> bool:
+    return entity in set(source.tree().at(period).entity_id)
 
 
 def _typed(value: Decimal | None, amount: bool) -> Decimal | float | None:
@@ -373,59 +330,3 @@ def _groups(
             }
         )
     return rows
-
-
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "continuing": ("持续亏损", "still loss-making"),
-    "new": ("新增亏损", "newly loss-making"),
-    "turned_around": ("扭亏", "turned around"),
-    "loss": ("亏损（上年无数据）", "loss-making (no prior value)"),
-    "profit": ("盈利", "profitable"),
-    "missing": ("缺数", "no value"),
-}
-
-
-def level_label(level: int, lang: str) -> str:
-    """第1级 / level 1."""
-    return f"第{level}级" if lang == "zh" else f"level {level}"
-
-
-def group_label(group: str, lang: str) -> str:
-    """A group value, or (未填)/(blank) for entities without one."""
-    if group != BLANK_GROUP:
-        return group
-    return "（未填）" if lang == "zh" else "(blank)"
-
-
-def loss_summary_rows(report: LossReport, lang: str) -> list[dict[str, Any]]:
-    """The group rows as output records."""
-    rows: list[dict[str, Any]] = []
-    for r in report.groups.to_dict("records"):
-        rec = {str(k): v for k, v in r.items()}
-        rec["level_label"] = level_label(int(r["level"]), lang)
-        rec["group_label"] = group_label(str(r["group"]), lang) if report.by else ""
-        rows.append(rec)
-    return rows
-
-
-def loss_entity_rows(report: LossReport, lang: str) -> list[dict[str, Any]]:
-    """The entity rows as output records, status in ``lang`` beside its code."""
-    rows: list[dict[str, Any]] = []
-    for r in report.entities.to_dict("records"):
-        rec = {str(k): v for k, v in r.items()}
-        zh, en = STATUS_LABELS[str(r["status"])]
-        rec["status_label"] = zh if lang == "zh" else en
-        rec["level_label"] = level_label(int(r["level"]), lang)
-        rec["group_label"] = group_label(str(r["group"]), lang) if report.by else ""
-        rows.append(rec)
-    return rows
-
-
-def missing_note(report: LossReport, lang: str, limit: int = 10) -> str:
-    """A sentence naming the entities in scope without a value (missing is not zero)."""
-    if not report.missing:
-        return ""
-    shown = ", ".join(report.missing[:limit]) + (" …" if len(report.missing) > limit else "")
-    if lang == "zh":
-        return f"{len(report.missing)} 家企业本期无数据，未计入亏损或盈利：{shown}"
-    return f"{len(report.missing)} entities have no value for the period and are counted neither way: {shown}"
