@@ -1,41 +1,19 @@
-"""The panel: every requested indicator for every entity or group and period, in one query.
+"""Steps 1–5 of a panel (see :mod:`guozi.engine.panel`) as one Ibis expression, run by the backend.
 
-The pipeline, all of it one Ibis expression run by the backend:
-
-1. the facts needed are pivoted into one row per (entity, target period), one column per
-   item and role (``cur`` the period's figure, ``prev`` the month before, ``open`` the previous
-   December), through a small request table joining fact periods to target periods;
-2. each quantity of the formulas is formed per entity (single months as differences of
-   year-to-date figures, picks chosen per entity);
-3. the members of each group (the entity itself, its direct children, its leaves, or a level of
-   the tree grouped by an entity column) are found by joins over the precomputed tree tables,
-   valid in the target period, and their quantities summed; a quantity that some member lacks is
-   missing for the group, not zero;
-4. the formulas are evaluated on the sums (Σ numerator / Σ denominator, divided last);
-5. each period is joined to the same period of the prior year for change and growth: on the
-   reported basis (报告口径) the prior year's group as it was then (that period's tree); on the
-   same basis (同口径, ``Scope.same_basis``) the current period's members summed with their own
-   prior-year figures.
-
-Steps 1–2 do not depend on the scope: :func:`compute_panels` runs them once for several scopes
-(the backend keeps their result as a temporary table) and steps 3–5 once per scope. The wide
-result becomes the long frame column by column (Arrow and numpy), not cell by cell.
+:func:`compute_panels` pivots the facts to per-entity quantities once (steps 1–2) and, for each
+scope, finds the groups' members, sums their quantities, evaluates the formulas and joins the
+prior year (steps 3–5); :func:`~guozi.engine.panel.frame.long_frame` turns the result long.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
-from typing import Any, Literal, NamedTuple
+from dataclasses import dataclass
 
 import ibis
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
 
 from guozi.catalog.model import Catalog
 from guozi.engine.backends import to_arrow
@@ -52,80 +30,13 @@ from guozi.engine.compile import (
     to_ibis,
     widen,
 )
+from guozi.engine.panel.frame import long_frame
+from guozi.engine.panel.model import Basis, Panel, Scope
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 from guozi.tree import Tree
 
-View = Literal["reported", "children", "leaves", "level"]
-Basis = Literal["ytd", "month"]
-PriorBasis = Literal["reported", "same_basis"]
-VIEWS: tuple[View, ...] = ("reported", "children", "leaves", "level")
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which rows a panel has.
-
-    ``reported``: each entity's own (合并 for a parent) figures; ``children``: the sum of each
-    node's direct subsidiaries (节点汇总); ``leaves``: the sum of the leaves below it (完全汇总);
-    ``level``: the entities at ``level`` of the tree summed, grouped by the entity column ``by``
-    (or all together). ``entity`` restricts the panel to that node (or, for ``level``, to its
-    subtree).
-
-    ``same_basis`` (同口径): the prior-year value of a group is the sum over the *current*
-    period's members of their figures a year before, so that a disposed entity drops out of the
-    prior sum, an acquired one counts with its own prior-year figures, and a transferred one
-    follows its current parent. Without it (报告口径) the prior-year value is the group as it was
-    reported then (the prior period's tree). In the ``reported`` view a row is one entity's own
-    figures, so both bases give the same prior value for every entity in the tree in both
-    years; an entity that joined the tree since has a prior value only on the same basis.
-    """
-
-    view: View = "reported"
-    entity: str | None = None
-    level: int = 1
-    by: str | None = None
-    same_basis: bool = False
-
-    @property
-    def prior_basis(self) -> PriorBasis:
-        """The basis of the prior-year values: ``"same_basis"`` (同口径) or ``"reported"`` (报告口径)."""
-        return "same_basis" if self.same_basis else "reported"
-
-
-@dataclass(frozen=True)
-class Panel:
-    """The computed panel in long form (contract §4) with prior-year values.
-
-    ``frame`` columns: ``entity_id`` (or group key), ``period``, ``indicator``, ``value``,
-    ``unit``, ``note_zh``, ``note_en``, ``prior_value``, ``change``, ``growth``, ``name``,
-    ``view``, ``members``, ``prior_basis`` (``"reported"`` 报告口径 or ``"same_basis"`` 同口径: which
-    tree the prior value's group follows, see :class:`Scope`). Amounts (元, 人) are :class:`~decimal.Decimal`, exact; ratios are
-    ``float``; a value that cannot be computed is ``None`` with a note saying why.
-    """
-
-    frame: pd.DataFrame
-    periods: tuple[Period, ...]
-    indicators: tuple[str, ...]
-    scope: Scope
-    basis: Basis
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def value(self, key: str, period: Period | str, indicator: str) -> Any:
-        """One value (``None`` when empty); raise :class:`KeyError` if there is no such row."""
-        f = self.frame
-        row = f[(f.entity_id == key) & (f.period == str(period)) & (f.indicator == indicator)]
-        if row.empty:
-            raise KeyError((key, str(period), indicator))
-        return row.iloc[0].value
-
-    def row(self, key: str, period: Period | str, indicator: str) -> pd.Series:
-        """The whole row of one value."""
-        f = self.frame
-        row = f[(f.entity_id == key) & (f.period == str(period)) & (f.indicator == indicator)]
-        if row.empty:
-            raise KeyError((key, str(period), indicator))
-        return row.iloc[0]
+REPORTED = Scope()  # the default scope: every entity's own figures
 
 
 def _role_columns(catalog: Catalog, needed: Sequence[Term], basis: Basis) -> dict[str, set[str]]:
@@ -219,7 +130,7 @@ def compute_panel(
     *,
     periods: Sequence[Period],
     indicators: Sequence[str],
-    scope: Scope = Scope(),
+    scope: Scope = REPORTED,
     basis: Basis = "ytd",
     prior: bool = True,
 ) -> Panel:
@@ -386,7 +297,7 @@ def _scope_panel(per_entity: ir.Table, tree: Tree, catalog: Catalog, plan: _Plan
             cur, *[prev[c] for c in pcols]
         )
     table = to_arrow(wide.order_by([wide.key, wide.target]))
-    frame = _long(table, catalog, exprs, scope, basis, prior, tree.names)
+    frame = long_frame(table, catalog, exprs, scope, basis, prior, tree.names)
     return Panel(frame=frame, periods=periods, indicators=plan.indicators, scope=scope, basis=basis)
 
 
@@ -446,272 +357,3 @@ def _evaluate(
         if who:
             out[f"who__{name}"] = grouped[f"who__{name}"]
     return grouped.select(grouped.key, grouped.target, members=count, **out)
-
-
-def _term_label(t: Term, catalog: Catalog, basis: Basis, lang: str) -> str:
-    item = catalog.items[t.item]
-    flow = item.kind == "flow"
-    if lang == "zh":
-        when = (
-            ("本月" if basis == "month" else "本年累计")
-            if flow and t.role == "cur"
-            else ("期末" if t.role == "cur" else ("上月末" if basis == "month" else "年初"))
-        )
-        return f"{item.name_zh}（{when}）"
-    when = (
-        ("month" if basis == "month" else "year to date")
-        if flow and t.role == "cur"
-        else ("closing" if t.role == "cur" else ("previous month end" if basis == "month" else "opening"))
-    )
-    return f"{item.name_en} ({when})"
-
-
-def _quantity_label(q: Quantity, catalog: Catalog, basis: Basis, lang: str) -> str:
-    if isinstance(q, Term):
-        return _term_label(q, catalog, basis, lang)
-    labels = [_term_label(t, catalog, basis, lang) for t in terms(q)]
-    return ("、".join(labels) + "均不完整") if lang == "zh" else (" / ".join(labels) + ": none complete")
-
-
-def _long(
-    table: pa.Table,
-    catalog: Catalog,
-    exprs: dict[str, Expr],
-    scope: Scope,
-    basis: Basis,
-    prior: bool,
-    names: dict[str, str],
-) -> pd.DataFrame:
-    """The wide result (one row per key and period) as the long frame, column by column.
-
-    Rows are ordered by key, period and then the indicators' order (row ``i``'s indicator ``j``
-    is line ``i·k + j``); Python objects are made by whole columns (Arrow and numpy), and notes
-    are worked out only for the (usually few) rows whose value or same-basis prior value is empty.
-    """
-    n, k = table.num_rows, len(exprs)
-    keys = table.column("key").to_numpy(zero_copy_only=False).astype(object)
-    members = table.column("members").to_numpy(zero_copy_only=False).astype("int64")
-    codes, where = np.unique(table.column("target").to_numpy(zero_copy_only=False).astype("int64"), return_inverse=True)
-    periods = np.array([str(Period.from_code(int(c))) for c in codes], dtype=object)[where.reshape(-1)]
-    out: dict[str, np.ndarray[Any, Any]] = {c: np.empty(n * k, dtype=object) for c in _LONG_OBJECT_COLUMNS}
-    for j, (code, e) in enumerate(exprs.items()):
-        ind = catalog.indicators[code]
-        column = table.column(f"v__{code}")
-        pcolumn = table.column(f"p__{code}") if prior else pa.chunked_array([pa.nulls(n, column.type)])
-        cells = _with_changes(column, pcolumn, ind.is_amount)
-        zh, en = _filled(n, ""), _filled(n, "")
-        empty = np.flatnonzero(cells.empty)
-        if len(empty):
-            zh[empty], en[empty] = _notes(table, empty, members, code, e, catalog, basis)
-        if prior and scope.same_basis:
-            lacking = np.flatnonzero(cells.prior_empty)
-            if len(lacking):
-                data = table.take(pa.array(lacking, type=pa.int64())).to_pydict()
-                for pos, i in enumerate(lacking.tolist()):
-                    pzh, pen = _prior_note(data, pos, e, catalog, basis)
-                    if pzh:
-                        zh[i] = f"{zh[i]}；{pzh}" if zh[i] else pzh
-                        en[i] = f"{en[i]}; {pen}" if en[i] else pen
-        for name, column_values in (
-            ("value", cells.values),
-            ("prior_value", cells.prior_values),
-            ("change", cells.changes),
-            ("growth", cells.growths),
-            ("note_zh", zh),
-            ("note_en", en),
-        ):
-            out[name][j::k] = column_values
-        out["unit"][j::k] = ind.unit
-        out["indicator"][j::k] = code
-    out["entity_id"] = np.repeat(keys, k)
-    out["period"] = np.repeat(periods, k)
-    out["name"] = np.repeat(_name_of(keys, names), k)
-    out["view"] = _filled(n * k, scope.view)
-    out["prior_basis"] = _filled(n * k, scope.prior_basis)
-    out["members"] = np.repeat(members, k)
-    # the arrays are this frame's own: no copies (pandas 3 copies arrays into a Series by default,
-    # and a frame's columns into one block: each a copy of n·k objects)
-    return pd.DataFrame({c: pd.Series(out[c], dtype=out[c].dtype, copy=False) for c in _FRAME_COLUMNS}, copy=False)
-
-
-_FRAME_COLUMNS = (  # the Panel.frame contract, in this order
-    *("entity_id", "period", "indicator", "value", "unit", "note_zh", "note_en"),
-    *("prior_value", "change", "growth", "name", "view", "members", "prior_basis"),
-)
-_LONG_OBJECT_COLUMNS = ("indicator", "value", "unit", "note_zh", "note_en", "prior_value", "change", "growth")
-Objects = np.ndarray[Any, np.dtype[np.object_]]
-CHANGE_PRECISION = 40  # digits of the change of two 38-digit decimals (the default context keeps 28)
-Floats = np.ndarray[Any, np.dtype[np.float64]]
-Mask = npt.NDArray[np.bool_]
-
-
-class _Cells(NamedTuple):
-    """One indicator's cells, one per result row: object arrays, empty as ``None``, and which are empty."""
-
-    values: Objects
-    prior_values: Objects
-    changes: Objects
-    growths: Objects
-    empty: Mask  # the value is None
-    prior_empty: Mask  # the prior value is None
-
-
-def _with_changes(column: pa.ChunkedArray, pcolumn: pa.ChunkedArray, amount: bool) -> _Cells:
-    """Values, prior values, changes and growths (%) of one indicator, made by whole columns.
-
-    Amounts (元, 人) are exact :class:`~decimal.Decimal`, the change a decimal subtraction;
-    ratios are ``float``. The growth is ``float(change) / |float(prior)| · 100``, empty when the
-    prior value is zero.
-    """
-    if amount:
-        (v, empty), (pv, pempty) = _amounts(column), _amounts(pcolumn)
-        both = ~(empty | pempty)
-        ch = _filled(len(v), None)
-        with localcontext(prec=CHANGE_PRECISION):  # exact: a group's sums have up to 38 digits
-            ch[both] = v[both] - pv[both]
-        cf, pf = np.full(len(v), np.nan), np.full(len(v), np.nan)
-        cf[both], pf[both] = ch[both].astype("float64"), pv[both].astype("float64")
-        return _Cells(v, pv, ch, _objects(_growth(cf, pf))[0], empty, pempty)
-    fv, fpv = _floats(column), _floats(pcolumn)
-    with np.errstate(invalid="ignore"):
-        fch = fv - fpv
-    (v, empty), (pv, pempty) = _objects(fv), _objects(fpv)
-    return _Cells(v, pv, _objects(fch)[0], _objects(_growth(fch, fpv))[0], empty, pempty)
-
-
-def _filled(n: int, value: object) -> Objects:
-    """``n`` references to ``value`` (faster than ``np.full`` for objects)."""
-    out: Objects = np.empty(n, dtype=object)
-    out.fill(value)
-    return out
-
-
-def _growth(change: Floats, prior: Floats) -> Floats:
-    """``change / |prior| · 100``, NaN where the prior value is zero or either is empty."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        growth: Floats = np.where(prior == 0, np.nan, change / np.abs(prior) * 100)
-    return growth
-
-
-def _amounts(column: pa.ChunkedArray) -> tuple[Objects, Mask]:
-    """An amount column as exact :class:`~decimal.Decimal` objects (``None`` when empty), and which are empty."""
-    if pa.types.is_decimal(column.type):
-        decimals: Objects = np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)  # made in C by Arrow
-        empty: Mask = column.is_null().to_numpy(zero_copy_only=False)
-        return decimals, empty
-    out = np.empty(len(column), dtype=object)
-    out[:] = [_exact(v) for v in column.to_pylist()]
-    return out, np.array([v is None for v in out], dtype=bool)
-
-
-def _floats(column: pa.ChunkedArray) -> Floats:
-    """A ratio column as float64, empty as NaN; decimals converted by ``float()`` as Python does."""
-    if pa.types.is_decimal(column.type):
-        objects = column.to_numpy(zero_copy_only=False)
-        valid = column.is_valid().to_numpy(zero_copy_only=False)
-        out = np.full(len(column), np.nan)
-        out[valid] = objects[valid].astype("float64")
-        return out
-    floats: Floats = column.to_numpy(zero_copy_only=False).astype("float64")
-    return floats
-
-
-def _objects(values: Floats) -> tuple[Objects, Mask]:
-    """Floats as Python ``float`` objects, NaN (empty, or not a number) as ``None``; and which are ``None``."""
-    out: Objects = values.astype(object)
-    empty: Mask = np.isnan(values)
-    out[empty] = None
-    return out, empty
-
-
-def _prior_note(data: dict[str, list[Any]], i: int, e: Expr, catalog: Catalog, basis: Basis) -> tuple[str, str]:
-    """Why a same-basis prior value is empty: which current member lacks which prior-year input."""
-    lacking = [(q, sorted(data[f"pmiss__{q.column}"][i] or [])) for q in quantities(e)]
-    lacking = [(q, who) for q, who in lacking if who]
-    if not lacking:
-        return "", ""
-    zh = "上年同期（同口径）缺少：" + "；".join(
-        f"{_quantity_label(q, catalog, basis, 'zh')}（{'、'.join(who)} 未报）" for q, who in lacking
-    )
-    en = "prior year (same basis) missing: " + "; ".join(
-        f"{_quantity_label(q, catalog, basis, 'en')} (not reported by {', '.join(who)})" for q, who in lacking
-    )
-    return zh, en
-
-
-def _name_of(keys: Objects, names: dict[str, str]) -> Objects:
-    """Each key's name: the entity's latest name (:attr:`Tree.names`), or the key itself (a group's key, an unnamed entity)."""
-    found = np.empty(len(keys), dtype=object)
-    found[:] = [names.get(x, x) for x in keys.tolist()]
-    return found
-
-
-def _exact(v: Any) -> Decimal | None:
-    """An amount as an exact :class:`~decimal.Decimal` (a float through its shortest text)."""
-    if v is None:
-        return None
-    return v if isinstance(v, Decimal) else Decimal(str(v))
-
-
-def _notes(
-    table: pa.Table,
-    rows: npt.NDArray[np.intp],
-    members: npt.NDArray[np.int64],
-    code: str,
-    e: Expr,
-    catalog: Catalog,
-    basis: Basis,
-) -> tuple[Objects, Objects]:
-    """Why each of ``rows`` has no value of ``code``: missing inputs, a zero denominator or no members.
-
-    Rows alike in member count, missing counts and zero denominators get the same note, worked
-    out once (a period without figures empties every row the same way).
-    """
-    qlist = quantities(e)
-    columns = [*(f"miss__{q.column}" for q in qlist), *(f"zero__{code}__{k}" for k in range(len(denominators(e))))]
-    picked = table.select(columns).take(pa.array(rows, type=pa.int64()))
-    seen: dict[tuple[Any, ...], tuple[str, str]] = {}
-    zh, en = np.empty(len(rows), dtype=object), np.empty(len(rows), dtype=object)
-    for pos, key in enumerate(
-        zip(members[rows].tolist(), *(picked.column(c).to_pylist() for c in columns), strict=True)
-    ):
-        note = seen.get(key)
-        if note is None:
-            note = seen[key] = _note(e, catalog, basis, key[0], key[1 : 1 + len(qlist)], key[1 + len(qlist) :])
-        zh[pos], en[pos] = note
-    return zh, en
-
-
-def _note(
-    e: Expr, catalog: Catalog, basis: Basis, members: int, misses: Sequence[Any], zeros: Sequence[Any]
-) -> tuple[str, str]:
-    """The note of one empty value: ``misses`` counts the members lacking each of ``quantities(e)``,
-    ``zeros`` says which of ``denominators(e)`` is zero."""
-    missing = [(q, int(m)) for q, m in zip(quantities(e), misses, strict=True) if int(m) > 0]
-    if missing:
-        if members == 1:
-            zh = "缺少：" + "；".join(_quantity_label(q, catalog, basis, "zh") for q, _ in missing)
-            en = "missing: " + "; ".join(_quantity_label(q, catalog, basis, "en") for q, _ in missing)
-        else:
-            zh = "缺少：" + "；".join(
-                f"{_quantity_label(q, catalog, basis, 'zh')}（{m}/{members} 家企业未报）" for q, m in missing
-            )
-            en = "missing: " + "; ".join(
-                f"{_quantity_label(q, catalog, basis, 'en')} ({m} of {members} entities lack it)" for q, m in missing
-            )
-        return zh, en
-    zero = [k for k, z in enumerate(zeros) if z]
-    if zero:
-        dens = denominators(e)
-        labels_zh = [_expr_label(dens[k], catalog, basis, "zh") for k in zero]
-        labels_en = [_expr_label(dens[k], catalog, basis, "en") for k in zero]
-        return "分母为零：" + "；".join(labels_zh), "zero denominator: " + "; ".join(labels_en)
-    if members == 0:
-        return "无成员企业", "no member entities"
-    return "无法计算", "cannot be computed"
-
-
-def _expr_label(e: Expr, catalog: Catalog, basis: Basis, lang: str) -> str:
-    ts = terms(e)
-    sep = " + " if lang == "en" else "＋"
-    return sep.join(_term_label(t, catalog, basis, lang) for t in ts)
