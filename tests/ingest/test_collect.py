@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from guozi.catalog import load_catalog
-from guozi.ingest.readers import file_hash
 from guozi.kernel.errors import GuoziError, InvalidInputError, Severity
+from guozi.kernel.files import file_hash
 from guozi.kernel.periods import Period
 from guozi.workspace.collect import (
     Explain,

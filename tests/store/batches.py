@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from guozi.ingest.contract import ENTITY_COLUMNS, Batch, SourceFile
+from guozi.store.batch import ENTITY_COLUMNS, Batch, SourceFile
 
 
 def _file(path: Path, kind: str, rows: int) -> SourceFile:

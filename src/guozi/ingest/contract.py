@@ -14,10 +14,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from pathlib import Path
-from typing import Literal
 
 import duckdb
 import pandas as pd
@@ -31,13 +29,13 @@ from guozi.ingest.readers import (
     SUFFIXES,
     Progress,
     RawTable,
-    file_hash,
     is_template,
     iter_raw,
     read_raw,
 )
 from guozi.ingest.rules import RuleSet, load_rules
 from guozi.kernel.errors import Problem
+from guozi.kernel.files import file_hash
 from guozi.kernel.periods import FIRST_YEAR, LAST_YEAR, RANGE_TEXT, Period
 from guozi.kernel.units import (
     ALL_UNITS,
@@ -57,58 +55,17 @@ from guozi.kernel.units import (
     number_text,
     unit_name,
 )
+from guozi.store.batch import ENTITY_COLUMNS, FACT_SCHEMA, KINDS, STORE_COLUMNS, Batch, Kind, SourceFile
 from guozi.tree import tree_problems
 
-Kind = Literal["entities", "facts", "targets"]
-KINDS: tuple[Kind, ...] = ("entities", "facts", "targets")
 REQUIRED: dict[Kind, tuple[str, ...]] = {
     "entities": ("entity_id", "name"),
     "facts": ("entity_id", "period", "item", "value"),
     "targets": ("entity_id", "year", "indicator", "target"),
 }
-ENTITY_COLUMNS = ("entity_id", "name", "parent_id", "industry", "category", "region", "valid_from", "valid_to")
 CATEGORIES = ("commercial_competitive", "commercial_strategic", "public_welfare")
-FACT_SCHEMA = pa.schema(
-    [
-        ("entity_id", pa.string()),
-        ("period", pa.int32()),
-        ("item", pa.string()),
-        ("value", pa.decimal128(VALUE_PRECISION, STORE_SCALE)),
-        ("source", pa.string()),  # the input file's path: which submission the row belongs to
-        ("sheet", pa.string()),  # the worksheet (xlsx), '' otherwise
-        ("row", pa.int64()),  # the spreadsheet row number (header = 1)
-    ]
-)
 _PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 PERIOD_EXPECTED = f"YYYY-MM, {RANGE_TEXT}"  # what a period cell should hold, as problems say
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One input file: what it is, its content hash and, for a report template, its form."""
-
-    path: Path
-    kind: Kind
-    sha256: str
-    rows: int
-    template: bool = False
-    value_column: str = "value"  # where a row's value is: the column name, or a template's letter
-
-
-@dataclass
-class Batch:
-    """What a set of input files holds, normalised, and every problem found in it."""
-
-    entities: pd.DataFrame | None = None
-    facts: pa.Table | None = None
-    targets: pd.DataFrame | None = None
-    files: list[SourceFile] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def blocking(self) -> list[Problem]:
-        """The problems that refuse the input."""
-        return [p for p in self.problems if p.severity == "blocking"]
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Kind]], list[Problem]]:
@@ -221,7 +178,6 @@ def _columns_problems(raw: RawTable, kind: Kind, taken: dict[str, str] | None = 
 
 MAX_ATTRIBUTES = 200  # extra entity columns a file may bring (each becomes an attribute of the store)
 MAX_NAME_BYTES = 63  # an attribute's name in UTF-8 bytes: PostgreSQL's limit on a column name
-STORE_COLUMNS = ("submission_id",)  # the store's own column of entity rows, beside ENTITY_COLUMNS
 
 
 def _attribute_problems(raw: RawTable, attrs: list[str], taken: dict[str, str]) -> list[Problem]:

@@ -8,7 +8,6 @@ block by block and never held as text all at once. A file that cannot be parsed 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
 import re
@@ -54,15 +53,6 @@ class RawTable:
     def name(self) -> str:
         """The file name used in messages."""
         return self.path.name
-
-
-def file_hash(path: Path) -> str:
-    """The sha256 of a file's bytes (the identity of a submission)."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def unreadable(path: Path, exc: BaseException) -> Problem:

@@ -31,11 +31,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from guozi import __version__
-from guozi.ingest.contract import ENTITY_COLUMNS
-from guozi.ingest.readers import file_hash
 from guozi.kernel.errors import GuoziError, NotFoundError
+from guozi.kernel.files import file_hash
 from guozi.kernel.units import STORE_SCALE, VALUE_PRECISION
 from guozi.store.base import Store
+from guozi.store.batch import ENTITY_COLUMNS
 from guozi.store.sql import quote_identifier
 
 if TYPE_CHECKING:

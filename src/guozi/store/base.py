@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from ibis.backends import BaseBackend
 
-    from guozi.ingest.contract import Batch
+    from guozi.store.batch import Batch
 
 
 # A submission's review status. The command line lands files as ``approved``; a web upload lands

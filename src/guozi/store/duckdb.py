@@ -23,10 +23,10 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends.duckdb import Backend
 
-from guozi.ingest.contract import ENTITY_COLUMNS, Batch
 from guozi.kernel.errors import GuoziError
 from guozi.kernel.units import VALUE_TYPE
 from guozi.store.base import Explanation, Status, Submission, WriteResult
+from guozi.store.batch import ENTITY_COLUMNS, Batch
 from guozi.store.sql import SQLStatements, attribute_columns, quote_identifier, utc_now
 
 # 2: submissions, entity rows, facts, targets, explanations; 3: review status, reviews, users, audit;

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from ibis.backends import BaseBackend
 
-    from guozi.ingest.contract import Batch
     from guozi.store.base import AuditEntry, Explanation, Review, Status, Submission, User, WriteResult
+    from guozi.store.batch import Batch
 
 
 class LakeStore:

@@ -39,10 +39,10 @@ import sqlalchemy as sa
 from ibis.backends.postgres import Backend
 from psycopg import sql
 
-from guozi.ingest.contract import ENTITY_COLUMNS, Batch
 from guozi.kernel.errors import GuoziError
 from guozi.kernel.units import STORE_SCALE, VALUE_PRECISION, VALUE_TYPE
 from guozi.store.base import Explanation, Status, Submission, WriteResult
+from guozi.store.batch import ENTITY_COLUMNS, Batch
 from guozi.store.sql import SQLStatements, attribute_columns, utc_now
 
 SCHEMA_VERSION = 4  # as the DuckDB store's: the Alembic head revision is "schema4"

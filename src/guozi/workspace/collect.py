@@ -35,9 +35,10 @@ import pandas as pd
 import pyarrow as pa
 
 from guozi.ingest.contract import Batch, collect_files, merge_entities, read_files
-from guozi.ingest.readers import Progress, file_hash
+from guozi.ingest.readers import Progress
 from guozi.ingest.rules import Context, Finding, RuleSet, evaluate, load_rules
 from guozi.kernel.errors import GuoziError, InvalidInputError, NotFoundError, Problem, Severity
+from guozi.kernel.files import file_hash
 from guozi.kernel.periods import Period
 from guozi.store.base import Explanation, Status, WriteResult
 
