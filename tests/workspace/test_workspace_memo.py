@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-import guozi.workspace as workspace_module
+import guozi.workspace.memo as memo_module
 from guozi.analyses.warnings import risk_workspace
 from guozi.catalog import load_catalog
 from guozi.engine.panel import compute_panel
@@ -45,7 +45,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         runs.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(workspace_module, "compute_panel", counted)
+    monkeypatch.setattr(memo_module, "compute_panel", counted)
     return runs
 
 
