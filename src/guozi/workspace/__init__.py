@@ -17,10 +17,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from guozi.analyses.benchmark import BenchmarkParams, PeerReport, peer_ranks
+from guozi.analyses.eva import EvaParams, EvaReport, compute_eva
+from guozi.analyses.losses import LossReport, loss_makers
+from guozi.analyses.targets import GdpSeries, TargetReport, Verdict, evaluate_targets, regime_verdict
+from guozi.analyses.warnings import DebtLines, RuleSet, WarningReport, evaluate_warnings
 from guozi.catalog import Catalog, load_catalog
 from guozi.engine.panel import Basis, Panel, Scope, View
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.periods import Period
+from guozi.report import Report, build_report
 from guozi.store import Store, open_store
 from guozi.store.base import Review, Status, Submission, User
 from guozi.store.duckdb import DuckDBStore
@@ -39,13 +45,7 @@ from guozi.workspace.review import (
 )
 
 if TYPE_CHECKING:
-    from guozi.analyses.benchmark import BenchmarkParams, PeerReport
-    from guozi.analyses.eva import EvaParams, EvaReport
-    from guozi.analyses.losses import LossReport
-    from guozi.analyses.targets import GdpSeries, TargetReport, Verdict
-    from guozi.analyses.warnings import DebtLines, RuleSet, WarningReport
     from guozi.ingest.readers import Progress
-    from guozi.report import Report
 
 __all__ = [
     "REVIEWERS",
@@ -297,8 +297,6 @@ class Workspace:
     # assess: thin entries to the modules that do the work (see each function's docstring)
     def evaluate_targets(self, period: Period, *, entity: str | None = None, subtree: bool = False) -> TargetReport:
         """Progress against the year's targets: :func:`guozi.analyses.targets.evaluate_targets`."""
-        from guozi.analyses.targets import evaluate_targets
-
         with paused_gc():
             return evaluate_targets(self, period, entity=entity, subtree=subtree)
 
@@ -314,8 +312,6 @@ class Workspace:
         gdp: GdpSeries | Path | str | None = None,
     ) -> list[Verdict]:
         """The regime's verdict clause by clause: :func:`guozi.analyses.targets.regime_verdict`."""
-        from guozi.analyses.targets import regime_verdict
-
         with paused_gc():
             return regime_verdict(self, period, entity=entity, view=view, by=by, level=level, regime=regime, gdp=gdp)
 
@@ -323,8 +319,6 @@ class Workspace:
         self, period: Period, *, entity: str | None = None, by: str | None = None, level: int | None = None
     ) -> LossReport:
         """Loss-making subsidiaries: :func:`guozi.analyses.losses.loss_makers`."""
-        from guozi.analyses.losses import loss_makers
-
         with paused_gc():
             return loss_makers(self, period, entity=entity, by=by, level=level)
 
@@ -340,8 +334,6 @@ class Workspace:
         only: Sequence[str] | None = None,
     ) -> WarningReport:
         """Risk warnings with their reasons: :func:`guozi.analyses.warnings.evaluate_warnings`."""
-        from guozi.analyses.warnings import evaluate_warnings
-
         with paused_gc():
             return evaluate_warnings(
                 self, period, entity=entity, subtree=subtree, view=view, rules=rules, lines=lines, only=only
@@ -360,8 +352,6 @@ class Workspace:
         lines: DebtLines | None = None,
     ) -> EvaReport:
         """Economic value added with its breakdown: :func:`guozi.analyses.eva.compute_eva`."""
-        from guozi.analyses.eva import compute_eva
-
         with paused_gc():
             return compute_eva(
                 self,
@@ -387,8 +377,6 @@ class Workspace:
         params: BenchmarkParams | None = None,
     ) -> PeerReport:
         """Ranks and gaps among peers: :func:`guozi.analyses.benchmark.peer_ranks`."""
-        from guozi.analyses.benchmark import peer_ranks
-
         with paused_gc():
             return peer_ranks(
                 self, period, entity, by=by, level=level, indicators=indicators, min_peers=min_peers, params=params
@@ -396,8 +384,6 @@ class Workspace:
 
     def report(self, period: Period, *, entity: str | None = None, benchmark: bool = False) -> Report:
         """The monthly analysis report's content: :func:`guozi.report.build_report`."""
-        from guozi.report import build_report
-
         with paused_gc():
             return build_report(self, period, entity=entity, benchmark=benchmark)
 
