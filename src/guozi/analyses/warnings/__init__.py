@@ -1,0 +1,68 @@
+"""Risk warnings: debt lines, losses, cash, 两金 … each rule is data and explains itself.
+
+The rules live in ``catalog/data/rules/warnings.yaml`` (kind, indicator, thresholds, severity,
+source, the explaining sentence in Chinese and English) and the debt lines by industry and year
+in ``catalog/data/params/debt_lines.yaml``; a user's files override both. This package only
+implements the tests a rule's ``kind`` names. Every figure comes from the panel
+(:meth:`Source.indicators`); a check that cannot be made is a :class:`Gap` saying what is
+missing, never a silent pass.
+
+- :mod:`.rules` reads the rules and their severities;
+- :mod:`.evaluate` reads the panels the rules need and runs them (:func:`evaluate_warnings`);
+- :mod:`.check` and :mod:`.kinds` are the check of one rule for one entity, :mod:`.messages`
+  shows its figures in the explaining sentence, :mod:`.results` holds what it finds;
+- :mod:`.columns` words the warnings as output records.
+
+The debt lines are :mod:`guozi.catalog.params` (shared with EVA). The package is
+``guozi.analyses.warnings``: inside guozi every import is absolute, so it does not shadow the
+standard library's ``warnings``.
+"""
+
+from __future__ import annotations
+
+from guozi.analyses.common import risk_workspace
+from guozi.analyses.warnings.columns import (
+    GAP_COLUMNS,
+    WARNING_COLUMNS,
+    WARNING_TABLE_KEYS,
+    figures_json,
+    gap_records,
+    warning_records,
+)
+from guozi.analyses.warnings.evaluate import WARNING_VIEWS, evaluate_warnings
+from guozi.analyses.warnings.kinds import consecutive_periods
+from guozi.analyses.warnings.messages import Fig, render, show
+from guozi.analyses.warnings.results import Gap, RiskWarning, WarningReport
+from guozi.analyses.warnings.rules import KINDS, PLACEHOLDERS, RULES_FILE, Rule, RuleSet, Severity, load_rules
+from guozi.catalog.params import DEBT_LINES_FILE, DebtLine, DebtLines, IndustryClass, load_debt_lines
+
+__all__ = [
+    "DEBT_LINES_FILE",
+    "GAP_COLUMNS",
+    "KINDS",
+    "PLACEHOLDERS",
+    "RULES_FILE",
+    "WARNING_COLUMNS",
+    "WARNING_TABLE_KEYS",
+    "WARNING_VIEWS",
+    "DebtLine",
+    "DebtLines",
+    "Fig",
+    "Gap",
+    "IndustryClass",
+    "RiskWarning",
+    "Rule",
+    "RuleSet",
+    "Severity",
+    "WarningReport",
+    "consecutive_periods",
+    "evaluate_warnings",
+    "figures_json",
+    "gap_records",
+    "load_debt_lines",
+    "load_rules",
+    "render",
+    "risk_workspace",
+    "show",
+    "warning_records",
+]
