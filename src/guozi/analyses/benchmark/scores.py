@@ -8,13 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import cast
 
+import pandas as pd
+
 from guozi.analyses.benchmark.figures import entity_names, indicator_of, panel_values, reported_panel
 from guozi.analyses.benchmark.params import Band, BenchmarkParams, load_params
 from guozi.analyses.benchmark.ranks import TIE_DECIMALS, Num
 from guozi.analyses.benchmark.sizes import SizeClass, SizeRules, load_sizes, size_classes
 from guozi.analyses.benchmark.standards import StandardRow, StandardTable, load_standards
 from guozi.analyses.source import Source
-from guozi.catalog.model import Direction
+from guozi.catalog.model import Direction, Indicator
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 
@@ -165,15 +167,7 @@ def standard_scores(
         else load_standards(standards, source, params=params, sizes=sizes)
     )
     nodes = source.tree().at(period)
-    if entity is not None:
-        if entity not in set(nodes.entity_id):
-            if entity not in set(source.tree().nodes.entity_id):
-                raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")
-            raise NotFoundError(f"企业 {entity} 在 {period} 不存在", f"entity {entity} does not exist in {period}")
-        targets = [entity]
-    else:
-        sel = nodes if level is None else nodes[nodes.level == level]
-        targets = sorted(set(sel.entity_id))
+    targets = _targets(source, period, nodes, entity, level)
     codes = list(dict.fromkeys([*(c for c, w in params.weights.items() if w > 0), *table.indicators()]))
     if not codes:
         raise NotFoundError(
@@ -192,66 +186,100 @@ def standard_scores(
         industry = industry_of.get(e, "")
         sc = klass[e]
         lookup_size = sizes.standards_class.get(sc.code, sc.code) if sc.code else None
-        rows: list[ScoreRow] = []
-        for code in codes:
-            ind = indicator_of(source, params, code)
-            weight = params.weights.get(code, Decimal(0))
-            v = values[code].get(e)
-            std = table.lookup(code, industry, lookup_size, period.year, sizes.all_sizes.code)
-            zh: list[str] = []
-            en: list[str] = []
-            band: Band | None = None
-            score: float | None = None
-            if v is None:
-                nz, ne = notes[code].get(e, ("", ""))
-                zh.append(f"无值（{nz or '未报送'}）")
-                en.append(f"no value ({ne or 'not reported'})")
-            if std is None:
-                zh.append(f"标准值表中没有适用的行（行业 {industry or '未填'}，{period.year} 年及以前）")
-                en.append(f"no applicable standard values (industry {industry or 'blank'}, {period.year} or earlier)")
-            if v is not None and std is not None:
-                bs = band_score(v, std.values, ind.direction, params)
-                band, score = bs.band, bs.score
-            if weight == 0:
-                zh.append("未计入综合得分（无权重）")
-                en.append("not in the overall score (no weight)")
-            rows.append(
-                ScoreRow(
-                    code,
-                    ind.name_zh,
-                    ind.name_en,
-                    ind.unit,
-                    ind.direction,
-                    v,
-                    std,
-                    band,
-                    score,
-                    weight,
-                    "；".join(zh),
-                    "; ".join(en),
-                )
+        rows = tuple(
+            _score_row(
+                code,
+                indicator_of(source, params, code),
+                values[code].get(e),
+                notes[code].get(e, ("", "")),
+                table.lookup(code, industry, lookup_size, period.year, sizes.all_sizes.code),
+                params.weights.get(code, Decimal(0)),
+                industry,
+                period.year,
+                params,
             )
-        overall, share, unscored = overall_score(rows, params)
-        zh = []
-        en = []
-        if sc.code is None:
-            if sc.missing:
-                zh.append(f"规模类别未定（缺少 {sc.period} 的 {'、'.join(sc.missing)}），按全行业标准值")
-                en.append(
-                    f"size class unknown (no {', '.join(sc.missing)} for {sc.period}); all-size standard values used"
-                )
-            else:
-                zh.append("规模类别未定（行业未填或无规则），按全行业标准值")
-                en.append("size class unknown (no industry or no rule); all-size standard values used")
-        if unscored:
-            zh.append(f"未评分：{'、'.join(unscored)}（已得分指标权重占 {share:.0%}）")
-            en.append(f"not scored: {', '.join(unscored)} (scored indicators carry {share:.0%} of the weight)")
-        if overall is None and share > 0:
-            zh.append(f"已得分指标权重不足 {params.min_weight_share:.0%}，不计综合得分")
-            en.append(
-                f"scored indicators carry less than {params.min_weight_share:.0%} of the weight; no overall score"
-            )
-        out.append(
-            EntityScore(e, names_.get(e, e), industry, sc, tuple(rows), overall, share, "；".join(zh), "; ".join(en))
+            for code in codes
         )
+        overall, share, unscored = overall_score(rows, params)
+        zh, en = _overall_note(sc, overall, share, unscored, params)
+        out.append(EntityScore(e, names_.get(e, e), industry, sc, rows, overall, share, zh, en))
     return ScoreReport(period, tuple(out), table, params, sizes)
+
+
+def _targets(source: Source, period: Period, nodes: pd.DataFrame, entity: str | None, level: int | None) -> list[str]:
+    """The entities scored: ``entity`` (which must exist in ``period``), else those at ``level``, else all."""
+    if entity is not None:
+        if entity not in set(nodes.entity_id):
+            if entity not in set(source.tree().nodes.entity_id):
+                raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")
+            raise NotFoundError(f"企业 {entity} 在 {period} 不存在", f"entity {entity} does not exist in {period}")
+        return [entity]
+    sel = nodes if level is None else nodes[nodes.level == level]
+    return sorted(set(sel.entity_id))
+
+
+def _score_row(
+    code: str,
+    ind: Indicator,
+    v: Num | None,
+    note: tuple[str, str],
+    std: StandardRow | None,
+    weight: Decimal,
+    industry: str,
+    year: int,
+    params: BenchmarkParams,
+) -> ScoreRow:
+    """One indicator of one entity: its band and score if it has a value and a standard row, with notes."""
+    zh: list[str] = []
+    en: list[str] = []
+    band: Band | None = None
+    score: float | None = None
+    if v is None:
+        nz, ne = note
+        zh.append(f"无值（{nz or '未报送'}）")
+        en.append(f"no value ({ne or 'not reported'})")
+    if std is None:
+        zh.append(f"标准值表中没有适用的行（行业 {industry or '未填'}，{year} 年及以前）")
+        en.append(f"no applicable standard values (industry {industry or 'blank'}, {year} or earlier)")
+    if v is not None and std is not None:
+        bs = band_score(v, std.values, ind.direction, params)
+        band, score = bs.band, bs.score
+    if weight == 0:
+        zh.append("未计入综合得分（无权重）")
+        en.append("not in the overall score (no weight)")
+    return ScoreRow(
+        code,
+        ind.name_zh,
+        ind.name_en,
+        ind.unit,
+        ind.direction,
+        v,
+        std,
+        band,
+        score,
+        weight,
+        "；".join(zh),
+        "; ".join(en),
+    )
+
+
+def _overall_note(
+    sc: SizeClass, overall: float | None, share: float, unscored: Sequence[str], params: BenchmarkParams
+) -> tuple[str, str]:
+    """The note of an entity's overall score (zh, en): size class unknown, indicators not scored."""
+    zh: list[str] = []
+    en: list[str] = []
+    if sc.code is None:
+        if sc.missing:
+            zh.append(f"规模类别未定（缺少 {sc.period} 的 {'、'.join(sc.missing)}），按全行业标准值")
+            en.append(f"size class unknown (no {', '.join(sc.missing)} for {sc.period}); all-size standard values used")
+        else:
+            zh.append("规模类别未定（行业未填或无规则），按全行业标准值")
+            en.append("size class unknown (no industry or no rule); all-size standard values used")
+    if unscored:
+        zh.append(f"未评分：{'、'.join(unscored)}（已得分指标权重占 {share:.0%}）")
+        en.append(f"not scored: {', '.join(unscored)} (scored indicators carry {share:.0%} of the weight)")
+    if overall is None and share > 0:
+        zh.append(f"已得分指标权重不足 {params.min_weight_share:.0%}，不计综合得分")
+        en.append(f"scored indicators carry less than {params.min_weight_share:.0%} of the weight; no overall score")
+    return "；".join(zh), "; ".join(en)

@@ -4,6 +4,7 @@ listed at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -105,33 +106,10 @@ def load_peer_set(
                 rec["fiscal_year"],
             )
             continue
-        printed = rec["item"].strip()
-        item = params.world_items.get(printed, printed)
-        if item not in catalog.items:
-            allowed = " ".join([*params.world_items, "<item code>"])
-            problem(line, "item", "peers.item", f"未知项目 {printed}", f"unknown item {printed}", allowed, printed)
+        measured = _measure(rec, line, catalog, params, problem)
+        if measured is None:
             continue
-        try:
-            value = Decimal(rec["value"].replace(",", ""))
-            if not value.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            problem(line, "value", "peers.value", "数值不是数字", "the value is not a number", "a number", rec["value"])
-            continue
-        unit = parse_unit(rec["unit"])
-        persons = catalog.items[item].unit == "人"
-        if unit is None or unit.persons != persons:
-            want = "persons" if persons else "USD million, USD billion, 亿美元, 万元 …"
-            problem(
-                line,
-                "unit",
-                "peers.unit",
-                f"{printed} 的单位无法识别或不符",
-                f"unit of {printed} not understood or wrong kind",
-                want,
-                rec["unit"],
-            )
-            continue
+        printed, item, value, unit = measured
         key = (company, year, item)
         if key in seen:
             problem(
@@ -168,3 +146,40 @@ def load_peer_set(
     if problems:
         raise InvalidInputError(problems=problems)
     return PeerSet(name or p.stem, str(p), tuple(figures))
+
+
+NoteProblem = Callable[..., None]  # (line, column, rule, zh, en, expected, found)
+
+
+def _measure(
+    rec: Mapping[str, str], line: int, catalog: Catalog, params: BenchmarkParams, problem: NoteProblem
+) -> tuple[str, str, Decimal, PrintedUnit] | None:
+    """The printed item, guozi's item, the value and its unit of one figure; ``None`` with a problem noted."""
+    printed = rec["item"].strip()
+    item = params.world_items.get(printed, printed)
+    if item not in catalog.items:
+        allowed = " ".join([*params.world_items, "<item code>"])
+        problem(line, "item", "peers.item", f"未知项目 {printed}", f"unknown item {printed}", allowed, printed)
+        return None
+    try:
+        value = Decimal(rec["value"].replace(",", ""))
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        problem(line, "value", "peers.value", "数值不是数字", "the value is not a number", "a number", rec["value"])
+        return None
+    unit = parse_unit(rec["unit"])
+    persons = catalog.items[item].unit == "人"
+    if unit is None or unit.persons != persons:
+        want = "persons" if persons else "USD million, USD billion, 亿美元, 万元 …"
+        problem(
+            line,
+            "unit",
+            "peers.unit",
+            f"{printed} 的单位无法识别或不符",
+            f"unit of {printed} not understood or wrong kind",
+            want,
+            rec["unit"],
+        )
+        return None
+    return printed, item, value, unit
