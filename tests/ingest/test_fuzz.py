@@ -48,7 +48,7 @@ from guozi.kernel.errors import GuoziError
 from guozi.kernel.periods import Period
 from guozi.store.duckdb import DuckDBStore
 from guozi.workspace import Workspace
-from guozi.workspace.collect import make_template
+from guozi.workspace.history import make_template
 
 EXAMPLES = int(os.environ.get("GUOZI_FUZZ_EXAMPLES", "30"))
 FUZZ = settings(

@@ -32,6 +32,7 @@ from guozi.store.base import Review, Status, Submission, User
 from guozi.store.duckdb import DuckDBStore
 from guozi.tree import Tree
 from guozi.workspace import collect
+from guozi.workspace import history as records
 from guozi.workspace import review as workflow
 from guozi.workspace.collect import CheckResult, Explain, ImportReport, Rules
 from guozi.workspace.memo import Memo, paused_gc, read_panel
@@ -141,11 +142,11 @@ class Workspace:
 
     def history(self, entity: str, period: Period, item: str | None = None) -> pd.DataFrame:
         """Every version of ``entity``'s figures for ``period``: value, when, who, file hash, reason, explanation."""
-        return collect.history(self, entity, period, item)
+        return records.history(self, entity, period, item)
 
     def template(self, entity: str, period: Period, path: Path, *, unit: str = "万元", lang: str = "zh") -> Path:
         """Write ``entity``'s monthly report form for ``period`` to ``path`` (xlsx)."""
-        return collect.make_template(self, entity, period, path, unit=unit, lang=lang)
+        return records.make_template(self, entity, period, path, unit=unit, lang=lang)
 
     # review workflow (see guozi.workspace.review): draft → submitted → approved | returned
     def stage_upload(

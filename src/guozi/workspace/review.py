@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from guozi.ingest.contract import Batch
 from guozi.kernel.errors import GuoziError, Problem, Severity
 from guozi.kernel.periods import Period
 from guozi.store.base import Review, Status, Submission, User
+from guozi.store.batch import Batch
 from guozi.workspace.collect import Explain, Rules, stored_explanations
 
 if TYPE_CHECKING:
