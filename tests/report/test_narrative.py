@@ -51,8 +51,10 @@ from pathlib import Path
 import pytest
 
 from guozi.kernel.periods import Period
+from guozi.report import Report, build_report
 from guozi.report import narrative as nv
-from guozi.report.content import Fig, Report, build_report
+from guozi.report.cells import cell_text
+from guozi.report.model import Fig
 from guozi.workspace import Workspace
 
 NB = "\u202f"  # the digit group gap
@@ -243,7 +245,7 @@ def test_a_period_with_missing_data_says_what_is_missing(workspace_of: Callable[
     table = report.section("overview").tables()[0]
     cell = table.rows[0][table.column("value")]
     assert isinstance(cell, Fig) and cell.value is None and cell.missing
-    assert nv.cell_text(cell, table.columns[table.column("value")], None, "zh") == "缺数"
+    assert cell_text(cell, table.columns[table.column("value")], None, "zh") == "缺数"
     assert any("营业收入（本年累计）" in n.zh for n in table.notes)
     for fig in report.figs():
         if fig.value is None:

@@ -34,9 +34,9 @@ from typer.testing import CliRunner
 
 from guozi.cli import app
 from guozi.kernel.periods import Period
-from guozi.report import FORMATS, write_report
-from guozi.report import narrative as nv
-from guozi.report.content import Fig, Report, Table, build_report
+from guozi.report import FORMATS, Report, build_report, write_report
+from guozi.report.cells import column_scales
+from guozi.report.model import Fig, Table
 from guozi.report.render_html import table_view
 from guozi.workspace import Workspace
 
@@ -194,7 +194,7 @@ def test_word_document_has_heading_styles_and_the_content_cells(written: dict[st
     for t, dt in zip(tables, doc.tables, strict=True):
         view = table_view(t, "zh")
         assert [c.text for c in dt.rows[0].cells] == view["headings"]
-        scales = nv.column_scales(t, "zh")
+        scales = column_scales(t, "zh")
         for row, drow, vrow in zip(t.rows, dt.rows[1:], view["rows"], strict=True):
             texts = [c.text for c in drow.cells]
             assert texts == [c["text"] for c in vrow]

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Literal
 
 from guozi.kernel.errors import GuoziError
-from guozi.kernel.periods import Period
-from guozi.report.content import Report, build_report
-from guozi.workspace import Workspace
+from guozi.report.build import build_report
+from guozi.report.model import Report
 
 ReportFormat = Literal["html", "pdf", "docx", "xlsx"]
 FORMATS: tuple[ReportFormat, ...] = ("html", "pdf", "docx", "xlsx")
@@ -38,8 +37,3 @@ def write_report(report: Report, path: Path, fmt: ReportFormat, lang: str = "zh"
         raise GuoziError(
             f"--format 应为 html、pdf、docx 或 xlsx，实为 {fmt}", f"--format must be html, pdf, docx or xlsx, not {fmt}"
         )
-
-
-def report(ws: Workspace, period: Period, *, entity: str | None = None, benchmark: bool = False) -> Report:
-    """The report's content (what :meth:`Workspace.report` should return)."""
-    return build_report(ws, period, entity=entity, benchmark=benchmark)

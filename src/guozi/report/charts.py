@@ -34,7 +34,7 @@ from guozi.report import narrative as nv
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from guozi.report.content import Chart
+    from guozi.report.model import Chart
 
 CANDIDATE_FAMILIES = (
     "Noto Sans CJK SC",

@@ -14,12 +14,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from guozi.kernel.periods import Period
-
-if TYPE_CHECKING:
-    from guozi.report.content import Fig
+from guozi.report.model import Fig
 
 THIN = "\u202f"  # narrow no-break space: GB/T 15835's digit group gap, never a line break
 YI = Decimal(100_000_000)
@@ -376,70 +374,3 @@ def ordinal_zh(n: int) -> str:
 def section_heading(number_: int, title: str, lang: str) -> str:
     """ "一、总体情况" / "1. Overview"."""
     return f"{ordinal_zh(number_)}、{title}" if lang == "zh" else f"{number_}. {title}"
-
-
-# table cells --------------------------------------------------------------------------------------
-
-
-def column_scales(table: Any, lang: str) -> list[Scale | None]:
-    """The scale of each amount column of a :class:`~guozi.report.content.Table` (None for others)."""
-    from guozi.report.content import Fig
-
-    out: list[Scale | None] = []
-    for j, col in enumerate(table.columns):
-        if col.kind != "amount":
-            out.append(None)
-            continue
-        values = [row[j].value for row in table.rows if isinstance(row[j], Fig) and row[j].value is not None]
-        out.append(amount_scale(values, lang))
-    return out
-
-
-def heading(col: Any, scale: Scale | None, lang: str) -> str:
-    """A column heading with its unit: "本期（亿元）" / "this period (billion yuan)"."""
-    text = str(col.heading(lang))
-    unit = scale.unit(lang) if scale is not None else str(col.unit)
-    if col.kind == "growth":
-        unit = "%"
-    if not unit:
-        return text
-    if lang == "en" and unit == "万元/人":
-        unit = "10k yuan/person"
-    return f"{text}（{unit}）" if lang == "zh" else f"{text} ({unit})"
-
-
-def _signed(fig: Any) -> bool:
-    return str(fig.measure) in ("change", "this − prior")
-
-
-def cell_text(cell: Any, col: Any, scale: Scale | None, lang: str) -> str:
-    """A table cell as the report shows it; a missing figure is "缺数" (the table's notes say why),
-    a figure that does not apply is "—"."""
-    from guozi.report.content import Fig, Text
-
-    if cell is None:
-        return "—"
-    if isinstance(cell, Text):
-        return cell(lang)
-    if not isinstance(cell, Fig):
-        return str(cell)
-    if cell.value is None:
-        return ("缺数" if lang == "zh" else "missing") if cell.missing else "—"
-    v, kind, signed = cell.value, col.kind, _signed(cell)
-    if kind == "amount" and cell.unit == "元":
-        return scaled(v, scale or amount_scale([v], lang), lang, signed=signed)
-    if kind in ("number", "amount"):
-        return number(v, 0 if cell.unit in ("人", "count") else 2, lang, signed=signed)
-    if kind == "growth" or cell.unit == "growth":
-        return f"{number(v, 1, lang, signed=True)}%"
-    if kind == "pct" or cell.unit == "pct":
-        return f"{number(v, 2, lang)}%"
-    if kind == "count" or cell.unit == "count":
-        return number(v, 0, lang)
-    if cell.unit == "元" and signed:
-        d = dec(v)
-        assert d is not None
-        return ("+" if d > 0 else "-" if d < 0 else "") + amount(abs(d), lang)
-    if cell.unit == "%" and signed:
-        return shown(v, "pp", lang)
-    return shown(v, cell.unit, lang)

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from guozi.report.content import Report
+from guozi.report.model import Report
 from guozi.report.render_html import view
 
 CHART_WIDTH = Cm(17.0)  # A4 portrait less 2 cm margins
@@ -65,8 +65,6 @@ def _repeat_header(row: Any) -> None:
 
 
 def _landscape(doc: Any) -> None:
-    from docx.enum.section import WD_SECTION
-
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width

@@ -16,7 +16,8 @@ from typing import Any
 import jinja2
 
 from guozi.report import narrative as nv
-from guozi.report.content import Chart, Fig, Paragraph, Report, Table
+from guozi.report.cells import cell_text, column_scales, heading
+from guozi.report.model import Chart, Fig, Paragraph, Report, Table
 
 TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
@@ -34,13 +35,13 @@ def _weight(key: str, kind: str) -> float:
 
 def table_view(table: Table, lang: str) -> dict[str, Any]:
     """A table as display strings: headings with units, cells formatted, notes."""
-    scales = nv.column_scales(table, lang)
-    headings = [nv.heading(c, s, lang) for c, s in zip(table.columns, scales, strict=True)]
+    scales = column_scales(table, lang)
+    headings = [heading(c, s, lang) for c, s in zip(table.columns, scales, strict=True)]
     rows = []
     for row in table.rows:
         cells = []
         for cell, col, scale in zip(row, table.columns, scales, strict=True):
-            text = nv.cell_text(cell, col, scale, lang)
+            text = cell_text(cell, col, scale, lang)
             cls = ""
             if isinstance(cell, Fig) and cell.missing and cell.value is None:
                 cls = "missing"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from guozi.kernel.errors import GuoziError
-from guozi.report.content import Report
+from guozi.report.model import Report
 from guozi.report.render_html import render_html
 
 

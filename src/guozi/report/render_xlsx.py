@@ -18,7 +18,8 @@ import pandas as pd
 
 from guozi.presentation.output import safe_cell
 from guozi.report import narrative as nv
-from guozi.report.content import Col, Fig, Report, Table, Text
+from guozi.report.cells import cell_text
+from guozi.report.model import Col, Fig, Report, Table, Text
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 PANEL_COLUMNS = (
@@ -87,7 +88,7 @@ class _Writer:
             ws.write_string(r, c, str(safe_cell(cell(lang))), self.text)
         elif isinstance(cell, Fig):
             if cell.value is None:
-                ws.write_string(r, c, nv.cell_text(cell, col, None, lang), self.missing if cell.missing else self.text)
+                ws.write_string(r, c, cell_text(cell, col, None, lang), self.missing if cell.missing else self.text)
                 return
             if cell.unit == "元":
                 fmt = "change" if cell.measure in ("change", "this − prior") else "amount"

@@ -1,0 +1,68 @@
+"""How a table cell is shown: each amount column in one scale (亿元 or 万元), its heading with its
+unit, and each cell in the register of :mod:`guozi.report.narrative` ("缺数" when missing)."""
+
+from __future__ import annotations
+
+from guozi.report.model import Col, Fig, Table, Text
+from guozi.report.narrative import Scale, amount, amount_scale, dec, number, scaled, shown
+
+
+def column_scales(table: Table, lang: str) -> list[Scale | None]:
+    """The scale of each amount column of a :class:`~guozi.report.model.Table` (None for others)."""
+    out: list[Scale | None] = []
+    for j, col in enumerate(table.columns):
+        if col.kind != "amount":
+            out.append(None)
+            continue
+        cells = [row[j] for row in table.rows]
+        values = [c.value for c in cells if isinstance(c, Fig) and c.value is not None]
+        out.append(amount_scale(values, lang))
+    return out
+
+
+def heading(col: Col, scale: Scale | None, lang: str) -> str:
+    """A column heading with its unit: "本期（亿元）" / "this period (billion yuan)"."""
+    text = str(col.heading(lang))
+    unit = scale.unit(lang) if scale is not None else str(col.unit)
+    if col.kind == "growth":
+        unit = "%"
+    if not unit:
+        return text
+    if lang == "en" and unit == "万元/人":
+        unit = "10k yuan/person"
+    return f"{text}（{unit}）" if lang == "zh" else f"{text} ({unit})"
+
+
+def _signed(fig: Fig) -> bool:
+    return str(fig.measure) in ("change", "this − prior")
+
+
+def cell_text(cell: object, col: Col, scale: Scale | None, lang: str) -> str:
+    """A table cell as the report shows it; a missing figure is "缺数" (the table's notes say why),
+    a figure that does not apply is "—"."""
+    if cell is None:
+        return "—"
+    if isinstance(cell, Text):
+        return cell(lang)
+    if not isinstance(cell, Fig):
+        return str(cell)
+    if cell.value is None:
+        return ("缺数" if lang == "zh" else "missing") if cell.missing else "—"
+    v, kind, signed = cell.value, col.kind, _signed(cell)
+    if kind == "amount" and cell.unit == "元":
+        return scaled(v, scale or amount_scale([v], lang), lang, signed=signed)
+    if kind in ("number", "amount"):
+        return number(v, 0 if cell.unit in ("人", "count") else 2, lang, signed=signed)
+    if kind == "growth" or cell.unit == "growth":
+        return f"{number(v, 1, lang, signed=True)}%"
+    if kind == "pct" or cell.unit == "pct":
+        return f"{number(v, 2, lang)}%"
+    if kind == "count" or cell.unit == "count":
+        return number(v, 0, lang)
+    if cell.unit == "元" and signed:
+        d = dec(v)
+        assert d is not None
+        return ("+" if d > 0 else "-" if d < 0 else "") + amount(abs(d), lang)
+    if cell.unit == "%" and signed:
+        return shown(v, "pp", lang)
+    return shown(v, cell.unit, lang)

@@ -1,0 +1,178 @@
+"""What every section of the report reads: the layout, the panels as figures, and small helpers
+that make tables of figures (with a note per reason a cell is missing)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from guozi.analyses.source import Source
+from guozi.catalog.load import user_files
+from guozi.engine.panel import Panel
+from guozi.kernel.errors import CatalogError
+from guozi.kernel.periods import Period
+from guozi.report import narrative as nv
+from guozi.report.model import Cell, Col, Fig, Table, Text
+
+LAYOUT_FILE = Path(__file__).parent / "data" / "report.yaml"
+
+# layout ------------------------------------------------------------------------------------------
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"无法读取文件 {path}：{exc}", f"cannot read {path}: {exc}") from exc
+    return doc if isinstance(doc, dict) else {}
+
+
+def load_layout(source: Source) -> dict[str, Any]:
+    """The report layout of ``data/report.yaml``, key by key overridden by the ``report:`` section
+    of the workspace's own catalogue files."""
+    out = dict(_read_yaml(LAYOUT_FILE).get("report") or {})
+    for path in user_files(source.catalog):
+        over = _read_yaml(path).get("report")
+        if isinstance(over, Mapping):
+            out.update(over)
+    return out
+
+
+# helpers -----------------------------------------------------------------------------------------
+
+
+class Cells:
+    """The panel's rows by (entity, period, indicator), as figures."""
+
+    def __init__(self, panel: Panel, basis: str) -> None:
+        self.basis = basis
+        self.rows: dict[tuple[str, str, str], Any] = {}
+        for r in panel.frame.itertuples(index=False):
+            self.rows[(str(r.entity_id), str(r.period), str(r.indicator))] = r
+
+    def has(self, entity: str, period: Period | str, indicator: str) -> bool:
+        return (entity, str(period), indicator) in self.rows
+
+    def fig(self, entity: str, period: Period | str, indicator: str, unit: str, fld: str = "value") -> Fig:
+        """The figure of one field of one panel row; missing with the panel's note when empty."""
+        r = self.rows.get((entity, str(period), indicator))
+        if r is None:
+            return Fig(None, unit, "panel", entity, str(period), indicator, fld, self.basis, None, "无数据", "no data")
+        value = getattr(r, fld)
+        if isinstance(value, float) and math.isnan(value):
+            value = None
+        note_zh, note_en = str(r.note_zh), str(r.note_en)
+        if value is None and not note_zh:
+            if fld in ("prior_value", "change", "growth"):
+                note_zh, note_en = "上年同期无数据", "no prior-year figure"
+                if fld == "growth" and r.prior_value is not None and r.value is not None:
+                    note_zh, note_en = "上年同期为零", "zero a year earlier"
+            else:
+                note_zh, note_en = "无数据", "no data"
+        if value is not None:
+            note_zh = note_en = ""
+        if fld == "growth" and value is not None and _negative_base(r.value, r.prior_value):
+            # a percentage of a loss (or from a loss) says nothing: the change is shown instead
+            return Fig(None, unit, "derived", entity, str(period), indicator, "growth (not shown: a loss)", self.basis)
+        prior = r.prior_value if fld == "value" else None
+        if isinstance(prior, float) and math.isnan(prior):
+            prior = None
+        return Fig(value, unit, "panel", entity, str(period), indicator, fld, self.basis, prior, note_zh, note_en)
+
+
+def _negative_base(value: Any, prior: Any) -> bool:
+    """Whether an amount or its prior-year value is a loss (or zero), so that growth means nothing."""
+    v, pv = nv.dec(value), nv.dec(prior)
+    return v is not None and pv is not None and (pv <= 0 or v < 0)
+
+
+def node_attr(nodes: pd.DataFrame, column: str) -> dict[str, str]:
+    if column not in nodes.columns:
+        return {}
+    out: dict[str, str] = {}
+    for e, v in zip(nodes.entity_id, nodes[column], strict=True):
+        out[str(e)] = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
+    return out
+
+
+def _missing_notes(table_rows: Sequence[Sequence[Cell]], label_col: int, columns: Sequence[Col]) -> tuple[Text, ...]:
+    """One note per distinct reason a cell of the table is missing, naming the rows and columns."""
+    reasons: dict[tuple[str, str], list[str]] = {}
+    reasons_en: dict[tuple[str, str], list[str]] = {}
+    for row in table_rows:
+        label = row[label_col]
+        label_zh = label.zh if isinstance(label, Text) else str(label)
+        label_en = label.en if isinstance(label, Text) else str(label)
+        for j, cell in enumerate(row):
+            if isinstance(cell, Fig) and cell.missing:
+                key = (cell.note_zh, cell.note_en)
+                reasons.setdefault(key, []).append(f"{label_zh}·{columns[j].zh}")
+                reasons_en.setdefault(key, []).append(f"{label_en} / {columns[j].en}")
+    notes = []
+    for key, where in reasons.items():
+        shown_zh = "、".join(where[:6]) + (f" 等 {len(where)} 处" if len(where) > 6 else "")
+        shown_en = "; ".join(reasons_en[key][:6]) + (f" and {len(where) - 6} more" if len(where) > 6 else "")
+        notes.append(
+            Text(
+                f"缺数（{shown_zh}）：{key[0].removeprefix('缺少：')}",
+                f"missing ({shown_en}): {key[1].removeprefix('missing: ')}",
+            )
+        )
+    return tuple(notes)
+
+
+def table(key: str, title: Text, columns: Sequence[Col], rows: Sequence[Sequence[Cell]], *notes: Text) -> Table:
+    return Table(key, title, tuple(columns), tuple(tuple(r) for r in rows), (*notes, *_missing_notes(rows, 0, columns)))
+
+
+def ind_name(source: Source, code: str) -> Text:
+    ind = source.catalog.indicator(code)
+    return Text(ind.name_zh, ind.name_en)
+
+
+def unit_col(source: Source, code: str, key: str | None = None) -> Col:
+    """A column for an indicator: amounts scaled per column, others with their unit."""
+    ind = source.catalog.indicator(code)
+    if ind.unit == "元":
+        return Col(key or code, ind.name_zh, ind.name_en, "amount")
+    if ind.unit == "人":
+        return Col(key or code, ind.name_zh, ind.name_en, "count", "人")
+    return Col(key or code, ind.name_zh, ind.name_en, "number", ind.unit)
+
+
+def present(value: Any) -> Decimal:
+    """A value known to be present, as a Decimal."""
+    d = nv.dec(value)
+    assert d is not None
+    return d
+
+
+# the context of one report ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    """What the sections of one report share."""
+
+    source: Source
+    period: Period
+    entity: str
+    name: str
+    subject: Text
+    layout: dict[str, Any]
+    nodes: pd.DataFrame  # the subtree's nodes in the period, in tree order
+    children: list[str]
+    names: dict[str, str]
+    level: int
+    regime_codes: list[str]
+    main: Cells
+    subs: Cells
+    subs_panel: Panel
+    warnings: Any = None  # the WarningReport, set by the risks section for the appendix
