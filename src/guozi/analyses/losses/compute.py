@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,9 @@ from guozi.analyses.losses.criterion import BLANK_GROUP, Criterion, LossStatus, 
 from guozi.analyses.source import Source
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
+
+if TYPE_CHECKING:
+    from guozi.catalog.model import Indicator
 
 Values = dict[Period, dict[str, Decimal | None]]  # period → entity → value
 
@@ -146,9 +149,35 @@ def loss_makers(
     def values_at(p: Period) -> dict[str, Decimal | None]:
         return values.get(p, nothing)
 
-    cur, base = values_at(period), values_at(base_period)
     by_month = [values_at(Period(period.year, m)) for m in range(period.month, 0, -1)]  # latest first
     by_year = [values_at(Period(y, 12)) for y in range(last_dec, first_year - 1, -1)]
+    entity_rows, statuses, missing = _entity_rows(
+        now, crit, ind, (period, values_at(period)), (base_period, values_at(base_period)), by_month, by_year
+    )
+
+    group_rows = _groups(now, then, period, prior, crit, statuses, values_at, ind.is_amount, ind.unit)
+    return LossReport(
+        period=period,
+        criterion=crit,
+        by=by,
+        level=level,
+        groups=object_frame(group_rows, GROUP_COLUMNS),
+        entities=object_frame(entity_rows, ENTITY_COLUMNS),
+        missing=tuple(missing),
+    )
+
+
+def _entity_rows(
+    now: pd.DataFrame,
+    crit: Criterion,
+    ind: Indicator,
+    current: tuple[Period, Mapping[str, Decimal | None]],
+    baseline: tuple[Period, Mapping[str, Decimal | None]],
+    by_month: Sequence[Mapping[str, Decimal | None]],
+    by_year: Sequence[Mapping[str, Decimal | None]],
+) -> tuple[list[dict[str, Any]], dict[str, LossStatus], list[str]]:
+    """The rows of the loss-makers and those turned around, every entity's status, and those without a value."""
+    (period, cur), (base_period, base) = current, baseline
     names = {str(e): str(n) for e, n in zip(now.entity_id, now.get("name", now.entity_id), strict=True)}
     ordered = now.sort_values(["level", "group", "entity_id"])
     entity_rows: list[dict[str, Any]] = []
@@ -181,17 +210,7 @@ def loss_makers(
                 "unit": ind.unit,
             }
         )
-
-    group_rows = _groups(now, then, period, prior, crit, statuses, values_at, ind.is_amount, ind.unit)
-    return LossReport(
-        period=period,
-        criterion=crit,
-        by=by,
-        level=level,
-        groups=object_frame(group_rows, GROUP_COLUMNS),
-        entities=object_frame(entity_rows, ENTITY_COLUMNS),
-        missing=tuple(missing),
-    )
+    return entity_rows, statuses, missing
 
 
 def _read(
