@@ -30,7 +30,7 @@ from guozi.ingest.rules import Context, Finding, RuleSet, evaluate, load_rules
 from guozi.kernel.errors import InvalidInputError, Problem, Severity
 from guozi.kernel.files import file_hash
 from guozi.store.base import Explanation, Status, WriteResult
-from guozi.store.batch import Batch
+from guozi.store.batch import Batch, Kind
 from guozi.workspace.explain import (
     Explain,
     ExplanationRequiredError,
@@ -40,6 +40,7 @@ from guozi.workspace.explain import (
 )
 
 if TYPE_CHECKING:
+    from guozi.store import Store
     from guozi.workspace import Workspace
 
 __all__ = [
@@ -147,49 +148,11 @@ def check_files(
     ruleset = rule_set(ws, rules)
     store = ws.store
     files, problems = collect_files(paths)
-    hashes: dict[Path, str] = {}
-    todo = []
-    skipped: list[tuple[str, int]] = []
-    notes: list[Problem] = []
-    for path, kind in files:
-        try:
-            sha = file_hash(path)
-        except OSError as exc:
-            problems.append(
-                Problem("file.unreadable", f"文件无法读取：{exc}", f"the file cannot be read: {exc}", file=path.name)
-            )
-            continue
-        existing = store.find_submission(sha, kind, status)
-        earlier = store.find_submission(sha, kind, "draft") if existing is None and status == "approved" else None
-        if earlier is not None:  # the same bytes wait unapproved (a web draft): this import counts
-            notes.append(
-                Problem(
-                    "file.unapproved_copy",
-                    f"内容与第 {earlier} 次提交相同（sha256 {sha[:12]}…），但该次提交尚未批准；本次照常导入并计入指标",
-                    f"same content as submission {earlier} (sha256 {sha[:12]}…), which is not approved;"
-                    " this import goes ahead and counts",
-                    file=path.name,
-                    found=sha,
-                    severity=Severity.NOTICE,
-                )
-            )
-        if existing is not None:
-            skipped.append((path.name, existing))
-            notes.append(
-                Problem(
-                    "file.imported",
-                    f"内容与第 {existing} 次提交相同（sha256 {sha[:12]}…），不会重复导入",
-                    f"same content as submission {existing} (sha256 {sha[:12]}…); it will not be imported again",
-                    file=path.name,
-                    found=sha,
-                    severity=Severity.NOTICE,
-                )
-            )
-            continue
-        hashes[path] = sha
-        todo.append((path, kind))
+    seen = _Seen.of(store, files, status, problems)
     known = store.entities()
-    batch = read_files(todo, ws.catalog, known_entities=known, rules=ruleset, progress=progress, hashes=hashes)
+    batch = read_files(
+        seen.todo, ws.catalog, known_entities=known, rules=ruleset, progress=progress, hashes=seen.hashes
+    )
     batch.problems[:0] = problems
     findings: list[Finding] = []
     if validate and batch.facts is not None and batch.facts.num_rows:
@@ -206,7 +169,62 @@ def check_files(
         findings = evaluate(ruleset, ws.catalog, batch.facts, ctx)
         if progress is not None:
             progress("rules", 1, 1)
-    return CheckResult(batch=batch, findings=findings, skipped=skipped, notes=notes)
+    return CheckResult(batch=batch, findings=findings, skipped=seen.skipped, notes=seen.notes)
+
+
+@dataclass
+class _Seen:
+    """The files of a check sorted by their content: new ones to read (with their sha256), and repeats skipped."""
+
+    hashes: dict[Path, str] = field(default_factory=dict)
+    todo: list[tuple[Path, Kind]] = field(default_factory=list)
+    skipped: list[tuple[str, int]] = field(default_factory=list)  # (file, submission already holding it)
+    notes: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, store: Store, files: Sequence[tuple[Path, Kind]], status: Status, problems: list[Problem]) -> _Seen:
+        """Sort ``files``: a file already held by a submission of ``status`` is skipped; an unreadable one is a problem."""
+        seen = cls()
+        for path, kind in files:
+            try:
+                sha = file_hash(path)
+            except OSError as exc:
+                problems.append(
+                    Problem(
+                        "file.unreadable", f"文件无法读取：{exc}", f"the file cannot be read: {exc}", file=path.name
+                    )
+                )
+                continue
+            existing = store.find_submission(sha, kind, status)
+            earlier = store.find_submission(sha, kind, "draft") if existing is None and status == "approved" else None
+            if earlier is not None:  # the same bytes wait unapproved (a web draft): this import counts
+                seen.notes.append(
+                    Problem(
+                        "file.unapproved_copy",
+                        f"内容与第 {earlier} 次提交相同（sha256 {sha[:12]}…），但该次提交尚未批准；本次照常导入并计入指标",
+                        f"same content as submission {earlier} (sha256 {sha[:12]}…), which is not approved;"
+                        " this import goes ahead and counts",
+                        file=path.name,
+                        found=sha,
+                        severity=Severity.NOTICE,
+                    )
+                )
+            if existing is not None:
+                seen.skipped.append((path.name, existing))
+                seen.notes.append(
+                    Problem(
+                        "file.imported",
+                        f"内容与第 {existing} 次提交相同（sha256 {sha[:12]}…），不会重复导入",
+                        f"same content as submission {existing} (sha256 {sha[:12]}…); it will not be imported again",
+                        file=path.name,
+                        found=sha,
+                        severity=Severity.NOTICE,
+                    )
+                )
+                continue
+            seen.hashes[path] = sha
+            seen.todo.append((path, kind))
+        return seen
 
 
 def stored_explanations(result: CheckResult, explanations: Sequence[Explain]) -> list[Explanation]:
