@@ -13,9 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
-from typer.testing import CliRunner
 
 from guozi.analyses.warnings import (
     Gap,
@@ -26,8 +24,7 @@ from guozi.analyses.warnings import (
     load_rules,
     warning_records,
 )
-from guozi.cli import app
-from guozi.kernel.errors import CatalogError, NotFoundError
+from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 from guozi.workspace import Workspace
 
@@ -493,68 +490,7 @@ def test_interest_bearing_debt_ratio_jump(zoo: WarningReport, closing_debt: str,
         assert w.message_zh == "带息负债比率45.01%，较年初40.00%上升5.01个百分点，超过5.00个百分点"
 
 
-# --- the rule set, selection and views ------------------------------------------------------
-
-
-def test_every_shipped_rule_has_both_sentences_and_a_source() -> None:
-    """The shipped rules load and each names its source; the brief's rule kinds are all there."""
-    rules = load_rules()
-    kinds = {r.kind for r in rules.rules}
-    assert {"debt_line", "debt_rising", "below", "consecutive", "loss_grew", "sign_gap", "growth_gap", "rise"} <= kinds
-    assert all(r.source and r.message_zh and r.message_en for r in rules.rules)
-
-
-def test_a_disabled_rule_is_not_checked(risk_ws: MakeWorkspace, write_file: WriteFile) -> None:
-    """``enabled: false`` in a user file switches a shipped rule off."""
-    path = write_file(
-        "off.yaml",
-        """
-rules:
-  - code: loss
-    kind: below
-    indicator: net_profit
-    severity: medium
-    enabled: false
-    params: {threshold: 0}
-    message_zh: "亏损"
-    message_en: "loss"
-""",
-    )
-    ws = risk_ws([entity()], {("A", "2025-06"): {"net_profit": -1}})
-    report = evaluate_warnings(ws, P, rules=load_rules([path]))
-    assert one(report, "loss") is None
-    assert one(report, "loss_grew") is None  # no prior year: a gap, not a warning
-    assert one(evaluate_warnings(ws, P), "loss") is not None
-
-
-@pytest.mark.parametrize(
-    ("text", "word"),
-    [
-        (
-            "rules:\n  - {code: x, kind: nonsense, indicator: net_profit, severity: high, message_zh: a, message_en: b}",
-            "nonsense",
-        ),
-        (
-            "rules:\n  - {code: x, kind: below, indicator: net_profit, severity: high, message_zh: a, message_en: b}",
-            "threshold",
-        ),
-        (
-            "rules:\n  - {code: x, kind: below, indicator: net_profit, severity: high, params: {threshold: 0},"
-            " message_zh: '{line}', message_en: b}",
-            "line",
-        ),
-        (
-            "rules:\n  - {code: x, kind: below, indicator: net_profit, severity: dire, params: {threshold: 0},"
-            " message_zh: a, message_en: b}",
-            "dire",
-        ),
-    ],
-)
-def test_a_bad_rule_file_is_refused_naming_the_problem(write_file: WriteFile, text: str, word: str) -> None:
-    """Unknown kind, missing parameter, a placeholder the kind lacks, an unknown severity."""
-    with pytest.raises(CatalogError) as exc:
-        load_rules([write_file("bad.yaml", text)])
-    assert word in exc.value.message_en
+# --- selection and views ---------------------------------------------------------------------
 
 
 def test_warnings_are_ordered_most_serious_first_and_scoped_to_the_subtree(risk_ws: MakeWorkspace) -> None:
@@ -614,46 +550,3 @@ def test_records_carry_rule_severity_figures_and_sentence(risk_ws: MakeWorkspace
     assert rec["value"] == Decimal(-15000) and rec["threshold"] == Decimal(0)
     assert rec["message"] == "net profit year to date is -0.02 million yuan: a loss"
     assert json.loads(rec["figures"]) == {"indicator": "net_profit", "value": -15000, "threshold": 0}
-
-
-# --- command line ---------------------------------------------------------------------------
-
-
-def _folder(risk_ws_dir: Path) -> Path:
-    (risk_ws_dir / "entities.csv").write_text("entity_id,name,industry\nA,甲公司,C\n", encoding="utf-8")
-    (risk_ws_dir / "facts.csv").write_text(
-        "entity_id,period,item,value,unit\n"
-        "A,2025-06,total_assets,100,万元\nA,2025-06,total_liabilities,72,万元\nA,2025-06,net_profit,-1,万元\n",
-        encoding="utf-8",
-    )
-    return risk_ws_dir
-
-
-def test_cli_warnings_json_and_xlsx(tmp_path: Path) -> None:
-    """``guozi warnings --data DIR``: json in English; xlsx with the warnings and the checks not made."""
-    folder = _folder(tmp_path)
-    runner = CliRunner()
-    res = runner.invoke(app, ["warnings", "--data", str(folder), "--period", "2025-06", "-f", "json", "--lang", "en"])
-    assert res.exit_code == 0, res.output
-    rows = json.loads(res.stdout)
-    assert [(r["rule"], r["severity"]) for r in rows][:1] == [("debt_ratio_line", "high")]
-    assert {r["rule"] for r in rows} == {"debt_ratio_line", "loss"}  # no opening figures: not "rising"
-    out = tmp_path / "w.xlsx"
-    res = runner.invoke(app, ["warnings", "--data", str(folder), "--period", "2025-06", "-f", "xlsx", "-o", str(out)])
-    assert res.exit_code == 0, res.output
-    wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["预警", "无法判断"]
-    assert wb["预警"].max_row == 1 + 2
-
-
-def test_cli_warnings_csv_gaps_and_bad_input(tmp_path: Path) -> None:
-    """--gaps lists the checks not made; an unknown entity exits 2."""
-    folder = _folder(tmp_path)
-    runner = CliRunner()
-    res = runner.invoke(app, ["warnings", "--data", str(folder), "--period", "2025-06", "--gaps", "-f", "csv"])
-    assert res.exit_code == 0, res.output
-    lines = res.stdout.splitlines()
-    assert lines[0] == "entity_id,name,period,rule,rule_name,note"
-    assert any(line.startswith("A,甲公司,2025-06,current_ratio_low,") for line in lines)
-    res = runner.invoke(app, ["warnings", "--data", str(folder), "--period", "2025-06", "--entity", "X"])
-    assert res.exit_code == 2
