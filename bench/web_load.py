@@ -33,8 +33,8 @@ def account(k: int | None) -> str:
 
 def ensure_users(store: str, users: int) -> None:
     """Create the benchmark's admin accounts if they are missing (before the server holds the store)."""
-    from guozi.web.accounts import save_user
     from guozi.workspace import Workspace
+    from guozi.workspace.accounts import save_user
 
     ws = Workspace.open(store)
     try:

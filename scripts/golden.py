@@ -113,7 +113,7 @@ def _api(out: Path, tmp: Path, env: dict[str, str]) -> None:
     os.environ.update(env)
     from fastapi.testclient import TestClient
 
-    from guozi.web.accounts import save_user
+    from guozi.workspace.accounts import save_user
     from guozi.web.app import create_app
     from guozi.workspace import Workspace
 

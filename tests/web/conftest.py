@@ -25,9 +25,9 @@ with warnings.catch_warnings():  # Starlette asks for httpx2, which is not insta
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from guozi.web.accounts import save_user
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
+from guozi.workspace.accounts import save_user
 from tests.conftest import write_csv
 
 PASSWORD = "correct-horse-1"

@@ -14,8 +14,8 @@ import httpx
 from typer.testing import CliRunner
 
 from guozi.cli import app
-from guozi.web.security import check_password
 from guozi.workspace import Workspace
+from guozi.workspace.passwords import verify_password
 from tests.conftest import write_csv
 from tests.web.conftest import group_records
 
@@ -60,7 +60,7 @@ def test_user_add_stores_an_argon2_hash_and_an_audit_entry(tmp_path: Path) -> No
         user = ws.store.get_user("alice")
         assert user is not None
         assert (user.role, user.scopes) == ("supervisor", ("A", "B1"))
-        assert check_password(user.password_hash, "s3cret-password")
+        assert verify_password(user.password_hash, "s3cret-password")
         entry = ws.store.audit_log(1)[0]
         assert (entry.user, entry.action, entry.target) == ("cli", "user.add", "user:alice")
         assert json.loads(entry.after)["role"] == "supervisor"

@@ -26,10 +26,10 @@ import guozi.web.data as data_module
 from guozi.kernel.periods import Period
 from guozi.store.base import User
 from guozi.store.duckdb import DuckDBStore
-from guozi.web.accounts import save_user
 from guozi.web.app import create_app
 from guozi.web.data import WebData
 from guozi.workspace import Workspace
+from guozi.workspace.accounts import save_user
 from tests.conftest import write_csv
 from tests.web.conftest import PASSWORD, group_records, sign_in
 

@@ -34,9 +34,9 @@ import httpx
 import pytest
 import uvicorn
 
-from guozi.web.accounts import save_user
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
+from guozi.workspace.accounts import save_user
 from tests.web.conftest import GROUP, PASSWORD
 from tests.web.test_submissions import facts_csv, fresh_group
 

@@ -24,7 +24,6 @@ from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from guozi.ingest.guard import LIMITS
-from guozi.web.accounts import save_user
 from guozi.web.app import create_app
 from guozi.web.security import (
     MAX_BODY,
@@ -32,10 +31,11 @@ from guozi.web.security import (
     SESSION_COOKIE,
     SESSION_MAX_AGE,
     SessionMiddleware,
-    check_password,
     session_secret,
 )
 from guozi.workspace import Workspace
+from guozi.workspace.accounts import save_user
+from guozi.workspace.passwords import verify_password
 from tests.conftest import write_csv
 from tests.web.conftest import PASSWORD, group_records, sign_in
 
@@ -47,9 +47,9 @@ def test_passwords_are_stored_as_argon2id(group_ws: Workspace) -> None:
     assert user is not None
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
-    assert check_password(user.password_hash, PASSWORD)
-    assert not check_password(user.password_hash, PASSWORD + "x")
-    assert not check_password("", PASSWORD)
+    assert verify_password(user.password_hash, PASSWORD)
+    assert not verify_password(user.password_hash, PASSWORD + "x")
+    assert not verify_password("", PASSWORD)
 
 
 def _set_cookie(response: httpx.Response) -> str:

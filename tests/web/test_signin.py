@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from guozi.cli import app as cli
 from guozi.kernel.errors import GuoziError
-from guozi.web import security
-from guozi.web.accounts import save_user
 from guozi.web.app import create_app
-from guozi.web.security import common_passwords, password_problem, trusted_proxies
-from guozi.workspace import Workspace
+from guozi.web.security import trusted_proxies
+from guozi.workspace import Workspace, passwords
+from guozi.workspace.accounts import save_user
+from guozi.workspace.passwords import common_passwords, password_problem
 from tests.conftest import write_csv
 from tests.web.conftest import PASSWORD, group_records, sign_in
 
@@ -284,8 +284,8 @@ def test_every_sign_in_hashes_once_whether_or_not_the_user_exists(
     app = create_app(workspace=group_ws, secret=SECRET)
     c = TestClient(app)
     token = c.get("/api/v1/session").json()["csrf_token"]
-    counting = _CountingHasher(security._hasher)
-    monkeypatch.setattr(security, "_hasher", counting)
+    counting = _CountingHasher(passwords._hasher)
+    monkeypatch.setattr(passwords, "_hasher", counting)
     r = c.post("/api/v1/login", json={"username": name, "password": password}, headers={"X-CSRF-Token": token})
     assert r.status_code == status
     assert counting.verified == 1

@@ -16,9 +16,9 @@ import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from guozi.web.accounts import save_user
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
+from guozi.workspace.accounts import save_user
 from tests.conftest import write_csv
 from tests.web.conftest import PASSWORD, USERS, group_records
 

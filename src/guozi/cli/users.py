@@ -46,7 +46,7 @@ def add(
     lang = parse_lang(lang)
 
     def body() -> None:
-        from guozi.web.accounts import save_user
+        from guozi.workspace.accounts import save_user
 
         if not password_stdin:
             raise GuoziError(

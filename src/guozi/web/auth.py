@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 
 from guozi.kernel.errors import GuoziError
 from guozi.store.base import ROLES, User
-from guozi.web.accounts import save_user
 from guozi.web.data import WebData
 from guozi.web.deps import (
     csrf_protect,
@@ -25,6 +24,7 @@ from guozi.web.deps import (
 from guozi.web.render import render
 from guozi.web.security import SignInThrottle, new_token, password_stamp, verify_password
 from guozi.workspace import Workspace
+from guozi.workspace.accounts import save_user
 
 __all__ = ["router"]
 

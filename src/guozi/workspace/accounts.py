@@ -1,4 +1,4 @@
-"""Accounts: create or change a user (checked, hashed, audited) — shared by ``guozi user add`` and the admin pages."""
+"""Accounts: create or change a user (checked, hashed, audited) — shared by ``guozi user add`` and the web's admin pages."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import itertools
 import json
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.store.base import ROLES, Role, User
-from guozi.web.security import MIN_PASSWORD, hash_password, password_problem
-from guozi.workspace import Workspace
+from guozi.workspace.passwords import MIN_PASSWORD, hash_password, password_problem
+
+if TYPE_CHECKING:
+    from guozi.workspace import Workspace
 
 __all__ = ["MIN_PASSWORD", "accounts_generation", "save_user", "user_json"]
 
@@ -57,7 +60,7 @@ def save_user(
     """Create the account ``name`` or change it, and write the audit entry (who, what, before, after).
 
     ``password`` None keeps an existing account's password (a new account needs one); a new
-    password must pass :func:`~guozi.web.security.password_problem` (at least ``min_password``
+    password must pass :func:`~guozi.workspace.passwords.password_problem` (at least ``min_password``
     characters, not a common password, not containing the user name). Every scope must be a known
     entity; an admin needs none, every other role at least one.
     """

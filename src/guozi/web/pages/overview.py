@@ -1,0 +1,127 @@
+"""The overview: one period at a glance for one entity (cards, targets, verdict, trend, warnings, loss-makers)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from guozi.analyses.targets import STATUS_LABELS
+from guozi.kernel.periods import Period
+from guozi.store.base import User
+from guozi.web.data import WebData
+from guozi.web.deps import can_see, lang_of
+from guozi.web.pages.common import (
+    EntityQ,
+    PeriodQ,
+    Signed,
+    indicator_refs,
+    path_to,
+    ref,
+    render_page,
+    tr,
+    web_data,
+    where,
+)
+from guozi.web.pages.models import Card, Overview, Trend, VerdictOut
+
+__all__ = ["overview_model", "router"]
+
+router = APIRouter()
+LOSS_STATUSES = ("continuing", "new", "loss")  # guozi.analyses.losses: loss-making now (not turned around)
+
+
+def overview_model(request: Request, user: User, period: str | None, entity: str | None) -> Overview:
+    """The overview's content (built once per store state, entity, language and scopes)."""
+    data, p, e = where(request, user, period, entity)
+    lang = lang_of(request)
+    key = ("overview", p.code, e, lang, user.role, user.scopes)
+    return data.cached(key, lambda: _overview(data, user, p, e, lang))
+
+
+def _overview(data: WebData, user: User, p: Period, e: str, lang: str) -> Overview:
+    cat = data.ws.catalog
+    codes = data.indicator_codes(p)
+    rows = data.rows_for(p, "reported", [e])[e]
+    targets = {str(r["indicator"]): r for r in data.targets(p, e, False) if r["entity_id"] == e}
+    cards = []
+    for code in codes:
+        ind = cat.indicator(code)
+        r = rows.get(code, {})
+        t = targets.get(code, {})
+        status = str(t.get("status") or "unknown")
+        zh, en = STATUS_LABELS.get(status, (status, status))
+        cards.append(
+            Card(
+                indicator=code,
+                name=ind.name(lang),
+                unit=ind.unit,
+                value=r.get("value"),
+                prior_value=r.get("prior_value"),
+                change=r.get("change"),
+                growth=r.get("growth"),
+                note=str(r.get("note_zh" if lang == "zh" else "note_en") or ""),
+                target=t.get("target"),
+                completion=t.get("completion"),
+                pace=t.get("pace"),
+                status=status,
+                status_label=tr(lang, zh, en) if t else "",
+            )
+        )
+    verdicts = [v for v in data.verdict(p, e) if v["entity_id"] == e]
+    verdict = None
+    if verdicts:
+        v = verdicts[0]
+        verdict = VerdictOut(
+            entity_id=v["entity_id"],
+            name=v["name"],
+            regime=v["regime"],
+            phrase=v["phrase_zh"] if lang == "zh" else v["phrase_en"],
+            passed=v["passed"],
+            clauses=[
+                {
+                    **c,
+                    "reason": c["reason_zh"] if lang == "zh" else c["reason_en"],
+                    "name": cat.indicator(c["indicator"]).name(lang),
+                }
+                for c in v["clauses"]
+            ],
+        )
+    warn = data.warnings(p, e)
+    counts: dict[str, int] = {}
+    for w in warn["warnings"]:
+        counts[w["severity"]] = counts.get(w["severity"], 0) + 1
+    losses = data.losses(p, e)
+    loss_rows = [r for r in losses[f"entities_{lang}"] if r.get("status") in LOSS_STATUSES]
+    trend = data.trend(p, e)
+    visible_roots = data.roots(p) if user.role == "admin" else [s for s in user.scopes if can_see(data.ws, user, s, p)]
+    return Overview(
+        period=str(p),
+        periods=data.periods(),
+        entity=ref(data, p, e),
+        path=path_to(data, user, p, e),
+        roots=[ref(data, p, r) for r in visible_roots],
+        indicators=indicator_refs(data, p, lang),
+        cards=cards,
+        verdict=verdict,
+        trend=Trend(periods=trend["periods"], series={c: trend[c] for c in codes}),
+        warning_counts=counts,
+        loss_makers=len(loss_rows),
+        loss_rows=loss_rows[:20],
+    )
+
+
+@router.get("/api/v1/overview", response_model=Overview, tags=["pages"])
+def api_overview(request: Request, user: Signed, period: PeriodQ = None, entity: EntityQ = None) -> Overview:
+    """Overview of a period: indicator cards with targets and pace, trend, verdict, warnings, loss-makers."""
+    return overview_model(request, user, period, entity)
+
+
+@router.get("/", include_in_schema=False)
+def overview_page(request: Request, user: Signed, period: PeriodQ = None, entity: EntityQ = None) -> Response:
+    """The overview page."""
+    m = overview_model(request, user, period, entity)
+    return render_page(
+        request,
+        "overview.html",
+        m,
+        severities=web_data(request).warnings(Period.parse(m.period), m.entity.entity_id)["severities"],
+    )
