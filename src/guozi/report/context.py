@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 from guozi.analyses.source import Source
+from guozi.analyses.warnings import WarningReport
 from guozi.catalog.load import user_files
 from guozi.engine.panel import Panel
 from guozi.kernel.errors import CatalogError
@@ -175,4 +176,4 @@ class Ctx:
     main: Cells
     subs: Cells
     subs_panel: Panel
-    warnings: Any = None  # the WarningReport, set by the risks section for the appendix
+    warnings: WarningReport | None = None  # set by the risks section, for the appendix

@@ -39,7 +39,7 @@ class Fig:
     ``unit``: 元, %, 万元/人, 人, 倍 (an indicator's unit), ``pp`` (a change of a ratio in
     percentage points), ``growth`` (percent), ``pct`` (a rate such as completion, percent) or
     ``count``. ``source``: ``panel`` (then ``entity``, ``period``, ``indicator``, ``basis`` and
-    ``measure`` — value, prior_value, change or growth — locate it in :meth:`Workspace.indicators`),
+    ``measure`` — value, prior_value, change or growth — locate it in :meth:`~guozi.analyses.source.Source.indicators`),
     ``targets``, ``verdict``, ``losses``, ``warnings``, ``eva``, ``debt_lines`` or ``derived``
     (computed here from other figures; ``measure`` names how). ``prior`` is the prior-year value
     of a panel value (for change phrases). A value of None is missing; ``note_zh``/``note_en``

@@ -8,6 +8,7 @@ from guozi.report.model import Block, Cell, Col, Section, Text
 
 
 def appendix(ctx: Ctx) -> Section:
+    """附表: each entity's amounts and ratios, every warning, and the checks that could not be made."""
     src, p = ctx.source, ctx.period
     codes = list(ctx.subs_panel.indicators)
     amounts = [c for c in codes if src.catalog.indicator(c).unit == "元"]

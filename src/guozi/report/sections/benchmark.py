@@ -49,6 +49,7 @@ def _stat_table(key: str, title: Text, zh: Mapping[str, Any], en: Mapping[str, A
 
 
 def benchmarking(ctx: Ctx) -> Section:
+    """对标: the peers' table, the standard-value bands and the world-class peers."""
     src, p, e = ctx.source, ctx.period, ctx.entity
     zh = benchmark_section(src, p, e, lang="zh")
     en = benchmark_section(src, p, e, lang="en")

@@ -35,6 +35,7 @@ def _change_key(row: Sequence[Cell]) -> Decimal:
 
 
 def drivers(ctx: Ctx) -> Section:
+    """利润增减因素: the change of the driver indicator, by subsidiary and by industry."""
     p, e, lay = ctx.period, ctx.entity, ctx.layout
     code = str(lay["driver_indicator"])
     ind = ctx.source.catalog.indicator(code)

@@ -11,6 +11,7 @@ from guozi.report.model import Block, Cell, Col, Fig, Paragraph, Section, Text
 
 
 def eva(ctx: Ctx) -> Section:
+    """经济增加值: the entity's EVA and that of its direct subsidiaries."""
     src, p, e = ctx.source, ctx.period, ctx.entity
     rep = compute_eva(src, p, entity=e, subtree=True)
     rows_by = {r.entity_id: r for r in rep.rows}

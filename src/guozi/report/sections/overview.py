@@ -10,6 +10,7 @@ from guozi.report.model import Block, Cell, Col, Paragraph, Section, Text
 
 
 def overview(ctx: Ctx) -> Section:
+    """总体情况: the headline flows, balances and single month, in sentences and a table."""
     src, p, e, lay = ctx.source, ctx.period, ctx.entity, ctx.layout
     blocks: list[Block] = []
     flows = [ctx.main.fig(e, p, c, src.catalog.indicator(c).unit) for c in lay["headline_flows"]]

@@ -32,6 +32,7 @@ _COLUMNS = (
 
 
 def regime(ctx: Ctx) -> Section:
+    """考核指标: the regime's verdict in a paragraph, and each indicator against its target."""
     src, p, e = ctx.source, ctx.period, ctx.entity
     rules = src.catalog.regime_for(p.year)
     targets = evaluate_targets(src, p, entity=e)

@@ -13,6 +13,7 @@ from guozi.report.model import Block, Cell, Col, Fig, Paragraph, Section, Text
 
 
 def risks(ctx: Ctx) -> Section:
+    """风险情况: warnings, loss-makers and debt ratios against their lines."""
     blocks = [*_warnings(ctx), *_losses(ctx), *_debt_lines(ctx)]
     return Section("risks", 5, Text("风险情况", "Risks"), tuple(blocks))
 

@@ -10,6 +10,7 @@ from guozi.report.model import Block, Cell, Chart, Col, Section, Table, Text
 
 
 def trends(ctx: Ctx) -> tuple[Section, list[tuple[str, Text, pd.DataFrame]]]:
+    """主要指标走势: the section, and the panels it reads (for the workbook)."""
     src, p, e, lay = ctx.source, ctx.period, ctx.entity, ctx.layout
     n = int(lay["trend_months"])
     periods = [p.shift(-k) for k in range(n - 1, -1, -1)]
