@@ -1,0 +1,261 @@
+"""The facts files, checked chunk by chunk in an in-process DuckDB; only failing rows come back to Python."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Context, Decimal
+from typing import NamedTuple
+
+import duckdb
+import pyarrow as pa
+
+from guozi.catalog.model import Catalog
+from guozi.ingest.contract.cells import PERIOD_EXPECTED, problem_at, short
+from guozi.ingest.contract.numbers import parse_numbers
+from guozi.ingest.readers import ROW, SHEET, RawTable
+from guozi.ingest.rules import RuleSet
+from guozi.kernel.errors import Problem
+from guozi.kernel.periods import FIRST_YEAR, LAST_YEAR, Period
+from guozi.kernel.units import ALL_UNITS, LIMIT_EN, LIMIT_ZH, STORE_SCALE, VALUE_PRECISION, allowed_units
+from guozi.store.batch import FACT_SCHEMA
+
+_PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+class FactChecker:
+    """Checks facts chunk by chunk in one DuckDB connection and keeps the good rows, typed."""
+
+    def __init__(self, catalog: Catalog, known: set[str], rules: RuleSet, problems: list[Problem]) -> None:
+        self.rules = rules
+        self.problems = problems
+        self.con = duckdb.connect()
+        items = pa.table(
+            {
+                "item": pa.array(list(catalog.items), pa.string()),
+                "persons": pa.array([i.unit == "人" for i in catalog.items.values()], pa.bool_()),
+            }
+        )
+        entities = pa.table({"entity_id": pa.array(sorted(known), pa.string())})
+        self.con.register("items_t", items)
+        self.con.register("entities_t", entities)
+        self.parts: list[pa.Table] = []
+        self.keys: list[pa.Table] = []
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def add(self, raw: RawTable, columns: Mapping[str, str] | None = None) -> None:
+        """Check one chunk: its problems are listed, its good rows kept.
+
+        ``columns`` renames the contract's columns in problems (a form's value is in column C).
+        """
+        self._parse(raw)
+        bad = self.con.execute(
+            """
+            select rn, sh, e, p, i, v, u, p_ok, item_persons, e_ok, vt, too_big, unit_key, unit_persons, yuan
+            from parsed
+            where e = '' or not e_ok or not p_ok or item_persons is null or v = '' or vt is null
+               or (u <> '' and (unit_key is null or unit_persons <> item_persons))
+               or (u = '' and item_persons is null)
+               or yuan is null
+            order by sh, rn
+            """
+        ).fetchall()
+        for row in bad:
+            fields = _Row(*row)
+            self.problems.extend(
+                _fact_problems(self.rules, RawTable(raw.path, raw.table, fields.sh), fields, columns or {})
+            )
+        good = self.con.execute(
+            f"""
+            select e as entity_id, cast(pcode as integer) as period, i as item,
+                   cast(yuan as decimal({VALUE_PRECISION}, {STORE_SCALE})) as value,
+                   {_lit(str(raw.path))} as source, sh as sheet, rn as row, {_lit(raw.name)} as file
+            from parsed
+            where e <> '' and e_ok and p_ok and item_persons is not null and vt is not null
+              and (u = '' or (unit_key is not null and unit_persons = item_persons))
+              and yuan is not null
+            """
+        ).arrow()
+        if hasattr(good, "read_all"):
+            good = good.read_all()
+        self.parts.append(good.select([f.name for f in FACT_SCHEMA]).cast(FACT_SCHEMA))
+        self.keys.append(good.select(["entity_id", "period", "item", "row", "file", "sheet"]))
+        self.con.unregister("raw_t")
+        self.con.execute("drop table parsed")
+
+    def _parse(self, raw: RawTable) -> None:
+        """The temp table ``parsed``: each row of the chunk trimmed, its value read, each part checked."""
+        table = raw.table
+        if "unit" not in table.column_names:
+            table = table.append_column("unit", pa.array([""] * table.num_rows, pa.string()))
+        if SHEET not in table.column_names:
+            table = table.append_column(SHEET, pa.array([raw.sheet] * table.num_rows, pa.string()))
+        parsed = parse_numbers(table.column("value"), table.column("unit"))
+        for name, arr in parsed.items():
+            table = table.append_column(f"__{name}", arr)
+        self.con.register(
+            "raw_t",
+            table.select([ROW, SHEET, "entity_id", "period", "item", "value", "unit", *(f"__{n}" for n in parsed)]),
+        )
+        self.con.execute(
+            f"""
+            create or replace temp table parsed as
+            select "{ROW}" as rn, "{SHEET}" as sh, e, p, i, v, u, __vt as vt, __yuan as yuan, __too_big as too_big,
+                   __unit_key as unit_key, __unit_persons as unit_persons,
+                   regexp_full_match(p, '{_PERIOD}')
+                       and substr(p, 1, 4) between '{FIRST_YEAR}' and '{LAST_YEAR}' as p_ok,
+                   case when regexp_full_match(p, '{_PERIOD}')
+                             and substr(p, 1, 4) between '{FIRST_YEAR}' and '{LAST_YEAR}'
+                        then cast(substr(p, 1, 4) as integer) * 100 + cast(substr(p, 6, 2) as integer) end as pcode,
+                   items_t.persons as item_persons,
+                   e in (select entity_id from entities_t) as e_ok
+            from (select *, trim(entity_id) as e, trim(period) as p, trim(item) as i, trim(value) as v,
+                         trim(coalesce(unit, '')) as u from raw_t) r
+            left join items_t on r.i = items_t.item
+            """
+        )
+
+    def finish(self) -> pa.Table:
+        """The good rows of every chunk; duplicates across all of them are listed as problems."""
+        allkeys = pa.concat_tables(self.keys) if self.keys else None
+        if allkeys is not None and allkeys.num_rows:
+            self.con.register("keys_t", allkeys)
+            dups = self.con.execute(
+                """
+                with d as (select entity_id, period, item from keys_t group by all having count(*) > 1)
+                select entity_id, period, item, list(row order by file, sheet, row) as rns,
+                       list(file order by file, sheet, row) as files, list(sheet order by file, sheet, row) as sheets
+                from keys_t semi join d using (entity_id, period, item)
+                group by entity_id, period, item order by entity_id, period, item
+                """
+            ).fetchall()
+            for e, p, i, rns, files, sheets in dups:
+                first = f"{files[0]} {sheets[0]}".strip()
+                for rn, f, sh in zip(rns[1:], files[1:], sheets[1:], strict=True):
+                    fields = {
+                        "entity": e,
+                        "period": str(Period.from_code(p)),
+                        "item": i,
+                        "first_file": first,
+                        "first_row": rns[0],
+                    }
+                    self.problems.append(
+                        self.rules.problem(
+                            "fact.duplicate",
+                            fields,
+                            file=f,
+                            sheet=sh,
+                            row=int(rn),
+                            column="item",
+                            expected="one value per entity, period and item",
+                            found=f"{e} {Period.from_code(p)} {i}",
+                        )
+                    )
+            self.con.unregister("keys_t")
+        return pa.concat_tables(self.parts) if self.parts else FACT_SCHEMA.empty_table()
+
+
+def _lit(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+class _Row(NamedTuple):
+    """A failing row of ``parsed``: the cells as trimmed, and what the checks found of each."""
+
+    rn: int
+    sh: str
+    e: str
+    p: str
+    i: str
+    v: str
+    u: str
+    p_ok: bool
+    item_persons: bool | None
+    e_ok: bool
+    vt: str | None
+    too_big: bool
+    unit_key: str | None
+    unit_persons: bool | None
+    yuan: Decimal | None
+
+
+def _fact_problems(rules: RuleSet, raw: RawTable, row: _Row, columns: Mapping[str, str]) -> list[Problem]:
+    """The problems of a failing row; ``columns`` names the columns as the file does."""
+    rn, _, e, p, i, v, u, p_ok, item_persons, e_ok, vt, too_big, unit_key, unit_persons, yuan = row
+    out: list[Problem] = []
+    base = {"entity": short(e), "period": short(p), "item": short(i)}
+
+    def add(rule: str, column: str, expected: str, found: str, quote: bool = True, **fields: object) -> None:
+        found = short(found)
+        out.append(
+            rules.problem(
+                rule,
+                {**base, "found": repr(found) if quote else found, "expected": expected, **fields},
+                file=raw.name,
+                sheet=raw.sheet,
+                row=rn,
+                column=columns.get(column, column),
+                expected=expected,
+                found=found,
+            )
+        )
+
+    if e == "":
+        out.append(
+            problem_at(raw, rn, "entity_id", "value.required", "企业代码为空", "entity_id is empty", "an entity_id", "")
+        )
+    elif not e_ok:
+        add("entity.unknown", "entity_id", "an entity_id of the entities", e)
+    if not p_ok:
+        add("period.format", "period", PERIOD_EXPECTED, p)
+    if item_persons is None:
+        add("item.unknown", "item", "an item code of items.yaml", i)
+    if v == "":
+        add("value.required", "value", "a decimal number", "")
+    elif vt is None:
+        add("value.not_numeric", "value", "a decimal number", v)
+    if item_persons is not None and (u != "" and (unit_key is None or unit_persons != item_persons)):
+        add("unit.unknown", "unit", allowed_units(persons=bool(item_persons)), u)
+    if out:
+        return out
+    factor = ALL_UNITS.get(unit_key or "", Decimal(1))
+    if too_big:
+        shown = _yuan_text(vt or v, factor)
+        out.append(
+            rules.problem(
+                "value.range",
+                {**base, "found": short(v), "unit": u, "yuan": shown, "expected": f"绝对值小于 {LIMIT_ZH}"},
+                {**base, "found": short(v), "unit": u, "yuan": shown, "expected": f"|value| < {LIMIT_EN}"},
+                file=raw.name,
+                sheet=raw.sheet,
+                row=rn,
+                column=columns.get("value", "value"),
+                expected=f"|value| < {LIMIT_EN}",
+                found=short(v),
+            )
+        )
+    elif yuan is None or yuan != round(yuan, STORE_SCALE):
+        add(
+            "value.precision",
+            "value",
+            "<= 4 decimals in yuan",
+            v,
+            quote=False,
+            unit=u,
+            yuan=_yuan_text(vt or v, factor),
+        )
+    return out
+
+
+def _yuan_text(text: str, factor: Decimal) -> str:
+    """The value ``text`` in ``factor`` yuan, exactly, as messages quote it."""
+    try:
+        d = Context(prec=len(text) + 30).multiply(Decimal(text), factor)  # exact: enough digits
+    except ArithmeticError:
+        return short(text)
+    if d != 0 and not -30 < d.adjusted() < 30:
+        return f"{d:.6e}"
+    return f"{d.normalize():f}"

@@ -1,0 +1,157 @@
+"""A file's heading: the required columns, and the entity attributes (extra columns) the store can hold."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+from guozi.ingest.contract.cells import short
+from guozi.ingest.readers import ROW, SHEET, RawTable
+from guozi.kernel.errors import Problem
+from guozi.store.batch import ENTITY_COLUMNS, STORE_COLUMNS, Kind
+
+REQUIRED: dict[Kind, tuple[str, ...]] = {
+    "entities": ("entity_id", "name"),
+    "facts": ("entity_id", "period", "item", "value"),
+    "targets": ("entity_id", "year", "indicator", "target"),
+}
+
+MAX_ATTRIBUTES = 200  # extra entity columns a file may bring (each becomes an attribute of the store)
+MAX_NAME_BYTES = 63  # an attribute's name in UTF-8 bytes: PostgreSQL's limit on a column name
+
+
+def columns_problems(raw: RawTable, kind: Kind, taken: dict[str, str] | None = None) -> list[Problem]:
+    """The problems of a file's header: repeated or missing columns, and unfit entity attributes.
+
+    ``taken`` maps the case-folded names of the entity attributes already known (in the store,
+    or in an earlier file of the batch) to their spelling; this file's are added to it.
+    """
+    names = [c for c in raw.table.column_names if c not in (ROW, SHEET)]
+    counts = Counter(names)
+    dups = sorted(c for c, n in counts.items() if n > 1)
+    if dups:
+        return [
+            Problem(
+                "file.columns",
+                f"列名重复：{', '.join(dups)}",
+                f"repeated column name(s): {', '.join(dups)}",
+                file=raw.name,
+                sheet=raw.sheet,
+                row=1,
+                expected="each column once",
+                found=", ".join(dups),
+            )
+        ]
+    missing = [c for c in REQUIRED[kind] if c not in counts]
+    if missing:
+        return [
+            Problem(
+                "file.columns",
+                f"缺少必需的列：{', '.join(missing)}",
+                f"required column(s) missing: {', '.join(missing)}",
+                file=raw.name,
+                sheet=raw.sheet,
+                row=1,
+                expected=", ".join(REQUIRED[kind]),
+                found=short(", ".join(names), 300),
+            )
+        ]
+    if kind != "entities":
+        return []
+    return _attribute_problems(raw, [c for c in names if c not in ENTITY_COLUMNS], {} if taken is None else taken)
+
+
+def _attribute_problems(raw: RawTable, attrs: list[str], taken: dict[str, str]) -> list[Problem]:
+    """The entity attributes (extra columns) that cannot be stored as they are named.
+
+    At most :data:`MAX_ATTRIBUTES` of them (checked first: nothing else is done for a wider file);
+    each named by a non-empty text without surrounding spaces, control characters or double
+    quotes, at most :data:`MAX_NAME_BYTES` bytes, and distinct, ignoring case, from the contract's
+    columns, the store's own and every other attribute (``Name`` would be taken for ``name``).
+    """
+
+    def problem(zh: str, en: str, expected: str, found: str) -> Problem:
+        return Problem(
+            "entity.attribute",
+            zh,
+            en,
+            file=raw.name,
+            sheet=raw.sheet,
+            row=1,
+            column=found,
+            expected=expected,
+            found=found,
+        )
+
+    if len(attrs) > MAX_ATTRIBUTES:
+        return [
+            problem(
+                f"企业名录的附加列过多：{len(attrs)} 列，最多 {MAX_ATTRIBUTES} 列",
+                f"too many extra columns in the entities file: {len(attrs)}; at most {MAX_ATTRIBUTES}",
+                f"at most {MAX_ATTRIBUTES} extra columns",
+                str(len(attrs)),
+            )
+        ]
+    out: list[Problem] = []
+    mine: set[str] = set()
+    for name in attrs:
+        shown = short(name, 80)
+        why = _name_fault(name, shown, mine, taken)
+        if why is not None:
+            out.append(problem(*why, shown))
+        mine.add(name.casefold())
+    if not out:
+        for name in attrs:
+            taken.setdefault(name.casefold(), name)
+    return out
+
+
+_RESERVED = {c.casefold(): c for c in (*ENTITY_COLUMNS, *STORE_COLUMNS)}
+
+
+def _name_fault(name: str, shown: str, mine: set[str], taken: dict[str, str]) -> tuple[str, str, str] | None:
+    """Why the attribute ``name`` cannot be stored (zh, en, expected), or ``None``.
+
+    ``mine`` holds the case-folded names of the file's earlier attributes, ``taken`` those known.
+    """
+    key = name.casefold()
+    if name.strip() == "":
+        return "列名为空", "a column has no name", "a column name"
+    if name != name.strip():
+        return (
+            f"列名首尾有空格：{name!r}",
+            f"the column name {name!r} starts or ends with spaces",
+            "a name without surrounding spaces",
+        )
+    if any(unicodedata.category(ch).startswith("C") or ch == '"' for ch in name):
+        return (
+            f"列名含控制字符或双引号：{name!r}",
+            f"the column name {name!r} holds a control character or a double quote",
+            "a name without control characters or double quotes",
+        )
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return (
+            f"列名过长：{shown}（{len(name.encode('utf-8'))} 字节，最多 {MAX_NAME_BYTES} 字节）",
+            f"the column name {shown} is too long: {len(name.encode('utf-8'))} bytes, at most {MAX_NAME_BYTES}",
+            f"at most {MAX_NAME_BYTES} bytes (UTF-8)",
+        )
+    if key in _RESERVED:
+        return (
+            f"列名 {name} 与保留列 {_RESERVED[key]} 冲突（不区分大小写）",
+            f"the column name {name} clashes with the reserved column {_RESERVED[key]} (case is ignored)",
+            f"a name other than {', '.join((*ENTITY_COLUMNS, *STORE_COLUMNS))} in any case",
+        )
+    if key in mine:
+        return (
+            f"列名 {name} 与本文件的另一列仅大小写不同",
+            f"the column name {name} differs from another column of this file only in case",
+            "names distinct ignoring case",
+        )
+    if key in taken and taken[key] != name:
+        return (
+            f"列名 {name} 与已有的企业属性 {taken[key]} 仅大小写不同：请使用 {taken[key]}",
+            f"the column name {name} differs from the existing entity attribute {taken[key]} only in case: "
+            f"use {taken[key]}",
+            taken[key],
+        )
+    return None
