@@ -207,32 +207,9 @@ def change_phrase(value: Fig, lang: str, *, short: bool = False) -> str:
     assert cur is not None
     change = cur - prior
     if value.unit == "%":
-        c = rounded(change, 2)
-        if c == 0:
-            return f"{yoy}持平" if zh else f"flat{tail}"
-        pp = number(abs(change), 2, lang)
-        if zh:
-            return f"{yoy}{'上升' if c > 0 else '下降'}{pp}个百分点"
-        return f"{'up' if c > 0 else 'down'} {pp} percentage points{tail}"
+        return _points_phrase(change, lang, yoy, tail)
     if value.unit == "元" and (prior <= 0 or cur < 0):
-        amt = amount(abs(change), lang)
-        if zh:
-            if cur < 0 <= prior:
-                return f"{yoy}由盈转亏，减少{amt}"
-            if prior < 0 <= cur:
-                return f"{yoy}扭亏为盈，增加{amt}"
-            if cur < 0 and prior < 0:
-                return f"{yoy}{'减亏' if change > 0 else '增亏'}{amt}" if change != 0 else f"{yoy}持平"
-            return f"{yoy}{'增加' if change > 0 else '减少'}{amt}" if change != 0 else f"{yoy}持平"
-        if cur < 0 <= prior:
-            return f"swung to a loss, down {amt}{tail}"
-        if prior < 0 <= cur:
-            return f"turned from a loss to a profit, up {amt}{tail}"
-        if cur < 0 and prior < 0:
-            if change == 0:
-                return f"flat{tail}"
-            return f"loss {'narrowed' if change > 0 else 'widened'} by {amt}{tail}"
-        return f"{'up' if change > 0 else 'down'} {amt}{tail}" if change != 0 else f"flat{tail}"
+        return _loss_phrase(cur, prior, lang, yoy, tail)
     if prior == 0:
         return f"{yoy}上年同期为零" if zh else "zero a year earlier"
     growth = float(change / abs(prior) * 100)
@@ -242,6 +219,41 @@ def change_phrase(value: Fig, lang: str, *, short: bool = False) -> str:
     if zh:
         return f"{yoy}{'增长' if growth > 0 else '下降'}{g}%"
     return f"{'up' if growth > 0 else 'down'} {g}%{tail}"
+
+
+def _points_phrase(change: Decimal, lang: str, yoy: str, tail: str) -> str:
+    """The change of a ratio in percentage points."""
+    c = rounded(change, 2)
+    if c == 0:
+        return f"{yoy}持平" if lang == "zh" else f"flat{tail}"
+    pp = number(abs(change), 2, lang)
+    if lang == "zh":
+        return f"{yoy}{'上升' if c > 0 else '下降'}{pp}个百分点"
+    return f"{'up' if c > 0 else 'down'} {pp} percentage points{tail}"
+
+
+def _loss_phrase(cur: Decimal, prior: Decimal, lang: str, yoy: str, tail: str) -> str:
+    """The change of an amount where either year is not positive: the change itself, and whether
+    it swung to a loss (由盈转亏), turned around (扭亏为盈), or a loss narrowed or widened."""
+    change = cur - prior
+    amt = amount(abs(change), lang)
+    if lang == "zh":
+        if cur < 0 <= prior:
+            return f"{yoy}由盈转亏，减少{amt}"
+        if prior < 0 <= cur:
+            return f"{yoy}扭亏为盈，增加{amt}"
+        if cur < 0 and prior < 0:
+            return f"{yoy}{'减亏' if change > 0 else '增亏'}{amt}" if change != 0 else f"{yoy}持平"
+        return f"{yoy}{'增加' if change > 0 else '减少'}{amt}" if change != 0 else f"{yoy}持平"
+    if cur < 0 <= prior:
+        return f"swung to a loss, down {amt}{tail}"
+    if prior < 0 <= cur:
+        return f"turned from a loss to a profit, up {amt}{tail}"
+    if cur < 0 and prior < 0:
+        if change == 0:
+            return f"flat{tail}"
+        return f"loss {'narrowed' if change > 0 else 'widened'} by {amt}{tail}"
+    return f"{'up' if change > 0 else 'down'} {amt}{tail}" if change != 0 else f"flat{tail}"
 
 
 def value_with_change(fig: Fig, lang: str, *, short: bool = False) -> str:
