@@ -113,12 +113,12 @@ def _api(out: Path, tmp: Path, env: dict[str, str]) -> None:
     os.environ.update(env)
     from fastapi.testclient import TestClient
 
-    from guozi.workspace.accounts import save_user
     from guozi.web.app import create_app
     from guozi.workspace import Workspace
+    from guozi.workspace.accounts import save_user
 
     ws = Workspace.open(env["GUOZI_STORE"])
-    password = "golden-Record-2026-long"
+    password = "Tour-Record-2026-long!"
     save_user(ws, actor="golden", name="golden", role="admin", password=password)
     client = TestClient(create_app(workspace=ws))
     token = client.get("/api/v1/session").json().get("csrf_token", "")
