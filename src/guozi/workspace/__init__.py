@@ -217,7 +217,7 @@ class Workspace:
         key = tuple(catalog.files)
         with self._memo.lock:
             found = self._memo.derived.get(key)
-            if found is None or found.catalog is not catalog:
+            if not isinstance(found, Workspace) or found.catalog is not catalog:
                 found = Workspace(self.store, catalog, _memo=self._memo)
                 self._memo.derived[key] = found
         return found

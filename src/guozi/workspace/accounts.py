@@ -13,7 +13,7 @@ from guozi.store.base import ROLES, Role, User
 from guozi.workspace.passwords import MIN_PASSWORD, hash_password, password_problem
 
 if TYPE_CHECKING:
-    from guozi.workspace import Workspace
+    from guozi.analyses.source import Source
 
 __all__ = ["MIN_PASSWORD", "accounts_generation", "save_user", "user_json"]
 
@@ -46,7 +46,7 @@ def user_json(user: User | None) -> str:
 
 
 def save_user(
-    ws: Workspace,
+    ws: Source,
     *,
     actor: str,
     name: str,

@@ -40,8 +40,8 @@ from guozi.workspace.explain import (
 )
 
 if TYPE_CHECKING:
+    from guozi.analyses.source import Source
     from guozi.store import Store
-    from guozi.workspace import Workspace
 
 __all__ = [
     "CheckResult",
@@ -120,7 +120,7 @@ class ImportReport:
         return [] if self.check is None else self.check.problems
 
 
-def rule_set(ws: Workspace, rules: Rules) -> RuleSet:
+def rule_set(ws: Source, rules: Rules) -> RuleSet:
     """``rules`` as a rule set: as given, or loaded from the catalogue's rules and the files ``rules`` names."""
     if isinstance(rules, RuleSet):
         return rules
@@ -128,7 +128,7 @@ def rule_set(ws: Workspace, rules: Rules) -> RuleSet:
 
 
 def check_files(
-    ws: Workspace,
+    ws: Source,
     paths: Sequence[Path],
     *,
     reason: str = "",
@@ -271,7 +271,7 @@ def stored_explanations(result: CheckResult, explanations: Sequence[Explain]) ->
 
 
 def import_files(
-    ws: Workspace,
+    ws: Source,
     paths: Sequence[Path],
     *,
     user: str = "",

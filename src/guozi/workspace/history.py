@@ -17,10 +17,10 @@ from guozi.kernel.periods import Period
 from guozi.workspace.collect import Rules, rule_set
 
 if TYPE_CHECKING:
-    from guozi.workspace import Workspace
+    from guozi.analyses.source import Source
 
 
-def _entity_rows(ws: Workspace, entity: str) -> pd.DataFrame:
+def _entity_rows(ws: Source, entity: str) -> pd.DataFrame:
     frame = ws.store.entities()
     rows = frame[frame.entity_id == entity] if not frame.empty else frame
     if rows.empty:
@@ -50,7 +50,7 @@ HISTORY_COLUMNS = (
 )
 
 
-def history(ws: Workspace, entity: str, period: Period, item: str | None = None) -> pd.DataFrame:
+def history(ws: Source, entity: str, period: Period, item: str | None = None) -> pd.DataFrame:
     """Every version of ``entity``'s figures for ``period`` (one ``item`` or all), oldest first.
 
     Columns: :data:`HISTORY_COLUMNS`; ``value`` is exact (Decimal) in yuan or persons, ``current``
@@ -75,7 +75,7 @@ def history(ws: Workspace, entity: str, period: Period, item: str | None = None)
 
 
 def make_template(
-    ws: Workspace,
+    ws: Source,
     entity: str,
     period: Period,
     path: Path,

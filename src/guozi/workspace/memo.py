@@ -12,7 +12,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
@@ -23,9 +22,6 @@ from guozi.engine.panel import Basis, Panel, Scope, compute_panel
 from guozi.kernel.periods import Period
 from guozi.store import Store
 from guozi.tree import Tree, build_tree
-
-if TYPE_CHECKING:
-    from guozi.workspace import Workspace
 
 MEMO_PANELS = 8  # panels a workspace keeps for repeated calls (the least recently used go first) …
 MEMO_ROWS = 5_000_000  # … and at most this many rows of them in all
@@ -50,7 +46,7 @@ class Memo:
         self.tree: Tree | None = None
         self.state: Hashable = None  # the store's version when the panels were computed
         self.panels: OrderedDict[Hashable, tuple[Catalog, Panel]] = OrderedDict()  # with the catalogue used
-        self.derived: dict[tuple[str, ...], Workspace] = {}
+        self.derived: dict[tuple[str, ...], object] = {}  # the workspaces derived with another catalogue
 
     def clear(self) -> None:
         with self.lock:

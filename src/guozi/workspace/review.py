@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
@@ -24,7 +24,26 @@ from guozi.store.batch import Batch
 from guozi.workspace.collect import Explain, Rules, stored_explanations
 
 if TYPE_CHECKING:
-    from guozi.workspace import Workspace
+    from guozi.analyses.source import Source
+    from guozi.workspace.collect import CheckResult
+
+    class Desk(Source, Protocol):
+        """What the review workflow reads of the workspace (:class:`~guozi.workspace.Workspace` is one)."""
+
+        def check(
+            self,
+            paths: Sequence[Path],
+            *,
+            reason: str = "",
+            rules: Rules = None,
+            today: date | None = None,
+            status: Status = "approved",
+        ) -> CheckResult: ...
+
+        def visible_submission(self, submission_id: int, user: User) -> Submission: ...
+
+        def submission_keys(self, submission_id: int) -> list[tuple[str, int]]: ...
+
 
 UPLOADERS = ("filer", "admin")  # who may upload and submit
 REVIEWERS = ("supervisor", "admin")  # who may approve or return
@@ -59,7 +78,7 @@ class Staged:
 
 
 def stage_upload(
-    ws: Workspace,
+    ws: Desk,
     paths: Sequence[Path],
     user: User,
     explanations: Sequence[Explain],
@@ -107,7 +126,7 @@ def stage_upload(
     return staged
 
 
-def review(ws: Workspace, submission_id: int, user: User, approve: bool, comment: str) -> Review:
+def review(ws: Desk, submission_id: int, user: User, approve: bool, comment: str) -> Review:
     """See :meth:`Workspace.review <guozi.workspace.Workspace.review>`."""
     require(user, REVIEWERS, "审核报表", "review reports")
     sub = ws.visible_submission(submission_id, user)
@@ -123,7 +142,7 @@ def review(ws: Workspace, submission_id: int, user: User, approve: bool, comment
     return move(ws, submission_id, user, ("submitted",), "approved" if approve else "returned", comment, action)
 
 
-def covers(ws: Workspace, user: User, submission_id: int) -> bool:
+def covers(ws: Desk, user: User, submission_id: int) -> bool:
     """Whether ``user`` may see the submission: all of its figures lie in the user's subtrees."""
     if user.role == "admin":
         return True
@@ -134,7 +153,7 @@ def covers(ws: Workspace, user: User, submission_id: int) -> bool:
     return bool(_inside(ws, user, frame).all())
 
 
-def _inside(ws: Workspace, user: User, frame: pd.DataFrame) -> pd.Series:
+def _inside(ws: Desk, user: User, frame: pd.DataFrame) -> pd.Series:
     """For each (entity_id, period) row of ``frame``: whether it lies in ``user``'s subtrees then."""
     c = ws.tree().closure
     c = c[c.ancestor_id.isin(user.scopes)][["entity_id", "from_code", "to_code"]]
@@ -143,7 +162,7 @@ def _inside(ws: Workspace, user: User, frame: pd.DataFrame) -> pd.Series:
     return pd.Series([k in ok for k in range(len(frame))], index=frame.index)
 
 
-def _scope_problems(ws: Workspace, batch: Batch, user: User) -> list[Problem]:
+def _scope_problems(ws: Desk, batch: Batch, user: User) -> list[Problem]:
     """The rows of an upload outside ``user``'s subtrees, and files other than figures (强制)."""
     out = [
         Problem(
@@ -189,7 +208,7 @@ def require(user: User, roles: Sequence[str], zh: str, en: str) -> None:
 
 
 def move(
-    ws: Workspace, submission_id: int, user: User, allowed: Sequence[Status], to: Status, comment: str, action: str
+    ws: Desk, submission_id: int, user: User, allowed: Sequence[Status], to: Status, comment: str, action: str
 ) -> Review:
     """Move a submission ``user`` may see from one of ``allowed`` to ``to``, audited as ``action``."""
     ws.visible_submission(submission_id, user)
