@@ -44,7 +44,7 @@ from guozi.workspace.accounts import accounts_generation
 __all__ = ["WebData", "clean", "file_name", "records"]
 
 T = TypeVar("T")
-USER_TTL = 5.0  # seconds an account is trusted from the cache (changes made through guozi.workspace.accounts apply at once)
+USER_TTL = 5.0  # seconds an account is trusted from the cache (changes through guozi.workspace.accounts apply at once)
 PAGES = 2000  # rendered pages kept per store state (the least recently used go first)
 STATE_TTL = 1.0  # seconds between two looks at the store's version for changes made by other processes
 _MISSING = object()
