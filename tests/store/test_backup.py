@@ -24,7 +24,6 @@ from guozi.store.backup import MANIFEST, backup, dump_tables, restore
 from guozi.store.base import Explanation, User
 from guozi.workspace import Workspace
 
-from ..pg import drop_database, fresh_database
 from .conftest import TODAY, write_text
 
 runner = CliRunner()
@@ -115,24 +114,17 @@ def _check_restored(store: Store, original: Store) -> None:
     assert len(store.reviews()) == 3
 
 
-@pytest.mark.parametrize("kind", ["duckdb", "postgresql"])
 @pytest.mark.parametrize("suffix", [".tar", ""])
 def test_a_backup_restores_into_an_empty_store_of_either_kind(
-    source: Store, tmp_path: Path, kind: str, suffix: str
+    source: Store, store: Store, tmp_path: Path, suffix: str
 ) -> None:
+    """``store`` is conftest.py's empty store of each kind."""
     archive = tmp_path / f"backup{suffix}"
     report = backup(source, archive)
     assert report.rows["facts"] == 4  # 2 + 1 + 1 (the draft's, kept) versions
     assert archive.is_file() == (suffix == ".tar")
-    url = fresh_database() if kind == "postgresql" else f"duckdb:///{tmp_path / 'restored.duckdb'}"
-    target = open_store(url)
-    try:
-        restore(archive, target)
-        _check_restored(target, source)
-    finally:
-        target.close()
-        if kind == "postgresql":
-            drop_database(url)
+    restore(archive, store)
+    _check_restored(store, source)
 
 
 def test_a_postgresql_store_backs_up_and_restores_into_duckdb(tmp_path: Path, pg_url: str) -> None:

@@ -1,4 +1,5 @@
-"""The embedded DuckDB store: append-only versions, lookups for the rules, and atomic imports.
+"""What only the embedded DuckDB file does: an import killed at any moment, and a schema-2 file
+upgraded in place. (The store protocol's tests run on DuckDB and PostgreSQL in test_store.py.)
 
 The atomicity test kills the importing process (SIGKILL) at random moments of a 200 000-row import
 and checks the store is exactly as before, or holds the whole import when the kill came after the
@@ -14,104 +15,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pytest
 
 from guozi.catalog import load_catalog
 from guozi.store.duckdb import DuckDBStore
 from guozi.workspace import Workspace
 
 from .conftest import TODAY, write_text
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Iterator[Workspace]:
-    w = Workspace(DuckDBStore(tmp_path / "s.duckdb"), load_catalog())
-    w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name\nA,甲\nB,乙\n")], today=TODAY)
-    yield w
-    w.close()
-
-
-def test_current_values_and_last_periods(ws: Workspace, tmp_path: Path) -> None:
-    """A: May cash 1 万元 then restated 2 万元; June cash 3 万元. B: April only.
-
-    current_values of (A, May) is 20 000 元 (the latest version); last_periods: A June, B April."""
-    ws.import_files(
-        [
-            write_text(
-                tmp_path / "facts_1.csv",
-                "entity_id,period,item,value,unit\nA,2025-05,cash,1,万元\nB,2025-04,cash,5,万元\n",
-            )
-        ],
-        today=TODAY,
-    )
-    ws.import_files(
-        [write_text(tmp_path / "facts_2.csv", "entity_id,period,item,value,unit\nA,2025-05,cash,2,万元\n")], today=TODAY
-    )
-    ws.import_files(
-        [write_text(tmp_path / "facts_3.csv", "entity_id,period,item,value,unit\nA,2025-06,cash,3,万元\n")], today=TODAY
-    )
-    keys = pa.table({"entity_id": ["A"], "period": pa.array([202505], pa.int32())})
-    assert ws.store.current_values(keys).to_pylist() == [
-        {"entity_id": "A", "period": 202505, "item": "cash", "value": Decimal("20000.0000")}
-    ]
-    last = ws.store.last_periods(pa.table({"entity_id": ["A", "B", "C"]}))
-    assert sorted(last.to_pylist(), key=lambda r: r["entity_id"]) == [
-        {"entity_id": "A", "period": 202506},
-        {"entity_id": "B", "period": 202504},
-    ]
-
-
-def test_a_failure_inside_the_transaction_leaves_nothing(
-    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The submission row and the facts are inserted, then the explanations step fails: rolled back."""
-    store = ws.store
-    assert isinstance(store, DuckDBStore)
-    con = store.backend().con
-
-    def count() -> tuple[object, ...]:
-        return (
-            con.execute("select count(*) from facts").fetchone(),
-            con.execute("select count(*) from submissions").fetchone(),
-        )
-
-    before = count()
-
-    def boom(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(DuckDBStore, "_write_explanations", boom)
-    from guozi.store.base import Explanation
-
-    batch = ws.check(
-        [write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")], today=TODAY
-    ).batch
-    with pytest.raises(RuntimeError):
-        store.write(
-            batch, user="t", explanations=[Explanation(str(tmp_path / "facts.csv"), "r", "A", 202506, ("cash",), "x")]
-        )
-    assert count() == before
-
-
-def test_the_store_survives_reopening(tmp_path: Path) -> None:
-    """Figures, submissions and explanations are in the file after closing and opening it again."""
-    path = tmp_path / "s.duckdb"
-    w = Workspace(DuckDBStore(path), load_catalog())
-    w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name\nA,甲\n")], today=TODAY)
-    w.import_files([write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,7\n")], today=TODAY)
-    w.close()
-    again = DuckDBStore(path)
-    assert [s.kind for s in again.submissions()] == ["entities", "facts"]
-    assert again.periods() == [202506]
-    again.close()
-
 
 # ---------------------------------------------------------------------------- SIGKILL atomicity
 
@@ -283,3 +198,42 @@ def test_killing_an_import_leaves_the_store_as_before_or_whole(tmp_path: Path) -
     last, code = _run(store, facts, kill_after=None, delay=0)
     assert code == 0 and last == "done"
     assert _whole(store, before)
+
+
+# ---------------------------------------------------------------------------- schema upgrade
+
+# The schema-2 tables as the first release created them (before review statuses).
+SCHEMA_2 = [
+    "create sequence submission_ids start 1",
+    """create table submissions (id bigint primary key, created_at timestamp not null, user_name varchar not null,
+       source varchar not null, sha256 varchar not null, kind varchar not null, row_count bigint not null,
+       reason varchar not null default '')""",
+    "create table entity_rows (submission_id bigint not null, entity_id varchar, name varchar, parent_id varchar)",
+    """create table facts (submission_id bigint not null, entity_id varchar not null, period integer not null,
+       item varchar not null, value decimal(18, 4) not null)""",
+    "create table meta (key varchar primary key, value varchar not null)",
+    "insert into meta values ('schema_version', '2')",
+    "insert into submissions values (1, '2025-07-01 08:00:00', 'old', 'facts.csv', 'abc', 'facts', 1, '')",
+    "insert into entity_rows values (1, 'A', '甲', null)",
+    "insert into facts values (1, 'A', 202506, 'cash', 12.5)",
+]
+
+
+def test_a_schema_2_file_is_upgraded_in_place_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    for stmt in SCHEMA_2:
+        con.execute(stmt)
+    con.close()
+    store = DuckDBStore(path)
+    try:
+        assert store.backend().con.execute("select value from meta where key = 'schema_version'").fetchone() == ("4",)
+        [sub] = store.submissions()
+        assert (sub.id, sub.user, sub.status) == (1, "old", "approved")
+        assert store.facts().to_pyarrow().to_pylist() == [
+            {"entity_id": "A", "period": 202506, "item": "cash", "value": Decimal("12.5000")}
+        ]
+        assert store.users() == []
+        assert store.audit_log() == []
+    finally:
+        store.close()

@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,25 +41,14 @@ def _counts(store: Store) -> tuple[int, int, int]:
     )
 
 
-@pytest.fixture(params=["duckdb", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "duckdb":
-        yield f"duckdb:///{tmp_path / 'store.duckdb'}"
-        return
-    pg = fresh_database()
-    yield pg
-    drop_database(pg)
-
-
 @pytest.fixture
-def store(url: str, tmp_path: Path) -> Iterator[Store]:
-    """A store holding entity A (submission 1), A's June cash 7 元 (submission 2) and one audit entry."""
-    s = open_store(url)
-    s.write(entities_batch(tmp_path, {}, name="entities_0.csv"), user="t")
-    s.write(facts_batch(tmp_path, "7", name="facts_0.csv"), user="t")
-    s.audit(user="root", action="import", target="submission:2")
-    yield s
-    s.close()
+def store(store: Store, tmp_path: Path) -> Store:
+    """conftest.py's empty store of each kind, holding entity A (submission 1), A's June cash 7 元
+    (submission 2) and one audit entry."""
+    store.write(entities_batch(tmp_path, {}, name="entities_0.csv"), user="t")
+    store.write(facts_batch(tmp_path, "7", name="facts_0.csv"), user="t")
+    store.audit(user="root", action="import", target="submission:2")
+    return store
 
 
 # --- 1. identifiers from files never become SQL text ---------------------------------------------
@@ -247,14 +235,16 @@ print("committed", flush=True)
 
 
 @pytest.mark.parametrize("how", ["kill", "finish"])
-def test_killing_an_upload_at_its_audit_entry_leaves_nothing(store: Store, url: str, tmp_path: Path, how: str) -> None:
+def test_killing_an_upload_at_its_audit_entry_leaves_nothing(
+    store: Store, store_url: str, tmp_path: Path, how: str
+) -> None:
     """A child process writes a draft (submission 3) and its audit entry in one transaction, and is
     killed (SIGKILL) right after the audit row is inserted: the store holds 2 submissions and 1
     entry, as before. Not killed, it holds 3 submissions and 2 entries: never one without the other."""
     store.close()
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, url, how, str(tmp_path), str(root)],
+        [sys.executable, "-c", CHILD, store_url, how, str(tmp_path), str(root)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -264,7 +254,7 @@ def test_killing_an_upload_at_its_audit_entry_leaves_nothing(store: Store, url: 
         assert done.returncode == -signal.SIGKILL, done.stderr
     else:
         assert done.returncode == 0 and "committed" in done.stdout, done.stderr
-    again = open_store(url)
+    again = open_store(store_url)
     try:
         expected = (2, 1, 1) if how == "kill" else (3, 1, 2)
         assert _counts(again) == expected
@@ -357,24 +347,20 @@ def test_a_schema_3_file_is_widened_on_opening(tmp_path: Path) -> None:
         store.close()
 
 
-def test_a_schema_3_database_is_migrated_to_schema_4() -> None:
+def test_a_schema_3_database_is_migrated_to_schema_4(pg_url: str) -> None:
     """Alembic from schema3 with A's cash 12.5 元 to head: numeric(22, 4), the value intact."""
-    url = fresh_database()
-    try:
-        migrate(url, "schema3")
-        with psycopg.connect(url) as con:
-            con.execute("insert into facts values (1, 'A', 202506, 'cash', 12.5)")
-        store = PostgresStore(url)
-        store.close()
-        with psycopg.connect(url) as con:
-            assert con.execute("select version_num from alembic_version").fetchone() == ("schema4",)
-            assert con.execute(
-                "select numeric_precision, numeric_scale from information_schema.columns"
-                " where table_name = 'facts' and column_name = 'value'"
-            ).fetchone() == (22, 4)
-            assert con.execute("select value from facts").fetchone() == (Decimal("12.5000"),)
-    finally:
-        drop_database(url)
+    migrate(pg_url, "schema3")
+    with psycopg.connect(pg_url) as con:
+        con.execute("insert into facts values (1, 'A', 202506, 'cash', 12.5)")
+    store = PostgresStore(pg_url)
+    store.close()
+    with psycopg.connect(pg_url) as con:
+        assert con.execute("select version_num from alembic_version").fetchone() == ("schema4",)
+        assert con.execute(
+            "select numeric_precision, numeric_scale from information_schema.columns"
+            " where table_name = 'facts' and column_name = 'value'"
+        ).fetchone() == (22, 4)
+        assert con.execute("select value from facts").fetchone() == (Decimal("12.5000"),)
 
 
 def test_a_schema_3_backup_restores(tmp_path: Path) -> None:

@@ -1,16 +1,14 @@
-"""The PostgreSQL store: the store protocol's tests on a real server, the same answers as the DuckDB
-file, migrations that upgrade a schema-2 database in place, and the command line on it.
+"""What only the PostgreSQL store does: its URLs, the same answers as the DuckDB file for the same
+imports, migrations that upgrade a schema-2 database in place, and the command line on it.
 
-The protocol tests of test_review.py and test_duckdb.py are imported below and run here with this
-module's ``ws`` fixture (a workspace on a fresh PostgreSQL database); the figures they expect are
-worked out in their docstrings.
+The store protocol's tests (test_store.py, test_review.py, test_integrity.py…) run on PostgreSQL
+and DuckDB alike through the ``store`` fixture of conftest.py.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,32 +22,12 @@ from guozi.catalog import load_catalog
 from guozi.cli import app
 from guozi.kernel.errors import GuoziError
 from guozi.store import open_store
-from guozi.store.base import Explanation
 from guozi.store.postgres import PostgresStore, migrate, parse_url, without_password
 from guozi.workspace import Workspace
 
 from .conftest import TODAY, write_text
-from .test_duckdb import test_current_values_and_last_periods  # noqa: F401  (run here on PostgreSQL)
-from .test_review import (  # noqa: F401  (run here on PostgreSQL)
-    test_a_draft_alone_is_invisible_in_periods_and_last_periods,
-    test_a_returned_file_may_be_sent_again,
-    test_accounts_keep_every_version_and_return_the_latest,
-    test_only_approved_submissions_count,
-    test_set_status_of_an_unknown_submission_is_refused,
-    test_the_audit_log_appends_and_reads_newest_first,
-    test_the_version_moves_with_every_import_and_review_step,
-)
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def ws(tmp_path: Path, pg_url: str) -> Iterator[Workspace]:
-    """A workspace on an empty PostgreSQL database holding entities A (甲) and B (乙)."""
-    w = Workspace(PostgresStore(pg_url), load_catalog())
-    w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name\nA,甲\nB,乙\n")], today=TODAY)
-    yield w
-    w.close()
 
 
 def test_open_store_dispatches_postgresql_urls(pg_url: str) -> None:
@@ -72,40 +50,6 @@ def test_the_store_never_shows_the_password() -> None:
     assert without_password(url) == "postgresql://alice@db.example.cn:5432/guozi?sslmode=require"
     assert without_password("postgresql://alice@db/guozi") == "postgresql://alice@db/guozi"
     assert parse_url(url)["password"] == "s3cret"
-
-
-def test_values_are_exact_to_four_decimals(ws: Workspace, tmp_path: Path) -> None:
-    """98 765 432 109 876 543 (17 digits, beyond a float64's 15-16) and 0.0001 come back as written."""
-    ws.import_files(
-        [
-            write_text(
-                tmp_path / "facts.csv",
-                "entity_id,period,item,value\nA,2025-06,revenue,9876543210987.6543\nB,2025-06,revenue,0.0001\n",
-            )
-        ],
-        today=TODAY,
-    )
-    got = ws.store.facts().order_by("entity_id").to_pyarrow().column("value").to_pylist()
-    assert got == [Decimal("9876543210987.6543"), Decimal("0.0001")]
-
-
-def test_a_failure_inside_the_transaction_leaves_nothing(
-    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The submission row and the facts are inserted, then the explanations step fails: rolled back."""
-    store = ws.store
-    assert isinstance(store, PostgresStore)
-    before = (len(store.submissions()), store.facts().count().to_pyarrow().as_py())
-
-    def boom(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(PostgresStore, "_write_explanations", boom)
-    path = write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")
-    batch = ws.check([path], today=TODAY).batch
-    with pytest.raises(RuntimeError, match="disk full"):
-        store.write(batch, user="t", explanations=[Explanation(str(path), "r", "A", 202506, ("cash",), "x")])
-    assert (len(store.submissions()), store.facts().count().to_pyarrow().as_py()) == before == (1, 0)
 
 
 # --- the same answers as the DuckDB store ---------------------------------------------------------
@@ -201,20 +145,6 @@ def test_a_schema_2_database_is_upgraded_in_place_with_its_data(pg_url: str) -> 
         assert (review.status, store.facts().count().to_pyarrow().as_py()) == ("returned", 0)
     finally:
         store.close()
-
-
-def test_opening_an_up_to_date_store_again_changes_nothing(tmp_path: Path, pg_url: str) -> None:
-    """Figures and submissions are on the server after closing and opening the store again."""
-    w = Workspace(PostgresStore(pg_url), load_catalog())
-    w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name\nA,甲\n")], today=TODAY)
-    w.import_files([write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,7\n")], today=TODAY)
-    w.close()
-    again = PostgresStore(pg_url)
-    try:
-        assert [s.kind for s in again.submissions()] == ["entities", "facts"]
-        assert again.periods() == [202506]
-    finally:
-        again.close()
 
 
 # --- the command line ------------------------------------------------------------------------------

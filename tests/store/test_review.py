@@ -1,4 +1,6 @@
-"""Review statuses, accounts and the audit log of the embedded store (schema 3), and the upgrade from 2.
+"""Review statuses, accounts and the audit log of the store, on DuckDB and PostgreSQL alike (the
+``store`` fixture runs each test on both). The upgrade of a schema-2 store is in test_duckdb.py and
+test_postgres.py.
 
 Only approved submissions feed the figures: a draft, submitted or returned submission is kept
 with its facts but counts nowhere until a review step approves it. Every step is appended, never
@@ -7,19 +9,17 @@ updated: the history of a figure shows every version with the status of its subm
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pytest
 
 from guozi.catalog import load_catalog
 from guozi.kernel.errors import NotFoundError
+from guozi.store import Store
 from guozi.store.base import User
-from guozi.store.duckdb import DuckDBStore
 from guozi.store.sql import SQLStatements
 from guozi.workspace import Workspace
 
@@ -27,11 +27,11 @@ from .conftest import TODAY, write_text
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Iterator[Workspace]:
-    w = Workspace(DuckDBStore(tmp_path / "s.duckdb"), load_catalog())
+def ws(store: Store, tmp_path: Path) -> Workspace:
+    """A workspace on an empty store of each kind holding entity A (甲): submission 1."""
+    w = Workspace(store, load_catalog())
     w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name\nA,甲\n")], today=TODAY)
-    yield w
-    w.close()
+    return w  # the store fixture closes the store
 
 
 def _cash(ws: Workspace) -> list[tuple[str, int, Decimal]]:
@@ -157,40 +157,3 @@ def test_the_audit_log_appends_and_reads_newest_first(ws: Workspace) -> None:
     assert [e.id for e in ws.store.audit_log(action="user.add")] == [first.id]
     assert [e.id for e in ws.store.audit_log(since=second.at)] == [second.id]  # at or after: the second only
     assert ws.store.audit_log(since=second.at + timedelta(seconds=1)) == []
-
-
-# The schema-2 tables as the first release created them (before review statuses).
-SCHEMA_2 = [
-    "create sequence submission_ids start 1",
-    """create table submissions (id bigint primary key, created_at timestamp not null, user_name varchar not null,
-       source varchar not null, sha256 varchar not null, kind varchar not null, row_count bigint not null,
-       reason varchar not null default '')""",
-    "create table entity_rows (submission_id bigint not null, entity_id varchar, name varchar, parent_id varchar)",
-    """create table facts (submission_id bigint not null, entity_id varchar not null, period integer not null,
-       item varchar not null, value decimal(18, 4) not null)""",
-    "create table meta (key varchar primary key, value varchar not null)",
-    "insert into meta values ('schema_version', '2')",
-    "insert into submissions values (1, '2025-07-01 08:00:00', 'old', 'facts.csv', 'abc', 'facts', 1, '')",
-    "insert into entity_rows values (1, 'A', '甲', null)",
-    "insert into facts values (1, 'A', 202506, 'cash', 12.5)",
-]
-
-
-def test_a_schema_2_file_is_upgraded_in_place_with_its_data(tmp_path: Path) -> None:
-    path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for stmt in SCHEMA_2:
-        con.execute(stmt)
-    con.close()
-    store = DuckDBStore(path)
-    try:
-        assert store.backend().con.execute("select value from meta where key = 'schema_version'").fetchone() == ("4",)
-        [sub] = store.submissions()
-        assert (sub.id, sub.user, sub.status) == (1, "old", "approved")
-        assert store.facts().to_pyarrow().to_pylist() == [
-            {"entity_id": "A", "period": 202506, "item": "cash", "value": Decimal("12.5000")}
-        ]
-        assert store.users() == []
-        assert store.audit_log() == []
-    finally:
-        store.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,12 +15,11 @@ import pytest
 
 from guozi.catalog import load_catalog
 from guozi.kernel.errors import GuoziError
-from guozi.store import open_store
+from guozi.store import Store, open_store
 from guozi.store.base import User
 from guozi.store.sql import SQLStatements
 from guozi.workspace import Workspace
 
-from ..pg import drop_database, fresh_database
 from .conftest import TODAY, write_text
 
 ADMIN = User("root", "admin", (), "$argon2id$x")
@@ -29,23 +27,13 @@ BOSS = User("boss", "supervisor", ("G",), "$argon2id$y")
 FACTS = "entity_id,period,item,value,unit\nA,2025-06,cash,127,万元\n"
 
 
-@pytest.fixture(params=["duckdb", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "duckdb":
-        yield f"duckdb:///{tmp_path / 'store.duckdb'}"
-        return
-    pg = fresh_database()
-    yield pg
-    drop_database(pg)
-
-
 @pytest.fixture
-def ws(url: str, tmp_path: Path) -> Iterator[Workspace]:
-    """Entities G (集团) and A (甲, under G), imported: submission 1."""
-    w = Workspace(open_store(url), load_catalog())
+def ws(store: Store, tmp_path: Path) -> Workspace:
+    """A workspace on conftest.py's empty store of each kind: entities G (集团) and A (甲, under G),
+    imported: submission 1."""
+    w = Workspace(store, load_catalog())
     w.import_files([write_text(tmp_path / "entities.csv", "entity_id,name,parent_id\nG,集团,\nA,甲,G\n")], today=TODAY)
-    yield w
-    w.close()
+    return w  # the store fixture closes the store
 
 
 def _state(ws: Workspace) -> tuple[int, int, int, list[str]]:
@@ -103,7 +91,7 @@ import os, signal, sys
 from datetime import date
 from pathlib import Path
 from guozi.catalog import load_catalog
-from guozi.store import open_store
+from guozi.store import Store, open_store
 from guozi.store.base import User
 from guozi.store.sql import SQLStatements
 from guozi.workspace import Workspace
@@ -122,17 +110,17 @@ ws.stage_upload([Path(sys.argv[2])], User("root", "admin", (), "x"), today=date(
 
 
 def test_killing_the_uploader_at_the_audit_entry_leaves_no_unaudited_upload(
-    ws: Workspace, url: str, tmp_path: Path
+    ws: Workspace, store_url: str, tmp_path: Path
 ) -> None:
     """A child process uploads the facts file and is killed (SIGKILL) just after inserting the audit
     row of its draft: the store holds the entities submission alone and no audit entry."""
     ws.close()
     path = write_text(tmp_path / "facts.csv", FACTS)
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, url, str(path)], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", CHILD, store_url, str(path)], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == -signal.SIGKILL, done.stderr
-    again = Workspace(open_store(url), load_catalog())
+    again = Workspace(open_store(store_url), load_catalog())
     try:
         assert _state(again) == (1, 0, 0, ["approved"])
     finally:
