@@ -1,4 +1,5 @@
-"""``guozi export --format parquet``: the store as a lake, partitioned by year, read back exactly.
+"""``guozi export --format parquet``: the store as a lake, partitioned by year, read back exactly,
+from a DuckDB and a PostgreSQL store alike (the ``store`` fixture).
 
 The data are small contract files written here; every expected figure is the input converted
 by hand (万元 × 10 000 = 元; persons stay persons).
@@ -15,9 +16,11 @@ import pyarrow.dataset as ds
 import pytest
 from typer.testing import CliRunner
 
+from guozi.catalog import load_catalog
 from guozi.cli import app
 from guozi.engine.backends import LAKE_MANIFEST, connect, read_facts_dir
 from guozi.kernel.errors import GuoziError
+from guozi.store import Store
 from guozi.store.export import _public_url, export_parquet
 from guozi.workspace import Workspace
 
@@ -36,8 +39,12 @@ FACTS = [
 
 
 @pytest.fixture
-def ws(workspace_of: Callable[..., Workspace]) -> Workspace:
-    return workspace_of(entities=ENTITIES, facts=FACTS)
+def ws(store: Store, contract: Callable[..., Path]) -> Workspace:
+    """A workspace on conftest.py's empty store of each kind, holding the files above as ``--data``
+    does (the contract's checks only); the store fixture closes the store."""
+    w = Workspace(store, load_catalog())
+    w.import_files([contract(entities=ENTITIES, facts=FACTS)], user="--data", validate=False)
+    return w
 
 
 def _facts(lake: Path) -> dict[tuple[str, str, str], tuple[Decimal, str, int]]:
