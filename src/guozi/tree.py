@@ -218,42 +218,14 @@ def build_tree(entities: pd.DataFrame) -> Tree:
             continue
         lo, hi = Period(a // 12, a % 12 + 1).code, Period(b // 12, b % 12 + 1).code
         own, parent = entity_code[active], parent_code[active]
-        # each active entity's parent (its last row's, for an overlap); -1 for none or not active
-        parent_of = np.full(len(ids), -1, dtype="int64")
-        _, first_reversed = np.unique(own[::-1], return_index=True)
-        last = len(own) - 1 - first_reversed
-        parent_of[own[last]] = parent[last]
-        position = np.arange(len(own), dtype="int64")
-        ent, anc, dep, pos = [own], [own], [np.zeros(len(own), dtype="int64")], [position]
-        ancestor, at, depth = parent, position, 1
-        while True:
-            present = ancestor >= 0
-            if not present.any():
-                break
-            if depth > len(own):
-                eid = ids[own[at[present][0]]]
-                raise ValueError(f"the ownership of {eid} forms a cycle; check with tree_problems() first")
-            ancestor, at = ancestor[present], at[present]
-            ent.append(own[at])
-            anc.append(ancestor)
-            dep.append(np.full(len(at), depth, dtype="int64"))
-            pos.append(at)
-            ancestor = parent_of[ancestor]
-            depth += 1
-        order = np.lexsort((np.concatenate(dep), np.concatenate(pos)))  # entity by entity, depth 0 first
+        ent, anc, dep, pos = _ancestors(ids, own, parent)
         closure_parts.append(
-            (
-                np.concatenate(ent)[order],
-                np.concatenate(anc)[order],
-                np.concatenate(dep)[order],
-                np.full(len(order), lo, dtype="int64"),
-                np.full(len(order), hi, dtype="int64"),
-            )
+            (ent, anc, dep, np.full(len(ent), lo, dtype="int64"), np.full(len(ent), hi, dtype="int64"))
         )
         has_children = np.zeros(len(ids), dtype=bool)
         has_children[parent[parent >= 0]] = True
         part = rows[active].drop(columns=["row"])
-        part["level"] = np.bincount(np.concatenate(pos), minlength=len(own)).astype("int64")
+        part["level"] = np.bincount(pos, minlength=len(own)).astype("int64")
         part["is_leaf"] = ~has_children[own]
         part["from_code"], part["to_code"] = lo, hi
         node_parts.append(part)
@@ -271,6 +243,39 @@ def build_tree(entities: pd.DataFrame) -> Tree:
         merged = [np.array([], dtype=object if k < 2 else "int64") for k in range(len(columns))]
     closure = pd.DataFrame(dict(zip(columns, merged, strict=True)))
     return Tree(nodes=nodes, closure=closure)
+
+
+def _ancestors(ids: npt.NDArray[np.object_], own: Ints, parent: Ints) -> tuple[Ints, Ints, Ints, Ints]:
+    """The ancestors of the entities active in one interval, as codes: (entity, ancestor, depth,
+    position of the entity's row), entity by entity, depth 0 (itself) first.
+
+    ``own`` and ``parent`` are the entity and parent codes of the interval's rows (-1: no parent).
+    """
+    # each active entity's parent (its last row's, for an overlap); -1 for none or not active
+    parent_of = np.full(len(ids), -1, dtype="int64")
+    _, first_reversed = np.unique(own[::-1], return_index=True)
+    last = len(own) - 1 - first_reversed
+    parent_of[own[last]] = parent[last]
+    position = np.arange(len(own), dtype="int64")
+    ent, anc, dep, pos = [own], [own], [np.zeros(len(own), dtype="int64")], [position]
+    ancestor, at, depth = parent, position, 1
+    while True:
+        present = ancestor >= 0
+        if not present.any():
+            break
+        if depth > len(own):
+            eid = ids[own[at[present][0]]]
+            raise ValueError(f"the ownership of {eid} forms a cycle; check with tree_problems() first")
+        ancestor, at = ancestor[present], at[present]
+        ent.append(own[at])
+        anc.append(ancestor)
+        dep.append(np.full(len(at), depth, dtype="int64"))
+        pos.append(at)
+        ancestor = parent_of[ancestor]
+        depth += 1
+    e, a, d, p = (np.concatenate(x) for x in (ent, anc, dep, pos))
+    order = np.lexsort((d, p))  # entity by entity, depth 0 first
+    return e[order], a[order], d[order], p[order]
 
 
 def _ids_of(ids: npt.NDArray[np.object_], *codes: Ints) -> list[Any]:

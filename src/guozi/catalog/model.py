@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from guozi.catalog.formula import Node
+from guozi.kernel.errors import NotFoundError
 
 Kind = Literal["flow", "stock"]
 Direction = Literal["higher", "lower", "none"]
@@ -105,8 +106,6 @@ class Catalog:
 
     def regime_for(self, year: int) -> Regime:
         """The regime in force in ``year`` (the latest one starting on or before it)."""
-        from guozi.kernel.errors import NotFoundError
-
         covering = [r for r in self.regimes if r.covers(year)]
         if not covering:
             raise NotFoundError(f"{year} 年没有适用的考核指标体系", f"no regime covers the year {year}")
@@ -119,8 +118,6 @@ class Catalog:
                 return r
         if code.isdigit():
             return self.regime_for(int(code))
-        from guozi.kernel.errors import NotFoundError
-
         raise NotFoundError(f"未知的考核指标体系：{code}", f"unknown regime: {code}")
 
     def indicator(self, code: str) -> Indicator:
@@ -128,8 +125,6 @@ class Catalog:
         try:
             return self.indicators[code]
         except KeyError:
-            from guozi.kernel.errors import NotFoundError
-
             raise NotFoundError(f"未知指标：{code}", f"unknown indicator: {code}") from None
 
     def computable(self) -> list[str]:

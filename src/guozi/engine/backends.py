@@ -117,7 +117,7 @@ def _connect_duckdb(master: str | None, conf: Mapping[str, str]) -> BaseBackend:
 
 def _connect_spark(master: str | None, conf: Mapping[str, str]) -> BaseBackend:
     try:
-        from pyspark.sql import SparkSession
+        from pyspark.sql import SparkSession  # noqa: PLC0415 - PySpark is an optional extra (guozi[spark])
     except ImportError:  # pragma: no cover - depends on the installation
         raise GuoziError(
             "Spark 引擎需要 PySpark：pip install 'guozi[spark]'（并安装 Java 17）",
@@ -169,7 +169,7 @@ def connect(name: EngineName, /, *, master: str | None = None, **conf: str) -> B
 def spark_running() -> bool:
     """Whether this process already has a SparkSession (which a caller then must not stop)."""
     try:
-        from pyspark.sql import SparkSession
+        from pyspark.sql import SparkSession  # noqa: PLC0415 - PySpark is an optional extra (guozi[spark])
     except ImportError:  # pragma: no cover - depends on the installation
         return False
     return SparkSession.getActiveSession() is not None

@@ -117,7 +117,7 @@ def write_template(
 
     ``prior`` holds the previous period's current figures in yuan (persons), by item code.
     """
-    import xlsxwriter
+    import xlsxwriter  # noqa: PLC0415 - xlsxwriter only when a form is written (not on loading the ingest layer)
 
     canonical = chinese_money_unit(unit)
     if canonical is None:
@@ -126,104 +126,19 @@ def write_template(
             f"--unit must be one of {', '.join(MONEY_UNITS)}, not {unit}",
         )
     unit = canonical
-    prev = period.shift(-1)
-    sheets = layout(rules.statements, catalog)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     try:
-        title = wb.add_format({"bold": True, "font_size": 14})
-        info = wb.add_format({"font_color": "#333333"})
-        note = wb.add_format({"font_color": "#7F7F7F", "italic": True})
-        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "locked": True})
-        label = wb.add_format({"border": 1, "locked": True})
-        center = wb.add_format({"border": 1, "locked": True, "align": "center"})
-        money_in = wb.add_format({"border": 1, "locked": False, "num_format": "#,##0.00", "bg_color": "#FFF9E5"})
-        persons_in = wb.add_format({"border": 1, "locked": False, "num_format": "#,##0", "bg_color": "#FFF9E5"})
-        money_ref = wb.add_format({"border": 1, "locked": True, "num_format": "#,##0.00", "font_color": "#595959"})
-        persons_ref = wb.add_format({"border": 1, "locked": True, "num_format": "#,##0", "font_color": "#595959"})
+        formats = _formats(wb)
         used: set[str] = set()
         cells: list[tuple[str, int, str]] = []
         names: list[str] = []
-        for st, items in sheets:
+        for st, items in layout(rules.statements, catalog):
             name = _sheet_name(st.name(lang), used)
             names.append(name)
             ws = wb.add_worksheet(name)
-            ws.set_column(0, 0, 34)
-            ws.set_column(1, 1, 6)
-            ws.set_column(2, 3, 18)
-            ws.set_column(4, 5, 12)
-            ws.set_column(CODE_COL, CODE_COL, 24, None, {"hidden": True})
-            ws.write_string(0, 0, st.name(lang), title)
-            if lang == "zh":
-                ws.write_string(
-                    1,
-                    0,
-                    f"企业：{entity_name}（{entity_id}）    期间：{period.year}年{period.month}月    金额单位：{unit}",
-                    info,
-                )
-                ws.write_string(
-                    2,
-                    0,
-                    "请在「本期数」列填写数字；未填写的项目视为未报送（不按零处理）。企业与期间已固定在文件中，请勿改动表格结构。",
-                    note,
-                )
-            else:
-                ws.write_string(
-                    1,
-                    0,
-                    f"Entity: {entity_name} ({entity_id})    Period: {period}    Amounts in {unit_name(unit, 'en')}",
-                    info,
-                )
-                ws.write_string(
-                    2,
-                    0,
-                    "Type numbers in the 'This period' column; a line left empty is not reported (not zero). "
-                    "The entity and the period are fixed in the file: do not change the layout.",
-                    note,
-                )
-            for j, h in enumerate(HEAD[lang]):
-                ws.write_string(FIRST_ROW - 2, j, h.format(prior=str(prev)), head)
-            for k, item in enumerate(items):
-                r = FIRST_ROW - 1 + k
-                persons = item.unit == "人"
-                shown_unit = unit_name("人" if persons else unit, lang)
-                ws.write_string(r, 0, item.name(lang), label)
-                ws.write_number(r, 1, k + 1, center)
-                ws.write_blank(r, VALUE_COL, None, persons_in if persons else money_in)
-                value = prior.get(item.code)
-                ref = persons_ref if persons else money_ref
-                if value is None:
-                    ws.write_blank(r, 3, None, ref)
-                else:
-                    factor = Decimal(1) if persons else MONEY_UNITS[unit]
-                    ws.write_number(r, 3, float(Decimal(value) / factor), ref)
-                ws.write_string(r, 4, shown_unit, center)
-                ws.write_string(r, 5, BASIS[lang][item.kind], center)
-                ws.write_string(r, CODE_COL, item.code, label)
-                cells.append((name, r + 1, item.code))
-            last = FIRST_ROW - 1 + len(items) - 1
-            limit = float(STORE_LIMIT / MONEY_UNITS[unit])  # what the store takes, in the form's unit
-            msg_zh = f"只能填写数字（单位：{unit}，人数以人计）"
-            msg_en = f"numbers only (in {unit_name(unit, 'en')}; persons as a count)"
-            ws.data_validation(
-                FIRST_ROW - 1,
-                VALUE_COL,
-                last,
-                VALUE_COL,
-                {
-                    "validate": "decimal",
-                    "criteria": "between",
-                    "minimum": -limit,
-                    "maximum": limit,
-                    "input_title": "本期数" if lang == "zh" else "This period",
-                    "input_message": msg_zh if lang == "zh" else msg_en,
-                    "error_title": "数值无效" if lang == "zh" else "Invalid value",
-                    "error_message": msg_zh if lang == "zh" else msg_en,
-                },
-            )
-            ws.freeze_panes(FIRST_ROW - 1, 1)
-            ws.protect("", {"format_columns": True, "select_locked_cells": True, "select_unlocked_cells": True})
-        meta = wb.add_worksheet(META_SHEET)
-        created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            _write_heading(ws, st, formats, entity_id, entity_name, period, unit, lang)
+            cells.extend(_write_lines(ws, name, items, formats, prior, unit, lang))
+            _guard_values(ws, len(items), unit, lang)
         values: dict[str, str] = {
             "template_version": str(rules.template_version),
             "entity_id": entity_id,
@@ -232,9 +147,10 @@ def write_template(
             "unit": canonical,
             "lang": lang,
             "sheets": "\t".join(names),
-            "created_at": created,
+            "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "checksum": checksum(rules.template_version, entity_id, str(period), canonical, cells),
         }
+        meta = wb.add_worksheet(META_SHEET)
         for k, key in enumerate(META_KEYS):
             meta.write_string(k, 0, key)
             meta.write_string(k, 1, values[key])
@@ -243,6 +159,130 @@ def write_template(
     finally:
         wb.close()
     return path
+
+
+def _formats(wb: Any) -> dict[str, Any]:
+    """The cell formats of a form, by use."""
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "info": wb.add_format({"font_color": "#333333"}),
+        "note": wb.add_format({"font_color": "#7F7F7F", "italic": True}),
+        "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "locked": True}),
+        "label": wb.add_format({"border": 1, "locked": True}),
+        "center": wb.add_format({"border": 1, "locked": True, "align": "center"}),
+        "money_in": wb.add_format({"border": 1, "locked": False, "num_format": "#,##0.00", "bg_color": "#FFF9E5"}),
+        "persons_in": wb.add_format({"border": 1, "locked": False, "num_format": "#,##0", "bg_color": "#FFF9E5"}),
+        "money_ref": wb.add_format({"border": 1, "locked": True, "num_format": "#,##0.00", "font_color": "#595959"}),
+        "persons_ref": wb.add_format({"border": 1, "locked": True, "num_format": "#,##0", "font_color": "#595959"}),
+    }
+
+
+def _write_heading(
+    ws: Any,
+    st: Statement,
+    formats: Mapping[str, Any],
+    entity_id: str,
+    entity_name: str,
+    period: Period,
+    unit: str,
+    lang: str,
+) -> None:
+    """A sheet's column widths, title, entity and period, note on filling it in, and column headings."""
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 6)
+    ws.set_column(2, 3, 18)
+    ws.set_column(4, 5, 12)
+    ws.set_column(CODE_COL, CODE_COL, 24, None, {"hidden": True})
+    ws.write_string(0, 0, st.name(lang), formats["title"])
+    if lang == "zh":
+        ws.write_string(
+            1,
+            0,
+            f"企业：{entity_name}（{entity_id}）    期间：{period.year}年{period.month}月    金额单位：{unit}",
+            formats["info"],
+        )
+        ws.write_string(
+            2,
+            0,
+            "请在「本期数」列填写数字；未填写的项目视为未报送（不按零处理）。企业与期间已固定在文件中，请勿改动表格结构。",
+            formats["note"],
+        )
+    else:
+        ws.write_string(
+            1,
+            0,
+            f"Entity: {entity_name} ({entity_id})    Period: {period}    Amounts in {unit_name(unit, 'en')}",
+            formats["info"],
+        )
+        ws.write_string(
+            2,
+            0,
+            "Type numbers in the 'This period' column; a line left empty is not reported (not zero). "
+            "The entity and the period are fixed in the file: do not change the layout.",
+            formats["note"],
+        )
+    prev = period.shift(-1)
+    for j, h in enumerate(HEAD[lang]):
+        ws.write_string(FIRST_ROW - 2, j, h.format(prior=str(prev)), formats["head"])
+
+
+def _write_lines(
+    ws: Any,
+    name: str,
+    items: Sequence[Item],
+    formats: Mapping[str, Any],
+    prior: Mapping[str, Decimal],
+    unit: str,
+    lang: str,
+) -> list[tuple[str, int, str]]:
+    """One line per item (the value cell to fill in, last period's figure beside it); the
+    (sheet, row, item code) of each line, which the checksum covers."""
+    cells: list[tuple[str, int, str]] = []
+    for k, item in enumerate(items):
+        r = FIRST_ROW - 1 + k
+        persons = item.unit == "人"
+        shown_unit = unit_name("人" if persons else unit, lang)
+        ws.write_string(r, 0, item.name(lang), formats["label"])
+        ws.write_number(r, 1, k + 1, formats["center"])
+        ws.write_blank(r, VALUE_COL, None, formats["persons_in" if persons else "money_in"])
+        value = prior.get(item.code)
+        ref = formats["persons_ref" if persons else "money_ref"]
+        if value is None:
+            ws.write_blank(r, 3, None, ref)
+        else:
+            factor = Decimal(1) if persons else MONEY_UNITS[unit]
+            ws.write_number(r, 3, float(Decimal(value) / factor), ref)
+        ws.write_string(r, 4, shown_unit, formats["center"])
+        ws.write_string(r, 5, BASIS[lang][item.kind], formats["center"])
+        ws.write_string(r, CODE_COL, item.code, formats["label"])
+        cells.append((name, r + 1, item.code))
+    return cells
+
+
+def _guard_values(ws: Any, n_items: int, unit: str, lang: str) -> None:
+    """Only numbers the store takes in the value column; the rest of the sheet locked."""
+    last = FIRST_ROW - 1 + n_items - 1
+    limit = float(STORE_LIMIT / MONEY_UNITS[unit])  # what the store takes, in the form's unit
+    msg_zh = f"只能填写数字（单位：{unit}，人数以人计）"
+    msg_en = f"numbers only (in {unit_name(unit, 'en')}; persons as a count)"
+    ws.data_validation(
+        FIRST_ROW - 1,
+        VALUE_COL,
+        last,
+        VALUE_COL,
+        {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": -limit,
+            "maximum": limit,
+            "input_title": "本期数" if lang == "zh" else "This period",
+            "input_message": msg_zh if lang == "zh" else msg_en,
+            "error_title": "数值无效" if lang == "zh" else "Invalid value",
+            "error_message": msg_zh if lang == "zh" else msg_en,
+        },
+    )
+    ws.freeze_panes(FIRST_ROW - 1, 1)
+    ws.protect("", {"format_columns": True, "select_locked_cells": True, "select_unlocked_cells": True})
 
 
 def _meta(wb: Any) -> dict[str, str]:
@@ -293,26 +333,50 @@ def read_template(path: Path, rules: RuleSet, catalog: Catalog) -> tuple[list[Ra
         return invalid(f"{type(exc).__name__}: {str(exc)[:120]}")
 
 
+def _altered(meta: Mapping[str, str], sheetnames: Sequence[str], rules: RuleSet) -> tuple[str, str] | None:
+    """What in a form's ``_meta`` shows it was not made by guozi template, or altered: (detail,
+    sheet); ``None`` for a form whose keys, version, unit and sheets are all as made."""
+    missing = [k for k in META_KEYS if k not in meta]
+    if missing:
+        return f"_meta lacks {', '.join(missing)}", META_SHEET
+    try:
+        version = int(meta["template_version"])
+    except ValueError:
+        return f"template_version {meta['template_version']!r}", META_SHEET
+    if version > rules.template_version:
+        return f"template version {version} is newer than {rules.template_version}", META_SHEET
+    unit = meta["unit"]
+    if unit not in MONEY_UNITS:
+        return f"unit {unit!r}", META_SHEET
+    for n in (n for n in meta["sheets"].split("\t") if n):
+        if n not in sheetnames:
+            return f"sheet {n!r} is missing", ""
+    return None
+
+
+def _formulas(fsheet: Any) -> dict[int, str]:
+    """The formulas typed into a sheet's value column, by spreadsheet row."""
+    formulas: dict[int, str] = {}
+    for number, row in enumerate(
+        fsheet.iter_rows(min_row=FIRST_ROW, max_col=CODE_COL + 1, values_only=True), start=FIRST_ROW
+    ):
+        cell = row[VALUE_COL] if len(row) > VALUE_COL else None
+        if isinstance(cell, str) and cell.startswith("="):
+            formulas[number] = cell
+        elif cell is not None and type(cell).__name__ in ("ArrayFormula", "DataTableFormula"):
+            formulas[number] = str(getattr(cell, "text", "") or "=…")
+    return formulas
+
+
 def _read(
     path: Path, values_wb: Any, formula_wb: Any, rules: RuleSet, catalog: Catalog, invalid: Invalid
 ) -> tuple[list[RawTable], list[Problem], str]:
     meta = _meta(values_wb)
-    missing = [k for k in META_KEYS if k not in meta]
-    if missing:
-        return invalid(f"_meta lacks {', '.join(missing)}", META_SHEET)
-    try:
-        version = int(meta["template_version"])
-    except ValueError:
-        return invalid(f"template_version {meta['template_version']!r}", META_SHEET)
-    if version > rules.template_version:
-        return invalid(f"template version {version} is newer than {rules.template_version}", META_SHEET)
-    unit = meta["unit"]
-    if unit not in MONEY_UNITS:
-        return invalid(f"unit {unit!r}", META_SHEET)
+    altered = _altered(meta, values_wb.sheetnames, rules)
+    if altered is not None:
+        return invalid(*altered)
+    version, unit = int(meta["template_version"]), meta["unit"]
     names = [n for n in meta["sheets"].split("\t") if n]
-    for n in names:
-        if n not in values_wb.sheetnames:
-            return invalid(f"sheet {n!r} is missing")
     cells: list[tuple[str, int, str]] = []
     tables: list[RawTable] = []
     problems: list[Problem] = []
@@ -322,15 +386,7 @@ def _read(
     all_sheets: list[str] = []
     for n in names:
         vsheet, fsheet = values_wb[n], formula_wb[n]
-        formulas: dict[int, str] = {}
-        for number, row in enumerate(
-            fsheet.iter_rows(min_row=FIRST_ROW, max_col=CODE_COL + 1, values_only=True), start=FIRST_ROW
-        ):
-            cell = row[VALUE_COL] if len(row) > VALUE_COL else None
-            if isinstance(cell, str) and cell.startswith("="):
-                formulas[number] = cell
-            elif cell is not None and type(cell).__name__ in ("ArrayFormula", "DataTableFormula"):
-                formulas[number] = str(getattr(cell, "text", "") or "=…")
+        formulas = _formulas(fsheet)
         rows: list[int] = []
         codes: list[str] = []
         texts: list[str] = []

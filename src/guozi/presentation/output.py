@@ -102,7 +102,7 @@ def safe_cell(value: Any) -> Any:
 
 def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[Column]]], lang: str) -> None:
     """A formatted workbook, one sheet per table: frozen header, filters, number formats."""
-    import xlsxwriter
+    import xlsxwriter  # noqa: PLC0415 - xlsxwriter only when a workbook is written; the CLI loads this module at start
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})

@@ -18,19 +18,19 @@ __all__ = ["FORMATS", "Report", "ReportFormat", "build_report", "write_report"]
 def write_report(report: Report, path: Path, fmt: ReportFormat, lang: str = "zh") -> None:
     """Write ``report`` to ``path`` in ``fmt`` (html, pdf, docx or xlsx) and ``lang`` (zh or en)."""
     if fmt == "html":
-        from guozi.report.render_html import write_html
+        from guozi.report.render_html import write_html  # noqa: PLC0415 - Jinja2 and matplotlib only for this format
 
         write_html(report, path, lang)
     elif fmt == "pdf":
-        from guozi.report.render_pdf import write_pdf
+        from guozi.report.render_pdf import write_pdf  # noqa: PLC0415 - WeasyPrint only for this format
 
         write_pdf(report, path, lang)
     elif fmt == "docx":
-        from guozi.report.render_docx import write_docx
+        from guozi.report.render_docx import write_docx  # noqa: PLC0415 - python-docx only for this format
 
         write_docx(report, path, lang)
     elif fmt == "xlsx":
-        from guozi.report.render_xlsx import write_xlsx
+        from guozi.report.render_xlsx import write_xlsx  # noqa: PLC0415 - xlsxwriter only for this format
 
         write_xlsx(report, path, lang)
     else:

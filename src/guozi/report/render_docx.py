@@ -14,6 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from guozi.report.charts import png
 from guozi.report.model import Report
 from guozi.report.render_html import view
 
@@ -72,8 +73,6 @@ def _landscape(doc: Any) -> None:
 
 def docx_document(report: Report, lang: str = "zh") -> Any:
     """The report as a python-docx ``Document``."""
-    from guozi.report.charts import png
-
     v = view(report, lang)
     doc = Document()
     _styles(doc)

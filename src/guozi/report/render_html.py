@@ -17,6 +17,7 @@ import jinja2
 
 from guozi.report import narrative as nv
 from guozi.report.cells import cell_text, column_scales, heading
+from guozi.report.charts import svg
 from guozi.report.model import Chart, Fig, Paragraph, Report, Table
 
 TEMPLATE = "report.html.j2"
@@ -113,8 +114,6 @@ def svg_image(chart: Chart, lang: str) -> str:
     """A chart as an ``<img>`` holding its SVG as a data URI: self-contained, drawn the same by
     browsers and by WeasyPrint (whose HTML style checker would otherwise read the SVG's own
     style attributes as page CSS and warn about each one)."""
-    from guozi.report.charts import svg
-
     data = base64.b64encode(svg(chart, lang).encode("utf-8")).decode("ascii")
     alt = html.escape(chart.title(lang), quote=True)
     return f'<img class="chart" alt="{alt}" src="data:image/svg+xml;base64,{data}">'

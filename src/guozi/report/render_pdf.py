@@ -17,7 +17,7 @@ from guozi.report.render_html import render_html
 def pdf_bytes(report: Report, lang: str = "zh") -> bytes:
     """The PDF document."""
     try:
-        from weasyprint import HTML  # type: ignore[import-untyped]
+        from weasyprint import HTML  # type: ignore[import-untyped]  # noqa: PLC0415 - WeasyPrint fails to load without Pango: a GuoziError says so
     except (ImportError, OSError) as exc:  # OSError: Pango is missing
         raise GuoziError(
             f"无法生成 PDF：WeasyPrint 不可用（{exc}）；请安装 weasyprint 及 libpango-1.0-0、libpangoft2-1.0-0",

@@ -56,7 +56,7 @@ def _unit_heading(col: Col, lang: str) -> str:
 
 class _Writer:
     def __init__(self, path: Path, lang: str) -> None:
-        import xlsxwriter
+        import xlsxwriter  # noqa: PLC0415 - xlsxwriter only when the report is asked for as xlsx
 
         self.lang = lang
         self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})

@@ -15,7 +15,7 @@ def open_store(url: str | None = None) -> Store:
     """Open the store at ``url`` (``--store``), else ``$GUOZI_STORE``, else ``./guozi.duckdb``."""
     url = url or os.environ.get("GUOZI_STORE") or DEFAULT_URL
     if url.startswith("duckdb://"):
-        from guozi.store.duckdb import DuckDBStore
+        from guozi.store.duckdb import DuckDBStore  # noqa: PLC0415 - the backend is chosen by the URL: only its driver loads
 
         rest = url.removeprefix("duckdb://")
         if rest in (":memory:", "/:memory:"):
@@ -23,7 +23,7 @@ def open_store(url: str | None = None) -> Store:
         path = rest[1:] if rest.startswith("/") else rest
         return DuckDBStore(Path(path) if path else Path("guozi.duckdb"))
     if url.startswith(("postgresql://", "postgres://")):
-        from guozi.store.postgres import PostgresStore
+        from guozi.store.postgres import PostgresStore  # noqa: PLC0415 - the backend is chosen by the URL: only its driver loads
 
         return PostgresStore(url)
     raise GuoziError(

@@ -296,8 +296,9 @@ def restore(archive: Path, store: Store) -> BackupReport:
             f"a backup is restored into an empty store only: {store.url} holds data",
         )
     next_ids = {seq: _next_id(tables[table]) for seq, table in SEQUENCES.items()}
-    from guozi.store.duckdb import DuckDBStore
-    from guozi.store.postgres import PostgresStore
+    # the backend is the store's kind, as open_store chose it by URL: a DuckDB restore loads no PostgreSQL driver
+    from guozi.store.duckdb import DuckDBStore  # noqa: PLC0415
+    from guozi.store.postgres import PostgresStore  # noqa: PLC0415
 
     if isinstance(store, PostgresStore):
         store.load_tables(tables, next_ids)

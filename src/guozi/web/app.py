@@ -11,6 +11,7 @@ import threading
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -20,8 +21,10 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from guozi.ingest.guard import LIMITS
 from guozi.kernel.errors import GuoziError, NotFoundError
+from guozi.web import auth, pages, submissions
 from guozi.web.data import WebData
 from guozi.web.deps import LoginRequiredError, is_api, lang_of
+from guozi.web.render import render
 from guozi.web.security import (
     MAX_BODY,
     BodyLimitMiddleware,
@@ -88,8 +91,6 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _handlers(app)
 
-    from guozi.web import auth, pages, submissions
-
     app.include_router(auth.router)
     app.include_router(submissions.router)  # before pages: its paths are more specific
     app.include_router(pages.router)
@@ -109,16 +110,12 @@ def create_app(
 def _problem(request: Request, status: int, zh: str, en: str) -> Response:
     if is_api(request):
         return JSONResponse({"detail": {"message_zh": zh, "message_en": en}}, status_code=status)
-    from guozi.web.render import render
-
     return render(request, "error.html", {"status": status, "message_zh": zh, "message_en": en}, status_code=status)
 
 
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequiredError)
     async def _login(request: Request, exc: LoginRequiredError) -> Response:
-        from urllib.parse import quote
-
         return RedirectResponse(f"/login?next={quote(exc.next_url, safe='')}", status_code=303)
 
     @app.exception_handler(HTTPException)

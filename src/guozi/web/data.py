@@ -32,6 +32,8 @@ from typing import Any, TypeVar, cast
 
 import pandas as pd
 
+from guozi.analyses.eva import eva_records
+from guozi.analyses.losses import loss_entity_rows, loss_summary_rows
 from guozi.engine.compile import resolve, terms
 from guozi.engine.panel import View
 from guozi.kernel.errors import NotFoundError
@@ -425,8 +427,6 @@ class WebData:
         """Loss-makers in ``entity``'s subtree: counts by level and the entities."""
 
         def compute() -> dict[str, Any]:
-            from guozi.analyses.losses import loss_entity_rows, loss_summary_rows
-
             report = self.ws.loss_makers(period, entity=entity)
             return {
                 "groups_zh": [clean(r) for r in loss_summary_rows(report, "zh")],
@@ -442,8 +442,6 @@ class WebData:
         """EVA rows of ``entity``'s subtree with every step."""
 
         def compute() -> dict[str, list[dict[str, Any]]]:
-            from guozi.analyses.eva import eva_records
-
             report = self.ws.eva(period, entity=entity, subtree=True)
             return {lang: [clean(r) for r in eva_records(report, lang)] for lang in ("zh", "en")}
 

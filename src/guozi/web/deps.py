@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from guozi.kernel.periods import Period
 from guozi.store.base import Role, User
+from guozi.web.security import new_token, password_stamp
 from guozi.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -86,8 +87,7 @@ def optional_user(request: Request) -> User | None:
     user = data.user(name)
     if user is None or not user.active:
         return None
-    from guozi.web.security import password_stamp  # a new password ends the sessions of the old one
-
+    # a new password ends the sessions of the old one
     if request.session.get("pw") != password_stamp(user.password_hash):
         return None
     request.state.user = user
@@ -121,8 +121,6 @@ def csrf_token(request: Request) -> str:
     """The session's CSRF token, created on first use."""
     token = request.session.get("csrf")
     if not isinstance(token, str) or not token:
-        from guozi.web.security import new_token
-
         token = new_token()
         request.session["csrf"] = token
     return token

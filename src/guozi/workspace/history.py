@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pyarrow as pa
 
+from guozi.ingest.template import write_template
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 from guozi.workspace.collect import Rules, rule_set
@@ -85,8 +86,6 @@ def make_template(
     rules: Rules = None,
 ) -> Path:
     """Write ``entity``'s monthly report form for ``period`` to ``path``, with last month's figures."""
-    from guozi.ingest.template import write_template
-
     rows = _entity_rows(ws, entity)
     names = [str(n) for n in rows["name"] if n is not None and str(n) != ""] if "name" in rows else []
     prev = period.shift(-1)

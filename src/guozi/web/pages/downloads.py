@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from guozi.kernel.periods import Period
+from guozi.report import write_report
 from guozi.store.base import User
 from guozi.web.data import WebData
 from guozi.web.deps import lang_of, visible_entities
@@ -29,8 +30,6 @@ MEDIA = {
 
 def _report_bytes(data: WebData, p: Period, e: str, fmt: Format, lang: str) -> bytes:
     def compute() -> bytes:
-        from guozi.report import write_report
-
         report = data.cached(("report", p.code, e), lambda: data.ws.report(p, entity=e))
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"report.{fmt}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -25,8 +26,6 @@ def trusted_proxies(value: str | Iterable[str] | None) -> list[str]:
     ``None`` or empty means none (the direct peer is the client). Anything that is not an IP
     address or network is refused, naming it.
     """
-    import ipaddress
-
     if value is None:
         return []
     items = value.replace(",", " ").split() if isinstance(value, str) else [str(v).strip() for v in value]
