@@ -79,12 +79,10 @@ def peers(
         load_sizes,
         load_standards,
         peer_columns,
-        peer_ranks,
         peer_records,
         score_columns,
         score_records,
         size_period,
-        standard_scores,
     )
     from guozi.analyses.benchmark.world import (
         load_peer_set,
@@ -92,7 +90,6 @@ def peers(
         world_columns,
         world_company_columns,
         world_company_records,
-        world_comparison,
         world_records,
     )
 
@@ -122,7 +119,7 @@ def peers(
                         "load the real table with --standards FILE[/yellow]"
                     )
                 with spinner("计算…" if lang == "zh" else "computing…"):
-                    scores = standard_scores(ws, p, entity=entity, level=level, standards=table, params=bp, sizes=sz)
+                    scores = ws.standard_scores(p, entity=entity, level=level, standards=table, params=bp, sizes=sz)
                 title = f"{p} 绩效评价标准值对标" if lang == "zh" else f"{p} against the standard values"
                 rows, columns = score_records(scores, lang), score_columns(bp, lang, table=f == "table")
                 sheet = "standard_scores"
@@ -137,8 +134,8 @@ def peers(
                     )
                 ps = load_peer_set(peer_set, ws.catalog, params=bp) if peer_set else None
                 with spinner("计算…" if lang == "zh" else "computing…"):
-                    report = world_comparison(
-                        ws, year, entity, peer_set=ps, rates=load_rates(rates or []), indicators=indicator,
+                    report = ws.world_comparison(
+                        year, entity, peer_set=ps, rates=load_rates(rates or []), indicators=indicator,
                         exclude=exclude or [], params=bp,
                     )  # fmt: skip
                 if any(c.second_hand for c in report.companies):
@@ -162,8 +159,8 @@ def peers(
             else:
                 assert entity is not None
                 with spinner("计算…" if lang == "zh" else "computing…"):
-                    report_p = peer_ranks(
-                        ws, p, entity, by=by, level=level, indicators=indicator, min_peers=min_peers, params=bp
+                    report_p = ws.peers(
+                        p, entity, by=by, level=level, indicators=indicator, min_peers=min_peers, params=bp
                     )
                 if report_p.group.note_zh:
                     err.print(report_p.group.note_zh if lang == "zh" else report_p.group.note_en)

@@ -61,7 +61,7 @@ def report(
     catalog: CatalogOpt = None,
 ) -> None:
     """经济运行分析报告（总体情况、考核指标、增减因素、趋势、风险、EVA、附表）。 The monthly analysis report."""
-    from guozi.report import build_report, write_report
+    from guozi.report import write_report
 
     lang = parse_lang(lang)
 
@@ -70,7 +70,7 @@ def report(
         with workspace(store, catalog, data) as ws:
             p = period_or_latest(ws, period)
             with spinner("编写报告…" if lang == "zh" else "writing the report…"):
-                content = build_report(ws, p, entity=entity, benchmark=benchmark)
+                content = ws.report(p, entity=entity, benchmark=benchmark)
                 write_report(content, output, f, lang)
         err.print(f"{output}" + (f"（{content.title(lang)}）" if lang == "zh" else f" ({content.title(lang)})"))
 

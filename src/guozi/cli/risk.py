@@ -67,7 +67,6 @@ def warnings_command(
         GAP_COLUMNS,
         WARNING_COLUMNS,
         WARNING_TABLE_KEYS,
-        evaluate_warnings,
         gap_records,
         load_debt_lines,
         load_rules,
@@ -90,9 +89,7 @@ def warnings_command(
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period)
             with spinner("检查预警规则…" if lang == "zh" else "checking the rules…"):
-                report = evaluate_warnings(
-                    ws, p, entity=entity, subtree=subtree, view=v, rules=ruleset, lines=lines, only=rule
-                )
+                report = ws.warnings(p, entity=entity, subtree=subtree, view=v, rules=ruleset, lines=lines, only=rule)
             rows = warning_records(report, lang)
             if min_severity is not None:
                 floor = ruleset.rank(min_severity)
@@ -160,7 +157,6 @@ def eva_command(
         EVA_TABLE_COLUMNS,
         PARAMETER_COLUMNS,
         breakdown_records,
-        compute_eva,
         eva_records,
         load_eva_params,
         parameter_records,
@@ -179,8 +175,7 @@ def eva_command(
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period)
             with spinner("计算经济增加值…" if lang == "zh" else "computing EVA…"):
-                report = compute_eva(
-                    ws,
+                report = ws.eva(
                     p,
                     entity=entity,
                     subtree=subtree,

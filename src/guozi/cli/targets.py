@@ -215,7 +215,7 @@ def targets(
     catalog: CatalogOpt = None,
 ) -> None:
     """目标完成进度（完成率、序时进度、全年预计）与考核结论。 Progress against the year's targets."""
-    from guozi.analyses.targets import evaluate_targets, regime_verdict, target_rows, verdict_rows
+    from guozi.analyses.targets import target_rows, verdict_rows
 
     lang = parse_lang(lang)
 
@@ -225,7 +225,7 @@ def targets(
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period)
             with spinner("计算…" if lang == "zh" else "computing…"):
-                report = evaluate_targets(ws, p, entity=entity, subtree=subtree)
+                report = ws.evaluate_targets(p, entity=entity, subtree=subtree)
             rows = target_rows(report, ws, lang)
             title = f"{p} 年度目标完成进度" if lang == "zh" else f"{p}: progress against the year's targets"
             cols = _table(TARGET_COLUMNS, TARGET_TABLE, lang) if f == "table" else TARGET_COLUMNS
@@ -240,7 +240,7 @@ def targets(
             if verdict and f in ("table", "xlsx"):
                 ids = set(report.frame.entity_id) or ({entity} if entity else set())
                 with spinner("考核结论…" if lang == "zh" else "verdicts…"):
-                    vs = regime_verdict(ws, p, entity=None if subtree or not ids else entity, gdp=gdp)
+                    vs = ws.regime_verdict(p, entity=None if subtree or not ids else entity, gdp=gdp)
                 vrows = verdict_rows([v for v in vs if v.entity_id in ids], ws, lang)
                 vcols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
                 if vrows:
@@ -267,7 +267,7 @@ def verdict_(
     catalog: CatalogOpt = None,
 ) -> None:
     """考核目标结论（一增一稳四提升等），逐条列出依据。 Regime verdicts with the numbers they rest on."""
-    from guozi.analyses.targets import regime_verdict, verdict_rows
+    from guozi.analyses.targets import verdict_rows
 
     lang = parse_lang(lang)
 
@@ -277,7 +277,7 @@ def verdict_(
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period)
             with spinner("计算…" if lang == "zh" else "computing…"):
-                vs = regime_verdict(ws, p, entity=entity, view=v, by=by, level=level or 1, regime=regime, gdp=gdp)
+                vs = ws.regime_verdict(p, entity=entity, view=v, by=by, level=level or 1, regime=regime, gdp=gdp)
             rows = verdict_rows(vs, ws, lang)
             cols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
             _write([("verdicts", rows, cols, _verdict_title(p, rows, lang))], fmt=f, output=output, lang=lang)
@@ -373,7 +373,7 @@ def losses(
     catalog: CatalogOpt = None,
 ) -> None:
     """亏损企业：户数与亏损额（按层级、行业）、连续亏损、扭亏。 Loss-making subsidiaries."""
-    from guozi.analyses.losses import loss_entity_rows, loss_makers, loss_summary_rows, missing_note
+    from guozi.analyses.losses import loss_entity_rows, loss_summary_rows, missing_note
 
     lang = parse_lang(lang)
 
@@ -382,7 +382,7 @@ def losses(
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period)
             with spinner("计算…" if lang == "zh" else "computing…"):
-                report = loss_makers(ws, p, entity=entity, by=by, level=level)
+                report = ws.loss_makers(p, entity=entity, by=by, level=level)
             crit = report.criterion.describe(ws, lang)
             groups = loss_summary_rows(report, lang)
             ents = loss_entity_rows(report, lang)

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from guozi.analyses.benchmark import BenchmarkParams, PeerReport, peer_ranks
+from guozi.analyses.benchmark import (
+    BenchmarkParams,
+    PeerReport,
+    ScoreReport,
+    SizeRules,
+    StandardTable,
+    peer_ranks,
+    standard_scores,
+)
+from guozi.analyses.benchmark.world import ExchangeRates, PeerSet, WorldReport, world_comparison
 from guozi.analyses.eva import EvaParams, EvaReport, compute_eva
 from guozi.analyses.losses import LossReport, loss_makers
 from guozi.analyses.targets import GdpSeries, TargetReport, Verdict, evaluate_targets, regime_verdict
@@ -381,6 +390,46 @@ class Workspace:
         with paused_gc():
             return peer_ranks(
                 self, period, entity, by=by, level=level, indicators=indicators, min_peers=min_peers, params=params
+            )
+
+    def standard_scores(
+        self,
+        period: Period,
+        *,
+        entity: str | None = None,
+        level: int | None = None,
+        standards: StandardTable | Sequence[Path] | None = None,
+        params: BenchmarkParams | None = None,
+        sizes: SizeRules | None = None,
+    ) -> ScoreReport:
+        """Bands and scores against the standard values: :func:`guozi.analyses.benchmark.standard_scores`."""
+        with paused_gc():
+            return standard_scores(
+                self, period, entity=entity, level=level, standards=standards, params=params, sizes=sizes
+            )
+
+    def world_comparison(
+        self,
+        year: int,
+        entity: str,
+        *,
+        peer_set: PeerSet | Path | None = None,
+        rates: ExchangeRates | None = None,
+        indicators: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
+        params: BenchmarkParams | None = None,
+    ) -> WorldReport:
+        """The year's figures against world-class peers: :func:`guozi.analyses.benchmark.world.world_comparison`."""
+        with paused_gc():
+            return world_comparison(
+                self,
+                year,
+                entity,
+                peer_set=peer_set,
+                rates=rates,
+                indicators=indicators,
+                exclude=exclude,
+                params=params,
             )
 
     def report(self, period: Period, *, entity: str | None = None, benchmark: bool = False) -> Report:
