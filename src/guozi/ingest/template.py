@@ -126,13 +126,14 @@ def write_template(
             f"--unit must be one of {', '.join(MONEY_UNITS)}, not {unit}",
         )
     unit = canonical
+    sheets = layout(rules.statements, catalog)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     try:
         formats = _formats(wb)
         used: set[str] = set()
         cells: list[tuple[str, int, str]] = []
         names: list[str] = []
-        for st, items in layout(rules.statements, catalog):
+        for st, items in sheets:
             name = _sheet_name(st.name(lang), used)
             names.append(name)
             ws = wb.add_worksheet(name)
