@@ -25,7 +25,7 @@ def export(
     catalog: CatalogOpt = None,
 ) -> None:
     """导出事实与企业为 Parquet 数据湖（按年分区）。 Export facts and entities as a Parquet lake, by year."""
-    from guozi.store.export import FORMATS, export_parquet
+    from guozi.store.export import FORMATS
 
     lang = parse_lang(lang)
 
@@ -35,7 +35,7 @@ def export(
                 f"--format 应为 {'、'.join(FORMATS)}，实为 {fmt}", f"--format must be {', '.join(FORMATS)}, not {fmt}"
             )
         with spinner("导出…" if lang == "zh" else "exporting…"), workspace(store, catalog, data) as ws:
-            report = export_parquet(ws.store, ws.catalog, output, overwrite=overwrite)
+            report = ws.export_parquet(output, overwrite=overwrite)
         first, last = (report.periods[0], report.periods[-1]) if report.periods else ("—", "—")
         if lang == "zh":
             out.print(

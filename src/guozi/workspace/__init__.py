@@ -39,6 +39,7 @@ from guozi.report import Report, build_report
 from guozi.store import Store, open_store
 from guozi.store.base import Review, Status, Submission, User
 from guozi.store.duckdb import DuckDBStore
+from guozi.store.export import ExportReport, export_parquet
 from guozi.tree import Tree
 from guozi.workspace import collect
 from guozi.workspace import history as records
@@ -156,6 +157,10 @@ class Workspace:
     def template(self, entity: str, period: Period, path: Path, *, unit: str = "万元", lang: str = "zh") -> Path:
         """Write ``entity``'s monthly report form for ``period`` to ``path`` (xlsx)."""
         return records.make_template(self, entity, period, path, unit=unit, lang=lang)
+
+    def export_parquet(self, output: Path, *, overwrite: bool = False) -> ExportReport:
+        """Write the store's facts, entities and targets as a Parquet lake: :func:`guozi.store.export.export_parquet`."""
+        return export_parquet(self.store, self.catalog, output, overwrite=overwrite)
 
     # review workflow (see guozi.workspace.review): draft → submitted → approved | returned
     def stage_upload(
