@@ -14,11 +14,16 @@ Users: ``admin``; ``sup_a``, ``filer_a``, ``viewer_a`` scoped to A; ``viewer_b``
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 
 with warnings.catch_warnings():  # Starlette asks for httpx2, which is not installed; the client works as it is
@@ -133,3 +138,29 @@ def client_as(app: FastAPI) -> Callable[[str], TestClient]:
 def anon(app: FastAPI) -> TestClient:
     """A client nobody signed in to."""
     return TestClient(app)
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a free port of 127.0.0.1; its base URL while inside."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

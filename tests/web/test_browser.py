@@ -8,20 +8,16 @@ step go to ``test-artifacts/browser/`` at the repository root.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from guozi.kernel.periods import Period
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
 from tests.ingest.test_template import fill
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, serving
 from tests.web.test_submissions import fresh_group
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,29 +33,13 @@ ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Workspace]]:
     """The group of ``conftest.py`` with its users, served on a free port of 127.0.0.1."""
     ws = fresh_group(tmp_path)
     app = create_app(workspace=ws, secret="browser-test-secret-not-for-production")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", ws
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, ws
     ws.close()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from guozi.cli import app
 from guozi.workspace import Workspace
 from guozi.workspace.passwords import verify_password
 from tests.conftest import write_csv
-from tests.web.conftest import group_records
+from tests.web.conftest import free_port, group_records
 
 runner = CliRunner()
 
@@ -87,16 +86,9 @@ def test_user_add_refuses_bad_input_with_exit_2(tmp_path: Path) -> None:
         ws.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def test_serve_answers_on_loopback_and_keeps_its_secret_beside_the_store(tmp_path: Path) -> None:
     url = _store(tmp_path)
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "GUOZI_SECRET"}
     guozi = Path(sys.executable).with_name("guozi")
     proc = subprocess.Popen([str(guozi), "serve", "--store", url, "--port", str(port)], env=env)

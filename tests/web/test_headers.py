@@ -5,21 +5,17 @@ trusted proxy), and the other protective headers."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, serving
 
 ClientAs = Callable[[str], TestClient]
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "guozi" / "web" / "templates"
@@ -154,19 +150,8 @@ def test_the_api_docs_page_gets_a_policy_for_its_cdn(anon: TestClient) -> None:
 
 @pytest.fixture
 def served(app: FastAPI) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import queue
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -32,12 +31,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
 from guozi.workspace.accounts import save_user
-from tests.web.conftest import GROUP, PASSWORD
+from tests.web.conftest import GROUP, PASSWORD, serving
 from tests.web.test_submissions import facts_csv, fresh_group
 
 ROUNDS = 3  # uploads per uploader
@@ -54,13 +52,6 @@ READERS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Workspace]]:
     """The group with a filer per entity, a supervisor of G, A and B and a viewer of G, served on 127.0.0.1."""
@@ -72,17 +63,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Workspace]]:
             save_user(ws, actor="test", name=name, role="supervisor", scopes=(scope,), password=PASSWORD)
     save_user(ws, actor="test", name="viewer_g", role="viewer", scopes=("G",), password=PASSWORD)
     app = create_app(workspace=ws, secret="load-test-secret-not-for-production")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", ws
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, ws
     ws.close()
 
 

@@ -5,7 +5,6 @@ work for a user name that does not exist."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from guozi.workspace import Workspace, passwords
 from guozi.workspace.accounts import save_user
 from guozi.workspace.passwords import common_passwords, password_problem
 from tests.conftest import write_csv
-from tests.web.conftest import PASSWORD, group_records, sign_in
+from tests.web.conftest import PASSWORD, free_port, group_records, sign_in
 
 SECRET = "test-secret-not-for-production"
 
@@ -187,9 +186,7 @@ def _store(tmp_path: Path) -> str:
 
 
 def _serve(url: str, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     guozi = Path(sys.executable).with_name("guozi")
     environ = {k: v for k, v in os.environ.items() if k not in ("GUOZI_SECRET", "GUOZI_TRUSTED_PROXIES")}
     proc = subprocess.Popen(
