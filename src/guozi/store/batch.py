@@ -20,6 +20,7 @@ Kind = Literal["entities", "facts", "targets"]
 KINDS: tuple[Kind, ...] = ("entities", "facts", "targets")
 ENTITY_COLUMNS = ("entity_id", "name", "parent_id", "industry", "category", "region", "valid_from", "valid_to")
 STORE_COLUMNS = ("submission_id",)  # the store's own column of entity rows, beside ENTITY_COLUMNS
+IDENTIFIER_BYTES = 63  # the longest column name both stores keep whole: PostgreSQL cuts identifiers at 63 bytes
 FACT_SCHEMA = pa.schema(
     [
         ("entity_id", pa.string()),

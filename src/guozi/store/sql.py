@@ -21,13 +21,9 @@ import pandas as pd
 
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.store.base import AuditEntry, Review, Status, Submission, User
+from guozi.store.batch import IDENTIFIER_BYTES, STORE_COLUMNS
 
 __all__ = ["SQLStatements", "attribute_columns", "quote_identifier", "utc_now"]
-
-# The longest column name both stores keep whole: PostgreSQL cuts identifiers at 63 bytes.
-IDENTIFIER_BYTES = 63
-# entity_rows' own column: no attribute may take its name
-RESERVED_COLUMNS = ("submission_id",)
 
 
 def utc_now() -> datetime:
@@ -70,7 +66,7 @@ def attribute_columns(names: Sequence[str], existing: Sequence[str], *, file: st
                 f"列名超过 {IDENTIFIER_BYTES} 字节（UTF-8），实为 {len(name.encode('utf-8'))} 字节",
                 f"a column heading longer than {IDENTIFIER_BYTES} bytes of UTF-8 ({len(name.encode('utf-8'))} bytes)",
             )
-        elif name.casefold() in RESERVED_COLUMNS or name.startswith("__"):
+        elif name.casefold() in STORE_COLUMNS or name.startswith("__"):
             problem = ("列名为 guozi 保留", "a column heading guozi reserves")
         elif name.casefold() in seen and seen[name.casefold()] != name:
             problem = (

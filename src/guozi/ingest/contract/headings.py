@@ -8,7 +8,7 @@ from collections import Counter
 from guozi.ingest.contract.cells import short
 from guozi.ingest.readers import ROW, SHEET, RawTable
 from guozi.kernel.errors import Problem
-from guozi.store.batch import ENTITY_COLUMNS, STORE_COLUMNS, Kind
+from guozi.store.batch import ENTITY_COLUMNS, IDENTIFIER_BYTES, STORE_COLUMNS, Kind
 
 REQUIRED: dict[Kind, tuple[str, ...]] = {
     "entities": ("entity_id", "name"),
@@ -17,7 +17,7 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
 }
 
 MAX_ATTRIBUTES = 200  # extra entity columns a file may bring (each becomes an attribute of the store)
-MAX_NAME_BYTES = 63  # an attribute's name in UTF-8 bytes: PostgreSQL's limit on a column name
+MAX_NAME_BYTES = IDENTIFIER_BYTES  # an attribute's name in UTF-8 bytes: PostgreSQL's limit on a column name
 
 
 def columns_problems(raw: RawTable, kind: Kind, taken: dict[str, str] | None = None) -> list[Problem]:
