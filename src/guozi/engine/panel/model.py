@@ -9,7 +9,8 @@ import pandas as pd
 
 from guozi.kernel.periods import Period
 
-View = Literal["reported", "children", "leaves", "level"]
+# "consolidated" (计算合并) is computed by guozi.engine.consolidate over the reported view, not by compute_panels
+View = Literal["reported", "children", "leaves", "level", "consolidated"]
 Basis = Literal["ytd", "month"]
 PriorBasis = Literal["reported", "same_basis"]
 VIEWS: tuple[View, ...] = ("reported", "children", "leaves", "level")
