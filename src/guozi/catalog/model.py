@@ -8,6 +8,7 @@ from typing import Literal
 
 from guozi.catalog.formula import Node
 from guozi.kernel.errors import NotFoundError
+from guozi.kernel.text import pick
 
 Kind = Literal["flow", "stock"]
 Direction = Literal["higher", "lower", "none"]
@@ -28,7 +29,7 @@ class Item:
 
     def name(self, lang: str) -> str:
         """The item's name in ``lang``."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return pick(lang, self.name_zh, self.name_en)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Indicator:
 
     def name(self, lang: str) -> str:
         """The indicator's name in ``lang``."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return pick(lang, self.name_zh, self.name_en)
 
     @property
     def is_amount(self) -> bool:
@@ -87,7 +88,7 @@ class Regime:
 
     def name(self, lang: str) -> str:
         """The regime's name in ``lang``."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return pick(lang, self.name_zh, self.name_en)
 
     def covers(self, year: int) -> bool:
         """Whether ``year`` is assessed under this regime."""

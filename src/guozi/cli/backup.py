@@ -10,6 +10,7 @@ import typer
 
 from guozi.cli.app import app
 from guozi.cli.common import LangOpt, StoreOpt, out, parse_lang, run, spinner
+from guozi.kernel.text import is_zh, pick
 
 if TYPE_CHECKING:
     from guozi.store import Store
@@ -20,7 +21,7 @@ def _summary(report: BackupReport, lang: str, *, restored: bool) -> str:
     rows = report.rows
     facts, subs, users = rows["facts"], rows["submissions"], rows["user_versions"]
     audit = rows["audit"]
-    if lang == "zh":
+    if is_zh(lang):
         head = f"已从 {report.archive} 恢复" if restored else f"已备份到 {report.archive}"
         return (
             f"{head}：{subs:,} 次提交、{facts:,} 条事实版本、"
@@ -42,7 +43,7 @@ def _on_store(store: str | None, lang: str, work: Callable[[Store], BackupReport
         opened = open_store(store)
         try:
             with spinner(
-                ("恢复…" if restored else "备份…") if lang == "zh" else ("restoring…" if restored else "backing up…")
+                pick(lang, "恢复…" if restored else "备份…", "restoring…" if restored else "backing up…")
             ):
                 report = work(opened)
         finally:

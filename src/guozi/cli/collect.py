@@ -32,6 +32,7 @@ from guozi.cli.common import (
     workspace,
 )
 from guozi.kernel.errors import Severity
+from guozi.kernel.text import is_zh, pick
 
 if TYPE_CHECKING:
     from guozi.ingest.readers import Progress as ProgressFn
@@ -70,7 +71,7 @@ def progress_bar(lang: str) -> Iterator[ProgressFn | None]:
         def report(stage: str, done: float, total: float) -> None:
             zh, en = STAGES.get(stage, (stage, stage))
             if stage not in tasks:
-                tasks[stage] = bar.add_task(zh if lang == "zh" else en, total=total or None)
+                tasks[stage] = bar.add_task(pick(lang, zh, en), total=total or None)
             bar.update(tasks[stage], completed=done, total=total or None)  # type: ignore[arg-type]
 
         yield report
@@ -123,32 +124,38 @@ def import_(
                 )
         except ExplanationRequiredError as exc:
             show_problems(exc.problems, lang)
-            err.print("需要说明的问题（示例）：" if lang == "zh" else "to explain (for example):")
+            err.print(pick(lang, "需要说明的问题（示例）：", "to explain (for example):"))
             for p in exc.problems[:20]:
                 err.print(f"  --explain '{explain_key(p)}=…'")
             if len(exc.problems) > 20:
                 err.print(
-                    "  … 问题较多时可用 --explanations 文件.csv（列：file,row,rule,explanation,sheet）"
-                    if lang == "zh"
-                    else "  … for many, use --explanations FILE.csv (columns file,row,rule,explanation,sheet)"
+                    pick(
+                        lang,
+                        "  … 问题较多时可用 --explanations 文件.csv（列：file,row,rule,explanation,sheet）",
+                        "  … for many, use --explanations FILE.csv (columns file,row,rule,explanation,sheet)",
+                    )
                 )
             err.print(f"[red]{exc.message(lang)}[/red]")
             raise typer.Exit(2) from None
         for name, sid in report.result.skipped:
             err.print(
-                f"{name}：内容与第 {sid} 次提交相同，未重复导入"
-                if lang == "zh"
-                else f"{name}: same content as submission {sid}; not imported again"
+                pick(
+                    lang,
+                    f"{name}：内容与第 {sid} 次提交相同，未重复导入",
+                    f"{name}: same content as submission {sid}; not imported again",
+                )
             )
         for s in report.result.submissions:
             err.print(
-                f"{Path(s.source).name}：已导入 {s.rows:,} 行（提交 {s.id}）"
-                if lang == "zh"
-                else f"{Path(s.source).name}: imported {s.rows:,} rows (submission {s.id})"
+                pick(
+                    lang,
+                    f"{Path(s.source).name}：已导入 {s.rows:,} 行（提交 {s.id}）",
+                    f"{Path(s.source).name}: imported {s.rows:,} rows (submission {s.id})",
+                )
             )
         if report.explanations:
             n = len(report.explanations)
-            err.print(f"已保存 {n} 条说明" if lang == "zh" else f"{n} explanation(s) stored")
+            err.print(pick(lang, f"已保存 {n} 条说明", f"{n} explanation(s) stored"))
         notices = [p for p in report.problems if p.severity != Severity.BLOCKING and p.rule != "file.imported"]
         if notices:
             show_problems(notices, lang)
@@ -180,13 +187,11 @@ def check(
         if result.blocking:
             n = len(result.blocking)
             err.print(
-                f"[red]有 {n} 个强制问题：不能导入[/red]"
-                if lang == "zh"
-                else f"[red]{n} blocking problem(s): cannot import[/red]"
+                pick(lang, f"[red]有 {n} 个强制问题：不能导入[/red]", f"[red]{n} blocking problem(s): cannot import[/red]")
             )
             raise typer.Exit(2)
         verify = len(result.verify)
-        if lang == "zh":
+        if is_zh(lang):
             msg = f"校验通过：{result.files} 个文件，{result.facts:,} 条数据"
             if verify:
                 msg += f"；{verify} 个问题需核实，导入时须逐项说明（--explain 或 --explanations）"

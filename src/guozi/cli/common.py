@@ -17,6 +17,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from guozi.kernel.errors import GuoziError, InvalidInputError, Problem
 from guozi.kernel.periods import RANGE_TEXT, Period
+from guozi.kernel.text import LANGS, is_zh, pick
 from guozi.presentation.output import Column, Format, emit
 
 if TYPE_CHECKING:  # the engine (pandas, Ibis) is imported by the commands that compute, not by `guozi --help`
@@ -58,7 +59,7 @@ def parse_format(value: str) -> Format:
 
 def parse_lang(value: str) -> str:
     """The --lang value; a bad one is refused in both languages with exit code 2 (there is no language yet)."""
-    if value not in ("zh", "en"):
+    if value not in LANGS:
         err.print(f"[red]--lang 应为 zh 或 en，实为 {value} / --lang must be zh or en, not {value}[/red]")
         raise typer.Exit(2)
     return value
@@ -120,11 +121,13 @@ def show_problems(problems: list[Problem], lang: str, fmt: Format = "table", out
         caption = ""
         if more:
             caption = (
-                f"另有 {more} 个问题未显示；用 --format csv --output 文件 保存全部"
-                if lang == "zh"
-                else f"{more} more not shown; use --format csv --output FILE for all"
+                pick(
+                    lang,
+                    f"另有 {more} 个问题未显示；用 --format csv --output 文件 保存全部",
+                    f"{more} more not shown; use --format csv --output FILE for all",
+                )
             )
-        title = f"发现 {len(rows)} 个问题" if lang == "zh" else f"{len(rows)} problem(s) found"
+        title = pick(lang, f"发现 {len(rows)} 个问题", f"{len(rows)} problem(s) found")
         emit(shown, PROBLEM_COLUMNS, fmt="table", output=None, lang=lang, title=title, caption=caption, console=err)
     else:
         emit(rows, PROBLEM_COLUMNS, fmt=fmt, output=output, lang=lang, sheet="problems")
@@ -152,7 +155,7 @@ def workspace(
     """
     from guozi.workspace import Workspace
 
-    with spinner("读取数据…" if lang == "zh" else "reading…") if lang else nullcontext():
+    with spinner(pick(lang, "读取数据…", "reading…")) if lang else nullcontext():
         ws = (
             Workspace.from_data(data, catalog_files=catalog or [])
             if data
@@ -179,7 +182,7 @@ def run(lang: str, body: Callable[[], T]) -> T:
         raise
     except Exception as exc:
         traceback.print_exc(file=sys.stderr)
-        msg = "内部错误（请报告此问题）" if lang == "zh" else "internal error (please report it)"
+        msg = pick(lang, "内部错误（请报告此问题）", "internal error (please report it)")
         err.print(f"[red]{msg}: {type(exc).__name__}: {exc}[/red]")
         raise typer.Exit(1) from None
 
@@ -201,7 +204,7 @@ _UNIT_EN = {"万元": "10k yuan", "万元/人": "10k yuan/person", "人": "perso
 def display_unit(unit: str, lang: str = "zh") -> str:
     """The unit amounts are shown in by the table format (money in 万元)."""
     shown = "万元" if unit == "元" else unit
-    return shown if lang == "zh" else _UNIT_EN.get(shown, shown)
+    return pick(lang, shown, _UNIT_EN.get(shown, shown))
 
 
 def _change(value: Any, unit: str, lang: str) -> str:
@@ -209,7 +212,7 @@ def _change(value: Any, unit: str, lang: str) -> str:
         return "—"
     if unit == "%":
         pp = f"{float(value):+.2f}"
-        return f"{pp} 个百分点" if lang == "zh" else f"{pp} pp"
+        return pick(lang, f"{pp} 个百分点", f"{pp} pp")
     if unit == "元":
         return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):+,}"
     if unit == "人":
@@ -228,8 +231,8 @@ def panel_rows(panel: Panel, ws: Workspace, lang: str) -> list[dict[str, Any]]:
     f = panel.frame
     rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in f.to_dict("records")]
     for r in rows:
-        r["note"] = r.pop("note_zh") if lang == "zh" else r.pop("note_en")
-        r.pop("note_en" if lang == "zh" else "note_zh", None)
+        r["note"] = r.pop("note_zh") if is_zh(lang) else r.pop("note_en")
+        r.pop(pick(lang, "note_en", "note_zh"), None)
         r["indicator_name"] = ws.catalog.indicators[r["indicator"]].name(lang)
         g = r.get("growth")
         if g is not None and math.isnan(g):
@@ -289,6 +292,6 @@ def scorecard_title(ws: Workspace, panel: Panel, entity: str, lang: str) -> str:
     regime = ws.catalog.regime_for(period.year)
     name = ws.tree().nodes.set_index("entity_id").name.get(entity, entity) if "name" in ws.tree().nodes else entity
     name = name if isinstance(name, str) else str(name.iloc[-1])
-    if lang == "zh":
+    if is_zh(lang):
         return f"{name} {period.year}年1—{period.month}月「{regime.name_zh}」指标"
     return f"{name}: {regime.name_en}, January–{period} year to date"

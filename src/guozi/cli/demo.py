@@ -19,6 +19,7 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
+from guozi.kernel.text import pick
 
 
 @app.command()
@@ -33,23 +34,21 @@ def demo(
     lang = parse_lang(lang)
 
     def body() -> None:
-        with spinner("生成演示数据…" if lang == "zh" else "generating the demo data…"):
+        with spinner(pick(lang, "生成演示数据…", "generating the demo data…")):
             write_group(generate_group(), folder)
         with workspace(store) as ws:
-            with spinner("导入…" if lang == "zh" else "importing…"):
+            with spinner(pick(lang, "导入…", "importing…")):
                 report = ws.import_files([folder], user="demo")
             n_new = len(report.result.submissions)
             msg = (
-                (
+                pick(
+                    lang,
                     f"已导入 {report.facts:,} 条数据（{n_new} 个文件）到 {ws.store.url}"
                     if n_new
-                    else f"演示数据已在 {ws.store.url} 中，未重复导入"
-                )
-                if lang == "zh"
-                else (
+                    else f"演示数据已在 {ws.store.url} 中，未重复导入",
                     f"imported {report.facts:,} facts ({n_new} files) into {ws.store.url}"
                     if n_new
-                    else f"the demo is already in {ws.store.url}; nothing imported again"
+                    else f"the demo is already in {ws.store.url}; nothing imported again",
                 )
             )
             err.print(msg)

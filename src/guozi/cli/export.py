@@ -10,6 +10,7 @@ import typer
 from guozi.cli.app import app
 from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, out, parse_lang, run, spinner, workspace
 from guozi.kernel.errors import GuoziError
+from guozi.kernel.text import is_zh, pick
 
 
 @app.command()
@@ -34,10 +35,10 @@ def export(
             raise GuoziError(
                 f"--format 应为 {'、'.join(FORMATS)}，实为 {fmt}", f"--format must be {', '.join(FORMATS)}, not {fmt}"
             )
-        with spinner("导出…" if lang == "zh" else "exporting…"), workspace(store, catalog, data) as ws:
+        with spinner(pick(lang, "导出…", "exporting…")), workspace(store, catalog, data) as ws:
             report = ws.export_parquet(output, overwrite=overwrite)
         first, last = (report.periods[0], report.periods[-1]) if report.periods else ("—", "—")
-        if lang == "zh":
+        if is_zh(lang):
             out.print(
                 f"已导出 {report.facts:,} 条事实（{first} 至 {last}，{len(report.periods)} 个期间）、"
                 f"{report.entities:,} 行企业、{report.targets:,} 条目标到 {report.output}"

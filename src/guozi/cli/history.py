@@ -22,6 +22,7 @@ from guozi.cli.common import (
     run,
     workspace,
 )
+from guozi.kernel.text import pick
 from guozi.presentation.output import Column, emit
 
 
@@ -71,7 +72,7 @@ def _table(lang: str) -> list[Column]:
             "unit",
             "单位",
             "unit",
-            lambda v, r: _unit(v, r) if lang == "zh" else ("persons" if v == "人" else "10k yuan"),
+            lambda v, r: pick(lang, _unit(v, r), "persons" if v == "人" else "10k yuan"),
         ),
         by["created_at"],
         by["user"],
@@ -103,20 +104,18 @@ def history(
         with workspace(store, catalog) as ws:
             frame = ws.history(entity, p, item)
         if frame.empty:
-            err.print(f"{entity} 在 {p} 没有数据" if lang == "zh" else f"{entity} has no figures for {p}")
+            err.print(pick(lang, f"{entity} 在 {p} 没有数据", f"{entity} has no figures for {p}"))
             return
         rows: list[dict[str, Any]] = []
         for rec in frame.to_dict("records"):
             r = {str(k): v for k, v in rec.items()}
-            r["item_name"] = r["name_zh"] if lang == "zh" else r["name_en"]
-            r["explanation"] = r["explanation"] if lang == "zh" else r["explanation_en"]
+            r["item_name"] = pick(lang, r["name_zh"], r["name_en"])
+            r["explanation"] = pick(lang, r["explanation"], r["explanation_en"])
             r["created_at"] = str(r["created_at"])[:19]
             r["current"] = bool(r["current"])
             rows.append(r)
         title = (
-            f"{entity} {p} 数据版本（金额：万元）"
-            if lang == "zh"
-            else f"{entity} {p}: every version (amounts in 10k yuan)"
+            pick(lang, f"{entity} {p} 数据版本（金额：万元）", f"{entity} {p}: every version (amounts in 10k yuan)")
         )
         emit(
             rows,

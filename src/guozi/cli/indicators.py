@@ -26,6 +26,7 @@ from guozi.cli.common import (
     workspace,
 )
 from guozi.kernel.errors import GuoziError, InvalidInputError
+from guozi.kernel.text import pick
 
 if TYPE_CHECKING:
     from guozi.engine.panel import Basis, View
@@ -101,7 +102,7 @@ def indicators(
             if engine == "spark" or lake
             else workspace(store, catalog, data)
         )
-        with spinner("读取数据…" if lang == "zh" else "reading…"), opened as ws:
+        with spinner(pick(lang, "读取数据…", "reading…")), opened as ws:
             p = parse_period(period) if period else ws.latest_period()
             v: View = "level" if (by is not None or level is not None) else view  # type: ignore[assignment]
             b: Basis = basis  # type: ignore[assignment]
@@ -119,11 +120,11 @@ def indicators(
             title = ""
             if f == "table":
                 reg = ws.catalog.regime(regime) if regime else ws.catalog.regime_for(p.year)
-                title = f"{p} {reg.name(lang)}" + (("（当月）" if lang == "zh" else " (month)") if b == "month" else "")
+                title = f"{p} {reg.name(lang)}" + (pick(lang, "（当月）", " (month)") if b == "month" else "")
             if entity is not None and by is None and level is None and f == "table":
                 title = scorecard_title(ws, panel, entity, lang) + (f"（{v}）" if v != "reported" else "")
             if same_basis and f == "table":
-                title += "（上年同期：同口径）" if lang == "zh" else " (prior year: same basis)"
+                title += pick(lang, "（上年同期：同口径）", " (prior year: same basis)")
         print_panel(panel, ws, fmt=f, output=output, lang=lang, title=title)
 
     run(lang, body)

@@ -26,6 +26,7 @@ from guozi.cli.common import (
     workspace,
 )
 from guozi.kernel.errors import GuoziError
+from guozi.kernel.text import pick
 from guozi.presentation.output import emit
 
 EXAMPLE = "example"
@@ -113,14 +114,16 @@ def peers(
                 table = load_standards(files, ws, params=bp, sizes=sz)
                 if table.illustration:
                     err.print(
-                        "[yellow]注意：所用标准值为示例（非官方数据），请用 --standards 文件载入正式的企业绩效评价标准值[/yellow]"
-                        if lang == "zh"
-                        else "[yellow]note: these standard values are an illustration, not official; "
-                        "load the real table with --standards FILE[/yellow]"
+                        pick(
+                            lang,
+                            "[yellow]注意：所用标准值为示例（非官方数据），请用 --standards 文件载入正式的企业绩效评价标准值[/yellow]",
+                            "[yellow]note: these standard values are an illustration, not official; "
+                        "load the real table with --standards FILE[/yellow]",
+                        )
                     )
-                with spinner("计算…" if lang == "zh" else "computing…"):
+                with spinner(pick(lang, "计算…", "computing…")):
                     scores = ws.standard_scores(p, entity=entity, level=level, standards=table, params=bp, sizes=sz)
-                title = f"{p} 绩效评价标准值对标" if lang == "zh" else f"{p} against the standard values"
+                title = pick(lang, f"{p} 绩效评价标准值对标", f"{p} against the standard values")
                 rows, columns = score_records(scores, lang), score_columns(bp, lang, table=f == "table")
                 sheet = "standard_scores"
             elif world:
@@ -128,27 +131,33 @@ def peers(
                 year = size_period(p).year
                 if p.month != 12:
                     err.print(
-                        f"对标世界一流按全年数据：使用 {year} 年 12 月"
-                        if lang == "zh"
-                        else f"world comparisons use full years: {year}-12 is used"
+                        pick(
+                            lang,
+                            f"对标世界一流按全年数据：使用 {year} 年 12 月",
+                            f"world comparisons use full years: {year}-12 is used",
+                        )
                     )
                 ps = load_peer_set(peer_set, ws.catalog, params=bp) if peer_set else None
-                with spinner("计算…" if lang == "zh" else "computing…"):
+                with spinner(pick(lang, "计算…", "computing…")):
                     report = ws.world_comparison(
                         year, entity, peer_set=ps, rates=load_rates(rates or []), indicators=indicator,
                         exclude=exclude or [], params=bp,
                     )  # fmt: skip
                 if any(c.second_hand for c in report.companies):
                     err.print(
-                        "[yellow]注意：对标集数据为二手来源（见 --detail 的来源与说明列）[/yellow]"
-                        if lang == "zh"
-                        else "[yellow]note: the peer set's figures are second-hand (see the source and note "
-                        "columns of --detail)[/yellow]"
+                        pick(
+                            lang,
+                            "[yellow]注意：对标集数据为二手来源（见 --detail 的来源与说明列）[/yellow]",
+                            "[yellow]note: the peer set's figures are second-hand (see the source and note "
+                        "columns of --detail)[/yellow]",
+                        )
                     )
                 title = (
-                    f"{report.name} 对标世界一流（{report.peer_set}，{year} 财年）"
-                    if lang == "zh"
-                    else f"{report.name} against {report.peer_set}, FY{year}"
+                    pick(
+                        lang,
+                        f"{report.name} 对标世界一流（{report.peer_set}，{year} 财年）",
+                        f"{report.name} against {report.peer_set}, FY{year}",
+                    )
                 )
                 if detail:
                     rows, columns = world_company_records(report, lang), world_company_columns(lang)
@@ -158,16 +167,18 @@ def peers(
                     sheet = "world"
             else:
                 assert entity is not None
-                with spinner("计算…" if lang == "zh" else "computing…"):
+                with spinner(pick(lang, "计算…", "computing…")):
                     report_p = ws.peers(
                         p, entity, by=by, level=level, indicators=indicator, min_peers=min_peers, params=bp
                     )
                 if report_p.group.note_zh:
-                    err.print(report_p.group.note_zh if lang == "zh" else report_p.group.note_en)
+                    err.print(pick(lang, report_p.group.note_zh, report_p.group.note_en))
                 title = (
-                    f"{report_p.name} {p} 同行对标：{report_p.group.describe(lang)}"
-                    if lang == "zh"
-                    else f"{report_p.name} {p} against peers: {report_p.group.describe(lang)}"
+                    pick(
+                        lang,
+                        f"{report_p.name} {p} 同行对标：{report_p.group.describe(lang)}",
+                        f"{report_p.name} {p} against peers: {report_p.group.describe(lang)}",
+                    )
                 )
                 rows, columns = peer_records(report_p, lang), peer_columns(lang, table=f == "table")
                 sheet = "peers"

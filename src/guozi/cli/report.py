@@ -22,6 +22,7 @@ from guozi.cli.common import (
     workspace,
 )
 from guozi.kernel.errors import GuoziError
+from guozi.kernel.text import pick
 
 if TYPE_CHECKING:
     from guozi.report import ReportFormat
@@ -69,9 +70,9 @@ def report(
         f = parse_report_format(fmt, output)
         with workspace(store, catalog, data) as ws:
             p = period_or_latest(ws, period)
-            with spinner("编写报告…" if lang == "zh" else "writing the report…"):
+            with spinner(pick(lang, "编写报告…", "writing the report…")):
                 content = ws.report(p, entity=entity, benchmark=benchmark)
                 write_report(content, output, f, lang)
-        err.print(f"{output}" + (f"（{content.title(lang)}）" if lang == "zh" else f" ({content.title(lang)})"))
+        err.print(f"{output}" + pick(lang, f"（{content.title(lang)}）", f" ({content.title(lang)})"))
 
     run(lang, body)

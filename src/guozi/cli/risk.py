@@ -28,6 +28,7 @@ from guozi.cli.common import (
     workspace,
 )
 from guozi.kernel.errors import GuoziError
+from guozi.kernel.text import pick
 from guozi.presentation.output import emit, write_xlsx
 
 EntityOpt = Annotated[
@@ -88,7 +89,7 @@ def warnings_command(
             )
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period)
-            with spinner("检查预警规则…" if lang == "zh" else "checking the rules…"):
+            with spinner(pick(lang, "检查预警规则…", "checking the rules…")):
                 report = ws.warnings(p, entity=entity, subtree=subtree, view=v, rules=ruleset, lines=lines, only=rule)
             rows = warning_records(report, lang)
             if min_severity is not None:
@@ -97,14 +98,12 @@ def warnings_command(
             gap_rows = gap_records(report, lang)
             if f == "xlsx":
                 assert output is not None
-                sheets = [("预警" if lang == "zh" else "warnings", rows, WARNING_COLUMNS)]
-                sheets.append(("无法判断" if lang == "zh" else "not checked", gap_rows, GAP_COLUMNS))
+                sheets = [(pick(lang, "预警", "warnings"), rows, WARNING_COLUMNS)]
+                sheets.append((pick(lang, "无法判断", "not checked"), gap_rows, GAP_COLUMNS))
                 write_xlsx(output, sheets, lang)
             elif gaps:
                 title = (
-                    f"{p} 无法判断的检查（{len(gap_rows)} 项）"
-                    if lang == "zh"
-                    else f"{p}: {len(gap_rows)} check(s) not made"
+                    pick(lang, f"{p} 无法判断的检查（{len(gap_rows)} 项）", f"{p}: {len(gap_rows)} check(s) not made")
                 )
                 emit(gap_rows, GAP_COLUMNS, fmt=f, output=output, lang=lang, title=title, sheet="gaps")
             else:
@@ -113,12 +112,14 @@ def warnings_command(
                 if f == "table":
                     by_key = {c.key: c for c in WARNING_COLUMNS}
                     columns = [by_key[k] for k in WARNING_TABLE_KEYS]
-                    title = f"{p} 风险预警（{len(rows)} 条）" if lang == "zh" else f"{p} risk warnings ({len(rows)})"
+                    title = pick(lang, f"{p} 风险预警（{len(rows)} 条）", f"{p} risk warnings ({len(rows)})")
                     if gap_rows:
                         caption = (
-                            f"另有 {len(gap_rows)} 项检查因数据不全无法判断；加 --gaps 查看原因"
-                            if lang == "zh"
-                            else f"{len(gap_rows)} check(s) could not be made for missing figures; --gaps lists why"
+                            pick(
+                                lang,
+                                f"另有 {len(gap_rows)} 项检查因数据不全无法判断；加 --gaps 查看原因",
+                                f"{len(gap_rows)} check(s) could not be made for missing figures; --gaps lists why",
+                            )
                         )
                 emit(rows, columns, fmt=f, output=output, lang=lang, title=title, caption=caption, sheet="warnings")
 
@@ -174,7 +175,7 @@ def eva_command(
         lines = load_debt_lines(debt_lines or [])
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period)
-            with spinner("计算经济增加值…" if lang == "zh" else "computing EVA…"):
+            with spinner(pick(lang, "计算经济增加值…", "computing EVA…")):
                 report = ws.eva(
                     p,
                     entity=entity,
@@ -193,21 +194,21 @@ def eva_command(
                 write_xlsx(
                     output,
                     [
-                        ("经济增加值" if lang == "zh" else "eva", rows, EVA_COLUMNS),
-                        ("计算过程" if lang == "zh" else "breakdown", steps, BREAKDOWN_COLUMNS),
-                        ("参数" if lang == "zh" else "parameters", parameter_records(report, lang), PARAMETER_COLUMNS),
+                        (pick(lang, "经济增加值", "eva"), rows, EVA_COLUMNS),
+                        (pick(lang, "计算过程", "breakdown"), steps, BREAKDOWN_COLUMNS),
+                        (pick(lang, "参数", "parameters"), parameter_records(report, lang), PARAMETER_COLUMNS),
                     ],
                     lang,
                 )
             elif f == "table":
-                title = f"{p} 经济增加值" if lang == "zh" else f"{p} economic value added"
+                title = pick(lang, f"{p} 经济增加值", f"{p} economic value added")
                 if len(report.rows) == 1 or breakdown:
                     by_key = {c.key: c for c in BREAKDOWN_COLUMNS}
                     keys: tuple[str, ...] = ("label", "value", "unit", "mark", "formula", "source")
                     if len(report.rows) != 1:
                         keys = ("name", *keys)
                     else:
-                        title += f"：{report.rows[0].name}" if lang == "zh" else f": {report.rows[0].name}"
+                        title += pick(lang, f"：{report.rows[0].name}", f": {report.rows[0].name}")
                     cols = [by_key[k] for k in keys]
                     emit(steps, cols, fmt=f, output=output, lang=lang, title=title, caption=caption)
                 else:

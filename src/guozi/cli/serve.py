@@ -9,6 +9,7 @@ import typer
 
 from guozi.cli.app import app
 from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, err, parse_lang, run
+from guozi.kernel.text import pick
 
 
 @app.command()
@@ -45,9 +46,11 @@ def serve(
         application = create_app(store, catalog_files=catalog or [], warm_up=warm, proxies=trusted_proxy or None)
         scheme = "https" if certfile else "http"
         err.print(
-            f"guozi 网页已启动：{scheme}://{host}:{port}/ （接口文档 /docs）"
-            if lang == "zh"
-            else f"guozi is serving at {scheme}://{host}:{port}/ (API docs at /docs)"
+            pick(
+                lang,
+                f"guozi 网页已启动：{scheme}://{host}:{port}/ （接口文档 /docs）",
+                f"guozi is serving at {scheme}://{host}:{port}/ (API docs at /docs)",
+            )
         )
         uvicorn.run(
             application,

@@ -40,6 +40,7 @@ from guozi.cli.common import (
     workspace,
 )
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 from guozi.presentation.output import Column, Format, emit, rich_table, write_xlsx
 
 GdpOpt = Annotated[
@@ -195,7 +196,7 @@ def _verdict_title(period: Period, rows: Sequence[dict[str, Any]], lang: str) ->
     if not rows:
         return ""
     phrase = str(rows[0].get("target_phrase", ""))
-    return f"{period} 考核目标「{phrase}」" if lang == "zh" else f"{period} target rule: {phrase}"
+    return pick(lang, f"{period} 考核目标「{phrase}」", f"{period} target rule: {phrase}")
 
 
 @app.command()
@@ -224,22 +225,20 @@ def targets(
         need_file(f, output)
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period)
-            with spinner("计算…" if lang == "zh" else "computing…"):
+            with spinner(pick(lang, "计算…", "computing…")):
                 report = ws.evaluate_targets(p, entity=entity, subtree=subtree)
             rows = target_rows(report, ws, lang)
-            title = f"{p} 年度目标完成进度" if lang == "zh" else f"{p}: progress against the year's targets"
+            title = pick(lang, f"{p} 年度目标完成进度", f"{p}: progress against the year's targets")
             cols = _table(TARGET_COLUMNS, TARGET_TABLE, lang) if f == "table" else TARGET_COLUMNS
             sheets: list[Sheet] = [("targets", rows, cols, title)]
             caption = ""
             if not rows:
                 caption = (
-                    f"{p.year} 年没有导入目标（targets.csv）"
-                    if lang == "zh"
-                    else f"no targets imported for {p.year} (targets.csv)"
+                    pick(lang, f"{p.year} 年没有导入目标（targets.csv）", f"no targets imported for {p.year} (targets.csv)")
                 )
             if verdict and f in ("table", "xlsx"):
                 ids = set(report.frame.entity_id) or ({entity} if entity else set())
-                with spinner("考核结论…" if lang == "zh" else "verdicts…"):
+                with spinner(pick(lang, "考核结论…", "verdicts…")):
                     vs = ws.regime_verdict(p, entity=None if subtree or not ids else entity, gdp=gdp)
                 vrows = verdict_rows([v for v in vs if v.entity_id in ids], ws, lang)
                 vcols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
@@ -276,7 +275,7 @@ def verdict_(
         v = check_view(view, by, level)
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period)
-            with spinner("计算…" if lang == "zh" else "computing…"):
+            with spinner(pick(lang, "计算…", "computing…")):
                 vs = ws.regime_verdict(p, entity=entity, view=v, by=by, level=level or 1, regime=regime, gdp=gdp)
             rows = verdict_rows(vs, ws, lang)
             cols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
@@ -381,7 +380,7 @@ def losses(
         f = parse_format(fmt)
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period)
-            with spinner("计算…" if lang == "zh" else "computing…"):
+            with spinner(pick(lang, "计算…", "computing…")):
                 report = ws.loss_makers(p, entity=entity, by=by, level=level)
             crit = report.criterion.describe(ws, lang)
             groups = loss_summary_rows(report, lang)
@@ -392,11 +391,9 @@ def losses(
             ecols = _table(LOSS_ENTITY_COLUMNS, ekeys, lang) if f == "table" else LOSS_ENTITY_COLUMNS
             unit = display_unit(report.groups.unit.iloc[0] if not report.groups.empty else "元", lang)
             gtitle = (
-                f"{p} 亏损企业（{crit}；金额单位：{unit}）"
-                if lang == "zh"
-                else f"{p} loss-makers ({crit}; amounts in {unit})"
+                pick(lang, f"{p} 亏损企业（{crit}；金额单位：{unit}）", f"{p} loss-makers ({crit}; amounts in {unit})")
             )
-            etitle = "亏损及扭亏企业" if lang == "zh" else "loss-making and turned-around entities"
+            etitle = pick(lang, "亏损及扭亏企业", "loss-making and turned-around entities")
             sheets: list[Sheet] = [("losses", groups, gcols, gtitle), ("loss_entities", ents, ecols, etitle)]
             if detail:
                 sheets.reverse()

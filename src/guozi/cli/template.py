@@ -9,6 +9,7 @@ import typer
 
 from guozi.cli.app import app
 from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, err, parse_lang, parse_period, run, workspace
+from guozi.kernel.text import pick
 
 
 @app.command()
@@ -29,9 +30,7 @@ def template(
         with workspace(store, catalog) as ws:
             path = ws.template(entity, p, output, unit=unit, lang=lang)
         err.print(
-            f"已生成 {entity} {p} 的填报模板：{path}"
-            if lang == "zh"
-            else f"wrote the report form of {entity} for {p}: {path}"
+            pick(lang, f"已生成 {entity} {p} 的填报模板：{path}", f"wrote the report form of {entity} for {p}: {path}")
         )
 
     run(lang, body)

@@ -10,6 +10,7 @@ import typer
 from guozi.cli.app import app
 from guozi.cli.common import LangOpt, StoreOpt, err, parse_lang, run, workspace
 from guozi.kernel.errors import GuoziError
+from guozi.kernel.text import pick
 
 user_app = typer.Typer(
     name="user",
@@ -58,11 +59,13 @@ def add(
             user = save_user(
                 ws, actor="cli", name=name, role=role, scopes=scope or [], password=password, display_name=display_name
             )
-            scopes = " ".join(user.scopes) or ("全部" if lang == "zh" else "everything")
+            scopes = " ".join(user.scopes) or pick(lang, "全部", "everything")
             err.print(
-                f"已保存用户 {user.name}（{user.role}，可见范围：{scopes}）"
-                if lang == "zh"
-                else f"saved user {user.name} ({user.role}, sees: {scopes})"
+                pick(
+                    lang,
+                    f"已保存用户 {user.name}（{user.role}，可见范围：{scopes}）",
+                    f"saved user {user.name} ({user.role}, sees: {scopes})",
+                )
             )
 
     run(lang, body)

@@ -30,6 +30,7 @@ from guozi.ingest.readers import META_SHEET, ROW, SHEET, RawTable, cell_text, wo
 from guozi.ingest.rules import RuleSet, Statement
 from guozi.kernel.errors import GuoziError, Problem
 from guozi.kernel.periods import Period
+from guozi.kernel.text import is_zh, pick
 from guozi.kernel.units import MONEY_UNITS, STORE_LIMIT, chinese_money_unit, unit_name
 
 FIRST_ROW = 5  # the spreadsheet row of a sheet's first line (1-based)
@@ -195,7 +196,7 @@ def _write_heading(
     ws.set_column(4, 5, 12)
     ws.set_column(CODE_COL, CODE_COL, 24, None, {"hidden": True})
     ws.write_string(0, 0, st.name(lang), formats["title"])
-    if lang == "zh":
+    if is_zh(lang):
         ws.write_string(
             1,
             0,
@@ -276,10 +277,10 @@ def _guard_values(ws: Any, n_items: int, unit: str, lang: str) -> None:
             "criteria": "between",
             "minimum": -limit,
             "maximum": limit,
-            "input_title": "本期数" if lang == "zh" else "This period",
-            "input_message": msg_zh if lang == "zh" else msg_en,
-            "error_title": "数值无效" if lang == "zh" else "Invalid value",
-            "error_message": msg_zh if lang == "zh" else msg_en,
+            "input_title": pick(lang, "本期数", "This period"),
+            "input_message": pick(lang, msg_zh, msg_en),
+            "error_title": pick(lang, "数值无效", "Invalid value"),
+            "error_message": pick(lang, msg_zh, msg_en),
         },
     )
     ws.freeze_panes(FIRST_ROW - 1, 1)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from guozi.kernel.text import pick
+
 
 class Severity(StrEnum):
     """How a problem affects an import (强制 / 核实 / 提示)."""
@@ -17,7 +19,7 @@ class Severity(StrEnum):
     def label(self, lang: str) -> str:
         """The severity's name in the user's language."""
         zh = {"blocking": "强制", "verify": "核实", "notice": "提示"}
-        return zh[self.value] if lang == "zh" else self.value
+        return pick(lang, zh[self.value], self.value)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Problem:
 
     def message(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""
-        return self.message_zh if lang == "zh" else self.message_en
+        return pick(lang, self.message_zh, self.message_en)
 
     def location(self, lang: str) -> str:
         """File, sheet, row and column as one readable string."""
@@ -51,10 +53,10 @@ class Problem:
         if self.sheet:
             parts.append(self.sheet)
         if self.row is not None:
-            parts.append(f"第{self.row}行" if lang == "zh" else f"row {self.row}")
+            parts.append(pick(lang, f"第{self.row}行", f"row {self.row}"))
         if self.column:
-            parts.append(f"{self.column}列" if lang == "zh" else f"column {self.column}")
-        return " ".join(parts) if lang == "zh" else ", ".join(parts)
+            parts.append(pick(lang, f"{self.column}列", f"column {self.column}"))
+        return pick(lang, " ".join(parts), ", ".join(parts))
 
     def as_dict(self, lang: str = "zh") -> dict[str, Any]:
         """A flat record for csv, json and xlsx output."""
@@ -81,7 +83,7 @@ class GuoziError(Exception):
 
     def message(self, lang: str) -> str:
         """The message in ``lang``."""
-        return self.message_zh if lang == "zh" else self.message_en
+        return pick(lang, self.message_zh, self.message_en)
 
 
 @dataclass

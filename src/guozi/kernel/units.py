@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from guozi.kernel.text import pick
+
 # The factor that turns a value in the unit into yuan, exactly.
 MONEY_UNITS: dict[str, Decimal] = {
     "元": Decimal(1),
@@ -132,7 +134,7 @@ THIN_SPACE = "\u2009"  # the thousands separator of messages: 1 250.00 万元
 
 def unit_name(unit: str, lang: str) -> str:
     """A canonical unit as printed in ``lang``."""
-    return unit if lang == "zh" else UNIT_NAMES_EN.get(unit, unit)
+    return pick(lang, unit, UNIT_NAMES_EN.get(unit, unit))
 
 
 def grouped(value: Decimal, decimals: int) -> str:

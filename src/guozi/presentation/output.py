@@ -20,6 +20,8 @@ from typing import Any, Literal
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from guozi.kernel.text import pick
+
 Format = Literal["table", "csv", "json", "xlsx"]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,7 +38,7 @@ class Column:
 
     def heading(self, lang: str) -> str:
         """The heading in ``lang``."""
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 def exact_text(value: Any) -> str:

@@ -3,6 +3,7 @@ unit, and each cell in the register of :mod:`guozi.report.narrative` ("缺数" w
 
 from __future__ import annotations
 
+from guozi.kernel.text import pick
 from guozi.report.model import Col, Fig, Table, Text
 from guozi.report.narrative import Scale, amount, amount_scale, dec, number, scaled, shown
 
@@ -30,7 +31,7 @@ def heading(col: Col, scale: Scale | None, lang: str) -> str:
         return text
     if lang == "en" and unit == "万元/人":
         unit = "10k yuan/person"
-    return f"{text}（{unit}）" if lang == "zh" else f"{text} ({unit})"
+    return pick(lang, f"{text}（{unit}）", f"{text} ({unit})")
 
 
 def _signed(fig: Fig) -> bool:
@@ -47,7 +48,7 @@ def cell_text(cell: object, col: Col, scale: Scale | None, lang: str) -> str:
     if not isinstance(cell, Fig):
         return str(cell)
     if cell.value is None:
-        return ("缺数" if lang == "zh" else "missing") if cell.missing else "—"
+        return pick(lang, "缺数", "missing") if cell.missing else "—"
     v, kind, signed = cell.value, col.kind, _signed(cell)
     if kind == "amount" and cell.unit == "元":
         return scaled(v, scale or amount_scale([v], lang), lang, signed=signed)

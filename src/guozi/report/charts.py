@@ -29,6 +29,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from guozi.kernel.errors import GuoziError
+from guozi.kernel.text import pick
 from guozi.report import narrative as nv
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def _divisor(unit: str, values: Sequence[Any], lang: str) -> tuple[Decimal, str]
 
 
 def _label(d: dict[str, Any], lang: str) -> str:
-    return str(d["label_zh"] if lang == "zh" else d["label_en"])
+    return str(pick(lang, d["label_zh"], d["label_en"]))
 
 
 def _wrap(text: str, width: int) -> str:
@@ -196,7 +197,7 @@ def _trend(fig: Figure, chart: Chart, lang: str) -> None:
     left.bar(range(len(periods)), months, color=[UP if m < 0 else TOTAL for m in months], width=0.7)
     ticks = [i for i, p in enumerate(periods) if p.endswith(("-01", "-04", "-07", "-10"))]
     left.set_xticks(ticks, [periods[i] for i in ticks], fontsize=7, rotation=30)
-    left.set_title("单月" if lang == "zh" else "single month", fontsize=8)
+    left.set_title(pick(lang, "单月", "single month"), fontsize=8)
     left.set_ylabel(unit)
     years: dict[int, list[tuple[int, float]]] = {}
     for p, v in zip(periods, data["ytd"], strict=True):
@@ -210,11 +211,11 @@ def _trend(fig: Figure, chart: Chart, lang: str) -> None:
             markersize=2.5,
             color=LINE if year == last else PRIOR,
             linewidth=1.6 if year == last else 1.0,
-            label=f"{year}年" if lang == "zh" else str(year),
+            label=pick(lang, f"{year}年", str(year)),
         )
     right.set_xticks(range(1, 13), [str(m) for m in range(1, 13)], fontsize=7)
-    right.set_xlabel("月" if lang == "zh" else "month")
-    right.set_title("本年累计" if lang == "zh" else "year to date", fontsize=8)
+    right.set_xlabel(pick(lang, "月", "month"))
+    right.set_title(pick(lang, "本年累计", "year to date"), fontsize=8)
     right.legend(fontsize=7, frameon=False)
 
 

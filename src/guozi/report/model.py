@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 
 Number = Decimal | float | int
 
@@ -29,7 +30,7 @@ class Text:
     en: str
 
     def __call__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Col:
 
     def heading(self, lang: str) -> str:
         """The heading in ``lang``."""
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from guozi.kernel.periods import Period
+from guozi.kernel.text import is_zh, pick
 from guozi.report.model import Fig
 
 THIN = "\u202f"  # narrow no-break space: GB/T 15835's digit group gap, never a line break
@@ -65,7 +66,7 @@ def number(value: Any, decimals: int, lang: str, *, signed: bool = False) -> str
     if d == 0:
         d = abs(d)  # no "-0.00"
     text = f"{abs(d):,.{decimals}f}"
-    if lang == "zh":
+    if is_zh(lang):
         text = text.replace(",", THIN)
     sign = "-" if d < 0 else ("+" if signed and d > 0 else "")
     return sign + text
@@ -81,7 +82,7 @@ class Scale:
 
     def unit(self, lang: str) -> str:
         """The unit's name in ``lang``."""
-        return self.unit_zh if lang == "zh" else self.unit_en
+        return pick(lang, self.unit_zh, self.unit_en)
 
 
 YI_SCALE = Scale(YI, "亿元", "100 million yuan")
@@ -94,10 +95,10 @@ def amount_scale(values: Sequence[Any], lang: str) -> Scale:
     """The scale of a set of amounts: 亿元 (billion yuan) when every one of them reaches it, else 万元
     (million yuan); an empty set is shown in 万元."""
     present = [abs(d) for d in (dec(v) for v in values) if d is not None]
-    big = YI if lang == "zh" else BILLION
+    big = pick(lang, YI, BILLION)
     if present and min(present) >= big:
-        return YI_SCALE if lang == "zh" else BILLION_SCALE
-    return WAN_SCALE if lang == "zh" else MILLION_SCALE
+        return pick(lang, YI_SCALE, BILLION_SCALE)
+    return pick(lang, WAN_SCALE, MILLION_SCALE)
 
 
 def scaled(value: Any, scale: Scale, lang: str, *, signed: bool = False) -> str:
@@ -114,13 +115,13 @@ def amount(value: Any, lang: str) -> str:
     if d is None:
         return "—"
     scale = amount_scale([d], lang)
-    sep = "" if lang == "zh" else " "
+    sep = pick(lang, "", " ")
     return f"{scaled(d, scale, lang)}{sep}{scale.unit(lang)}"
 
 
 def persons(value: Any, lang: str) -> str:
     """A head count: "12 345人" / "12,345 persons"."""
-    return f"{number(value, 0, lang)}人" if lang == "zh" else f"{number(value, 0, lang)} persons"
+    return pick(lang, f"{number(value, 0, lang)}人", f"{number(value, 0, lang)} persons")
 
 
 def ratio(value: Any, lang: str) -> str:
@@ -133,12 +134,12 @@ def per_person(value: Any, lang: str) -> str:
     d = dec(value)
     if d is None:
         return "—"
-    return f"{number(d, 2, lang)}万元/人" if lang == "zh" else f"{number(d * 10, 2, lang)} thousand yuan per person"
+    return pick(lang, f"{number(d, 2, lang)}万元/人", f"{number(d * 10, 2, lang)} thousand yuan per person")
 
 
 def times(value: Any, lang: str) -> str:
     """A multiple: "3.21倍" / "3.21 times"."""
-    return f"{number(value, 2, lang)}倍" if lang == "zh" else f"{number(value, 2, lang)} times"
+    return pick(lang, f"{number(value, 2, lang)}倍", f"{number(value, 2, lang)} times")
 
 
 def shown(value: Any, unit: str, lang: str) -> str:
@@ -157,20 +158,18 @@ def shown(value: Any, unit: str, lang: str) -> str:
         return times(value, lang)
     if unit == "pp":
         return (
-            f"{number(value, 2, lang, signed=True)}个百分点"
-            if lang == "zh"
-            else f"{number(value, 2, lang, signed=True)} pp"
+            pick(lang, f"{number(value, 2, lang, signed=True)}个百分点", f"{number(value, 2, lang, signed=True)} pp")
         )
     if unit == "growth":
         return f"{number(value, 1, lang, signed=True)}%"
     if unit == "count":
         return number(value, 0, lang)
-    return f"{number(value, 2, lang)}{unit}" if lang == "zh" else f"{number(value, 2, lang)} {unit}"
+    return pick(lang, f"{number(value, 2, lang)}{unit}", f"{number(value, 2, lang)} {unit}")
 
 
 def missing(note_zh: str, note_en: str, lang: str) -> str:
     """ "（缺数：…）" naming what is missing (the panel's note without its "缺少：" prefix)."""
-    if lang == "zh":
+    if is_zh(lang):
         what = note_zh.removeprefix("缺少：").strip() or "无数据"
         return f"（缺数：{what}）"
     what = note_en.removeprefix("missing: ").strip() or "no data"
@@ -195,7 +194,7 @@ def change_phrase(value: Fig, lang: str, *, short: bool = False) -> str:
     either year is not positive; ratios (%): the change in percentage points. ``short`` leaves out
     同比 / year on year.
     """
-    zh = lang == "zh"
+    zh = is_zh(lang)
     yoy = "" if short else ("同比" if zh else "")
     tail = "" if short or zh else " year on year"
     if value.value is None:
@@ -225,9 +224,9 @@ def _points_phrase(change: Decimal, lang: str, yoy: str, tail: str) -> str:
     """The change of a ratio in percentage points."""
     c = rounded(change, 2)
     if c == 0:
-        return f"{yoy}持平" if lang == "zh" else f"flat{tail}"
+        return pick(lang, f"{yoy}持平", f"flat{tail}")
     pp = number(abs(change), 2, lang)
-    if lang == "zh":
+    if is_zh(lang):
         return f"{yoy}{'上升' if c > 0 else '下降'}{pp}个百分点"
     return f"{'up' if c > 0 else 'down'} {pp} percentage points{tail}"
 
@@ -237,7 +236,7 @@ def _loss_phrase(cur: Decimal, prior: Decimal, lang: str, yoy: str, tail: str) -
     it swung to a loss (由盈转亏), turned around (扭亏为盈), or a loss narrowed or widened."""
     change = cur - prior
     amt = amount(abs(change), lang)
-    if lang == "zh":
+    if is_zh(lang):
         if cur < 0 <= prior:
             return f"{yoy}由盈转亏，减少{amt}"
         if prior < 0 <= cur:
@@ -261,13 +260,13 @@ def value_with_change(fig: Fig, lang: str, *, short: bool = False) -> str:
     if fig.value is None:
         return fig_text(fig, lang)
     ch = change_phrase(fig, lang, short=short)
-    sep = "，" if lang == "zh" else ", "
+    sep = pick(lang, "，", ", ")
     return fig_text(fig, lang) + (sep + ch if ch else "")
 
 
 def span(period: Period, lang: str) -> str:
     """The months a year-to-date figure covers: "1—6月" / "January–June 2025"."""
-    if lang == "zh":
+    if is_zh(lang):
         return f"{period.year}年{period.month}月" if period.month == 1 else f"{period.year}年1—{period.month}月"
     if period.month == 1:
         return f"January {period.year}"
@@ -276,12 +275,12 @@ def span(period: Period, lang: str) -> str:
 
 def month_end(period: Period, lang: str) -> str:
     """ "6月末" / "the end of June 2025"."""
-    return f"{period.month}月末" if lang == "zh" else f"the end of {MONTHS_EN[period.month - 1]} {period.year}"
+    return pick(lang, f"{period.month}月末", f"the end of {MONTHS_EN[period.month - 1]} {period.year}")
 
 
 def month_only(period: Period, lang: str) -> str:
     """ "6月当月" / "June alone"."""
-    return f"{period.month}月当月" if lang == "zh" else f"{MONTHS_EN[period.month - 1]} alone"
+    return pick(lang, f"{period.month}月当月", f"{MONTHS_EN[period.month - 1]} alone")
 
 
 def lc(name: str) -> str:
@@ -299,7 +298,7 @@ def join(parts: Sequence[str], lang: str) -> str:
         return ""
     if len(items) == 1:
         return items[0]
-    if lang == "zh":
+    if is_zh(lang):
         return "、".join(items[:-1]) + "和" + items[-1]
     return ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -311,7 +310,7 @@ def headline(
     subject: tuple[str, str], period: Period, flows: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str
 ) -> str:
     """ "1—6月，集团实现营业收入1 234.56亿元，同比增长5.6%；利润总额98.76亿元，同比下降2.1%……"."""
-    zh = lang == "zh"
+    zh = is_zh(lang)
     parts = []
     for i, (fig, name) in enumerate(zip(flows, names, strict=True)):
         if zh:
@@ -330,7 +329,7 @@ def headline(
 
 def _named_values(figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> list[str]:
     """Each figure after its name with its change: "资产总额2 345.67亿元，同比增长3.2%" (later ones short in English)."""
-    zh = lang == "zh"
+    zh = is_zh(lang)
     return [
         f"{name[0] if zh else lc(name[1])}{'' if zh else ' '}{value_with_change(fig, lang, short=i > 0 and lang == 'en')}"
         for i, (fig, name) in enumerate(zip(figs, names, strict=True))
@@ -339,7 +338,7 @@ def _named_values(figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: s
 
 def balances(period: Period, figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> str:
     """ "6月末，资产总额2 345.67亿元，同比增长3.2%；资产负债率64.12%，同比下降0.35个百分点。"."""
-    zh = lang == "zh"
+    zh = is_zh(lang)
     parts = _named_values(figs, names, lang)
     if not parts:
         return ""
@@ -350,7 +349,7 @@ def balances(period: Period, figs: Sequence[Fig], names: Sequence[tuple[str, str
 
 def single_month(period: Period, figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> str:
     """ "其中，6月当月实现营业收入…，同比…；利润总额…。"."""
-    zh = lang == "zh"
+    zh = is_zh(lang)
     parts = _named_values(figs, names, lang)
     if not parts:
         return ""
@@ -365,14 +364,14 @@ def contributor(name: str, change: Fig, lang: str) -> str:
     if c is None:
         return f"{name}{missing(change.note_zh, change.note_en, lang)}"
     amt = amount(abs(c), lang)
-    if lang == "zh":
+    if is_zh(lang):
         return f"{name}（{'增加' if c >= 0 else '减少'}{amt}）"
     return f"{name} ({'+' if c >= 0 else '−'}{amt})"
 
 
 def count(n: int, lang: str, unit_zh: str = "户") -> str:
     """ "12户" / "12"."""
-    return f"{n}{unit_zh}" if lang == "zh" else str(n)
+    return pick(lang, f"{n}{unit_zh}", str(n))
 
 
 CN_NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五")
@@ -385,4 +384,4 @@ def ordinal_zh(n: int) -> str:
 
 def section_heading(number_: int, title: str, lang: str) -> str:
     """ "一、总体情况" / "1. Overview"."""
-    return f"{ordinal_zh(number_)}、{title}" if lang == "zh" else f"{number_}. {title}"
+    return pick(lang, f"{ordinal_zh(number_)}、{title}", f"{number_}. {title}")

@@ -14,6 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from guozi.kernel.text import is_zh
 from guozi.report.charts import png
 from guozi.report.model import Report
 from guozi.report.render_html import view
@@ -91,7 +92,7 @@ def docx_document(report: Report, lang: str = "zh") -> Any:
         for b in s["blocks"]:
             if b["type"] == "p":
                 para = doc.add_paragraph(b["text"], style="Caption" if b["kind"] == "note" else "Normal")
-                if b["kind"] != "note" and lang == "zh":
+                if b["kind"] != "note" and is_zh(lang):
                     para.paragraph_format.first_line_indent = Pt(21)
             elif b["type"] == "chart":
                 doc.add_heading(b["title"], level=2)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from guozi.kernel.text import pick
 from guozi.presentation.output import safe_cell
 from guozi.report import narrative as nv
 from guozi.report.cells import cell_text
@@ -46,12 +47,12 @@ def sheet_name(number: int, title: str) -> str:
 
 def _unit_heading(col: Col, lang: str) -> str:
     text = col.heading(lang)
-    unit = {"amount": "元" if lang == "zh" else "yuan", "growth": "%", "pct": "%"}.get(col.kind, col.unit)
+    unit = {"amount": pick(lang, "元", "yuan"), "growth": "%", "pct": "%"}.get(col.kind, col.unit)
     if col.kind == "value":
         return text
     if not unit:
         return text
-    return f"{text}（{unit}）" if lang == "zh" else f"{text} ({unit})"
+    return pick(lang, f"{text}（{unit}）", f"{text} ({unit})")
 
 
 class _Writer:
@@ -143,7 +144,7 @@ class _Writer:
 
     def text_sheet(self, report: Report) -> None:
         lang = self.lang
-        ws = self.wb.add_worksheet("报告正文" if lang == "zh" else "Text")
+        ws = self.wb.add_worksheet(pick(lang, "报告正文", "Text"))
         ws.set_column(0, 0, 120)
         ws.write_string(0, 0, report.title(lang), self.title)
         ws.write_string(1, 0, report.subtitle(lang), self.note)
@@ -164,14 +165,14 @@ class _Writer:
         lang = self.lang
         ws = self.wb.add_worksheet(name[:31])
         for j, (_, zh, en) in enumerate(PANEL_COLUMNS):
-            ws.write_string(0, j, zh if lang == "zh" else en, self.head)
+            ws.write_string(0, j, pick(lang, zh, en), self.head)
             ws.set_column(j, j, 28 if j in (1, 10) else 14)
         for i, rec in enumerate(frame.to_dict("records"), start=1):
             code = str(rec["indicator"])
             row = {
                 **rec,
                 "indicator_name": report.indicator_names[code](lang) if code in report.indicator_names else code,
-                "note": rec["note_zh"] if lang == "zh" else rec["note_en"],
+                "note": pick(lang, rec["note_zh"], rec["note_en"]),
             }
             for j, (key, _, _) in enumerate(PANEL_COLUMNS):
                 v = row.get(key)

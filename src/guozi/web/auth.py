@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from guozi.kernel.errors import GuoziError
+from guozi.kernel.text import pick
 from guozi.store.base import ROLES, User
 from guozi.web.data import WebData
 from guozi.web.deps import (
@@ -162,7 +163,7 @@ def login_form(
     except HTTPException as exc:
         lang = lang_of(request)
         detail: dict[str, str] = exc.detail if isinstance(exc.detail, dict) else {}
-        msg = detail.get("message_zh" if lang == "zh" else "message_en", "")
+        msg = detail.get(pick(lang, "message_zh", "message_en"), "")
         return render(request, "login.html", {"next": _safe_next(next), "error": msg}, status_code=exc.status_code)
     return RedirectResponse(_safe_next(next), status_code=303)
 

@@ -11,6 +11,7 @@ from guozi.analyses.benchmark.figures import Values
 from guozi.analyses.benchmark.peers import PeerReport
 from guozi.analyses.benchmark.ranks import Num, PeerRow, order
 from guozi.analyses.benchmark.scores import ScoreReport
+from guozi.kernel.text import pick
 
 
 def _f(v: Num | None) -> float | None:
@@ -54,12 +55,12 @@ def peer_chart(report: PeerReport, *, lang: str = "zh") -> dict[str, Any]:
     """Chart-ready bars against the peers (JSON-safe: numbers as floats, in the indicator's unit)."""
     return {
         "kind": "peer_bars",
-        "title": (f"{report.name} 同行对标" if lang == "zh" else f"{report.name} against its peers"),
+        "title": pick(lang, f"{report.name} 同行对标", f"{report.name} against its peers"),
         "entity": report.entity,
         "entity_name": report.name,
         "period": str(report.period),
         "group": report.group.describe(lang),
-        "group_note": report.group.note_zh if lang == "zh" else report.group.note_en,
+        "group_note": pick(lang, report.group.note_zh, report.group.note_en),
         "indicators": stat_chart(report.rows, report.values, report.names, report.entity, lang),
     }
 
@@ -70,7 +71,7 @@ def score_chart(report: ScoreReport, entity: str, *, lang: str = "zh") -> dict[s
     rows = [r for r in es.rows if r.standard is not None]
     return {
         "kind": "band_radar",
-        "title": (f"{es.name} 绩效评价标准值对标" if lang == "zh" else f"{es.name} against the standard values"),
+        "title": pick(lang, f"{es.name} 绩效评价标准值对标", f"{es.name} against the standard values"),
         "entity": es.entity,
         "entity_name": es.name,
         "period": str(report.period),

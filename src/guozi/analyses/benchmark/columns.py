@@ -11,6 +11,7 @@ from guozi.analyses.benchmark.params import BenchmarkParams
 from guozi.analyses.benchmark.peers import PeerReport
 from guozi.analyses.benchmark.ranks import PeerRow
 from guozi.analyses.benchmark.scores import ScoreReport
+from guozi.kernel.text import is_zh, pick
 from guozi.presentation.output import Column
 
 
@@ -35,7 +36,7 @@ def shown_gap(v: Any, r: dict[str, Any]) -> str:
 
 def shown_unit(unit: str, lang: str) -> str:
     shown = "万元" if unit == "元" else unit
-    if lang == "zh":
+    if is_zh(lang):
         return shown
     return {"万元": "10k yuan", "万元/人": "10k yuan/person", "人": "persons", "倍": "times"}.get(shown, shown)
 
@@ -175,7 +176,7 @@ def score_records(report: ScoreReport, lang: str = "zh") -> list[dict[str, Any]]
             {
                 **base,
                 "indicator": "overall",
-                "indicator_name": "综合得分" if lang == "zh" else "overall score",
+                "indicator_name": pick(lang, "综合得分", "overall score"),
                 "score": es.overall,
                 "coverage": es.coverage,
                 "note": es.note(lang),

@@ -13,6 +13,7 @@ from guozi.analyses.benchmark.ranks import PeerRow, peer_row
 from guozi.analyses.source import Source
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
+from guozi.kernel.text import is_zh, pick
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ class PeerGroup:
 
     def describe(self, lang: str) -> str:
         """One line: the column, its value, the level and the size of the group."""
-        key = self.key or ("（空）" if lang == "zh" else "(blank)")
-        if lang == "zh":
+        key = self.key or pick(lang, "（空）", "(blank)")
+        if is_zh(lang):
             text = f"第{self.level}层级、{self.by}={key} 的 {len(self.members)} 家企业"
             if self.fallback:
                 text += f"（{self.value} 同行不足，按门类 {self.key} 比较）"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from guozi.catalog.model import Direction, Indicator
+from guozi.kernel.text import pick
 
 Num = Decimal | float
 TIE_DECIMALS = 9  # ratios (floats) equal to this many decimals are tied; numerical, not a domain rule
@@ -130,11 +131,11 @@ class PeerRow:
 
     def name(self, lang: str) -> str:
         """The indicator's name in ``lang``."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return pick(lang, self.name_zh, self.name_en)
 
     def note(self, lang: str) -> str:
         """The row's note in ``lang``."""
-        return self.note_zh if lang == "zh" else self.note_en
+        return pick(lang, self.note_zh, self.note_en)
 
     @property
     def rank(self) -> int | None:

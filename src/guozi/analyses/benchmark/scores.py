@@ -19,6 +19,7 @@ from guozi.analyses.source import Source
 from guozi.catalog.model import Direction, Indicator
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 
 
 @dataclass(frozen=True)
@@ -82,11 +83,11 @@ class ScoreRow:
 
     def name(self, lang: str) -> str:
         """The indicator's name in ``lang``."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return pick(lang, self.name_zh, self.name_en)
 
     def note(self, lang: str) -> str:
         """The row's note in ``lang``."""
-        return self.note_zh if lang == "zh" else self.note_en
+        return pick(lang, self.note_zh, self.note_en)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class EntityScore:
 
     def note(self, lang: str) -> str:
         """The overall note in ``lang``."""
-        return self.note_zh if lang == "zh" else self.note_en
+        return pick(lang, self.note_zh, self.note_en)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from guozi.analyses.benchmark.world import world_chart, world_comparison
 from guozi.analyses.source import Source
 from guozi.kernel.errors import GuoziError
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 
 
 def benchmark_section(
@@ -54,7 +55,7 @@ def benchmark_section(
             notes.append(exc.message(lang))
     return {
         "kind": "benchmark_section",
-        "title": "对标世界一流" if lang == "zh" else "Benchmarking against peers and world-class enterprises",
+        "title": pick(lang, "对标世界一流", "Benchmarking against peers and world-class enterprises"),
         "period": str(period),
         "entity": entity,
         "peers": peers,

@@ -10,6 +10,7 @@ from typing import Any
 
 from guozi.analyses.eva.params import Entry
 from guozi.analyses.eva.results import FEN, SUMMED, EvaReport, EvaRow
+from guozi.kernel.text import is_zh, pick
 from guozi.presentation.output import Column
 
 
@@ -21,9 +22,9 @@ def _unconfirmed_text(report: EvaReport, codes: Sequence[str], lang: str) -> str
         if code in described:
             out.append(described[code])
         elif code in params:
-            label = _STEP_LABELS.get(code, (code, code))[0 if lang == "zh" else 1]
-            out.append(f"{label}（{params[code].source}）" if lang == "zh" else f"{label} ({params[code].source})")
-    return "；".join(out) if lang == "zh" else "; ".join(out)
+            label = _STEP_LABELS.get(code, (code, code))[pick(lang, 0, 1)]
+            out.append(pick(lang, f"{label}（{params[code].source}）", f"{label} ({params[code].source})"))
+    return pick(lang, "；".join(out), "; ".join(out))
 
 
 def unconfirmed_caption(report: EvaReport, lang: str) -> str:
@@ -32,7 +33,7 @@ def unconfirmed_caption(report: EvaReport, lang: str) -> str:
     if not codes:
         return ""
     text = _unconfirmed_text(report, codes, lang)
-    return f"未经官方文本确认的口径：{text}" if lang == "zh" else f"not confirmed by an official text: {text}"
+    return pick(lang, f"未经官方文本确认的口径：{text}", f"not confirmed by an official text: {text}")
 
 
 # the columns of the wide records: every field of EvaRow but the texts given in one language there
@@ -129,7 +130,7 @@ def eva_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
         rec: dict[str, Any] = {f: getattr(r, f) for f in EVA_FIELDS}
         rec["members"] = " ".join(r.members)
         rec["debt_rose"] = None if r.debt_rose is None else r.debt_rose
-        rec["reduction_reason"] = r.reduction_reason_zh if lang == "zh" else r.reduction_reason_en
+        rec["reduction_reason"] = pick(lang, r.reduction_reason_zh, r.reduction_reason_en)
         rec["unconfirmed"] = _unconfirmed_text(report, r.unconfirmed, lang)
         rec["note"] = r.note(lang)
         out.append(rec)
@@ -255,7 +256,7 @@ def breakdown_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
     entries = {e.parameter: e for e in report.params.entries()}
     described = {u.code: u for u in report.params.unconfirmed}
     out: list[dict[str, Any]] = []
-    zh = lang == "zh"
+    zh = is_zh(lang)
     for r in report.rows:
         for fld, f_zh, f_en, param in _STEPS:
             value = getattr(r, fld)
@@ -306,7 +307,7 @@ BREAKDOWN_COLUMNS = [
 
 def parameter_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
     """The parameters in force for the report's year, each with its year and source."""
-    zh = lang == "zh"
+    zh = is_zh(lang)
     yp = report.params
     out: list[dict[str, Any]] = []
 

@@ -10,6 +10,7 @@ import pandas as pd
 from guozi.analyses.eva.params import YearParams
 from guozi.catalog.params import DebtLines
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 
 # the EVA inputs: (field of EvaRow, indicator code)
 INPUTS: tuple[tuple[str, str], ...] = (
@@ -97,7 +98,7 @@ class EvaRow:
 
     def note(self, lang: str) -> str:
         """Why a figure is missing, in ``lang``."""
-        return self.note_zh if lang == "zh" else self.note_en
+        return pick(lang, self.note_zh, self.note_en)
 
 
 @dataclass(frozen=True)

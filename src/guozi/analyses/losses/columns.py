@@ -6,6 +6,7 @@ from typing import Any
 
 from guozi.analyses.losses.compute import LossReport
 from guozi.analyses.losses.criterion import BLANK_GROUP
+from guozi.kernel.text import is_zh, pick
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "continuing": ("持续亏损", "still loss-making"),
@@ -19,14 +20,14 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 
 def level_label(level: int, lang: str) -> str:
     """第1级 / level 1."""
-    return f"第{level}级" if lang == "zh" else f"level {level}"
+    return pick(lang, f"第{level}级", f"level {level}")
 
 
 def group_label(group: str, lang: str) -> str:
     """A group value, or (未填)/(blank) for entities without one."""
     if group != BLANK_GROUP:
         return group
-    return "（未填）" if lang == "zh" else "(blank)"
+    return pick(lang, "（未填）", "(blank)")
 
 
 def loss_summary_rows(report: LossReport, lang: str) -> list[dict[str, Any]]:
@@ -46,7 +47,7 @@ def loss_entity_rows(report: LossReport, lang: str) -> list[dict[str, Any]]:
     for r in report.entities.to_dict("records"):
         rec = {str(k): v for k, v in r.items()}
         zh, en = STATUS_LABELS[str(r["status"])]
-        rec["status_label"] = zh if lang == "zh" else en
+        rec["status_label"] = pick(lang, zh, en)
         rec["level_label"] = level_label(int(r["level"]), lang)
         rec["group_label"] = group_label(str(r["group"]), lang) if report.by else ""
         rows.append(rec)
@@ -58,6 +59,6 @@ def missing_note(report: LossReport, lang: str, limit: int = 10) -> str:
     if not report.missing:
         return ""
     shown = ", ".join(report.missing[:limit]) + (" …" if len(report.missing) > limit else "")
-    if lang == "zh":
+    if is_zh(lang):
         return f"{len(report.missing)} 家企业本期无数据，未计入亏损或盈利：{shown}"
     return f"{len(report.missing)} entities have no value for the period and are counted neither way: {shown}"

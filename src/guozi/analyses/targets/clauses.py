@@ -18,6 +18,7 @@ from guozi.analyses.targets.gdp import GdpPick
 from guozi.analyses.targets.numbers import pp, rounded, show, typed
 from guozi.kernel.errors import CatalogError
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 
 if TYPE_CHECKING:
     from guozi.catalog.model import Clause, Indicator
@@ -61,7 +62,7 @@ class ClauseResult:
 
     def reason(self, lang: str) -> str:
         """The explanation in ``lang``."""
-        return self.reason_zh if lang == "zh" else self.reason_en
+        return pick(lang, self.reason_zh, self.reason_en)
 
 
 @dataclass(frozen=True)

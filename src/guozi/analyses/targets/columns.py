@@ -8,6 +8,7 @@ from typing import Any
 from guozi.analyses.source import Source
 from guozi.analyses.targets.progress import TargetReport
 from guozi.analyses.targets.verdict import Verdict
+from guozi.kernel.text import pick
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "ahead": ("快于序时进度", "ahead of pace"),
@@ -26,7 +27,7 @@ METHOD_LABELS: dict[str, tuple[str, str]] = {
 
 def _label(labels: Mapping[str, tuple[str, str]], code: str, lang: str) -> str:
     zh, en = labels.get(code, (code, code))
-    return zh if lang == "zh" else en
+    return pick(lang, zh, en)
 
 
 def target_rows(report: TargetReport, source: Source, lang: str) -> list[dict[str, Any]]:
@@ -34,7 +35,7 @@ def target_rows(report: TargetReport, source: Source, lang: str) -> list[dict[st
     rows: list[dict[str, Any]] = []
     for r in report.frame.to_dict("records"):
         rec = {str(k): v for k, v in r.items() if k not in ("note_zh", "note_en")}
-        rec["note"] = r["note_zh"] if lang == "zh" else r["note_en"]
+        rec["note"] = pick(lang, r["note_zh"], r["note_en"])
         rec["indicator_name"] = source.catalog.indicator(str(r["indicator"])).name(lang)
         rec["status_label"] = _label(STATUS_LABELS, str(r["status"]), lang)
         rec["method_label"] = _label(METHOD_LABELS, str(r["method"]), lang)
@@ -81,7 +82,7 @@ def verdict_rows(verdicts: Sequence[Verdict], source: Source, lang: str) -> list
                 {
                     **common,
                     "clause": None,
-                    "reason": "该年考核体系没有目标规则" if lang == "zh" else "the year's regime has no target rule",
+                    "reason": pick(lang, "该年考核体系没有目标规则", "the year's regime has no target rule"),
                 }
             )
             continue

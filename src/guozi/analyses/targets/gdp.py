@@ -17,6 +17,7 @@ from typing import Literal
 from guozi.catalog.load import data_path
 from guozi.kernel.errors import GuoziError, InvalidInputError, Problem
 from guozi.kernel.periods import Period
+from guozi.kernel.text import is_zh
 
 GDP_FILE = "reference/gdp_growth.csv"
 GDP_ENV = "GUOZI_GDP"
@@ -45,7 +46,7 @@ class GdpPick:
         """Which figure was used, e.g. "2025-06 同期数据（国家统计局…）"."""
         p = self.figure.period
         src = self.figure.source
-        if lang == "zh":
+        if is_zh(lang):
             how = {"same_period": "同期数据", "annual": "当年全年数据", "prior_annual": "上年全年数据（当年无数据）"}
             return f"{p} {how[self.rule]}" + (f"，来源：{src}" if src else "")
         how_en = {

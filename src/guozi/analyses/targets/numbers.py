@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from guozi.analyses.common import to_decimal
+from guozi.kernel.text import pick
 
 if TYPE_CHECKING:
     from guozi.catalog.model import Indicator
@@ -33,11 +34,11 @@ def show(value: Any, unit: str, lang: str) -> str:
         return "—"
     if unit == "元":
         text = f"{(d / 10000).quantize(FEN, ROUND_HALF_UP):,}"
-        return f"{text} 万元" if lang == "zh" else f"{text} 10k yuan"
+        return pick(lang, f"{text} 万元", f"{text} 10k yuan")
     if unit == "%":
         return f"{d.quantize(FEN, ROUND_HALF_UP)}%"
     if unit == "人":
-        return f"{d.quantize(Decimal(1), ROUND_HALF_UP):,} 人" if lang == "zh" else f"{d:,.0f} persons"
+        return pick(lang, f"{d.quantize(Decimal(1), ROUND_HALF_UP):,} 人", f"{d:,.0f} persons")
     return f"{d.quantize(FEN, ROUND_HALF_UP)} {unit}"
 
 
@@ -45,4 +46,4 @@ def pp(value: Any, lang: str) -> str:
     """A change of a ratio in percentage points, signed."""
     d = to_decimal(value)
     text = "—" if d is None else f"{d.quantize(FEN, ROUND_HALF_UP):+}"
-    return f"{text} 个百分点" if lang == "zh" else f"{text} pp"
+    return pick(lang, f"{text} 个百分点", f"{text} pp")

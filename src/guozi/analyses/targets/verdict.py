@@ -20,6 +20,7 @@ from guozi.analyses.targets.gdp import GdpSeries, load_gdp
 from guozi.analyses.targets.params import int_param, section
 from guozi.kernel.errors import CatalogError
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 
 if TYPE_CHECKING:
     from guozi.catalog.model import Catalog, Clause, Indicator
@@ -50,7 +51,7 @@ class Verdict:
 
     def phrase(self, lang: str) -> str:
         """The regime's phrase (一增一稳四提升 …) in ``lang``."""
-        return self.phrase_zh if lang == "zh" else self.phrase_en
+        return pick(lang, self.phrase_zh, self.phrase_en)
 
 
 def _baseline_of(params: Mapping[str, Any], test: str) -> Baseline:

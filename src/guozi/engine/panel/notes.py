@@ -13,12 +13,13 @@ from guozi.catalog.model import Catalog
 from guozi.engine.compile import Expr, Quantity, Term, denominators, quantities, terms
 from guozi.engine.panel.cells import Objects
 from guozi.engine.panel.model import Basis
+from guozi.kernel.text import is_zh, pick
 
 
 def _term_label(t: Term, catalog: Catalog, basis: Basis, lang: str) -> str:
     item = catalog.items[t.item]
     flow = item.kind == "flow"
-    if lang == "zh":
+    if is_zh(lang):
         when = (
             ("本月" if basis == "month" else "本年累计")
             if flow and t.role == "cur"
@@ -37,7 +38,7 @@ def _quantity_label(q: Quantity, catalog: Catalog, basis: Basis, lang: str) -> s
     if isinstance(q, Term):
         return _term_label(q, catalog, basis, lang)
     labels = [_term_label(t, catalog, basis, lang) for t in terms(q)]
-    return ("、".join(labels) + "均不完整") if lang == "zh" else (" / ".join(labels) + ": none complete")
+    return pick(lang, "、".join(labels) + "均不完整", " / ".join(labels) + ": none complete")
 
 
 def prior_note(data: dict[str, list[Any]], i: int, e: Expr, catalog: Catalog, basis: Basis) -> tuple[str, str]:

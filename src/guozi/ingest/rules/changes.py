@@ -10,6 +10,7 @@ from typing import Any
 from guozi.ingest.rules.model import Rule
 from guozi.ingest.rules.run import Run, prev_month, sql_decimal, sql_in
 from guozi.kernel.periods import Period
+from guozi.kernel.text import is_zh
 from guozi.kernel.units import grouped
 
 
@@ -76,7 +77,7 @@ def _slip_sql(rule: Rule) -> str:
 
 
 def _basis(flow: bool, lang: str) -> str:
-    if lang == "zh":
+    if is_zh(lang):
         return "本年累计月均数" if flow else "期末余额"
     return "the monthly average year to date" if flow else "the balance"
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from guozi.kernel.errors import Problem, Severity
+from guozi.kernel.text import pick
 from guozi.kernel.units import STORE_LIMIT, STORE_SCALE, amount_text
 
 RULES_FILE = "rules/validation.yaml"
@@ -104,7 +105,7 @@ class Rule:
 
     def name(self, lang: str) -> str:
         """The rule's name in ``lang``."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return pick(lang, self.name_zh, self.name_en)
 
     def param(self, key: str) -> Any:
         """A parameter, or the kind's default."""
@@ -121,7 +122,7 @@ class Statement:
 
     def name(self, lang: str) -> str:
         """The sheet's name in ``lang``."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return pick(lang, self.name_zh, self.name_en)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from guozi.ingest.rules.model import Rule
 from guozi.ingest.rules.run import Run, sql_decimal, sql_in, sql_list, sql_text
+from guozi.kernel.text import pick
 from guozi.kernel.units import grouped
 
 
@@ -70,7 +71,7 @@ def not_above(run: Run, rule: Rule) -> None:
         given = [str(g) for g in r["given"]]
 
         def fields(lang: str, psum: Decimal = psum, total: Decimal = total, given: list[str] = given) -> dict[str, Any]:
-            sep = "、" if lang == "zh" else ", "
+            sep = pick(lang, "、", ", ")
             return {
                 "parts": run.amount(psum, code, lang),
                 "total": run.amount(total, code, lang),

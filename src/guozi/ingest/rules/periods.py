@@ -12,6 +12,7 @@ import pyarrow as pa
 from guozi.ingest.rules.model import Rule
 from guozi.ingest.rules.run import Run
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 
 
 def _per_period(run: Run, where: str, extra_from: str = "", extra_cols: str = "") -> list[dict[str, Any]]:
@@ -133,8 +134,8 @@ def closed(run: Run, rule: Rule) -> None:
 
         def fields(lang: str, items: list[str] = items, later: str = later) -> dict[str, Any]:
             shown = items[:5]
-            more = "" if len(items) <= 5 else ("…" if lang == "zh" else ", …")
-            sep = "、" if lang == "zh" else ", "
+            more = "" if len(items) <= 5 else pick(lang, "…", ", …")
+            sep = pick(lang, "、", ", ")
             return {
                 "later": later,
                 "count": len(items),

@@ -13,6 +13,7 @@ from guozi.analyses.targets import (
     verdict_label,
 )
 from guozi.catalog import Regime
+from guozi.kernel.text import is_zh, pick
 from guozi.report import narrative as nv
 from guozi.report.context import Ctx, ind_name, table
 from guozi.report.model import Block, Cell, Col, Fig, Paragraph, Section, Text
@@ -160,15 +161,15 @@ def _verdict_paragraph(ctx: Ctx, rules: Regime, verdict: Verdict | None) -> Para
 def _unknown_clause(ctx: Ctx, clause: Any, lang: str) -> str:
     """Why a clause cannot be judged: the value, its base or the reference figure is missing."""
     ind = ctx.source.catalog.indicator(clause.indicator)
-    name = ind.name_zh if lang == "zh" else nv.lc(ind.name_en)
+    name = pick(lang, ind.name_zh, nv.lc(ind.name_en))
     if clause.value is None:
         f = ctx.main.fig(ctx.entity, ctx.period, clause.indicator, ind.unit)
-        return name + ("" if lang == "zh" else " ") + nv.missing(f.note_zh, f.note_en, lang)
+        return name + pick(lang, "", " ") + nv.missing(f.note_zh, f.note_en, lang)
     if clause.baseline is None and clause.test not in ("at_most", "at_least"):
         bp = clause.baseline_period or str(ctx.period.prior_year)
-        if lang == "zh":
+        if is_zh(lang):
             return f"{name}（缺数：{bp}的{ind.name_zh}，无从比较）"
         return f"{name} (missing: its {bp} value to compare with)"
     if clause.test == "growth_above_reference" and clause.reference is None:
-        return f"{name}（缺数：GDP增速）" if lang == "zh" else f"{name} (missing: GDP growth)"
-    return f"{name}（{clause.reason_zh}）" if lang == "zh" else f"{name} ({clause.reason_en})"
+        return pick(lang, f"{name}（缺数：GDP增速）", f"{name} (missing: GDP growth)")
+    return pick(lang, f"{name}（{clause.reason_zh}）", f"{name} ({clause.reason_en})")

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 from guozi.store.base import User
 from guozi.web.data import WebData
 from guozi.web.deps import can_see, current_user, ensure_visible
@@ -76,7 +77,7 @@ def path_to(data: WebData, user: User, p: Period, e: str) -> list[NodeRef]:
 
 
 def tr(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
+    return pick(lang, zh, en)
 
 
 def indicator_refs(data: WebData, p: Period, lang: str) -> list[IndicatorRef]:
@@ -96,7 +97,7 @@ def cells(rows: dict[str, dict[str, Any]], lang: str) -> dict[str, Cell]:
             change=r["change"],
             growth=r["growth"],
             unit=r["unit"],
-            note=r["note_zh"] if lang == "zh" else r["note_en"],
+            note=pick(lang, r["note_zh"], r["note_en"]),
             members=r["members"],
         )
     return out

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 from guozi.store.base import User
 from guozi.web.data import WebData, clean
 from guozi.web.deps import lang_of
@@ -214,7 +215,7 @@ def explain_model(request: Request, user: User, code: str, period: str | None, e
         period=str(p),
         entity=ref(data, p, e),
         code=code,
-        name=x["name_zh"] if lang == "zh" else x["name_en"],
+        name=pick(lang, x["name_zh"], x["name_en"]),
         unit=x["unit"],
         direction=x["direction"],
         formula=x["formula"],

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 
 from guozi.kernel.errors import GuoziError, NotFoundError
+from guozi.kernel.text import pick
 from guozi.store.base import STATUSES, Status, User
 from guozi.web.data import WebData
 from guozi.web.deps import current_user
@@ -26,7 +27,7 @@ def web_data(request: Request) -> WebData:
 
 def tr(lang: str, zh: str, en: str) -> str:
     """The text in the page's language."""
-    return zh if lang == "zh" else en
+    return pick(lang, zh, en)
 
 
 def status_query(status: str | None) -> Status | None:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from guozi.kernel.errors import Problem, Severity
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 from guozi.store.base import Review, Submission, User
 from guozi.web.data import file_name
 from guozi.workspace import STATUS_ZH, UPLOADERS, Workspace
@@ -149,7 +150,7 @@ def problem_out(p: Problem, lang: str) -> ProblemOut:
 
 
 def _status_label(status: str, lang: str) -> str:
-    return STATUS_ZH.get(status, status) if lang == "zh" else status
+    return pick(lang, STATUS_ZH.get(status, status), status)
 
 
 def submission_out(ws: Workspace, sub: Submission, lang: str) -> SubmissionOut:
@@ -190,7 +191,7 @@ def detail_out(ws: Workspace, sub: Submission, user: User, lang: str) -> Submiss
             entity_id=str(r["entity_id"]),
             period=str(Period.from_code(int(r["period"]))),
             item=str(r["item"]),
-            name=(items[r["item"]].name_zh if lang == "zh" else items[r["item"]].name_en)
+            name=pick(lang, items[r["item"]].name_zh, items[r["item"]].name_en)
             if r["item"] in items
             else str(r["item"]),
             unit=items[r["item"]].unit if r["item"] in items else "元",

@@ -8,6 +8,7 @@ from guozi.analyses.benchmark.charts import stat_chart
 from guozi.analyses.benchmark.columns import shown_unit, shown_value, stat_columns, stat_record
 from guozi.analyses.benchmark.ranks import standing
 from guozi.analyses.benchmark.world.compare import Converted, WorldReport
+from guozi.kernel.text import pick
 from guozi.presentation.output import Column
 
 
@@ -16,9 +17,11 @@ def world_chart(report: WorldReport, *, lang: str = "zh") -> dict[str, Any]:
     return {
         "kind": "world_bars",
         "title": (
-            f"{report.name} 对标世界一流（{report.year} 财年）"
-            if lang == "zh"
-            else f"{report.name} against world-class peers, FY{report.year}"
+            pick(
+                lang,
+                f"{report.name} 对标世界一流（{report.year} 财年）",
+                f"{report.name} against world-class peers, FY{report.year}",
+            )
         ),
         "entity": report.entity,
         "entity_name": report.name,
@@ -93,7 +96,7 @@ def world_company_records(report: WorldReport, lang: str = "zh") -> list[dict[st
             c = companies.get(key)
             st = standing(vals, key, r.direction)
             nz, ne = report.notes[r.indicator].get(key, ("", ""))
-            notes = [nz if lang == "zh" else ne] + (
+            notes = [pick(lang, nz, ne)] + (
                 [] if c is None else [x.figure.note for x in c.figures if x.figure.note]
             )
             out.append(
@@ -129,9 +132,11 @@ def world_company_records(report: WorldReport, lang: str = "zh") -> list[dict[st
 def world_company_columns(lang: str) -> list[Column]:
     """The columns of :func:`world_company_records`."""
     yes_no = (
-        (lambda v, r: "" if v is None else ("是" if v else "否"))
-        if lang == "zh"
-        else (lambda v, r: "" if v is None else ("yes" if v else "no"))
+        pick(
+            lang,
+            lambda v, r: "" if v is None else ("是" if v else "否"),
+            lambda v, r: "" if v is None else ("yes" if v else "no"),
+        )
     )
     return [
         Column("indicator", "指标代码", "indicator"),
