@@ -50,6 +50,7 @@ import pytest
 
 from guozi.catalog import load_catalog
 from guozi.engine.consolidate import consolidated_panel, group_facts, report_types
+from guozi.engine.reconcile import reconcile
 from guozi.kernel.periods import Period
 from guozi.tree import build_tree
 
@@ -180,3 +181,24 @@ def test_a_member_lacking_an_item_leaves_the_group_empty_and_a_difference_entity
     assert ("S", "total_equity") not in got and ("G", "total_equity") not in got
     assert got["G", "revenue"] == 1000 + 500 + 300 + 400 - 5
     assert got["G", "total_assets"] == 2000 + 1200 + 500 + 800  # D's missing items are no adjustment
+
+
+def test_reconcile_shows_the_one_pair_that_does_not_match_first() -> None:
+    """G0's receivable from L is 80, L's payable to G0 70: difference 10, met at G. The other pairs match."""
+    tree = build_tree(entities())
+    out = reconcile(ic_table(INTERCOMPANY), tree, JUNE, root="G", tolerance=Decimal("0.01"))
+    got = [
+        (r.creditor_id, r.debtor_id, r.receivable, r.payable, r.difference, r.meet_id, r.mismatch)
+        for r in out.itertuples()
+    ]
+    assert got == [
+        ("G0", "L", Decimal(80), Decimal(70), Decimal(10), "G", True),
+        ("L", "S0", Decimal(50), Decimal(50), Decimal(0), "S", False),
+        ("S0", "T", Decimal(100), Decimal(100), Decimal(0), "G", False),
+    ]
+    assert out.sales.tolist()[:2] == [Decimal(200), Decimal(120)]
+    # inside S only the pair L–S0; a tolerance of 10 lets the 10 pass
+    inside = reconcile(ic_table(INTERCOMPANY), tree, JUNE, root="S", tolerance=Decimal("0.01"))
+    assert list(zip(inside.creditor_id, inside.debtor_id, strict=True)) == [("L", "S0")]
+    loose = reconcile(ic_table(INTERCOMPANY), tree, JUNE, root="G", tolerance=Decimal(10))
+    assert not loose.mismatch.any()

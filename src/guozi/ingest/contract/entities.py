@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from guozi.engine.consolidate import REPORT_TYPES
 from guozi.ingest.contract.cells import PERIOD_EXPECTED, cell_texts, is_period, problem_at, short
 from guozi.ingest.readers import ROW, RawTable
 from guozi.ingest.rules import RuleSet
@@ -91,6 +92,20 @@ def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_col
                 f"unknown category: {cat}",
                 " | ".join(CATEGORIES),
                 cat,
+            )
+        )
+    kind = frame.report_type[i] if "report_type" in frame else ""
+    if kind != "" and kind not in REPORT_TYPES:
+        out.append(
+            problem_at(
+                raw,
+                r,
+                "report_type",
+                "entity.report_type",
+                f"报表类型无效：{short(kind)}，应为 single（单户）、consolidated（合并）或 difference（差额）",
+                f"unknown report type: {short(kind)}; expected single, consolidated or difference",
+                " | ".join(REPORT_TYPES),
+                short(kind),
             )
         )
     if eid != "" and eid == frame.parent_id[i]:
