@@ -49,3 +49,8 @@ def test_one_definition_of_the_languages() -> None:
     assert [check_lang(x) for x in LANGS] == ["zh", "en"]
     assert is_zh("zh")
     assert not is_zh("en")
+
+
+def test_a_table_of_texts_still_reads_as_pairs() -> None:
+    zh, en = Text("扭亏", "turned around")
+    assert (zh, en) == ("扭亏", "turned around")

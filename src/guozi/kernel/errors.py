@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from guozi.kernel.text import pick
+from guozi.kernel.text import Text, pick
 
 
 class Severity(StrEnum):
@@ -18,8 +18,14 @@ class Severity(StrEnum):
 
     def label(self, lang: str) -> str:
         """The severity's name in the user's language."""
-        zh = {"blocking": "强制", "verify": "核实", "notice": "提示"}
-        return pick(lang, zh[self.value], self.value)
+        return SEVERITY_LABELS[self].in_(lang)
+
+
+SEVERITY_LABELS: dict[Severity, Text] = {
+    Severity.BLOCKING: Text("强制", "blocking"),
+    Severity.VERIFY: Text("核实", "verify"),
+    Severity.NOTICE: Text("提示", "notice"),
+}
 
 
 @dataclass(frozen=True)

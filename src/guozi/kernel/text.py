@@ -12,8 +12,7 @@ at the edge, so reaching it here is a bug in guozi, not bad input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final, Literal, TypeVar
+from typing import Final, Literal, NamedTuple, TypeVar
 
 Lang = Literal["zh", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("zh", "en")  # the first is the default: interfaces are zh-CN first
@@ -50,9 +49,12 @@ def pick(lang: str, zh: T, en: T) -> T:
     return zh if is_zh(lang) else en
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A phrase in both languages; ``text(lang)`` or ``text.in_(lang)`` is the one to show."""
+class Text(NamedTuple):
+    """A phrase in both languages; ``text(lang)`` or ``text.in_(lang)`` is the one to show.
+
+    A named pair, so frozen and compared by value, and a table of labels (``dict[str, Text]``) can
+    still be read as pairs: ``zh, en = LABELS[code]``.
+    """
 
     zh: str
     en: str

@@ -195,13 +195,13 @@ def change_phrase(value: Fig, lang: str, *, short: bool = False) -> str:
     同比 / year on year.
     """
     zh = is_zh(lang)
-    yoy = "" if short else ("同比" if zh else "")
+    yoy = "" if short else pick(lang, "同比", "")
     tail = "" if short or zh else " year on year"
     if value.value is None:
         return ""
     prior = dec(value.prior)
     if prior is None:
-        return "上年同期无数据" if zh else "no prior-year figure"
+        return pick(lang, "上年同期无数据", "no prior-year figure")
     cur = dec(value.value)
     assert cur is not None
     change = cur - prior
@@ -210,10 +210,10 @@ def change_phrase(value: Fig, lang: str, *, short: bool = False) -> str:
     if value.unit == "元" and (prior <= 0 or cur < 0):
         return _loss_phrase(cur, prior, lang, yoy, tail)
     if prior == 0:
-        return f"{yoy}上年同期为零" if zh else "zero a year earlier"
+        return pick(lang, f"{yoy}上年同期为零", "zero a year earlier")
     growth = float(change / abs(prior) * 100)
     if _flat_growth(growth):
-        return f"{yoy}持平" if zh else f"flat{tail}"
+        return pick(lang, f"{yoy}持平", f"flat{tail}")
     g = number(abs(growth), 1, lang)
     if zh:
         return f"{yoy}{'增长' if growth > 0 else '下降'}{g}%"
@@ -329,9 +329,8 @@ def headline(
 
 def _named_values(figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> list[str]:
     """Each figure after its name with its change: "资产总额2 345.67亿元，同比增长3.2%" (later ones short in English)."""
-    zh = is_zh(lang)
     return [
-        f"{name[0] if zh else lc(name[1])}{'' if zh else ' '}{value_with_change(fig, lang, short=i > 0 and lang == 'en')}"
+        pick(lang, name[0], lc(name[1]) + " ") + value_with_change(fig, lang, short=i > 0 and not is_zh(lang))
         for i, (fig, name) in enumerate(zip(figs, names, strict=True))
     ]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from guozi.analyses.eva.params import Entry
 from guozi.analyses.eva.results import FEN, SUMMED, EvaReport, EvaRow
-from guozi.kernel.text import is_zh, pick
+from guozi.kernel.text import Text, pick
 from guozi.presentation.output import Column
 
 
@@ -22,7 +22,7 @@ def _unconfirmed_text(report: EvaReport, codes: Sequence[str], lang: str) -> str
         if code in described:
             out.append(described[code])
         elif code in params:
-            label = _STEP_LABELS.get(code, (code, code))[pick(lang, 0, 1)]
+            label = _STEP_LABELS.get(code, Text(code, code)).in_(lang)
             out.append(pick(lang, f"{label}（{params[code].source}）", f"{label} ({params[code].source})"))
     return pick(lang, "；".join(out), "; ".join(out))
 
@@ -42,48 +42,48 @@ EVA_FIELDS = tuple(
     for f in fields(EvaRow)
     if f.name not in ("reduction_reason_zh", "reduction_reason_en", "unconfirmed", "note_zh", "note_en")
 )
-_STEP_LABELS: dict[str, tuple[str, str]] = {
-    "entity_id": ("企业/分组", "entity / group"),
-    "name": ("名称", "name"),
-    "period": ("期间", "period"),
-    "view": ("口径", "view"),
-    "members": ("成员企业", "members"),
-    "months": ("月数", "months"),
-    "category": ("企业类别", "category"),
-    "industry": ("行业", "industry"),
-    "industry_class": ("行业类别", "industry class"),
-    "net_profit": ("净利润", "net profit"),
-    "interest_expense": ("利息费用", "interest expense"),
-    "rd_expense": ("研发费用", "R&D expense"),
-    "non_recurring_gain": ("非经常性损益", "non-recurring gains"),
-    "non_recurring_share": ("非经常性损益调整比例", "non-recurring adjustment share"),
-    "non_recurring_adjustment": ("非经常性收益调整项", "non-recurring adjustment"),
-    "tax_rate": ("所得税税率", "tax rate"),
-    "nopat_adjustment": ("税后调整项", "adjustments after tax"),
-    "nopat": ("税后净营业利润", "NOPAT"),
-    "avg_equity": ("平均所有者权益", "average equity"),
-    "avg_interest_bearing_debt": ("平均带息负债", "average interest-bearing debt"),
-    "avg_construction_in_progress": ("平均在建工程", "average construction in progress"),
-    "adjusted_capital": ("调整后资本", "adjusted capital"),
-    "cost_of_equity_base": ("股权资本成本率（按类别）", "cost of equity by category"),
-    "equity_cost_reduction": ("股权资本成本率下浮", "cost of equity reduction"),
-    "cost_of_equity": ("股权资本成本率", "cost of equity"),
-    "cost_of_debt": ("债权资本成本率", "cost of debt"),
-    "debt_weight": ("带息负债权重", "debt weight"),
-    "equity_weight": ("所有者权益权重", "equity weight"),
-    "weighted_cost": ("加权平均资本成本率", "weighted cost of capital"),
-    "debt_ratio": ("资产负债率（期末）", "debt ratio (period end)"),
-    "debt_ratio_opening": ("资产负债率（年初）", "debt ratio (opening)"),
-    "debt_rose": ("资产负债率高于年初", "debt ratio rose"),
-    "surcharge": ("资产负债率上浮", "debt-ratio surcharge"),
-    "cost_of_capital": ("平均资本成本率", "average cost of capital"),
-    "capital_charge": ("资本成本", "capital charge"),
-    "eva": ("经济增加值", "EVA"),
-    "unconfirmed": ("未经确认的口径", "unconfirmed definitions"),
-    "note": ("说明", "note"),
-    "tax_rate_param": ("所得税税率", "tax rate"),
-    "cost_of_debt_param": ("债权资本成本率", "cost of debt"),
-    "debt_surcharge": ("资产负债率上浮", "debt-ratio surcharge"),
+_STEP_LABELS: dict[str, Text] = {
+    "entity_id": Text("企业/分组", "entity / group"),
+    "name": Text("名称", "name"),
+    "period": Text("期间", "period"),
+    "view": Text("口径", "view"),
+    "members": Text("成员企业", "members"),
+    "months": Text("月数", "months"),
+    "category": Text("企业类别", "category"),
+    "industry": Text("行业", "industry"),
+    "industry_class": Text("行业类别", "industry class"),
+    "net_profit": Text("净利润", "net profit"),
+    "interest_expense": Text("利息费用", "interest expense"),
+    "rd_expense": Text("研发费用", "R&D expense"),
+    "non_recurring_gain": Text("非经常性损益", "non-recurring gains"),
+    "non_recurring_share": Text("非经常性损益调整比例", "non-recurring adjustment share"),
+    "non_recurring_adjustment": Text("非经常性收益调整项", "non-recurring adjustment"),
+    "tax_rate": Text("所得税税率", "tax rate"),
+    "nopat_adjustment": Text("税后调整项", "adjustments after tax"),
+    "nopat": Text("税后净营业利润", "NOPAT"),
+    "avg_equity": Text("平均所有者权益", "average equity"),
+    "avg_interest_bearing_debt": Text("平均带息负债", "average interest-bearing debt"),
+    "avg_construction_in_progress": Text("平均在建工程", "average construction in progress"),
+    "adjusted_capital": Text("调整后资本", "adjusted capital"),
+    "cost_of_equity_base": Text("股权资本成本率（按类别）", "cost of equity by category"),
+    "equity_cost_reduction": Text("股权资本成本率下浮", "cost of equity reduction"),
+    "cost_of_equity": Text("股权资本成本率", "cost of equity"),
+    "cost_of_debt": Text("债权资本成本率", "cost of debt"),
+    "debt_weight": Text("带息负债权重", "debt weight"),
+    "equity_weight": Text("所有者权益权重", "equity weight"),
+    "weighted_cost": Text("加权平均资本成本率", "weighted cost of capital"),
+    "debt_ratio": Text("资产负债率（期末）", "debt ratio (period end)"),
+    "debt_ratio_opening": Text("资产负债率（年初）", "debt ratio (opening)"),
+    "debt_rose": Text("资产负债率高于年初", "debt ratio rose"),
+    "surcharge": Text("资产负债率上浮", "debt-ratio surcharge"),
+    "cost_of_capital": Text("平均资本成本率", "average cost of capital"),
+    "capital_charge": Text("资本成本", "capital charge"),
+    "eva": Text("经济增加值", "EVA"),
+    "unconfirmed": Text("未经确认的口径", "unconfirmed definitions"),
+    "note": Text("说明", "note"),
+    "tax_rate_param": Text("所得税税率", "tax rate"),
+    "cost_of_debt_param": Text("债权资本成本率", "cost of debt"),
+    "debt_surcharge": Text("资产负债率上浮", "debt-ratio surcharge"),
 }
 _PERCENT = {
     "non_recurring_share",
@@ -233,7 +233,7 @@ _STEPS: tuple[tuple[str, str, str, str], ...] = (
 
 
 def _step_record(
-    r: EvaRow, step: str, value: Any, formula: str, source: str, confirmed: bool, zh: bool
+    r: EvaRow, step: str, value: Any, formula: str, source: str, confirmed: bool, lang: str
 ) -> dict[str, Any]:
     """One row of the breakdown: a step of ``r`` (or its note), with how it is worked out and from what."""
     return {
@@ -241,13 +241,13 @@ def _step_record(
         "name": r.name,
         "period": r.period,
         "step": step,
-        "label": _STEP_LABELS[step][0 if zh else 1],
+        "label": _STEP_LABELS[step].in_(lang),
         "value": value,
         "unit": _unit(step),
         "formula": formula,
         "source": source,
         "confirmed": confirmed,
-        "mark": "" if confirmed else ("未确认" if zh else "unconfirmed"),
+        "mark": "" if confirmed else pick(lang, "未确认", "unconfirmed"),
     }
 
 
@@ -256,37 +256,34 @@ def breakdown_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
     entries = {e.parameter: e for e in report.params.entries()}
     described = {u.code: u for u in report.params.unconfirmed}
     out: list[dict[str, Any]] = []
-    zh = is_zh(lang)
     for r in report.rows:
         for fld, f_zh, f_en, param in _STEPS:
             value = getattr(r, fld)
             if r.view != "reported" and fld not in (*SUMMED, "cost_of_capital", "months"):
                 continue
-            formula = f_zh if zh else f_en
+            formula = pick(lang, f_zh, f_en)
             if fld == "cost_of_capital" and r.view != "reported":
-                formula = "Σ资本成本 /（Σ调整后资本 × 月数 / 12）" if zh else "Σ charge / (Σ capital × months / 12)"
+                formula = pick(lang, "Σ资本成本 /（Σ调整后资本 × 月数 / 12）", "Σ charge / (Σ capital × months / 12)")
             if fld == "equity_cost_reduction" and (r.reduction_reason_zh or r.reduction_reason_en):
-                formula += f"：{r.reduction_reason_zh}" if zh else f": {r.reduction_reason_en}"
+                formula += pick(lang, f"：{r.reduction_reason_zh}", f": {r.reduction_reason_en}")
             if fld == "cost_of_equity_base" and r.category:
-                formula += f"：{r.category}" if zh else f": {r.category}"
+                formula += pick(lang, f"：{r.category}", f": {r.category}")
             if fld == "surcharge" and r.industry_class:
-                formula += f"（{r.industry_class}）" if zh else f" ({r.industry_class})"
+                formula += pick(lang, f"（{r.industry_class}）", f" ({r.industry_class})")
             source, confirmed = "", True
             if param in entries:
                 e = entries[param]
-                source = f"{e.source}（{e.year}）" if zh else f"{e.source} ({e.year})"
+                source = pick(lang, f"{e.source}（{e.year}）", f"{e.source} ({e.year})")
                 confirmed = e.confirmed
             elif param in described:
                 source, confirmed = described[param].name(lang), param not in r.unconfirmed
             if fld == "cost_of_debt" and entries["cost_of_debt"].method == "actual":
                 formula = (
-                    "利息费用 / 平均带息负债 × 12 / 月数"
-                    if zh
-                    else "interest / avg interest-bearing debt × 12 / months"
+                    pick(lang, "利息费用 / 平均带息负债 × 12 / 月数", "interest / avg interest-bearing debt × 12 / months")
                 )
-            out.append(_step_record(r, fld, value, formula, source, confirmed, zh))
+            out.append(_step_record(r, fld, value, formula, source, confirmed, lang))
         if r.note_zh:
-            out.append(_step_record(r, "note", None, r.note(lang), "", True, zh))
+            out.append(_step_record(r, "note", None, r.note(lang), "", True, lang))
     return out
 
 
@@ -307,7 +304,6 @@ BREAKDOWN_COLUMNS = [
 
 def parameter_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
     """The parameters in force for the report's year, each with its year and source."""
-    zh = is_zh(lang)
     yp = report.params
     out: list[dict[str, Any]] = []
 
@@ -315,7 +311,7 @@ def parameter_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
         out.append(
             {
                 "parameter": key,
-                "label": _STEP_LABELS.get(e.parameter, (e.parameter, e.parameter))[0 if zh else 1],
+                "label": _STEP_LABELS.get(e.parameter, Text(e.parameter, e.parameter)).in_(lang),
                 "value": value,
                 "unit": unit,
                 "detail": detail,
@@ -331,10 +327,10 @@ def parameter_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
     for cat, v in yp.cost_of_equity.values.items():
         add(yp.cost_of_equity, f"cost_of_equity.{cat}", v, "%")
     red = yp.equity_cost_reduction
-    names = [f"{zh_name if zh else en_name} ({code})" for code, zh_name, en_name in red.industries]
+    names = [f"{pick(lang, zh_name, en_name)} ({code})" for code, zh_name, en_name in red.industries]
     if red.attribute:
-        names.append(f"{(red.attribute_name_zh if zh else red.attribute_name_en) or red.attribute} [{red.attribute}]")
-    add(red, "equity_cost_reduction", red.value, "pp", ("、" if zh else ", ").join(names))
+        names.append(f"{pick(lang, red.attribute_name_zh, red.attribute_name_en) or red.attribute} [{red.attribute}]")
+    add(red, "equity_cost_reduction", red.value, "pp", pick(lang, "、", ", ").join(names))
     debt = yp.cost_of_debt
     add(debt, f"cost_of_debt.{debt.method}", debt.value, "%" if debt.value is not None else "")
     for cls, bands in yp.debt_surcharge.bands.items():

@@ -6,15 +6,15 @@ from typing import Any
 
 from guozi.analyses.losses.compute import LossReport
 from guozi.analyses.losses.criterion import BLANK_GROUP
-from guozi.kernel.text import is_zh, pick
+from guozi.kernel.text import Text, is_zh, pick
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "continuing": ("持续亏损", "still loss-making"),
-    "new": ("新增亏损", "newly loss-making"),
-    "turned_around": ("扭亏", "turned around"),
-    "loss": ("亏损（上年无数据）", "loss-making (no prior value)"),
-    "profit": ("盈利", "profitable"),
-    "missing": ("缺数", "no value"),
+STATUS_LABELS: dict[str, Text] = {
+    "continuing": Text("持续亏损", "still loss-making"),
+    "new": Text("新增亏损", "newly loss-making"),
+    "turned_around": Text("扭亏", "turned around"),
+    "loss": Text("亏损（上年无数据）", "loss-making (no prior value)"),
+    "profit": Text("盈利", "profitable"),
+    "missing": Text("缺数", "no value"),
 }
 
 
@@ -46,8 +46,7 @@ def loss_entity_rows(report: LossReport, lang: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for r in report.entities.to_dict("records"):
         rec = {str(k): v for k, v in r.items()}
-        zh, en = STATUS_LABELS[str(r["status"])]
-        rec["status_label"] = pick(lang, zh, en)
+        rec["status_label"] = STATUS_LABELS[str(r["status"])].in_(lang)
         rec["level_label"] = level_label(int(r["level"]), lang)
         rec["group_label"] = group_label(str(r["group"]), lang) if report.by else ""
         rows.append(rec)

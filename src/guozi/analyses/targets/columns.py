@@ -8,26 +8,25 @@ from typing import Any
 from guozi.analyses.source import Source
 from guozi.analyses.targets.progress import TargetReport
 from guozi.analyses.targets.verdict import Verdict
-from guozi.kernel.text import pick
+from guozi.kernel.text import Text, pick
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "ahead": ("快于序时进度", "ahead of pace"),
-    "behind": ("慢于序时进度", "behind pace"),
-    "met": ("达标", "met"),
-    "not_met": ("未达标", "not met"),
-    "unknown": ("无法判断", "cannot tell"),
+STATUS_LABELS: dict[str, Text] = {
+    "ahead": Text("快于序时进度", "ahead of pace"),
+    "behind": Text("慢于序时进度", "behind pace"),
+    "met": Text("达标", "met"),
+    "not_met": Text("未达标", "not met"),
+    "unknown": Text("无法判断", "cannot tell"),
 }
-METHOD_LABELS: dict[str, tuple[str, str]] = {
-    "actual": ("全年实际", "full-year actual"),
-    "profile": ("以往年度月度进度", "earlier years' profile"),
-    "linear": ("线性外推", "linear"),
-    "none": ("不外推", "not projected"),
+METHOD_LABELS: dict[str, Text] = {
+    "actual": Text("全年实际", "full-year actual"),
+    "profile": Text("以往年度月度进度", "earlier years' profile"),
+    "linear": Text("线性外推", "linear"),
+    "none": Text("不外推", "not projected"),
 }
 
 
-def _label(labels: Mapping[str, tuple[str, str]], code: str, lang: str) -> str:
-    zh, en = labels.get(code, (code, code))
-    return pick(lang, zh, en)
+def _label(labels: Mapping[str, Text], code: str, lang: str) -> str:
+    return labels.get(code, Text(code, code)).in_(lang)
 
 
 def target_rows(report: TargetReport, source: Source, lang: str) -> list[dict[str, Any]]:
@@ -43,19 +42,19 @@ def target_rows(report: TargetReport, source: Source, lang: str) -> list[dict[st
     return rows
 
 
-TEST_LABELS: dict[str, tuple[str, str]] = {
-    "growth_above_reference": ("增速高于GDP增速", "growth above GDP growth"),
-    "at_most": ("不高于上限", "at most"),
-    "at_least": ("不低于下限", "at least"),
-    "stable": ("基本稳定", "stable"),
-    "increase": ("同比改善", "improve year on year"),
-    "change_at_least": ("改善不少于", "improve by at least"),
-    "growth_at_least": ("增速不低于", "grow at least"),
+TEST_LABELS: dict[str, Text] = {
+    "growth_above_reference": Text("增速高于GDP增速", "growth above GDP growth"),
+    "at_most": Text("不高于上限", "at most"),
+    "at_least": Text("不低于下限", "at least"),
+    "stable": Text("基本稳定", "stable"),
+    "increase": Text("同比改善", "improve year on year"),
+    "change_at_least": Text("改善不少于", "improve by at least"),
+    "growth_at_least": Text("增速不低于", "grow at least"),
 }
-PASS_LABELS: dict[str, tuple[str, str]] = {
-    "True": ("通过", "pass"),
-    "False": ("未通过", "fail"),
-    "None": ("无法判断", "cannot tell"),
+PASS_LABELS: dict[str, Text] = {
+    "True": Text("通过", "pass"),
+    "False": Text("未通过", "fail"),
+    "None": Text("无法判断", "cannot tell"),
 }
 
 
