@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from guozi.catalog.load import data_path, load_catalog
+from guozi.catalog.files import data_path
+from guozi.catalog.load import load_catalog
 from guozi.catalog.model import Catalog, Clause, Indicator, Item, Regime
 
 __all__ = ["Catalog", "Clause", "Indicator", "Item", "Regime", "data_path", "load_catalog"]

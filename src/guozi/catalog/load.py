@@ -4,35 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import yaml
-
+from guozi.catalog.files import SHIPPED, data_path, read_yaml
 from guozi.catalog.formula import MONTH, BinOp, Call, Neg, Node, Ref, names, parse
 from guozi.catalog.model import UNITS, Catalog, Clause, Indicator, Item, Regime
 from guozi.kernel.errors import CatalogError, FormulaError
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: parsing dominated load time
-SHIPPED = ("items.yaml", "indicators.yaml", "eva_indicators.yaml", "regimes.yaml")
-
-
-def data_path(name: str) -> Path:
-    """The path of a file shipped in ``guozi/catalog/data``."""
-    return Path(str(resources.files("guozi.catalog") / "data" / name))
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a safe loader (C or Python)
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogError(f"无法读取目录文件 {path}：{exc}", f"cannot read catalogue file {path}: {exc}") from exc
-    if doc is None:
-        return {}
-    if not isinstance(doc, dict):
-        raise CatalogError(f"目录文件 {path} 应为映射（键: 值）", f"catalogue file {path} must be a mapping")
-    return cast(dict[str, Any], doc)
+__all__ = ["SHIPPED", "data_path", "load_catalog"]
 
 
 def _need(entry: Mapping[str, Any], key: str, path: Path) -> Any:
@@ -202,7 +182,7 @@ def load_catalog(extra: Iterable[Path] = ()) -> Catalog:
     regimes: dict[str, Regime] = {}
     parameters: dict[str, Decimal] = {}
     for path in files:
-        doc = _read(path)
+        doc = read_yaml(path)
         source = str(doc.get("source", path.name))
         year = int(doc["year"]) if doc.get("year") else None
         for entry in doc.get("items", []):
@@ -225,35 +205,3 @@ def load_catalog(extra: Iterable[Path] = ()) -> Catalog:
     )
     _check(catalog)
     return catalog
-
-
-def user_files(catalog: Catalog) -> list[Path]:
-    """The user's own catalogue files of ``catalog`` (those given after the shipped ones)."""
-    shipped = {str(data_path(n)) for n in SHIPPED}
-    return [Path(f) for f in catalog.files if f not in shipped]
-
-
-def _read_params(path: Path) -> dict[str, Any]:
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogError(f"无法读取参数文件 {path}：{exc}", f"cannot read parameter file {path}: {exc}") from exc
-    return doc if isinstance(doc, dict) else {}
-
-
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, Mapping) and isinstance(out.get(k), dict) else v
-    return out
-
-
-def load_params(catalog: Catalog, section: str, file: str) -> dict[str, Any]:
-    """The ``section`` of the shipped parameter ``file`` (under catalog/data), overridden key by key
-    by the same section of any user catalogue file of ``catalog``."""
-    out = dict(_read_params(data_path(file)).get(section) or {})
-    for path in user_files(catalog):
-        over = _read_params(path).get(section)
-        if isinstance(over, Mapping):
-            out = _merge(out, over)
-    return out

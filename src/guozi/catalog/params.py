@@ -1,34 +1,50 @@
-"""The analyses' parameter files: one reader, and the debt lines shared by the warnings and EVA.
+"""The one loader of the catalogue's parameter files, its override rule, and the debt lines shared
+by the warnings and EVA.
 
 A parameter file is a YAML mapping shipped in ``catalog/data`` (``params/*.yaml``,
-``rules/*.yaml``); a user's own file, given on the command line, is read after it and replaces
-its entries key by key (:func:`load_debt_lines`, :func:`guozi.analyses.warnings.load_rules`,
-:func:`guozi.analyses.eva.load_eva_params`). :func:`read_yaml` reads one file, parsed once per
-version of the file; :func:`param_decimal` and :func:`text` read its values.
+``rules/*.yaml``; the report's layout beside the report). Whatever overrides it is read in
+:func:`layers`, always in the same order, each layer replacing what it names in the ones before:
+
+1. the shipped file;
+2. the user's catalogue files (``--catalog``, else ``$GUOZI_CATALOG``), in order, each by its
+   section for that file (:data:`SECTIONS`: ``targets:``, ``losses:``, ``debt_lines:`` …);
+3. the files of the command's own option for that file (``--debt-lines``, ``--rules``,
+   ``--params``, ``--sizes``), in the order given.
+
+What a layer replaces is the file's key: a warning rule by its code, a debt line by industry
+and year, an EVA parameter by year, and a mapping key by key (:func:`merge`). Files are read by
+:func:`guozi.catalog.files.read_yaml` only; :func:`param_decimal` and :func:`text` read values.
 """
 
 from __future__ import annotations
 
-import copy
 import csv
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from guozi.catalog.load import data_path
+from guozi.catalog.files import data_path, read_yaml, user_files
 from guozi.kernel.errors import CatalogError
+
+if TYPE_CHECKING:
+    from guozi.catalog.model import Catalog
 
 __all__ = [
     "DEBT_LINES_FILE",
+    "SECTIONS",
+    "WRAPPED",
     "DebtLine",
     "DebtLines",
     "IndustryClass",
+    "Layer",
+    "files_of",
+    "layers",
     "load_debt_lines",
+    "load_section",
+    "merge",
     "param_decimal",
     "read_yaml",
     "text",
@@ -36,26 +52,92 @@ __all__ = [
 
 DEBT_LINES_FILE = "params/debt_lines.yaml"
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
-_PARSED: dict[tuple[str, int, int], dict[str, Any]] = {}
+# Where a user's catalogue file overrides each parameter file. A file made of sections (targets.yaml:
+# targets and verdict) is overridden section by section, under the same keys; any other file under
+# one key named after it (``debt_lines:``), holding what the file itself holds.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "params/targets.yaml": ("targets", "verdict"),
+    "params/losses.yaml": ("losses",),
+    "report.yaml": ("report",),
+}
+WRAPPED: dict[str, str] = {
+    DEBT_LINES_FILE: "debt_lines",
+    "rules/warnings.yaml": "warnings",
+    "params/eva.yaml": "eva",
+    "params/benchmark.yaml": "benchmark",
+    "params/size_classes.yaml": "size_classes",
+}
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """A YAML mapping, or :class:`CatalogError` naming the file (parsed once per file version)."""
-    try:
-        stat = path.stat()
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
-        if key in _PARSED:
-            return copy.deepcopy(_PARSED[key])
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # a safe loader
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogError(f"无法读取文件 {path}：{exc}", f"cannot read {path}: {exc}") from exc
-    if doc is None:
-        doc = {}
-    if not isinstance(doc, dict):
-        raise CatalogError(f"文件 {path} 应为映射（键: 值）", f"{path} must be a mapping")
-    _PARSED[key] = doc
-    return copy.deepcopy(cast(dict[str, Any], doc))
+@dataclass(frozen=True)
+class Layer:
+    """One document of a parameter file's layers, from ``file`` (at ``where`` in it: a section, a row)."""
+
+    file: str
+    doc: dict[str, Any]
+    where: str = ""
+
+    @property
+    def origin(self) -> str:
+        """Where the document comes from, for messages: ``file``, ``file#section``, ``file:row``."""
+        return f"{self.file}{self.where}"
+
+
+def files_of(stack: Sequence[Layer]) -> tuple[str, ...]:
+    """The files a parameter file was read from, each once, in order."""
+    return tuple(dict.fromkeys(layer.file for layer in stack))
+
+
+def _yaml_layers(path: Path) -> list[Layer]:
+    return [Layer(str(path), read_yaml(path))]
+
+
+def layers(
+    name: str,
+    *,
+    catalog: Catalog | None = None,
+    files: Sequence[Path] = (),
+    shipped: Path | None = None,
+    read: Callable[[Path], list[Layer]] = _yaml_layers,
+) -> list[Layer]:
+    """The documents that make up parameter file ``name`` (under ``catalog/data``, or ``shipped``),
+    in the order they apply: the shipped file, the sections of the user's catalogue files of
+    ``catalog``, then ``files`` (each read by ``read``; YAML by default)."""
+    path = shipped or data_path(name)
+    out = [Layer(str(path), read_yaml(path))]
+    for own in user_files(catalog) if catalog is not None else ():
+        doc = read_yaml(own)
+        if name in WRAPPED and isinstance(doc.get(WRAPPED[name]), Mapping):
+            out.append(Layer(str(own), dict(doc[WRAPPED[name]]), f"#{WRAPPED[name]}"))
+        picked = {s: doc[s] for s in SECTIONS.get(name, ()) if isinstance(doc.get(s), Mapping)}
+        if picked:
+            out.append(Layer(str(own), picked, "#" + ",".join(picked)))
+    for p in files:
+        out.extend(read(Path(p)))
+    return out
+
+
+def merge(base: Mapping[str, Any], over: Mapping[str, Any], *, whole: Sequence[str] = ()) -> dict[str, Any]:
+    """``base`` overridden by ``over`` key by key, into nested mappings except the keys in ``whole``
+    (replaced as a whole); anything else (a list, a number) is replaced."""
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping) and k not in whole:
+            out[k] = merge(out[k], v, whole=whole)
+        else:
+            out[k] = v
+    return out
+
+
+def load_section(catalog: Catalog, section: str, name: str, *, shipped: Path | None = None) -> dict[str, Any]:
+    """The ``section`` of parameter file ``name``, overridden key by key by the same section of the
+    user's catalogue files of ``catalog``."""
+    out: dict[str, Any] = {}
+    for layer in layers(name, catalog=catalog, shipped=shipped):
+        over = layer.doc.get(section)
+        if isinstance(over, Mapping):
+            out = merge(out, over)
+    return out
 
 
 def param_decimal(value: Any, where: str) -> Decimal:
@@ -188,49 +270,47 @@ def _line(entry: Mapping[str, Any], where: str, warning_pp: Decimal, supervision
     )
 
 
-def load_debt_lines(extra: Sequence[Path] = ()) -> DebtLines:
-    """The shipped debt lines, then each user file (YAML like the shipped one, or CSV).
+def _debt_layers(path: Path) -> list[Layer]:
+    """A user's debt-line file: YAML like the shipped one, or CSV (a layer per row, named by its row)."""
+    if path.suffix.lower() != ".csv":
+        return [Layer(str(path), read_yaml(path))]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return [Layer(str(path), {"baselines": [row]}, f":{i}") for i, row in enumerate(csv.DictReader(fh), 2)]
+    except OSError as exc:
+        raise CatalogError(f"无法读取文件 {path}：{exc}", f"cannot read {path}: {exc}") from exc
 
-    A user entry replaces the shipped entry of the same industry key and year.
+
+def load_debt_lines(extra: Sequence[Path] = (), *, catalog: Catalog | None = None) -> DebtLines:
+    """The debt lines in :func:`layers` (``extra``: ``--debt-lines`` files, YAML or CSV).
+
+    A later entry replaces an earlier one of the same industry key and year; the margins that turn a
+    baseline into its two lines are the last given, for every baseline.
     """
-    path = data_path(DEBT_LINES_FILE)
-    doc = read_yaml(path)
-    margins = doc.get("margins") or {}
-    warning_pp = param_decimal(margins.get("warning_pp", ""), f"{path} margins.warning_pp")
-    supervision_pp = param_decimal(margins.get("supervision_pp", ""), f"{path} margins.supervision_pp")
+    stack = layers(DEBT_LINES_FILE, catalog=catalog, files=extra, read=_debt_layers)
+    margins: dict[str, Any] = {}
+    where: dict[str, str] = {}
     classes: dict[str, IndustryClass] = {}
-    entries: list[tuple[Mapping[str, Any], str]] = [(e, str(path)) for e in doc.get("baselines") or []]
-    for c in doc.get("classes") or []:
-        classes[str(c["code"])] = _class(c, str(path))
-    files = [str(path)]
-    for p in extra:
-        files.append(str(p))
-        if p.suffix.lower() == ".csv":
-            try:
-                with p.open(encoding="utf-8-sig", newline="") as fh:
-                    entries.extend((row, f"{p}:{i}") for i, row in enumerate(csv.DictReader(fh), start=2))
-            except OSError as exc:
-                raise CatalogError(f"无法读取文件 {p}：{exc}", f"cannot read {p}: {exc}") from exc
-            continue
-        user = read_yaml(p)
-        m = user.get("margins") or {}
-        if "warning_pp" in m:
-            warning_pp = param_decimal(m["warning_pp"], f"{p} margins.warning_pp")
-        if "supervision_pp" in m:
-            supervision_pp = param_decimal(m["supervision_pp"], f"{p} margins.supervision_pp")
-        for c in user.get("classes") or []:
-            classes[str(c["code"])] = _class(c, str(p))
-        entries.extend((e, str(p)) for e in user.get("baselines") or [])
+    for layer in stack:
+        for key, value in (layer.doc.get("margins") or {}).items():
+            margins[key], where[key] = value, layer.origin
+        for c in layer.doc.get("classes") or []:
+            classes[str(c["code"])] = _class(c, layer.origin)
+    warning_pp, supervision_pp = (
+        param_decimal(margins.get(k, ""), f"{where.get(k, stack[0].origin)} margins.{k}")
+        for k in ("warning_pp", "supervision_pp")
+    )
     lines: dict[tuple[str, int], DebtLine] = {}
-    for entry, where in entries:
-        ln = _line(entry, where, warning_pp, supervision_pp)
-        lines[(ln.industry.upper(), ln.year)] = ln
+    for layer in stack:
+        for entry in layer.doc.get("baselines") or []:
+            ln = _line(entry, layer.origin, warning_pp, supervision_pp)
+            lines[(ln.industry.upper(), ln.year)] = ln
     return DebtLines(
         classes=tuple(classes.values()),
         lines=tuple(lines.values()),
         warning_pp=warning_pp,
         supervision_pp=supervision_pp,
-        files=tuple(files),
+        files=files_of(stack),
     )
 
 

@@ -80,14 +80,14 @@ def warnings_command(
         f = parse_format(fmt)
         v = check_view(view)
         need_file(f, output)
-        ruleset = load_rules(rules or [])
-        lines = load_debt_lines(debt_lines or [])
-        if min_severity is not None and min_severity not in ruleset.severities:
-            raise GuoziError(
-                f"--min-severity 应为 {'、'.join(ruleset.severities)} 之一",
-                f"--min-severity must be one of {', '.join(ruleset.severities)}",
-            )
         with workspace(store, catalog, data, lang=lang) as ws:
+            ruleset = load_rules(rules or [], catalog=ws.catalog)  # after the catalogue's warnings: section
+            lines = load_debt_lines(debt_lines or [], catalog=ws.catalog)
+            if min_severity is not None and min_severity not in ruleset.severities:
+                raise GuoziError(
+                    f"--min-severity 应为 {'、'.join(ruleset.severities)} 之一",
+                    f"--min-severity must be one of {', '.join(ruleset.severities)}",
+                )
             p = period_or_latest(ws, period)
             with spinner(pick(lang, "检查预警规则…", "checking the rules…")):
                 report = ws.warnings(p, entity=entity, subtree=subtree, view=v, rules=ruleset, lines=lines, only=rule)
@@ -171,9 +171,9 @@ def eva_command(
         f = parse_format(fmt)
         v = check_view(view, by, level)
         need_file(f, output)
-        eva_params = load_eva_params(params or [])
-        lines = load_debt_lines(debt_lines or [])
         with workspace(store, catalog, data, lang=lang) as ws:
+            eva_params = load_eva_params(params or [], catalog=ws.catalog)  # after the catalogue's eva: section
+            lines = load_debt_lines(debt_lines or [], catalog=ws.catalog)
             p = period_or_latest(ws, period)
             with spinner(pick(lang, "计算经济增加值…", "computing EVA…")):
                 report = ws.eva(

@@ -4,20 +4,18 @@ that make tables of figures (with a note per reason a cell is missing)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from guozi.analyses.source import Source
 from guozi.analyses.warnings import WarningReport
-from guozi.catalog.load import user_files
+from guozi.catalog.params import load_section
 from guozi.engine.panel import Panel
-from guozi.kernel.errors import CatalogError
 from guozi.kernel.periods import Period
 from guozi.report import narrative as nv
 from guozi.report.model import Cell, Col, Fig, Table, Text
@@ -27,23 +25,10 @@ LAYOUT_FILE = Path(__file__).parent / "data" / "report.yaml"
 # layout ------------------------------------------------------------------------------------------
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogError(f"无法读取文件 {path}：{exc}", f"cannot read {path}: {exc}") from exc
-    return doc if isinstance(doc, dict) else {}
-
-
 def load_layout(source: Source) -> dict[str, Any]:
     """The report layout of ``data/report.yaml``, key by key overridden by the ``report:`` section
-    of the workspace's own catalogue files."""
-    out = dict(_read_yaml(LAYOUT_FILE).get("report") or {})
-    for path in user_files(source.catalog):
-        over = _read_yaml(path).get("report")
-        if isinstance(over, Mapping):
-            out.update(over)
-    return out
+    of the workspace's own catalogue files (:func:`guozi.catalog.params.load_section`)."""
+    return load_section(source.catalog, "report", LAYOUT_FILE.name, shipped=LAYOUT_FILE)
 
 
 # helpers -----------------------------------------------------------------------------------------

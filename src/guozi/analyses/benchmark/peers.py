@@ -56,7 +56,7 @@ def peer_group(
     params: BenchmarkParams | None = None,
 ) -> PeerGroup:
     """The peers of ``entity`` in ``period`` (see the module), the entity included."""
-    params = params or load_params()
+    params = params or load_params(catalog=source.catalog)
     tree = source.tree()
     nodes = tree.at(period)
     own = nodes[nodes.entity_id == entity]
@@ -135,7 +135,7 @@ def peer_ranks(
     params: BenchmarkParams | None = None,
 ) -> PeerReport:
     """Rank ``entity`` among its peers (:func:`peer_group`) on each indicator (default: the regime's)."""
-    params = params or load_params()
+    params = params or load_params(catalog=source.catalog)
     group = peer_group(source, period, entity, by=by, level=level, min_peers=min_peers, params=params)
     codes = _peer_codes(source, period, params, indicators)
     values, notes = panel_values(reported_panel(source, [period], codes, params), period)

@@ -160,8 +160,8 @@ def standard_scores(
     """Band and score per indicator, and the weighted overall score, of ``entity`` (default: every
     entity valid in ``period``, or those at ``level``) against a standard-value table (default:
     the shipped illustration)."""
-    params = params or load_params()
-    sizes = sizes or load_sizes()
+    params = params or load_params(catalog=source.catalog)
+    sizes = sizes or load_sizes(catalog=source.catalog)
     table = (
         standards
         if isinstance(standards, StandardTable)

@@ -36,7 +36,7 @@ def benchmark_section(
     bands, and bars against the world peers of the last full year (each ``None`` if not computable,
     with the reason in ``notes``)."""
 
-    params = params or load_params()
+    params = params or load_params(catalog=source.catalog)
     notes: list[str] = []
     peers = peer_chart(peer_ranks(source, period, entity, by=by, params=params), lang=lang)
     scores: dict[str, Any] | None = None

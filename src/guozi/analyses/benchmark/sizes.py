@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from guozi.analyses.benchmark.figures import panel_values, reported_panel
 from guozi.analyses.benchmark.params import (
@@ -18,11 +18,11 @@ from guozi.analyses.benchmark.params import (
     clean_text,
     load_params,
     param_decimal,
-    read_yaml,
 )
 from guozi.analyses.benchmark.ranks import Num
 from guozi.analyses.source import Source
-from guozi.catalog import data_path
+from guozi.catalog.model import Catalog
+from guozi.catalog.params import layers, merge
 from guozi.kernel.errors import CatalogError
 from guozi.kernel.periods import Period
 from guozi.kernel.units import ALL_UNITS
@@ -97,11 +97,15 @@ class SizeRules:
         return self.classes[-1].code, ()
 
 
-def load_sizes(path: Path | None = None) -> SizeRules:
-    """The size classes of ``path`` (default: the shipped simplified NBS 2017 table)."""
-    p = path or data_path(SIZES_FILE)
-    doc = read_yaml(p)
-    where = str(p)
+def load_sizes(path: Path | None = None, *, catalog: Catalog | None = None) -> SizeRules:
+    """The size classes in :func:`~guozi.catalog.params.layers` (``path``: ``--sizes``), merged key by
+    key over the shipped simplified NBS 2017 table (a list, such as the classes or the rules, whole)."""
+    stack = layers(SIZES_FILE, catalog=catalog, files=[path] if path else [])
+    doc: dict[str, Any] = {}
+    for layer in stack:
+        doc = merge(doc, layer.doc)
+    where = " + ".join(layer.origin for layer in stack)
+    table = [layer for layer in stack if "rules" in layer.doc or "classes" in layer.doc][-1]  # whose table it is
     classes = tuple(band_of(b, where, scored=False) for b in doc.get("classes") or [])
     if len(classes) < 2:
         raise CatalogError(f"{where}：classes 至少需要两类", f"{where}: classes needs at least two classes")
@@ -139,8 +143,8 @@ def load_sizes(path: Path | None = None) -> SizeRules:
         standards_class={str(k): str(v) for k, v in (doc.get("standards_class") or {}).items()},
         criteria=criteria,
         rules=tuple(rules),
-        source=str(doc.get("source", p.name)),
-        simplified=bool(doc.get("simplified", False)),
+        source=str(table.doc.get("source", Path(table.file).name)),
+        simplified=bool(table.doc.get("simplified", False)),
     )
 
 
@@ -168,8 +172,8 @@ def size_classes(
     params: BenchmarkParams | None = None,
 ) -> dict[str, SizeClass]:
     """The size class of each entity: its ``size_class`` column, else computed from its figures."""
-    sizes = sizes or load_sizes()
-    params = params or load_params()
+    sizes = sizes or load_sizes(catalog=source.catalog)
+    params = params or load_params(catalog=source.catalog)
     nodes = source.tree().at(period).drop_duplicates("entity_id").set_index("entity_id")
     out: dict[str, SizeClass] = {}
     todo: list[str] = []

@@ -77,8 +77,8 @@ def compute_eva(
         view = "level"
     if view not in EVA_VIEWS:
         raise NotFoundError(f"未知口径：{view}", f"unknown view: {view}")
-    params = params if params is not None else load_eva_params()
-    lines = lines if lines is not None else load_debt_lines()
+    params = params if params is not None else load_eva_params(catalog=ws.catalog)
+    lines = lines if lines is not None else load_debt_lines(catalog=ws.catalog)
     yp = params.for_year(period.year)
     rws = risk_workspace(ws)
     if view == "reported":

@@ -8,8 +8,9 @@ from typing import Literal
 
 from guozi.analyses.common import to_decimal
 from guozi.analyses.source import Source
-from guozi.catalog.load import load_params
+from guozi.catalog.params import load_section
 from guozi.kernel.errors import CatalogError
+from guozi.kernel.text import is_zh, pick
 
 PARAMS_FILE = "params/losses.yaml"
 TurnaroundBaseline = Literal["prior_year", "prior_year_end"]
@@ -29,18 +30,20 @@ class Criterion:
         """The criterion in words, e.g. "净利润（本年累计）< 0"."""
         name = source.catalog.indicator(self.indicator).name(lang)
         base = (
-            ("上年同期" if self.turnaround_baseline == "prior_year" else "上年全年")
-            if lang == "zh"
-            else ("the same period of the prior year" if self.turnaround_baseline == "prior_year" else "the prior year")
+            pick(
+                lang,
+                "上年同期" if self.turnaround_baseline == "prior_year" else "上年全年",
+                "the same period of the prior year" if self.turnaround_baseline == "prior_year" else "the prior year",
+            )
         )
-        if lang == "zh":
+        if is_zh(lang):
             return f"{name}（本年累计）< {self.below}；扭亏与新增亏损对比{base}"
         return f"{name} (year to date) < {self.below}; turnarounds and new losses against {base}"
 
 
 def load_criterion(source: Source) -> Criterion:
     """The loss criterion of params/losses.yaml, with any user override."""
-    p = load_params(source.catalog, "losses", PARAMS_FILE)
+    p = load_section(source.catalog, "losses", PARAMS_FILE)
     code = str(p.get("indicator", ""))
     ind = source.catalog.indicator(code)
     if ind.tree is None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from guozi.analyses.source import Source
-from guozi.catalog.load import load_params
+from guozi.catalog.params import load_section
 from guozi.engine.compile import Arith, Const, Expr, Minus, Months, Pick, Term, resolve
 from guozi.kernel.errors import CatalogError
 
@@ -18,7 +18,7 @@ PARAMS_FILE = "params/targets.yaml"
 
 def section(source: Source, name: str) -> dict[str, Any]:
     """The ``name`` section of params/targets.yaml (``targets`` or ``verdict``), with any user override."""
-    return load_params(source.catalog, name, PARAMS_FILE)
+    return load_section(source.catalog, name, PARAMS_FILE)
 
 
 def int_param(params: Mapping[str, Any], key: str, where: str) -> int:

@@ -66,8 +66,8 @@ def evaluate_warnings(
             f"预警只支持 reported、children、leaves 口径，不支持 {view}",
             f"warnings support the views reported, children and leaves, not {view}",
         )
-    rules = rules if rules is not None else load_rules()
-    lines = lines if lines is not None else load_debt_lines()
+    rules = rules if rules is not None else load_rules(catalog=ws.catalog)
+    lines = lines if lines is not None else load_debt_lines(catalog=ws.catalog)
     active = rules.enabled(only)
     rws = risk_workspace(ws)
     nodes = selected_entities(rws, period, entity, subtree)

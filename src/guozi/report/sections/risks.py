@@ -222,7 +222,7 @@ def _debt_rows(ctx: Ctx) -> tuple[list[list[Cell]], int, int, int, int]:
     """The rows of the entity, its direct subsidiaries and every entity above a line; and the counts
     above the key-supervision line, above the warning line only, without a debt ratio, without a line."""
     p, e = ctx.period, ctx.entity
-    lines = load_debt_lines()
+    lines = load_debt_lines(catalog=ctx.source.catalog)
     industries = node_attr(ctx.nodes, "industry")
     drows: list[list[Cell]] = []
     over_w = over_s = no_value = no_line = 0

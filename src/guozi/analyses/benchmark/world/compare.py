@@ -133,7 +133,7 @@ def world_comparison(
     companies of an external peer set for that fiscal year (default: the Fortune Global 500 set),
     on the indicators of ``world.indicators`` (or ``indicators``); ``exclude`` drops companies
     (e.g. the entity itself when it is in the set)."""
-    params = params or load_params()
+    params = params or load_params(catalog=source.catalog)
     ps = peer_set if isinstance(peer_set, PeerSet) else load_peer_set(peer_set, source.catalog, params=params)
     rates = rates or load_rates()
     codes = list(indicators or params.world_indicators)

@@ -70,7 +70,7 @@ def load_peer_set(
     path: Path | None, catalog: Catalog, *, params: BenchmarkParams | None = None, name: str = ""
 ) -> PeerSet:
     """Read an external peer set (default: the shipped Fortune Global 500 figures); list every problem."""
-    params = params or load_params()
+    params = params or load_params(catalog=catalog)
     p = path or data_path(PEER_SET_FILE)
     rows = read_rows(p)
     problems: list[Problem] = []
