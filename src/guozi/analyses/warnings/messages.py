@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from guozi.kernel.text import pick
+
 Fig = tuple[Any, str]  # (value, how to show it: a unit, "pp", "pct", "int", "text", "texts")
 _FEN = Decimal("0.01")
 
@@ -20,23 +22,22 @@ def show(value: Any, unit: str, lang: str) -> str:
     """A figure for a sentence: money in 万元 (zh) or million yuan (en), ratios to 2 decimals."""
     if value is None:
         return "—"
-    zh = lang == "zh"
     if unit == "texts":
-        return str(value[0] if zh else value[1])
+        return str(pick(lang, value[0], value[1]))
     if unit in ("text", "int"):
         return str(value)
     if unit == "元":
         d = Decimal(value)
-        return f"{_round2(d / 10000):,}万元" if zh else f"{_round2(d / 1_000_000):,} million yuan"
+        return pick(lang, f"{_round2(d / 10000):,}万元", f"{_round2(d / 1_000_000):,} million yuan")
     if unit in ("%", "pct"):
         return f"{_round2(value)}%"
     if unit == "pp":
-        return f"{_round2(value)}个百分点" if zh else f"{_round2(value)} pp"
+        return pick(lang, f"{_round2(value)}个百分点", f"{_round2(value)} pp")
     if unit == "倍":
-        return f"{_round2(value)}倍" if zh else f"{_round2(value)}x"
+        return pick(lang, f"{_round2(value)}倍", f"{_round2(value)}x")
     if unit == "人":
-        return f"{Decimal(value):,.0f}人" if zh else f"{Decimal(value):,.0f} persons"
-    return f"{_round2(value):,}{unit}" if zh else f"{_round2(value):,} {unit}"
+        return pick(lang, f"{Decimal(value):,.0f}人", f"{Decimal(value):,.0f} persons")
+    return pick(lang, f"{_round2(value):,}{unit}", f"{_round2(value):,} {unit}")
 
 
 def render(template: str, figures: Mapping[str, Fig], lang: str) -> str:

@@ -12,6 +12,7 @@ import pandas as pd
 from guozi.analyses.warnings.rules import RuleSet
 from guozi.catalog.params import DebtLines
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,11 @@ class RiskWarning:
 
     def message(self, lang: str) -> str:
         """The explaining sentence in ``lang``."""
-        return self.message_zh if lang == "zh" else self.message_en
+        return pick(lang, self.message_zh, self.message_en)
 
     def rule_name(self, lang: str) -> str:
         """The rule's name in ``lang``."""
-        return self.rule_name_zh if lang == "zh" else self.rule_name_en
+        return pick(lang, self.rule_name_zh, self.rule_name_en)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Gap:
 
     def note(self, lang: str) -> str:
         """Why, in ``lang``."""
-        return self.note_zh if lang == "zh" else self.note_en
+        return pick(lang, self.note_zh, self.note_en)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from guozi.analyses.targets import STATUS_LABELS
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 from guozi.store.base import User
 from guozi.web.data import WebData
 from guozi.web.deps import can_see, lang_of
@@ -58,7 +59,7 @@ def _overview(data: WebData, user: User, p: Period, e: str, lang: str) -> Overvi
                 prior_value=r.get("prior_value"),
                 change=r.get("change"),
                 growth=r.get("growth"),
-                note=str(r.get("note_zh" if lang == "zh" else "note_en") or ""),
+                note=str(r.get(pick(lang, "note_zh", "note_en")) or ""),
                 target=t.get("target"),
                 completion=t.get("completion"),
                 pace=t.get("pace"),
@@ -74,12 +75,12 @@ def _overview(data: WebData, user: User, p: Period, e: str, lang: str) -> Overvi
             entity_id=v["entity_id"],
             name=v["name"],
             regime=v["regime"],
-            phrase=v["phrase_zh"] if lang == "zh" else v["phrase_en"],
+            phrase=pick(lang, v["phrase_zh"], v["phrase_en"]),
             passed=v["passed"],
             clauses=[
                 {
                     **c,
-                    "reason": c["reason_zh"] if lang == "zh" else c["reason_en"],
+                    "reason": pick(lang, c["reason_zh"], c["reason_en"]),
                     "name": cat.indicator(c["indicator"]).name(lang),
                 }
                 for c in v["clauses"]
