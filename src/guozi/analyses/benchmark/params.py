@@ -13,11 +13,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal, cast
 
-import yaml
-
-from guozi.catalog import data_path
 from guozi.catalog.formula import parse
-from guozi.catalog.model import UNITS, Direction, Indicator
+from guozi.catalog.model import UNITS, Catalog, Direction, Indicator
+from guozi.catalog.params import files_of, layers, merge
 from guozi.kernel.errors import CatalogError, FormulaError, GuoziError
 from guozi.kernel.text import pick
 
@@ -85,28 +83,6 @@ class BenchmarkParams:
 REPLACED_KEYS = ("weights",)  # a user file's weights replace the shipped ones as a whole
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), dict) and k not in REPLACED_KEYS:
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogError(f"无法读取参数文件 {path}：{exc}", f"cannot read parameter file {path}: {exc}") from exc
-    if doc is None:
-        return {}
-    if not isinstance(doc, dict):
-        raise CatalogError(f"参数文件 {path} 应为映射（键: 值）", f"parameter file {path} must be a mapping")
-    return cast(dict[str, Any], doc)
-
-
 def param_decimal(value: Any, path: str, what: str) -> Decimal:
     try:
         d = Decimal(str(value).strip())
@@ -162,14 +138,14 @@ def _extra_indicator(entry: Mapping[str, Any], path: str, source: str) -> Indica
     )
 
 
-def load_params(files: Sequence[Path] = ()) -> BenchmarkParams:
-    """The shipped ``params/benchmark.yaml``, overridden key by key by each of ``files``."""
-    shipped = data_path(BENCHMARK_FILE)
-    paths = [shipped, *files]
+def load_params(files: Sequence[Path] = (), *, catalog: Catalog | None = None) -> BenchmarkParams:
+    """``params/benchmark.yaml`` in :func:`~guozi.catalog.params.layers` (``files``: ``--params``),
+    merged key by key (the weights replaced as a whole)."""
+    stack = layers(BENCHMARK_FILE, catalog=catalog, files=files)
     doc: dict[str, Any] = {}
-    for p in paths:
-        doc = _merge(doc, read_yaml(Path(p)))
-    where = " + ".join(str(p) for p in paths)
+    for layer in stack:
+        doc = merge(doc, layer.doc, whole=REPLACED_KEYS)
+    where = " + ".join(layer.origin for layer in stack)
     peers = doc.get("peers") or {}
     ind = peers.get("indicators", "regime")
     peer_indicators = None if ind in (None, "regime") else tuple(str(c) for c in ind)
@@ -196,7 +172,7 @@ def load_params(files: Sequence[Path] = ()) -> BenchmarkParams:
     if any(w < 0 for w in weights.values()):
         raise CatalogError(f"{where}：权重不能为负", f"{where}: weights must not be negative")
     world = doc.get("world") or {}
-    source = str(doc.get("source", shipped.name))
+    source = str(doc.get("source", Path(stack[0].file).name))
     extra = {}
     for entry in doc.get("indicators") or []:
         e = _extra_indicator(entry, where, source)
@@ -219,7 +195,7 @@ def load_params(files: Sequence[Path] = ()) -> BenchmarkParams:
         world_items={str(k): str(v) for k, v in (world.get("items") or {}).items()},
         extra=extra,
         source=source,
-        files=tuple(str(p) for p in paths),
+        files=files_of(stack),
     )
 
 

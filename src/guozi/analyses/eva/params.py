@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from guozi.catalog import data_path
-from guozi.catalog.params import param_decimal, read_yaml, text
+from guozi.catalog.model import Catalog
+from guozi.catalog.params import files_of, layers, param_decimal, text
 from guozi.kernel.errors import CatalogError, NotFoundError
 from guozi.kernel.text import pick
 
@@ -195,13 +195,14 @@ def _entry(parameter: str, raw: Mapping[str, Any], where: str) -> Entry:
     return Entry(bands=bands, **common)
 
 
-def load_eva_params(extra: Sequence[Path] = ()) -> EvaParams:
-    """The shipped EVA parameters, then each user file: an entry replaces the same parameter and year."""
-    files = [data_path(EVA_PARAMS_FILE), *extra]
+def load_eva_params(extra: Sequence[Path] = (), *, catalog: Catalog | None = None) -> EvaParams:
+    """The EVA parameters in :func:`~guozi.catalog.params.layers` (``extra``: ``--params`` files):
+    an entry replaces the one of the same parameter and year before it."""
+    stack = layers(EVA_PARAMS_FILE, catalog=catalog, files=extra)
     entries: dict[str, dict[int, Entry]] = {p: {} for p in PARAMETERS}
     unconfirmed: dict[str, Unconfirmed] = {}
-    for path in files:
-        doc = read_yaml(path)
+    for layer in stack:
+        doc, path = layer.doc, layer.origin
         for u in doc.get("unconfirmed") or []:
             code = text(u.get("code"))
             unconfirmed[code] = Unconfirmed(code, text(u.get("name_zh")), text(u.get("name_en")))
@@ -217,5 +218,5 @@ def load_eva_params(extra: Sequence[Path] = ()) -> EvaParams:
     return EvaParams(
         entries={p: tuple(sorted(v.values(), key=lambda e: e.year)) for p, v in entries.items()},
         unconfirmed=tuple(unconfirmed.values()),
-        files=tuple(str(f) for f in files),
+        files=files_of(stack),
     )

@@ -8,7 +8,7 @@ from typing import Literal
 
 from guozi.analyses.common import to_decimal
 from guozi.analyses.source import Source
-from guozi.catalog.load import load_params
+from guozi.catalog.params import load_section
 from guozi.kernel.errors import CatalogError
 from guozi.kernel.text import is_zh, pick
 
@@ -43,7 +43,7 @@ class Criterion:
 
 def load_criterion(source: Source) -> Criterion:
     """The loss criterion of params/losses.yaml, with any user override."""
-    p = load_params(source.catalog, "losses", PARAMS_FILE)
+    p = load_section(source.catalog, "losses", PARAMS_FILE)
     code = str(p.get("indicator", ""))
     ind = source.catalog.indicator(code)
     if ind.tree is None:

@@ -1,7 +1,8 @@
 """The warning rules: their kinds, parameters and severities, read from ``rules/warnings.yaml``.
 
 A rule is data (kind, indicator, parameters, severity, source, the explaining sentence in
-Chinese and English); a user's file given with ``--rules`` replaces a rule of the same code.
+Chinese and English); a user's file given with ``--rules`` (or the ``warnings:`` section of a
+catalogue file, :func:`guozi.catalog.params.layers`) replaces a rule of the same code.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from guozi.catalog import data_path
-from guozi.catalog.params import param_decimal, read_yaml, text
+from guozi.catalog.model import Catalog
+from guozi.catalog.params import files_of, layers, param_decimal, text
 from guozi.kernel.errors import CatalogError, NotFoundError
 from guozi.kernel.text import pick
 
@@ -236,10 +237,11 @@ def _messages(entry: Mapping[str, Any], at: str, kind: str) -> dict[str, str]:
     return messages
 
 
-def load_rules(extra: Sequence[Path] = ()) -> RuleSet:
-    """The shipped warning rules, then each user file: a rule with the same code replaces it."""
-    files = [data_path(RULES_FILE), *extra]
-    docs = [(p, read_yaml(p)) for p in files]
+def load_rules(extra: Sequence[Path] = (), *, catalog: Catalog | None = None) -> RuleSet:
+    """The warning rules in :func:`~guozi.catalog.params.layers` (``extra``: ``--rules`` files): a
+    rule replaces the one of the same code before it."""
+    stack = layers(RULES_FILE, catalog=catalog, files=extra)
+    docs = [(layer.origin, layer.doc) for layer in stack]
     severities: dict[str, Severity] = {}
     for p, doc in docs:
         for s in doc.get("severities") or []:
@@ -257,4 +259,4 @@ def load_rules(extra: Sequence[Path] = ()) -> RuleSet:
         for entry in doc.get("rules") or []:
             r = _rule(entry, str(p), severities)
             rules[r.code] = r
-    return RuleSet(rules=tuple(rules.values()), severities=severities, files=tuple(str(f) for f in files))
+    return RuleSet(rules=tuple(rules.values()), severities=severities, files=files_of(stack))
