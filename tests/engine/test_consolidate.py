@@ -42,6 +42,7 @@ current_liabilities 830, total_liabilities 2180, total_equity 2100 − (230 − 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
@@ -50,7 +51,7 @@ import pytest
 
 from guozi.catalog import load_catalog
 from guozi.engine.consolidate import consolidated_panel, group_facts, report_types
-from guozi.engine.reconcile import reconcile
+from guozi.engine.reconcile import Tolerance, reconcile, tolerance
 from guozi.kernel.periods import Period
 from guozi.tree import build_tree
 
@@ -202,3 +203,13 @@ def test_reconcile_shows_the_one_pair_that_does_not_match_first() -> None:
     assert list(zip(inside.creditor_id, inside.debtor_id, strict=True)) == [("L", "S0")]
     loose = reconcile(ic_table(INTERCOMPANY), tree, JUNE, root="G", tolerance=Decimal(10))
     assert not loose.mismatch.any()
+
+
+def test_the_tolerance_is_a_parameter_with_its_year_and_source(tmp_path: Path) -> None:
+    """params/consolidation.yaml ships one fen (0.01 yuan), year 2026; a user's catalogue overrides it."""
+    shipped = tolerance(CATALOG)
+    assert (shipped.value, shipped.year) == (Decimal("0.01"), 2026) and "issue 21" in shipped.source
+    own = tmp_path / "mine.yaml"
+    own.write_text("consolidation:\n  reconcile_tolerance: 5\n", encoding="utf-8")
+    assert tolerance(load_catalog([own])).value == Decimal(5)
+    assert tolerance(CATALOG, Decimal("0.5")) == Tolerance(Decimal("0.5"), None, "--tolerance")

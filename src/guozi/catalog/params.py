@@ -58,6 +58,7 @@ DEBT_LINES_FILE = "params/debt_lines.yaml"
 SECTIONS: dict[str, tuple[str, ...]] = {
     "params/targets.yaml": ("targets", "verdict"),
     "params/losses.yaml": ("losses",),
+    "params/consolidation.yaml": ("consolidation",),
     "report.yaml": ("report",),
 }
 WRAPPED: dict[str, str] = {

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from guozi.demo.columns import ALL_ITEMS, BENCH_ITEMS, FACTS_SCHEMA
 from guozi.demo.facts import fact_batches
 from guozi.demo.figures import Figures
+from guozi.demo.intercompany import intercompany_table
 from guozi.demo.parameters import Parameters
 from guozi.demo.targets import targets_table
 from guozi.demo.tree import Tree
@@ -44,6 +45,7 @@ class GroupData:
     entities: pa.Table
     facts: pa.Table
     targets: pa.Table
+    intercompany: pa.Table | None = None  # the trade inside the group (contract §2b, see .intercompany)
 
 
 def _parse_period(period: str) -> tuple[int, int]:
@@ -161,17 +163,21 @@ def generate_group(
     )
     facts = pa.Table.from_batches(list(generator.fact_batches()), schema=FACTS_SCHEMA)
     facts = facts.sort_by([("entity_id", "ascending"), ("period", "ascending")])
+    entities_table = generator.entities_table()
     return GroupData(
-        entities=generator.entities_table(),
+        entities=entities_table,
         facts=facts,
         targets=generator.targets_table(),
+        intercompany=intercompany_table(entities_table, facts, generator.periods, seed),
     )
 
 
 def write_group(data: GroupData, out_dir: Path, *, fmt: Literal["csv", "parquet"] = "csv") -> None:
-    """Write ``entities``, ``facts`` and ``targets`` as UTF-8 CSV (with header) or Parquet."""
+    """Write ``entities``, ``facts``, ``targets`` (and ``intercompany``) as UTF-8 CSV (with header) or Parquet."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {"entities": data.entities, "facts": data.facts, "targets": data.targets}
+    if data.intercompany is not None:
+        tables["intercompany"] = data.intercompany
     for name, table in tables.items():
         path = out_dir / f"{name}.{fmt}"
         if fmt == "parquet":

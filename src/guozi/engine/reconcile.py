@@ -10,13 +10,20 @@ pairing of the few rows that remain is done in pandas.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import ibis.expr.types as ir
 import pandas as pd
 
+from guozi.catalog.files import data_path, read_yaml
+from guozi.catalog.model import Catalog
+from guozi.catalog.params import load_section, param_decimal
+from guozi.kernel.errors import GuoziError
 from guozi.kernel.periods import Period
 from guozi.tree import Tree
+
+PARAMS_FILE = "params/consolidation.yaml"
 
 RECONCILE_COLUMNS = (
     "creditor_id",
@@ -30,6 +37,72 @@ RECONCILE_COLUMNS = (
     "meet_id",
     "mismatch",
 )
+LABELS: dict[str, tuple[str, str]] = {  # column → (zh, en), for every output of the report
+    "creditor_id": ("债权方代码", "creditor"),
+    "creditor_name": ("债权方", "creditor name"),
+    "debtor_id": ("债务方代码", "debtor"),
+    "debtor_name": ("债务方", "debtor name"),
+    "receivable": ("债权方应收", "creditor's receivable"),
+    "payable": ("债务方应付", "debtor's payable"),
+    "difference": ("差额", "difference"),
+    "sales": ("债权方内部销售", "creditor's sales to the debtor"),
+    "meet_id": ("抵销层级", "eliminated at"),
+    "mismatch": ("超出容差", "above tolerance"),
+}
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """The reconcile tolerance in yuan and where it comes from (the parameter file's year and source, or the option)."""
+
+    value: Decimal
+    year: int | None
+    source: str
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    """内部往来对账 of a subtree in one period: one row per (creditor, debtor) pair, mismatches first.
+
+    ``pairs`` has the columns :data:`RECONCILE_COLUMNS`.
+    """
+
+    period: Period
+    root: str | None
+    tolerance: Tolerance
+    pairs: pd.DataFrame
+
+    @property
+    def mismatches(self) -> int:
+        """How many pairs differ by more than the tolerance."""
+        return int(self.pairs.mismatch.sum()) if len(self.pairs) else 0
+
+
+def tolerance(catalog: Catalog, given: Decimal | None = None) -> Tolerance:
+    """The tolerance ``given`` (an option), else the parameter of ``params/consolidation.yaml``
+    (overridden by a ``consolidation:`` section of the user's catalogue files)."""
+    if given is not None:
+        if given < 0:
+            raise GuoziError(f"--tolerance 不能为负数：{given}", f"--tolerance cannot be negative: {given}")
+        return Tolerance(given, None, "--tolerance")
+    doc = read_yaml(data_path(PARAMS_FILE))  # its year and source
+    section = load_section(catalog, "consolidation", PARAMS_FILE)
+    value = param_decimal(section.get("reconcile_tolerance", "0.01"), f"{PARAMS_FILE} reconcile_tolerance")
+    return Tolerance(value, int(doc["year"]) if "year" in doc else None, str(doc.get("source", PARAMS_FILE)))
+
+
+def reconcile_report(
+    intercompany: ir.Table,
+    tree: Tree,
+    catalog: Catalog,
+    period: Period,
+    *,
+    root: str | None,
+    given: Decimal | None = None,
+) -> ReconcileReport:
+    """:func:`reconcile` with its tolerance (``given``, else the parameter's), as a report."""
+    tol = tolerance(catalog, given)
+    return ReconcileReport(period, root, tol, reconcile(intercompany, tree, period, root=root, tolerance=tol.value))
 
 
 def lowest_common_parent(tree: Tree, a: str, b: str, period: Period) -> str:
