@@ -25,7 +25,7 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
-from guozi.kernel.errors import GuoziError, InvalidInputError
+from guozi.kernel.errors import GuoziError
 from guozi.kernel.text import pick
 
 if TYPE_CHECKING:
@@ -134,37 +134,13 @@ def indicators(
 def files_workspace(
     engine: str, data: list[Path] | None, catalog: list[Path] | None, master: str | None, conf: list[str]
 ) -> Iterator[Workspace]:
-    """A read-only workspace over a lake or a contract folder, computed by ``engine``.
-
-    A contract folder is checked on this machine first, exactly as ``--data`` is for DuckDB; a
-    lake written by ``guozi export`` was checked when it was imported and is read as it is. A
-    SparkSession this command started is stopped on every way out (one it found is left running).
-    """
+    """The read-only workspace of ``--engine``/a lake over the one ``--data``: :meth:`Workspace.over_lake`."""
     if not data or len(data) != 1:
         raise GuoziError(
             f"--engine {engine} 需要一个 --data：guozi export 导出的湖，或一个数据文件夹",
             f"--engine {engine} needs one --data: a lake written by guozi export, or a contract folder",
         )
-    from guozi.catalog import load_catalog
-    from guozi.engine.backends import connect, find_lake, parse_spark_conf, spark_running
-    from guozi.ingest.contract import read_batch
-    from guozi.store.lake import LakeStore
-    from guozi.workspace import Workspace, _catalog_files
+    from guozi.workspace import Workspace
 
-    path = data[0]
-    settings = parse_spark_conf(conf)
-    catalogue = load_catalog(_catalog_files(catalog or []))
-    entities = None
-    if find_lake(path) is None:
-        batch = read_batch([path], catalogue)
-        if batch.blocking:
-            raise InvalidInputError(problems=batch.problems)
-        if batch.entities is not None:
-            entities = batch.entities[[c for c in batch.entities.columns if not str(c).startswith("__")]]
-    running = engine == "spark" and spark_running()
-    con = connect("spark", master=master, **settings) if engine == "spark" else connect("duckdb")
-    try:
-        yield Workspace(LakeStore.open(con, path, entities=entities), catalogue)
-    finally:
-        if not running:
-            con.disconnect()
+    with Workspace.over_lake(data[0], engine=engine, catalog_files=catalog or [], master=master, conf=conf) as ws:
+        yield ws

@@ -8,8 +8,8 @@ how a panel is read), the engine (:mod:`guozi.engine.panel`), the analyses and t
 
 from __future__ import annotations
 
-import os
-from collections.abc import Collection, Hashable, Sequence
+from collections.abc import Collection, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -32,6 +32,7 @@ from guozi.analyses.losses import LossReport, loss_makers
 from guozi.analyses.targets import GdpSeries, TargetReport, Verdict, evaluate_targets, regime_verdict
 from guozi.analyses.warnings import DebtLines, RuleSet, WarningReport, evaluate_warnings
 from guozi.catalog import Catalog, load_catalog
+from guozi.catalog.files import catalog_files as user_catalog
 from guozi.engine.panel import Basis, Panel, Scope, View
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.periods import Period
@@ -41,7 +42,7 @@ from guozi.store.base import Review, Status, Submission, User
 from guozi.store.duckdb import DuckDBStore
 from guozi.store.export import ExportReport, export_parquet
 from guozi.tree import Tree
-from guozi.workspace import collect
+from guozi.workspace import collect, lake
 from guozi.workspace import history as records
 from guozi.workspace import review as workflow
 from guozi.workspace.collect import CheckResult, Explain, ImportReport, Rules
@@ -89,14 +90,31 @@ class Workspace:
     @classmethod
     def open(cls, store: str | None = None, *, catalog_files: Sequence[Path] = ()) -> Workspace:
         """Open the store at ``store`` (or ``$GUOZI_STORE``, or ``./guozi.duckdb``)."""
-        return cls(open_store(store), load_catalog(_catalog_files(catalog_files)))
+        return cls(open_store(store), load_catalog(user_catalog(catalog_files)))
 
     @classmethod
     def from_data(cls, paths: Sequence[Path], *, catalog_files: Sequence[Path] = ()) -> Workspace:
         """A workspace over files alone (``--data DIR``): checked, then held in memory."""
-        ws = cls(DuckDBStore(":memory:"), load_catalog(_catalog_files(catalog_files)))
+        ws = cls(DuckDBStore(":memory:"), load_catalog(user_catalog(catalog_files)))
         ws.import_files(paths, user="--data", validate=False)  # the contract's checks; rules are for collecting
         return ws
+
+    @classmethod
+    @contextmanager
+    def over_lake(
+        cls,
+        path: Path,
+        *,
+        engine: str = "duckdb",
+        catalog_files: Sequence[Path] = (),
+        master: str | None = None,
+        conf: Sequence[str] = (),
+    ) -> Iterator[Workspace]:
+        """A read-only workspace over a lake or a contract folder, computed by ``engine`` (duckdb or
+        spark), closed on every way out: :func:`guozi.workspace.lake.lake_store`."""
+        catalog = load_catalog(user_catalog(catalog_files))
+        with lake.lake_store(path, catalog, engine=engine, master=master, conf=conf) as store:
+            yield cls(store, catalog)
 
     def close(self) -> None:
         """Release the store."""
@@ -441,11 +459,3 @@ class Workspace:
         """The monthly analysis report's content: :func:`guozi.report.build_report`."""
         with paused_gc():
             return build_report(self, period, entity=entity, benchmark=benchmark)
-
-
-def _catalog_files(files: Sequence[Path]) -> list[Path]:
-    extra = list(files)
-    env = os.environ.get("GUOZI_CATALOG")
-    if env:
-        extra.extend(Path(p) for p in env.split(os.pathsep) if p)
-    return extra
