@@ -80,7 +80,7 @@ def create_app(
         title="guozi",
         description="国资监管指标体系 Web 接口。 The guozi web API: every page as JSON.",
         version="1",
-        docs_url="/docs",
+        docs_url=None,  # /docs is guozi.web.pages.apidocs: Swagger UI from /static, no CDN (issue 20)
         redoc_url=None,
     )
     app.state.workspace = ws

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Hashable, Mapping
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,35 +14,87 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from guozi.web import labels
 from guozi.web.deps import csrf_token, lang_of, optional_user
 
 if TYPE_CHECKING:
     from guozi.web.data import WebData
 
-__all__ = ["TEMPLATES", "fmt", "render", "templates"]
+__all__ = ["TEMPLATES", "beijing", "fmt", "render", "show", "templates", "unit_label"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
 _CSRF_MARK = "csrf-" + secrets.token_hex(16)  # stands for the session's token in cached pages
 
 
+MONEY = ("元", "yuan")
+PERCENT = ("%", "percent")
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+
 def fmt(value: Any, unit: str = "", lang: str = "zh") -> str:
     """A figure as the pages show it: amounts in 万元 with thousands separators, ratios with two decimals."""
-    if value is None:
+    if value is None or isinstance(value, bool):
         return "—"
     if isinstance(value, float) and math.isnan(value):
         return "—"
-    if unit in ("元", "yuan"):
+    if unit in MONEY:
         wan = Decimal(str(value)) / Decimal(10000)
         return f"{wan:,.2f}"
-    if unit in ("%", "percent"):
+    if unit in PERCENT:
         return f"{float(value):,.2f}%"
     if isinstance(value, (int, float, Decimal)):
         return f"{float(value):,.2f}"
     return str(value)
 
 
+def show(value: Any, kind: str = "auto", unit: str = "") -> str:
+    """A table cell's figure by what the column holds, never by the row's unit alone.
+
+    ``kind``: ``auto`` (the row's ``unit``: 元 shown in 万元, % with its sign), ``money`` (元 in the
+    data, shown in 万元), ``pct`` (a percentage: completion, pace, a share), ``pp`` (a change in
+    percentage points), ``count`` (a whole number: enterprises, months).
+    """
+    if value is None or isinstance(value, bool) or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if not isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if kind == "money":
+        return fmt(value, "元")
+    if kind == "pct":
+        return fmt(value, "%")
+    if kind == "pp":
+        return f"{float(value):+,.2f}"
+    if kind == "count":
+        return f"{int(value):,d}" if float(value).is_integer() else f"{float(value):,.2f}"
+    return fmt(value, unit)
+
+
+def unit_label(unit: str | None, lang: str = "zh") -> str:
+    """The unit a page writes beside a figure: amounts are shown in 万元, so 元 reads 万元."""
+    if unit in MONEY:
+        return "万元" if lang == "zh" else "10k yuan"
+    if unit in PERCENT:
+        return "%"
+    return unit or ""
+
+
+def beijing(value: Any) -> str:
+    """A stored time (UTC, ISO text or datetime) as 北京时间 ``2026-12-07 22:37``; JSON keeps the ISO text."""
+    if value is None or value == "":
+        return ""
+    try:
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if when.tzinfo is None:  # the store keeps UTC without a zone
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
 templates.env.filters["fmt"] = fmt
+templates.env.filters["show"] = show
+templates.env.filters["beijing"] = beijing
 
 
 def render(
@@ -69,6 +122,12 @@ def render(
         def t(zh: str, en: str) -> str:
             return zh if lang == "zh" else en
 
+        def label(table: str, code: object) -> str:
+            return labels.label(table, code, lang)
+
+        def attribute(key: str, value: object) -> str:
+            return labels.attribute_value(key, value, lang)
+
         def lang_url(code: str) -> str:
             return str(request.url.include_query_params(lang=code))
 
@@ -79,6 +138,9 @@ def render(
             "user": user,
             "csrf_token": _CSRF_MARK,
             "lang_url": lang_url,
+            "label": label,
+            "attribute": attribute,
+            "unit_label": lambda unit: unit_label(unit, lang),
             "path": request.url.path,
             **context,
         }

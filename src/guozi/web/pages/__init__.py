@@ -11,6 +11,7 @@ everything is rooted at an entity that :func:`~guozi.web.deps.ensure_visible` le
 - :mod:`.drill`: the drill-down, an entity and its history, an indicator explained;
 - :mod:`.tables`: targets, warnings, loss-makers, EVA, the periods;
 - :mod:`.downloads`: the report file and the search;
+- :mod:`.apidocs`: the API documentation (Swagger UI served locally);
 - :mod:`.models`: what each page shows; :mod:`.common`: what they share.
 """
 
@@ -18,10 +19,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from guozi.web.pages import downloads, drill, overview, tables
+from guozi.web.pages import apidocs, downloads, drill, overview, tables
 
 __all__ = ["router"]
 
 router = APIRouter()
-for _part in (overview, drill, tables, downloads):  # the order of the paths in /docs
+for _part in (overview, drill, tables, downloads, apidocs):  # the order of the paths in /docs
     router.include_router(_part.router)

@@ -82,10 +82,18 @@ class VerdictOut(BaseModel):
 
 
 class Trend(BaseModel):
-    """Up to twelve months of each indicator: ``series[code][i]`` belongs to ``periods[i]``."""
+    """The year so far of each indicator: ``series[code][i]`` belongs to ``periods[i]``.
+
+    ``basis`` ``ytd``: every value is year to date (本年累计; a stock or ratio at the month's end),
+    so the line never drops back in January; ``prior[code][i]`` is the same month of the year
+    before (上年同期); ``targets[code]`` the year's target where one is set.
+    """
 
     periods: list[str]
     series: dict[str, list[float | None]]
+    basis: str = "ytd"
+    prior: dict[str, list[float | None]] = {}
+    targets: dict[str, float | None] = {}
 
 
 class Overview(BaseModel):
@@ -168,13 +176,24 @@ class ExplainOut(BaseModel):
 
 
 class TableOut(BaseModel):
-    """A table page (targets, warnings, loss-makers, EVA): its rows and, where there are any, extra rows."""
+    """A table page (targets, warnings, loss-makers, EVA): its rows and, where there are any, extra rows.
+
+    ``counts`` by status or severity code, ``count_names`` the words for those codes. A paged table
+    (warnings) says its ``page`` of ``pages``, the ``total`` rows its ``filters`` let through, and
+    the ``options`` each filter may take (code: words).
+    """
 
     period: str
     entity: NodeRef
     rows: list[dict[str, Any]]
     extra: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
+    count_names: dict[str, str] = {}
+    page: int = 1
+    pages: int = 1
+    total: int | None = None
+    filters: dict[str, str] = {}
+    options: dict[str, dict[str, str]] = {}
 
 
 class SearchOut(BaseModel):

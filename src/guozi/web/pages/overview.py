@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 
 from guozi.analyses.targets import STATUS_LABELS
@@ -92,7 +94,7 @@ def _overview(data: WebData, user: User, p: Period, e: str, lang: str) -> Overvi
         counts[w["severity"]] = counts.get(w["severity"], 0) + 1
     losses = data.losses(p, e)
     loss_rows = [r for r in losses[f"entities_{lang}"] if r.get("status") in LOSS_STATUSES]
-    trend = data.trend(p, e)
+    trend = year_so_far(data, p, e, codes)
     visible_roots = data.roots(p) if user.role == "admin" else [s for s in user.scopes if can_see(data.ws, user, s, p)]
     return Overview(
         period=str(p),
@@ -103,11 +105,38 @@ def _overview(data: WebData, user: User, p: Period, e: str, lang: str) -> Overvi
         indicators=indicator_refs(data, p, lang),
         cards=cards,
         verdict=verdict,
-        trend=Trend(periods=trend["periods"], series={c: trend[c] for c in codes}),
+        trend=Trend(
+            periods=trend["periods"],
+            series={c: trend[c] for c in codes},
+            prior={c: trend[f"prior:{c}"] for c in codes},
+            targets={c: targets.get(c, {}).get("target") for c in codes},
+        ),
         warning_counts=counts,
         loss_makers=len(loss_rows),
         loss_rows=loss_rows[:20],
     )
+
+
+def year_so_far(data: WebData, p: Period, e: str, codes: list[str]) -> dict[str, list[Any]]:
+    """The months of ``p``'s year up to ``p`` (year to date), and the same months of the year before.
+
+    The workspace's trend is the last twelve months of year-to-date figures; across a January the
+    line would fall back to one month (a saw-tooth), so only the months of one year are shown.
+    """
+    now = data.trend(p, e)
+    before = data.trend(p.shift(-12), e)
+    keep = [i for i, m in enumerate(now["periods"]) if Period.parse(m).year == p.year] or list(
+        range(len(now["periods"]))
+    )
+    months = [now["periods"][i] for i in keep]
+    prior_index = {m: i for i, m in enumerate(before["periods"])}
+    out: dict[str, list[Any]] = {"periods": months}
+    for c in codes:
+        out[c] = [now[c][i] for i in keep]
+        last = [prior_index.get(str(Period.parse(m).shift(-12))) for m in months]
+        then = before.get(c) or [None] * len(before["periods"])  # the prior year's regime may lack it
+        out[f"prior:{c}"] = [then[i] if i is not None else None for i in last]
+    return out
 
 
 @router.get("/api/v1/overview", response_model=Overview, tags=["pages"])

@@ -3,18 +3,51 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from guozi.analyses.targets import STATUS_LABELS
 from guozi.store.base import User
 from guozi.web.deps import lang_of
+from guozi.web.labels import label
 from guozi.web.pages.common import EntityQ, PeriodQ, Signed, ref, render_page, tr, web_data, where
 from guozi.web.pages.models import PeriodsOut, TableOut
 
 __all__ = ["TABLES", "router"]
 
 router = APIRouter()
+PER_PAGE = 100  # warnings per page: a group has hundreds
+
+
+@dataclass(frozen=True)
+class WarningFilter:
+    """Which warnings a page shows: a severity (``level``), a ``rule``, entities matching ``q``, a page."""
+
+    level: str | None = None
+    rule: str | None = None
+    q: str | None = None
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def keep(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows of the rule and the entities asked for (every severity: the counts show them all)."""
+        q = (self.q or "").strip().casefold()
+        return [
+            r
+            for r in rows
+            if (not self.rule or r["rule"] == self.rule)
+            and (not q or q in str(r["entity_id"]).casefold() or q in str(r.get("name", "")).casefold())
+        ]
+
+
+def count_by(rows: list[dict[str, Any]], key: str) -> dict[str, int]:
+    """How many rows hold each value of ``key``."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[str(r[key])] = counts.get(str(r[key]), 0) + 1
+    return counts
 
 
 def targets_model(request: Request, user: User, period: str | None, entity: str | None) -> TableOut:
@@ -32,19 +65,25 @@ def targets_model(request: Request, user: User, period: str | None, entity: str 
                 "indicator_name": data.ws.catalog.indicator(str(r["indicator"])).name(lang),
             }
         )
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[str(r["status"])] = counts.get(str(r["status"]), 0) + 1
-    return TableOut(period=str(p), entity=ref(data, p, e), rows=rows, counts=counts)
+    counts = count_by(rows, "status")
+    names = {k: label("target_status", k, lang) for k in counts}
+    return TableOut(period=str(p), entity=ref(data, p, e), rows=rows, counts=counts, count_names=names)
 
 
-def warnings_model(request: Request, user: User, period: str | None, entity: str | None) -> TableOut:
-    """Warnings of the entity's subtree, and the checks that could not be made."""
+def warnings_model(
+    request: Request,
+    user: User,
+    period: str | None,
+    entity: str | None,
+    pick: WarningFilter | None = None,
+) -> TableOut:
+    """Warnings of the entity's subtree, filtered and paged, and the checks that could not be made."""
     data, p, e = where(request, user, period, entity)
     lang = lang_of(request)
+    pick = pick or WarningFilter()
     w = data.warnings(p, e)
     sev = w["severities"]
-    rows = [
+    every = [
         {
             **{k: v for k, v in r.items() if not k.endswith(("_zh", "_en"))},
             "rule_name": r["rule_name_zh"] if lang == "zh" else r["rule_name_en"],
@@ -53,6 +92,14 @@ def warnings_model(request: Request, user: User, period: str | None, entity: str
         }
         for r in w["warnings"]
     ]
+    rules = {str(r["rule"]): str(r["rule_name"]) for r in every}
+    levels = {str(r["severity"]): str(r["severity_name"]) for r in every}
+    kept = pick.keep(every)
+    counts = count_by(kept, "severity")
+    if pick.level:
+        kept = [r for r in kept if r["severity"] == pick.level]
+    pages = max(1, -(-len(kept) // pick.per_page))
+    page = min(pick.page, pages)
     gaps = [
         {
             **{k: v for k, v in g.items() if k not in ("note_zh", "note_en")},
@@ -60,10 +107,19 @@ def warnings_model(request: Request, user: User, period: str | None, entity: str
         }
         for g in w["gaps"]
     ]
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[str(r["severity"])] = counts.get(str(r["severity"]), 0) + 1
-    return TableOut(period=str(p), entity=ref(data, p, e), rows=rows, extra=gaps, counts=counts)
+    return TableOut(
+        period=str(p),
+        entity=ref(data, p, e),
+        rows=kept[(page - 1) * pick.per_page : page * pick.per_page],
+        extra=gaps,
+        counts=counts,
+        count_names={k: levels.get(k, k) for k in counts},
+        page=page,
+        pages=pages,
+        total=len(kept),
+        filters={k: v for k, v in (("level", pick.level), ("rule", pick.rule), ("q", pick.q)) if v},
+        options={"level": levels, "rule": dict(sorted(rules.items(), key=lambda kv: kv[1]))},
+    )
 
 
 def losses_model(request: Request, user: User, period: str | None, entity: str | None) -> TableOut:
@@ -72,10 +128,11 @@ def losses_model(request: Request, user: User, period: str | None, entity: str |
     lang = lang_of(request)
     x = data.losses(p, e)
     rows = x[f"entities_{lang}"]
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[str(r["status"])] = counts.get(str(r["status"]), 0) + 1
-    return TableOut(period=str(p), entity=ref(data, p, e), rows=rows, extra=x[f"groups_{lang}"], counts=counts)
+    counts = count_by(rows, "status")
+    names = {k: label("loss_status", k, lang) for k in counts}
+    return TableOut(
+        period=str(p), entity=ref(data, p, e), rows=rows, extra=x[f"groups_{lang}"], counts=counts, count_names=names
+    )
 
 
 def eva_model(request: Request, user: User, period: str | None, entity: str | None) -> TableOut:
@@ -129,6 +186,8 @@ def _table_routes(table: str) -> tuple[Callable[..., TableOut], Callable[..., Re
 
 
 for _table, (_build, _zh, _en, _about) in TABLES.items():
+    if _table == "warnings":
+        continue  # its own routes below: filters and pages
     _api, _html = _table_routes(_table)
     router.add_api_route(
         f"/api/v1/{_table}", _api, methods=["GET"], response_model=TableOut, tags=["pages"], description=_about
@@ -142,3 +201,34 @@ def api_periods(request: Request, user: Signed) -> PeriodsOut:
     data = web_data(request)
     data.refresh()
     return PeriodsOut(periods=data.periods())
+
+
+def warning_query(
+    request: Request,
+    user: Signed,
+    period: PeriodQ = None,
+    entity: EntityQ = None,
+    level: Annotated[str | None, Query(max_length=40, description="级别 severity code (high, medium, low)")] = None,
+    rule: Annotated[str | None, Query(max_length=100, description="规则代码 rule code")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="企业代码或名称包含 entity id or name contains")] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="页码 page (1-based)")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=1000, description="每页行数 rows per page")] = PER_PAGE,
+) -> TableOut:
+    """The warnings' parameters, shared by the page and the API, and its content."""
+    pick = WarningFilter(level=level or None, rule=rule or None, q=q or None, page=page, per_page=per_page)
+    return warnings_model(request, user, period, entity, pick)
+
+
+WarningsQ = Annotated[TableOut, Depends(warning_query)]
+
+
+@router.get("/api/v1/warnings", response_model=TableOut, tags=["pages"], description=TABLES["warnings"][3])
+def api_warnings(model: WarningsQ) -> TableOut:
+    """Risk warnings of the entity's subtree, filtered (``level``, ``rule``, ``q``) and paged (``page``)."""
+    return model
+
+
+@router.get("/warnings", include_in_schema=False)
+def warnings_page(request: Request, model: WarningsQ) -> Response:
+    """The Warnings page."""
+    return render_page(request, "warnings.html", model, title_zh="风险预警", title_en="Warnings", table="warnings")

@@ -40,21 +40,42 @@
     var table = th.closest("table");
     sortBy(table, columnIndex(table, th), th);
   });
+  function axisLabel(v) {
+    // whole numbers above a thousand, otherwise at most two decimals: never 3.33401332
+    var digits = Math.abs(v) >= 1000 ? 0 : 2;
+    return v.toLocaleString("zh-CN", { maximumFractionDigits: digits });
+  }
   function charts() {
     var holder = document.getElementById("trend-data");
     if (!holder || !window.echarts) return;
     var data = JSON.parse(holder.textContent);
     Array.prototype.forEach.call(document.querySelectorAll(".chart"), function (el) {
       var code = el.getAttribute("data-code"), unit = el.getAttribute("data-unit");
-      var values = (data.series[code] || []).map(function (v) { return v === null ? null : (unit === "元" ? v / 10000 : v); });
+      var scale = function (v) {
+        return v === null || v === undefined ? null : Math.round((unit === "元" ? v / 10000 : v) * 100) / 100;
+      };
+      var series = [{ name: el.getAttribute("data-current"), type: "line", data: (data.series[code] || []).map(scale) }];
+      var prior = (data.prior || {})[code] || [];
+      if (prior.some(function (v) { return v !== null; })) {
+        series.push({ name: el.getAttribute("data-prior"), type: "line", data: prior.map(scale), lineStyle: { type: "dashed" } });
+      }
+      var target = scale((data.targets || {})[code]);
+      if (target !== null) {
+        series[0].markLine = {
+          symbol: "none", silent: true, lineStyle: { color: "#c62828", type: "dashed" },
+          label: { formatter: el.getAttribute("data-target") + " " + axisLabel(target), position: "insideEndTop" },
+          data: [{ yAxis: target }]
+        };
+      }
       var chart = window.echarts.init(el);
       chart.setOption({
-        title: { text: el.getAttribute("data-name"), textStyle: { fontSize: 13 } },
-        tooltip: { trigger: "axis" },
-        grid: { left: 60, right: 16, top: 36, bottom: 28 },
+        title: { text: el.getAttribute("data-name"), subtext: el.getAttribute("data-unit-label"), textStyle: { fontSize: 13 }, itemGap: 2 },
+        legend: { right: 8, top: 4, textStyle: { fontSize: 11 } },
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : axisLabel(v); } },
+        grid: { left: 72, right: 16, top: 52, bottom: 28 },
         xAxis: { type: "category", data: data.periods },
-        yAxis: { type: "value", scale: true },
-        series: [{ type: "line", data: values, connectNulls: false, smooth: false }]
+        yAxis: { type: "value", scale: true, axisLabel: { formatter: axisLabel } },
+        series: series
       });
     });
   }
