@@ -202,7 +202,7 @@ def test_word_document_has_heading_styles_and_the_content_cells(written: dict[st
                 if isinstance(cell, Fig) and cell.value is not None and col.kind == "amount" and cell.unit == "元":
                     assert scale is not None
                     parsed = Decimal(text.replace(NB, "").replace("+", ""))
-                    assert parsed == (Decimal(cell.value) / scale.divisor).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+                    assert parsed == (Decimal(cell.value) / scale.factor).quantize(Decimal("0.01"), "ROUND_HALF_UP")
     assert len(doc.inline_shapes) == sum(len(s.charts()) for s in report.sections)
 
 

@@ -7,7 +7,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from guozi.kernel.errors import GuoziError, InvalidInputError, Problem
+from guozi.kernel.money import DEFAULT_UNIT, money_figure
 from guozi.kernel.periods import RANGE_TEXT, Period
 from guozi.kernel.text import LANGS, is_zh, pick
 from guozi.presentation.output import Column, Format, emit
@@ -194,7 +195,7 @@ def _amount(value: Any, unit: str) -> str:
     if unit == "人":
         return f"{Decimal(value):,.0f}"
     if unit == "元":
-        return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+        return money_figure(Decimal(value), DEFAULT_UNIT)
     return f"{float(value):,.2f}"
 
 
@@ -203,7 +204,7 @@ _UNIT_EN = {"万元": "10k yuan", "万元/人": "10k yuan/person", "人": "perso
 
 def display_unit(unit: str, lang: str = "zh") -> str:
     """The unit amounts are shown in by the table format (money in 万元)."""
-    shown = "万元" if unit == "元" else unit
+    shown = DEFAULT_UNIT if unit == "元" else unit
     return pick(lang, shown, _UNIT_EN.get(shown, shown))
 
 
@@ -214,7 +215,7 @@ def _change(value: Any, unit: str, lang: str) -> str:
         pp = f"{float(value):+.2f}"
         return pick(lang, f"{pp} 个百分点", f"{pp} pp")
     if unit == "元":
-        return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):+,}"
+        return money_figure(Decimal(value), DEFAULT_UNIT, signed=True)
     if unit == "人":
         return f"{Decimal(value):+,.0f}"
     return f"{float(value):+,.2f}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -22,6 +22,7 @@ from guozi.cli.common import (
     run,
     workspace,
 )
+from guozi.kernel.money import DEFAULT_UNIT, UNITS, money_figure
 from guozi.kernel.text import pick
 from guozi.presentation.output import Column, emit
 
@@ -31,7 +32,7 @@ def _shown(value: Any, row: dict[str, Any]) -> str:
         return "—"
     if row["unit"] == "人":
         return f"{Decimal(value):,.0f}"
-    return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    return money_figure(Decimal(value), DEFAULT_UNIT)
 
 
 def _yes(value: Any, row: dict[str, Any]) -> str:
@@ -39,7 +40,7 @@ def _yes(value: Any, row: dict[str, Any]) -> str:
 
 
 def _unit(value: Any, row: dict[str, Any]) -> str:
-    return "人" if value == "人" else "万元"
+    return "人" if value == "人" else DEFAULT_UNIT
 
 
 MACHINE = [
@@ -72,7 +73,7 @@ def _table(lang: str) -> list[Column]:
             "unit",
             "单位",
             "unit",
-            lambda v, r: pick(lang, _unit(v, r), "persons" if v == "人" else "10k yuan"),
+            lambda v, r: pick(lang, _unit(v, r), "persons" if v == "人" else UNITS[DEFAULT_UNIT].name("en")),
         ),
         by["created_at"],
         by["user"],

@@ -39,6 +39,7 @@ from guozi.cli.common import (
     spinner,
     workspace,
 )
+from guozi.kernel.money import DEFAULT_UNIT, money_figure
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 from guozi.presentation.output import Column, Format, emit, rich_table, write_xlsx
@@ -58,7 +59,7 @@ def _num(value: Any, unit: str) -> str:
         return "—"
     d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     if unit == "元":
-        return f"{(d / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+        return money_figure(d, DEFAULT_UNIT)
     if unit == "人":
         return f"{d.quantize(Decimal(1), ROUND_HALF_UP):,}"
     return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"

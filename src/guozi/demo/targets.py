@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from guozi.demo.columns import COL, I64, TARGETS_SCHEMA
 from guozi.demo.figures import Figures
+from guozi.kernel.money import UNITS, to_unit
 
 
 def targets_table(figures: Figures) -> pa.Table:
@@ -93,7 +94,7 @@ def _target(indicator: str, actual: Decimal | None) -> str | None:
     if indicator in ("total_profit", "net_profit"):
         # 6 % growth, or a loss cut by 30 %, rounded to 万元.
         value = actual * Decimal("1.06") if actual > 0 else actual * Decimal("0.7")
-        rounded = (value / 10000).quantize(Decimal(1), ROUND_HALF_UP) * 10000
+        rounded = to_unit(value, "万元").quantize(Decimal(1), ROUND_HALF_UP) * UNITS["万元"].factor
         return str(rounded.quantize(cent))
     if indicator == "debt_ratio":
         # A ceiling: the prior year end rounded up to the next half point.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from guozi.kernel.money import UNITS, format_money
 from guozi.kernel.text import pick
 
 # The factor that turns a value in the unit into yuan, exactly.
@@ -120,15 +121,7 @@ def allowed_units(*, persons: bool) -> str:
     return " ".join(PERSON_UNITS if persons else MONEY_UNITS)
 
 
-UNIT_NAMES_EN: dict[str, str] = {
-    "元": "yuan",
-    "千元": "thousand yuan",
-    "万元": "10k yuan",
-    "百万元": "million yuan",
-    "亿元": "100m yuan",
-    "十亿元": "billion yuan",
-    "人": "persons",
-}
+UNIT_NAMES_EN: dict[str, str] = {**{code: u.name("en") for code, u in UNITS.items()}, "人": "persons"}
 THIN_SPACE = "\u2009"  # the thousands separator of messages: 1 250.00 万元
 
 
@@ -151,7 +144,7 @@ def amount_text(
         return "—"
     if persons:
         return f"{grouped(value, 0)} {unit_name('人', lang)}"
-    return f"{grouped(value / MONEY_UNITS[unit], decimals)} {unit_name(unit, lang)}"
+    return format_money(value, chinese_money_unit(unit) or unit, lang, decimals=decimals, group=THIN_SPACE)
 
 
 _CHINESE = {"yuan": "元", "thousand": "千元", "10k": "万元", "million": "百万元", "100m": "亿元", "billion": "十亿元"}

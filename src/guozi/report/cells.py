@@ -24,7 +24,7 @@ def column_scales(table: Table, lang: str) -> list[Scale | None]:
 def heading(col: Col, scale: Scale | None, lang: str) -> str:
     """A column heading with its unit: "本期（亿元）" / "this period (billion yuan)"."""
     text = str(col.heading(lang))
-    unit = scale.unit(lang) if scale is not None else str(col.unit)
+    unit = scale.name(lang) if scale is not None else str(col.unit)
     if col.kind == "growth":
         unit = "%"
     if not unit:

@@ -113,7 +113,7 @@ def _divisor(unit: str, values: Sequence[Any], lang: str) -> tuple[Decimal, str]
     if unit == "元":
         present = [v for v in values if nv.dec(v) is not None]
         scale = nv.amount_scale([max(present, key=lambda v: abs(nv.dec(v) or Decimal(0)))] if present else [], lang)
-        return scale.divisor, scale.unit(lang)
+        return scale.factor, scale.name(lang)
     return Decimal(1), unit
 
 
@@ -141,7 +141,7 @@ def _waterfall(fig: Figure, chart: Chart, lang: str) -> None:
     values = [data["start"]["value"], data["end"]["value"], *[st["delta"] for st in steps]]
     # the smallest step decides (亿元 only when every figure reaches 1 亿), so no step shows as 0.00
     scale = nv.amount_scale(values, lang) if data["unit"] == "元" else None
-    div, unit = (scale.divisor, scale.unit(lang)) if scale else (Decimal(1), str(data["unit"]))
+    div, unit = (scale.factor, scale.name(lang)) if scale else (Decimal(1), str(data["unit"]))
     ax: Axes = fig.subplots()
     labels = [_label(data["start"], lang), *[_label(s, lang) for s in steps], _label(data["end"], lang)]
     start = _f(data["start"]["value"], div)

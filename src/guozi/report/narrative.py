@@ -12,19 +12,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from guozi.kernel.money import UNITS, MoneyUnit, to_unit
 from guozi.kernel.periods import Period
 from guozi.kernel.text import is_zh, pick
 from guozi.report.model import Fig
 
 THIN = "\u202f"  # narrow no-break space: GB/T 15835's digit group gap, never a line break
-YI = Decimal(100_000_000)
-WAN = Decimal(10_000)
-BILLION = Decimal(1_000_000_000)
-MILLION = Decimal(1_000_000)
 MONTHS_EN = (
     "January",
     "February",
@@ -72,31 +68,19 @@ def number(value: Any, decimals: int, lang: str, *, signed: bool = False) -> str
     return sign + text
 
 
-@dataclass(frozen=True)
-class Scale:
-    """How amounts of one column or sentence are shown: divided by ``divisor``, in ``unit``."""
-
-    divisor: Decimal
-    unit_zh: str
-    unit_en: str
-
-    def unit(self, lang: str) -> str:
-        """The unit's name in ``lang``."""
-        return pick(lang, self.unit_zh, self.unit_en)
-
-
-YI_SCALE = Scale(YI, "亿元", "100 million yuan")
-WAN_SCALE = Scale(WAN, "万元", "10k yuan")
-BILLION_SCALE = Scale(BILLION, "亿元", "billion yuan")
-MILLION_SCALE = Scale(MILLION, "万元", "million yuan")
+Scale = MoneyUnit  # how amounts of one column or sentence are shown: in the unit, by its factor
+YI_SCALE = UNITS["亿元"]  # Chinese readers: 亿元 or 万元
+WAN_SCALE = UNITS["万元"]
+BILLION_SCALE = UNITS["十亿元"]  # English readers: billion or million yuan
+MILLION_SCALE = UNITS["百万元"]
 
 
 def amount_scale(values: Sequence[Any], lang: str) -> Scale:
     """The scale of a set of amounts: 亿元 (billion yuan) when every one of them reaches it, else 万元
     (million yuan); an empty set is shown in 万元."""
     present = [abs(d) for d in (dec(v) for v in values) if d is not None]
-    big = pick(lang, YI, BILLION)
-    if present and min(present) >= big:
+    big = pick(lang, YI_SCALE, BILLION_SCALE)
+    if present and min(present) >= big.factor:
         return pick(lang, YI_SCALE, BILLION_SCALE)
     return pick(lang, WAN_SCALE, MILLION_SCALE)
 
@@ -106,7 +90,7 @@ def scaled(value: Any, scale: Scale, lang: str, *, signed: bool = False) -> str:
     d = dec(value)
     if d is None:
         return "—"
-    return number(d / scale.divisor, 2, lang, signed=signed)
+    return number(to_unit(d, scale.code), 2, lang, signed=signed)
 
 
 def amount(value: Any, lang: str) -> str:
@@ -116,7 +100,7 @@ def amount(value: Any, lang: str) -> str:
         return "—"
     scale = amount_scale([d], lang)
     sep = pick(lang, "", " ")
-    return f"{scaled(d, scale, lang)}{sep}{scale.unit(lang)}"
+    return f"{scaled(d, scale, lang)}{sep}{scale.name(lang)}"
 
 
 def persons(value: Any, lang: str) -> str:

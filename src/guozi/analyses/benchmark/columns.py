@@ -4,13 +4,14 @@ and the wording of values, gaps and units shared with the world comparison.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from guozi.analyses.benchmark.params import BenchmarkParams
 from guozi.analyses.benchmark.peers import PeerReport
 from guozi.analyses.benchmark.ranks import PeerRow
 from guozi.analyses.benchmark.scores import ScoreReport
+from guozi.kernel.money import DEFAULT_UNIT, money_figure
 from guozi.kernel.text import is_zh, pick
 from guozi.presentation.output import Column
 
@@ -19,8 +20,8 @@ def shown_value(v: Any, unit: str, signed: bool = False) -> str:
     if v is None:
         return "—"
     if unit == "元":
-        x = Decimal(v) / 10000
-        return f"{x:+,.2f}" if signed else f"{x:,.2f}"
+        # rounded half to even, as this table always has (the others round half up)
+        return money_figure(Decimal(v), DEFAULT_UNIT, signed=signed, rounding=ROUND_HALF_EVEN)
     if unit == "人":
         return f"{Decimal(v):+,.0f}" if signed else f"{Decimal(v):,.0f}"
     return f"{float(v):+,.2f}" if signed else f"{float(v):,.2f}"
@@ -35,7 +36,7 @@ def shown_gap(v: Any, r: dict[str, Any]) -> str:
 
 
 def shown_unit(unit: str, lang: str) -> str:
-    shown = "万元" if unit == "元" else unit
+    shown = DEFAULT_UNIT if unit == "元" else unit
     if is_zh(lang):
         return shown
     return {"万元": "10k yuan", "万元/人": "10k yuan/person", "人": "persons", "倍": "times"}.get(shown, shown)

@@ -9,7 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from guozi.analyses.eva.params import Entry
-from guozi.analyses.eva.results import FEN, SUMMED, EvaReport, EvaRow
+from guozi.analyses.eva.results import SUMMED, EvaReport, EvaRow
+from guozi.kernel.money import DEFAULT_UNIT, money_figure
 from guozi.kernel.text import Text, pick
 from guozi.presentation.output import Column
 
@@ -151,7 +152,7 @@ def _wan(v: Any, r: Mapping[str, Any]) -> str:
         return "—"
     unit = r.get("unit", "元")
     if unit == "元":
-        return f"{(Decimal(v) / 10000).quantize(FEN, ROUND_HALF_UP):,}"
+        return money_figure(Decimal(v), DEFAULT_UNIT)
     if unit in ("%", "pp"):
         return f"{Decimal(v).quantize(Decimal('0.0001'), ROUND_HALF_UP)}"
     return str(v)
@@ -294,7 +295,7 @@ BREAKDOWN_COLUMNS = [
     Column("step", "步骤代码", "step"),
     Column("label", "项目", "item"),
     Column("value", "数值", "value", _wan, "right"),
-    Column("unit", "单位", "unit", lambda v, r: "万元" if v == "元" else v),
+    Column("unit", "单位", "unit", lambda v, r: DEFAULT_UNIT if v == "元" else v),
     Column("formula", "计算方法", "how"),
     Column("source", "参数依据", "parameter source"),
     Column("confirmed", "已确认", "confirmed"),

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from guozi.analyses.common import to_decimal
+from guozi.kernel.money import DEFAULT_UNIT, format_money
 from guozi.kernel.text import pick
 
 if TYPE_CHECKING:
@@ -33,8 +34,7 @@ def show(value: Any, unit: str, lang: str) -> str:
     if d is None:
         return "—"
     if unit == "元":
-        text = f"{(d / 10000).quantize(FEN, ROUND_HALF_UP):,}"
-        return pick(lang, f"{text} 万元", f"{text} 10k yuan")
+        return format_money(d, DEFAULT_UNIT, lang)
     if unit == "%":
         return f"{d.quantize(FEN, ROUND_HALF_UP)}%"
     if unit == "人":

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from guozi.kernel.money import format_money
 from guozi.kernel.text import pick
 
 Fig = tuple[Any, str]  # (value, how to show it: a unit, "pp", "pct", "int", "text", "texts")
@@ -28,7 +29,7 @@ def show(value: Any, unit: str, lang: str) -> str:
         return str(value)
     if unit == "元":
         d = Decimal(value)
-        return pick(lang, f"{_round2(d / 10000):,}万元", f"{_round2(d / 1_000_000):,} million yuan")
+        return pick(lang, format_money(d, "万元", lang, gap=""), format_money(d, "百万元", lang))
     if unit in ("%", "pct"):
         return f"{_round2(value)}%"
     if unit == "pp":

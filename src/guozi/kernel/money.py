@@ -1,0 +1,117 @@
+"""Money as a reader sees it: amounts are kept in yuan, exact, and shown in a unit (元, 万元, 亿元 …).
+
+This is the one place that converts an amount to a unit and writes it with its digits grouped:
+
+    to_unit(Decimal("8433211209.23"), "万元")      == Decimal("843321.120923")   # exact
+    money_figure(Decimal("8433211209.23"), "亿元")  == "84.33"                    # rounded half up
+    format_money(Decimal("8433211209.23"), "万元", "zh") == "843,321.12 万元"
+    format_money(Decimal("8433211209.23"), "万元", "en") == "843,321.12 10k yuan"
+
+The unit is always a parameter (tables show 万元 by default, :data:`DEFAULT_UNIT`), so a command can
+let its user choose any of :data:`DISPLAY_UNITS`. The units are data: :data:`UNITS` holds each one's
+factor to yuan and its names in both languages. Reading a unit *from input files* (with its English
+aliases such as ``10k``) is :mod:`guozi.kernel.units`; its factors are these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Final
+
+from guozi.kernel.errors import GuoziError
+from guozi.kernel.text import Text
+
+
+@dataclass(frozen=True)
+class MoneyUnit:
+    """A unit money is shown in: its code (the Chinese name), its factor to yuan and its names."""
+
+    code: str
+    factor: Decimal  # yuan in one unit, a power of ten
+    label: Text
+
+    def name(self, lang: str) -> str:
+        """The unit's name in ``lang``: 万元 / 10k yuan."""
+        return self.label.in_(lang)
+
+
+UNITS: Final[dict[str, MoneyUnit]] = {
+    u.code: u
+    for u in (
+        MoneyUnit("元", Decimal(1), Text("元", "yuan")),
+        MoneyUnit("千元", Decimal(1_000), Text("千元", "thousand yuan")),
+        MoneyUnit("万元", Decimal(10_000), Text("万元", "10k yuan")),
+        MoneyUnit("百万元", Decimal(1_000_000), Text("百万元", "million yuan")),
+        MoneyUnit("亿元", Decimal(100_000_000), Text("亿元", "100m yuan")),
+        MoneyUnit("十亿元", Decimal(1_000_000_000), Text("十亿元", "billion yuan")),
+    )
+}
+DISPLAY_UNITS: Final[tuple[str, ...]] = ("元", "万元", "亿元")  # what a reader may choose to see money in
+DEFAULT_UNIT: Final = "万元"  # tables and sentences show money in 万元 unless told otherwise
+NO_VALUE: Final = "—"  # a missing amount is shown as a dash, never as zero
+
+
+def money_unit(unit: str) -> MoneyUnit:
+    """The unit named ``unit`` (its Chinese code: ``万元``); an unknown one is refused in both languages."""
+    try:
+        return UNITS[unit]
+    except KeyError:
+        choices = " ".join(UNITS)
+        raise GuoziError(
+            f"金额单位应为 {choices} 之一，实为 {unit}", f"the money unit must be one of {choices}, not {unit}"
+        ) from None
+
+
+def to_unit(value: Decimal | int | str, unit: str) -> Decimal:
+    """``value`` yuan in ``unit``, exactly: the factor is a power of ten, so nothing is rounded.
+
+    Floats are refused: they carry binary noise; convert them first as the caller's source requires.
+    """
+    if isinstance(value, float):
+        raise TypeError("to_unit takes a Decimal, an int or a decimal string, not a float")
+    with localcontext() as ctx:
+        ctx.prec = 60  # far above the store's 22 digits: the division is exact
+        return Decimal(value) / money_unit(unit).factor
+
+
+def money_figure(
+    value: Decimal | int | str | None,
+    unit: str = DEFAULT_UNIT,
+    *,
+    decimals: int = 2,
+    signed: bool = False,
+    rounding: str = ROUND_HALF_UP,
+    group: str = ",",
+) -> str:
+    """The figure of ``value`` yuan in ``unit``, without the unit's name: ``843,321.12``.
+
+    Rounded half up to ``decimals`` places (``rounding`` may say otherwise), thousands grouped by
+    ``group`` (a comma; a thin space in messages), with ``+`` before a positive figure if ``signed``.
+    """
+    if value is None:
+        return NO_VALUE
+    q = to_unit(value, unit).quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+    text = f"{q:+,}" if signed else f"{q:,}"
+    return text if group == "," else text.replace(",", group)
+
+
+def format_money(
+    value: Decimal | int | str | None,
+    unit: str = DEFAULT_UNIT,
+    lang: str = "zh",
+    *,
+    decimals: int = 2,
+    signed: bool = False,
+    rounding: str = ROUND_HALF_UP,
+    group: str = ",",
+    gap: str = " ",
+) -> str:
+    """``value`` yuan in ``unit`` with the unit's name in ``lang``: ``843,321.12 万元`` / ``843,321.12 10k yuan``.
+
+    ``gap`` stands between the figure and the name (Chinese sentences write none: ``843,321.12万元``).
+    """
+    if value is None:
+        return NO_VALUE
+    figure = money_figure(value, unit, decimals=decimals, signed=signed, rounding=rounding, group=group)
+    return f"{figure}{gap}{money_unit(unit).name(lang)}"
