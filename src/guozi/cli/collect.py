@@ -135,7 +135,7 @@ def import_(
                         "  … for many, use --explanations FILE.csv (columns file,row,rule,explanation,sheet)",
                     )
                 )
-            err.print(f"[red]{exc.message(lang)}[/red]")
+            err.print(f"[red]{exc.coded(lang)}[/red]")
             raise typer.Exit(2) from None
         for name, sid in report.result.skipped:
             err.print(

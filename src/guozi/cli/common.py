@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from guozi.kernel.errors import GuoziError, InvalidInputError, Problem
+from guozi.kernel.errors import INTERNAL_ERROR, GuoziError, InvalidInputError, Problem
 from guozi.kernel.money import DEFAULT_UNIT, money_figure
 from guozi.kernel.periods import RANGE_TEXT, Period
 from guozi.kernel.text import LANGS, is_zh, pick
@@ -61,7 +61,7 @@ def parse_format(value: str) -> Format:
 def parse_lang(value: str) -> str:
     """The --lang value; a bad one is refused in both languages with exit code 2 (there is no language yet)."""
     if value not in LANGS:
-        err.print(f"[red]--lang 应为 zh 或 en，实为 {value} / --lang must be zh or en, not {value}[/red]")
+        err.print(f"[red]{GuoziError.code} --lang 应为 zh 或 en，实为 {value} / --lang must be zh or en, not {value}[/red]")
         raise typer.Exit(2)
     return value
 
@@ -174,17 +174,17 @@ def run(lang: str, body: Callable[[], T]) -> T:
         return body()
     except InvalidInputError as exc:
         show_problems(exc.problems, lang)
-        err.print(f"[red]{exc.message(lang)}[/red]")
+        err.print(f"[red]{exc.coded(lang)}[/red]")
         raise typer.Exit(2) from None
     except GuoziError as exc:
-        err.print(f"[red]{exc.message(lang)}[/red]")
+        err.print(f"[red]{exc.coded(lang)}[/red]")
         raise typer.Exit(2) from None
     except typer.Exit:
         raise
     except Exception as exc:
         traceback.print_exc(file=sys.stderr)
         msg = pick(lang, "内部错误（请报告此问题）", "internal error (please report it)")
-        err.print(f"[red]{msg}: {type(exc).__name__}: {exc}[/red]")
+        err.print(f"[red]{INTERNAL_ERROR.code} {msg}: {type(exc).__name__}: {exc}[/red]")
         raise typer.Exit(1) from None
 
 

@@ -9,6 +9,9 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
+
+from guozi.kernel.errors import GuoziError
 
 __all__ = ["COMPANIES", "DEFAULT_OUT", "DEFAULT_SOURCE", "convert"]
 
@@ -74,12 +77,16 @@ FACT_COLUMNS = ("entity_id", "period", "item", "value", "unit")
 SOURCE_COLUMNS = ("entity_id", "period", "item", "value", "unit", "source_url", "note")
 
 
-class UnknownUnitError(ValueError):
+class UnknownUnitError(GuoziError):
     """A row of the source has a unit this converter does not know."""
 
+    code: ClassVar[str] = "GZ-DEMO-001"
 
-class UnknownCompanyError(ValueError):
+
+class UnknownCompanyError(GuoziError):
     """A row of the source names a ticker without an industry and category here."""
+
+    code: ClassVar[str] = "GZ-DEMO-002"
 
 
 @dataclass(frozen=True)
@@ -115,10 +122,14 @@ def _read(src: Path) -> list[_Row]:
             code = re.split(r"_?[^\x00-\x7f]", label, maxsplit=1)[0]
             unit = _UNITS.get(record["unit"])
             if unit is None:
-                raise UnknownUnitError(f"row {order + 2}: unknown unit {record['unit']!r}")
+                raise UnknownUnitError(
+                    f"第{order + 2}行：未知单位 {record['unit']!r}", f"row {order + 2}: unknown unit {record['unit']!r}"
+                )
             ticker = record["ticker"]
             if ticker not in COMPANIES:
-                raise UnknownCompanyError(f"row {order + 2}: no industry for ticker {ticker}")
+                raise UnknownCompanyError(
+                    f"第{order + 2}行：股票代码 {ticker} 没有行业分类", f"row {order + 2}: no industry for ticker {ticker}"
+                )
             year = int(record["fiscal_year"])
             if code == "total_assets_begin":
                 year -= 1

@@ -19,7 +19,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, ClassVar, Literal
 
 from guozi.kernel.errors import GuoziError
 
@@ -56,6 +56,8 @@ LIMITS = Limits()
 
 class UploadRefusedError(GuoziError):
     """The upload was refused before any parser read it; the message says why (zh and en)."""
+
+    code: ClassVar[str] = "GZ-INPUT-003"
 
 
 def _mib(n: int) -> str:

@@ -1,10 +1,16 @@
-"""Errors as values: problems with a code, both languages and a location."""
+"""Errors as values: problems with a code, both languages and a location.
+
+Every error guozi raises on purpose is a :class:`GuoziError` and carries a stable code from the
+one registry below, :data:`ERROR_CODES` (``GZ-<AREA>-<NNN>``; docs/errors.md lists them). A code
+names the kind of error, so scripts and support can rely on it while messages are reworded; a new
+error class takes a new code here, and a code is never reused for another meaning.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from guozi.kernel.text import Text, pick
 
@@ -79,8 +85,69 @@ class Problem:
         }
 
 
+@dataclass(frozen=True)
+class ErrorCode:
+    """A kind of error: its stable code, what it means in both languages and the CLI's exit status."""
+
+    code: str
+    meaning: Text
+    exit_status: int = 2  # 2: the request or its input is wrong and nothing was written; 1: guozi's fault
+
+
+ERROR_CODES: dict[str, ErrorCode] = {
+    e.code: e
+    for e in (
+        ErrorCode(
+            "GZ-USAGE-001",
+            Text(
+                "请求无法执行：选项、参数或状态不对", "a request guozi cannot carry out: a bad option, value or state"
+            ),
+        ),
+        ErrorCode(
+            "GZ-INPUT-001",
+            Text(
+                "输入文件不符合数据约定（逐条列出问题）", "input files break the data contract (every problem listed)"
+            ),
+        ),
+        ErrorCode("GZ-INPUT-002", Text("需核实的问题缺少书面说明", "problems to verify lack a written explanation")),
+        ErrorCode("GZ-INPUT-003", Text("上传文件在读取前被拒绝", "an upload refused before it was read")),
+        ErrorCode("GZ-CATALOG-001", Text("目录或参数文件有误", "a catalogue or parameter file is malformed")),
+        ErrorCode(
+            "GZ-CATALOG-002",
+            Text("公式无法解析或引用了未知名称", "a formula does not parse or names something unknown"),
+        ),
+        ErrorCode(
+            "GZ-LOOKUP-001",
+            Text(
+                "所查企业、期间、指标或记录不存在", "the entity, period, indicator or record asked for does not exist"
+            ),
+        ),
+        ErrorCode("GZ-ACCESS-001", Text("角色不允许此操作", "the user's role does not allow this step")),
+        ErrorCode("GZ-ACCESS-002", Text("需要先登录", "signing in is needed first")),
+        ErrorCode("GZ-REVIEW-001", Text("报送状态不允许此操作", "the submission's status does not allow this step")),
+        ErrorCode("GZ-DEMO-001", Text("公开数据的单位未知", "a unit of the public figures is unknown")),
+        ErrorCode("GZ-DEMO-002", Text("公开数据的公司没有行业分类", "a company of the public figures has no industry")),
+        ErrorCode(
+            "GZ-INTERNAL-001", Text("内部错误（请报告此问题）", "an internal error (please report it)"), exit_status=1
+        ),
+    )
+}
+INTERNAL_ERROR = ERROR_CODES["GZ-INTERNAL-001"]  # what the shells answer for an error that is not a GuoziError
+_CLASSES: dict[str, str] = {}  # code → the qualified name of the one class that carries it
+
+
 class GuoziError(Exception):
-    """Base class of guozi's errors; ``message_zh``/``message_en`` say what went wrong."""
+    """Base class of guozi's errors; ``message_zh``/``message_en`` say what went wrong, ``code`` its kind.
+
+    A subclass names its own code from :data:`ERROR_CODES` (``code = "GZ-…"``), checked when the
+    class is defined: a code missing from the registry, or carried by another class, is refused.
+    """
+
+    code: ClassVar[str] = "GZ-USAGE-001"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _register(cls)
 
     def __init__(self, message_zh: str, message_en: str) -> None:
         super().__init__(message_en)
@@ -91,11 +158,29 @@ class GuoziError(Exception):
         """The message in ``lang``."""
         return pick(lang, self.message_zh, self.message_en)
 
+    def coded(self, lang: str) -> str:
+        """The code and the message in ``lang``, as the shells print it: ``GZ-LOOKUP-001 未知指标：x``."""
+        return f"{self.code} {self.message(lang)}"
+
+
+def _register(cls: type[GuoziError]) -> None:
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    if "code" not in cls.__dict__:
+        raise TypeError(f"{name} must name its own error code (kernel.errors.ERROR_CODES)")
+    if cls.code not in ERROR_CODES:
+        raise TypeError(f"{name}: error code {cls.code} is not in kernel.errors.ERROR_CODES")
+    if _CLASSES.setdefault(cls.code, name) != name:
+        raise TypeError(f"{name}: error code {cls.code} is already carried by {_CLASSES[cls.code]}")
+
+
+_register(GuoziError)
+
 
 @dataclass
 class InvalidInputError(GuoziError):
     """The input breaks the contract; ``problems`` lists every problem found."""
 
+    code: ClassVar[str] = "GZ-INPUT-001"
     problems: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -108,10 +193,16 @@ class InvalidInputError(GuoziError):
 class CatalogError(GuoziError):
     """A catalogue file is malformed or refers to something unknown."""
 
+    code: ClassVar[str] = "GZ-CATALOG-001"
+
 
 class FormulaError(CatalogError):
     """A formula does not parse or refers to an unknown name."""
 
+    code: ClassVar[str] = "GZ-CATALOG-002"
+
 
 class NotFoundError(GuoziError):
     """An entity, period or indicator asked for does not exist."""
+
+    code: ClassVar[str] = "GZ-LOOKUP-001"

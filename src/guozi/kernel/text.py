@@ -65,4 +65,3 @@ class Text(NamedTuple):
 
     def __call__(self, lang: str) -> str:
         return self.in_(lang)
-

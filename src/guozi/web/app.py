@@ -107,10 +107,12 @@ def create_app(
     return app
 
 
-def _problem(request: Request, status: int, zh: str, en: str) -> Response:
+def _problem(request: Request, status: int, zh: str, en: str, code: str = "") -> Response:
+    """The error page, or its JSON twin; ``code`` is the guozi error code (kernel.errors), when there is one."""
+    detail = {"message_zh": zh, "message_en": en} | ({"code": code} if code else {})
     if is_api(request):
-        return JSONResponse({"detail": {"message_zh": zh, "message_en": en}}, status_code=status)
-    return render(request, "error.html", {"status": status, "message_zh": zh, "message_en": en}, status_code=status)
+        return JSONResponse({"detail": detail}, status_code=status)
+    return render(request, "error.html", {"status": status, "code": code, **detail}, status_code=status)
 
 
 def _handlers(app: FastAPI) -> None:
@@ -123,28 +125,37 @@ def _handlers(app: FastAPI) -> None:
         detail = exc.detail
         if isinstance(detail, dict) and "message_zh" in detail:
             zh, en = str(detail["message_zh"]), str(detail.get("message_en", ""))
+            code = str(detail.get("code", ""))
         else:
             zh = en = str(detail)
-        response = _problem(request, exc.status_code, zh, en)
+            code = ""
+        response = _problem(request, exc.status_code, zh, en, code)
         for k, v in (exc.headers or {}).items():
             response.headers[k] = v
         return response
 
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, exc: NotFoundError) -> Response:
-        return _problem(request, 404, exc.message_zh, exc.message_en)
+        return _problem(request, 404, exc.message_zh, exc.message_en, exc.code)
 
     @app.exception_handler(GuoziError)
     async def _guozi(request: Request, exc: GuoziError) -> Response:
-        return _problem(request, 400, exc.message_zh, exc.message_en)
+        return _problem(request, 400, exc.message_zh, exc.message_en, exc.code)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors())
         if is_api(request):
             return JSONResponse(
-                {"detail": {"message_zh": f"请求参数有误：{where}", "message_en": f"invalid request: {where}"}},
+                {
+                    "detail": {
+                        "message_zh": f"请求参数有误：{where}",
+                        "message_en": f"invalid request: {where}",
+                        "code": GuoziError.code,
+                    }
+                },
                 status_code=422,
             )
         lang = lang_of(request)
-        return _problem(request, 422, f"请求参数有误：{where}", f"invalid request: {where}" if lang else where)
+        en = f"invalid request: {where}" if lang else where
+        return _problem(request, 422, f"请求参数有误：{where}", en, GuoziError.code)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hmac
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from fastapi import HTTPException, Request
 from starlette.datastructures import FormData
 
+from guozi.kernel.errors import GuoziError
 from guozi.kernel.periods import Period
+from guozi.kernel.text import LANGS
 from guozi.store.base import Role, User
 from guozi.web.security import new_token, password_stamp
 from guozi.workspace import Workspace
@@ -38,14 +40,15 @@ __all__ = [
     "visible_entities",
 ]
 
-LANGS = ("zh", "en")
 
 
-class LoginRequiredError(Exception):
+class LoginRequiredError(GuoziError):
     """Raised for a page that needs a signed-in user; the app answers with a redirect to /login."""
 
+    code: ClassVar[str] = "GZ-ACCESS-002"
+
     def __init__(self, next_url: str) -> None:
-        super().__init__(next_url)
+        super().__init__("请先登录", "please sign in first")
         self.next_url = next_url
 
 

@@ -13,6 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from guozi.kernel.errors import GuoziError, InvalidInputError, Problem
 
@@ -92,6 +93,8 @@ def read_explanations(path: Path) -> list[Explain]:
 @dataclass
 class ExplanationRequiredError(InvalidInputError):
     """核实 problems lack a written explanation: nothing was written."""
+
+    code: ClassVar[str] = "GZ-INPUT-002"
 
     def __post_init__(self) -> None:
         n = len(self.problems)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import pandas as pd
 
@@ -53,9 +53,13 @@ STATUS_ZH: dict[str, str] = {"draft": "草稿", "submitted": "已提交", "appro
 class ForbiddenError(GuoziError):
     """The user's role does not allow this step of the review workflow."""
 
+    code: ClassVar[str] = "GZ-ACCESS-001"
+
 
 class TransitionError(GuoziError):
     """The submission's status does not allow this step (e.g. approving a draft)."""
+
+    code: ClassVar[str] = "GZ-REVIEW-001"
 
 
 @dataclass

@@ -48,7 +48,8 @@ def http_error(exc: GuoziError) -> HTTPException:
     code = 403 if isinstance(exc, ForbiddenError) else 404 if isinstance(exc, NotFoundError) else 400
     if isinstance(exc, TransitionError):
         code = 409
-    return HTTPException(status_code=code, detail={"message_zh": exc.message_zh, "message_en": exc.message_en})
+    detail = {"message_zh": exc.message_zh, "message_en": exc.message_en, "code": exc.code}
+    return HTTPException(status_code=code, detail=detail)
 
 
 def call(request: Request, fn: Any, *args: Any, **kwargs: Any) -> Any:
