@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from guozi.catalog import load_catalog
+from guozi.web.labels import catalog_text
 from guozi.web.render import TEMPLATES, beijing, show, unit_label
 
 ClientAs = Callable[[str], TestClient]
@@ -173,3 +175,16 @@ def test_no_page_loads_anything_from_outside_and_docs_works_offline(client_as: C
     assert "validatorUrl: null" in (STATIC / "swagger-init.js").read_text(encoding="utf-8")  # no validator.swagger.io
     assert Path(STATIC / "swagger" / "LICENSE").is_file()
     assert c.get("/openapi.json").json()["paths"]["/api/v1/warnings"]
+
+
+def test_every_catalog_source_and_note_reads_in_chinese_on_a_chinese_page(client_as: ClientAs) -> None:
+    catalog = load_catalog()
+    texts = {ind.source for ind in catalog.indicators.values()} | {
+        ind.note for ind in catalog.indicators.values() if ind.note
+    }
+    untranslated = sorted(t for t in texts if not re.search(r"[\u4e00-\u9fff]", catalog_text(t, "zh")))
+    assert untranslated == []  # add each new English source or note to guozi.web.labels.CATALOG_ZH
+    html = client_as("admin").get("/indicator/roe?entity=A").text
+    assert "国资委中央企业负责人会议" in html and "SASAC leaders" not in html
+    assert "平均净资产" in html  # the note of roe: average equity = (opening + closing) / 2
+    assert "SASAC leaders" in client_as("admin").get("/indicator/roe?entity=A&lang=en").text

@@ -10,7 +10,17 @@ from __future__ import annotations
 from guozi.analyses.losses import STATUS_LABELS as LOSS_STATUS
 from guozi.analyses.targets import STATUS_LABELS as TARGET_STATUS
 
-__all__ = ["ATTRIBUTES", "CATEGORIES", "DIRECTIONS", "INDUSTRY_SECTIONS", "TABLES", "attribute_value", "label"]
+__all__ = [
+    "ATTRIBUTES",
+    "CATALOG_ZH",
+    "CATEGORIES",
+    "DIRECTIONS",
+    "INDUSTRY_SECTIONS",
+    "TABLES",
+    "attribute_value",
+    "catalog_text",
+    "label",
+]
 
 # Entity attributes of the data contract (docs/spec/data-contract.md) and those the tree adds.
 ATTRIBUTES: dict[str, tuple[str, str]] = {
@@ -66,6 +76,56 @@ INDUSTRY_SECTIONS: dict[str, tuple[str, str]] = {
 }
 
 BOOLEANS: dict[str, tuple[str, str]] = {"True": ("是", "yes"), "False": ("否", "no")}
+
+# The catalog's sources and notes are written in English (catalog/data/indicators.yaml,
+# eva_indicators.yaml); a Chinese page shows them in Chinese. Keyed by the English text itself, so a
+# changed note shows as written until it is translated here, never a stale translation.
+CATALOG_ZH: dict[str, str] = {
+    "guozi shared spec indicators.md (SASAC leaders' meetings Jan 2023, Dec 2023, Dec 2024; SCIO 2023-02-23, "
+    "2024-01-24)": "guozi 共享规范 indicators.md（国资委中央企业负责人会议 2023年1月、2023年12月、2024年12月；"
+    "国新办新闻发布会 2023-02-23、2024-01-24）",
+    "guozi shared spec indicators.md, section Economic value added; SASAC EVA rules as summarised there": (
+        "guozi 共享规范 indicators.md「经济增加值」一节；国资委经济增加值考核规则（据该节摘要）"
+    ),
+    "guozi shared spec indicators.md: SASAC central-enterprise leaders' meetings (Xinhua, People's Daily, "
+    "证券时报); SCIO press conferences 2023-02-23 and 2024-01-24": "guozi 共享规范 indicators.md：国资委中央企业"
+    "负责人会议（新华社、人民日报、证券时报报道）；国新办新闻发布会 2023-02-23、2024-01-24",
+    "企业绩效评价标准值 (SASAC), 偿债能力状况": "国资委《企业绩效评价标准值》，偿债能力状况",
+    "at period end, never averaged": "期末数，不取平均",
+    "year to date, not annualised; average equity = (opening + closing) / 2": (
+        "本年累计，不年化；平均净资产 =（年初 + 期末）÷ 2"
+    ),
+    "what SASAC publishes for part years; its exact method is not published (guozi scales linearly)": (
+        "国资委公布的年度中期口径；其确切算法未公布（guozi 按月线性折算）"
+    ),
+    "income approach; the reported value_added where given, else the sum of its four components, entity by entity": (
+        "收入法；有上报的增加值即用之，否则逐户取其四项构成之和"
+    ),
+    "employees_avg where given, else (opening + closing) / 2, entity by entity": (
+        "有上报的平均从业人员即用之，否则逐户取（年初 + 期末）÷ 2"
+    ),
+    "linear scaling of the year-to-date value": "按本年累计值线性折算为全年",
+    "2025 regime; definition not confirmed officially": "2025 年考核体系；定义尚无官方确认",
+    "matches SASAC's published aggregates (2021 6.8%); some texts use operating_profit instead": (
+        "与国资委公布的汇总数一致（2021 年 6.8%）；部分文献以营业利润代替"
+    ),
+    "computed by guozi's EVA module with parameters by year (params/eva.yaml); adjusted capital and the weighted "
+    "cost are not confirmed from the primary text": "由 guozi 经济增加值模块按年度参数（params/eva.yaml）计算；"
+    "调整后资本与加权资本成本率尚未从原始文件确认",
+    "the R&D adjustment is the expensed R&D of the income statement (guozi spec)": (
+        "研发调整项为利润表中费用化的研发支出（guozi 规范）"
+    ),
+    "(opening + closing) / 2, including minority interests": "（年初 + 期末）÷ 2，含少数股东权益",
+    'the debt ratio at the end of the previous December; the reference for "rose on the prior year"': (
+        "上年 12 月末的资产负债率；判断「较上年上升」的基准"
+    ),
+}
+
+
+def catalog_text(text: str, lang: str) -> str:
+    """A catalog source or note in ``lang``: its Chinese on a Chinese page where there is one."""
+    return CATALOG_ZH.get(text, text) if lang == "zh" else text
+
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "attribute": ATTRIBUTES,

@@ -128,6 +128,9 @@ def render(
         def attribute(key: str, value: object) -> str:
             return labels.attribute_value(key, value, lang)
 
+        def catalog_text(text: str) -> str:
+            return labels.catalog_text(text, lang)
+
         def lang_url(code: str) -> str:
             return str(request.url.include_query_params(lang=code))
 
@@ -140,6 +143,7 @@ def render(
             "lang_url": lang_url,
             "label": label,
             "attribute": attribute,
+            "catalog_text": catalog_text,
             "unit_label": lambda unit: unit_label(unit, lang),
             "path": request.url.path,
             **context,

@@ -42,7 +42,7 @@
   });
   function axisLabel(v) {
     // whole numbers above a thousand, otherwise at most two decimals: never 3.33401332
-    var digits = Math.abs(v) >= 1000 ? 0 : 2;
+    var digits = Math.abs(v) >= 1000 ? 0 : 3;
     return v.toLocaleString("zh-CN", { maximumFractionDigits: digits });
   }
   function charts() {
@@ -70,11 +70,16 @@
       var chart = window.echarts.init(el);
       chart.setOption({
         title: { text: el.getAttribute("data-name"), subtext: el.getAttribute("data-unit-label"), textStyle: { fontSize: 13 }, itemGap: 2 },
-        legend: { right: 8, top: 4, textStyle: { fontSize: 11 } },
+        legend: { bottom: 2, textStyle: { fontSize: 11 }, itemHeight: 8 },
         tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : axisLabel(v); } },
-        grid: { left: 72, right: 16, top: 52, bottom: 28 },
+        grid: { left: 72, right: 16, top: 52, bottom: 52 },
         xAxis: { type: "category", data: data.periods },
-        yAxis: { type: "value", scale: true, axisLabel: { formatter: axisLabel } },
+        yAxis: {
+          type: "value", scale: true, axisLabel: { formatter: axisLabel },
+          // the target line stays in sight even when the year so far is far below it
+          max: target === null ? null : function (v) { return Math.max(v.max, target); },
+          min: target === null ? null : function (v) { return Math.min(v.min, target); }
+        },
         series: series
       });
     });
