@@ -78,15 +78,3 @@ def group_dir(contract: Callable[..., Path]) -> Path:
 def group_ws(group_dir: Path) -> Workspace:
     """A workspace over the group of the module docstring."""
     return Workspace.from_data([group_dir])
-
-
-@pytest.fixture
-def write_text(tmp_path: Path) -> Callable[[str, str], Path]:
-    """``write_text(name, text)``: a file in the test's folder."""
-
-    def make(name: str, text: str) -> Path:
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    return make

@@ -280,10 +280,10 @@ def test_lower_is_better_bands_ascend(value: float, band: str, score: float) -> 
     assert bs.score == pytest.approx(score)
 
 
-def test_band_scores_and_the_below_rule_are_data(write_text: TextWriter) -> None:
+def test_band_scores_and_the_below_rule_are_data(write_file: TextWriter) -> None:
     """A user's bands scored 100/85/70/50/30: 12.5 between 平均 10 and 良好 15 scores
     70 + 2.5/5 × 15 = 77.5. With ``below_lowest_rule: zero`` a value under 较差 scores 0."""
-    over = write_text(
+    over = write_file(
         "mine.yaml",
         "bands:\n"
         "  - {code: excellent, name_zh: 优秀, name_en: excellent, score: 100}\n"
@@ -308,7 +308,7 @@ year,indicator,industry,size,excellent,good,average,low,poor,source,note
 WEIGHTS = "weights:\n  debt_ratio: 60\n  revenue_profit_margin: 40\n"
 
 
-def test_standard_scores_per_indicator_and_overall(group_ws: Workspace, write_text: TextWriter) -> None:
+def test_standard_scores_per_indicator_and_overall(group_ws: Workspace, write_file: TextWriter) -> None:
     """Weights debt_ratio 60, revenue_profit_margin 40 (a user file replaces the shipped weights).
 
     A (C26, no size class, no employees → all sizes; section C rows; the 2024 edition, not 2026):
@@ -319,8 +319,8 @@ def test_standard_scores_per_indicator_and_overall(group_ws: Workspace, write_te
     E (no total_profit): margin not scored; debt 40 % → 优秀 100; the scored weight is 60 %
     ≥ 50 %, so overall = 100. G (D44): no debt_ratio row for D or all → not scored.
     """
-    params = load_params([write_text("w.yaml", WEIGHTS)])
-    report = standard_scores(group_ws, JUNE, standards=[write_text("std.csv", STANDARDS)], params=params)
+    params = load_params([write_file("w.yaml", WEIGHTS)])
+    report = standard_scores(group_ws, JUNE, standards=[write_file("std.csv", STANDARDS)], params=params)
     a = report.entity("A")
     a_debt = a.row("debt_ratio")
     assert a_debt.band is not None
@@ -343,15 +343,15 @@ def test_standard_scores_per_indicator_and_overall(group_ws: Workspace, write_te
     g = report.entity("G")
     assert g.row("debt_ratio").standard is None
     assert "no applicable standard values" in g.row("debt_ratio").note_en
-    strict = load_params([write_text("w2.yaml", WEIGHTS + "overall:\n  min_weight_share: 0.7\n")])
-    e_strict = standard_scores(group_ws, JUNE, entity="E", standards=[write_text("std2.csv", STANDARDS)], params=strict)
+    strict = load_params([write_file("w2.yaml", WEIGHTS + "overall:\n  min_weight_share: 0.7\n")])
+    e_strict = standard_scores(group_ws, JUNE, entity="E", standards=[write_file("std2.csv", STANDARDS)], params=strict)
     assert e_strict.entity("E").overall is None  # 60 % < 70 %
 
 
-def test_score_chart_is_a_radar_of_bands(group_ws: Workspace, write_text: TextWriter) -> None:
+def test_score_chart_is_a_radar_of_bands(group_ws: Workspace, write_file: TextWriter) -> None:
     """A's radar: axes debt ratio and margin, scores 90 and 60, rings at 100/80/60/40/20."""
-    params = load_params([write_text("w.yaml", WEIGHTS)])
-    report = standard_scores(group_ws, JUNE, entity="A", standards=[write_text("s.csv", STANDARDS)], params=params)
+    params = load_params([write_file("w.yaml", WEIGHTS)])
+    report = standard_scores(group_ws, JUNE, entity="A", standards=[write_file("s.csv", STANDARDS)], params=params)
     chart = score_chart(report, "A", lang="en")
     assert chart["indicators"] == ["debt_ratio", "revenue_profit_margin"]
     assert chart["scores"] == pytest.approx([90.0, 60.0])
@@ -360,10 +360,10 @@ def test_score_chart_is_a_radar_of_bands(group_ws: Workspace, write_text: TextWr
     json.dumps(chart)
 
 
-def test_standards_file_problems_are_all_listed(group_ws: Workspace, write_text: TextWriter) -> None:
+def test_standards_file_problems_are_all_listed(group_ws: Workspace, write_file: TextWriter) -> None:
     """Three bad rows, three problems: debt ratio values descending (it is lower-is-better),
     an unknown indicator, an unknown size class."""
-    bad = write_text(
+    bad = write_file(
         "bad.csv",
         "year,indicator,industry,size,excellent,good,average,low,poor\n"
         "2024,debt_ratio,C,all,85,75,65,55,45\n"
@@ -434,13 +434,13 @@ def test_size_class_from_the_last_full_year(workspace_of: Callable[..., Workspac
     assert (got.code, got.source, got.period) == ("large", "computed", Period(2024, 12))
 
 
-def test_benchmark_section_for_the_report_and_the_web(group_ws: Workspace, write_text: TextWriter) -> None:
+def test_benchmark_section_for_the_report_and_the_web(group_ws: Workspace, write_file: TextWriter) -> None:
     """The section holds A's peer bars (debt ratio rank 2, as worked above), its radar (overall
     78, as worked above) and, since the Fortune set has no fiscal year 2024 (the last full year
     before 2025-06), no world part but a note saying so."""
-    params = load_params([write_text("w.yaml", WEIGHTS)])
+    params = load_params([write_file("w.yaml", WEIGHTS)])
     section = benchmark_section(
-        group_ws, JUNE, "A", standards=[write_text("s.csv", STANDARDS)], params=params, lang="en"
+        group_ws, JUNE, "A", standards=[write_file("s.csv", STANDARDS)], params=params, lang="en"
     )
     debt = next(c for c in section["peers"]["indicators"] if c["indicator"] == "debt_ratio")
     assert debt["rank"] == 2

@@ -157,10 +157,10 @@ def test_projection_falls_back_to_linear(progress_folder: Path) -> None:
     assert "非正" in str(b["note_zh"])
 
 
-def test_profile_years_is_a_parameter_a_user_can_override(progress_folder: Path, user_file: UserFile) -> None:
+def test_profile_years_is_a_parameter_a_user_can_override(progress_folder: Path, write_file: UserFile) -> None:
     """With ``targets: {profile_years: 1}`` only 2024 counts: share = 500 000 / 1 100 000,
     projection = 540 000 × 1 100 000 / 500 000 = 1 188 000."""
-    cat = user_file("mine.yaml", "targets:\n  profile_years: 1\n")
+    cat = write_file("mine.yaml", "targets:\n  profile_years: 1\n")
     r = _row(Workspace.from_data([progress_folder], catalog_files=[cat]), JUNE, "G", "total_profit")
     assert r["profile_years"] == "2024"
     assert r["projection"] == Decimal("1188000.00")
@@ -200,10 +200,10 @@ def test_gdp_growth_same_period_annual_or_prior_year() -> None:
     assert (next_year.figure.period, next_year.rule) == (Period(2025, 12), "prior_annual")
 
 
-def test_user_gdp_file_overrides_by_period(user_file: UserFile, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_user_gdp_file_overrides_by_period(write_file: UserFile, monkeypatch: pytest.MonkeyPatch) -> None:
     """A user's 2025-06 row (5.4) replaces the shipped 5.3; a new 2026-06 row (4.8) is added;
     the shipped 2024-12 row (5.0) stays. The file may also come from $GUOZI_GDP."""
-    path = user_file("gdp.csv", "period,real_gdp_growth_pct,source\n2025-06,5.4,revised\n2026-06,4.8,mine\n")
+    path = write_file("gdp.csv", "period,real_gdp_growth_pct,source\n2025-06,5.4,revised\n2026-06,4.8,mine\n")
     for gdp in (load_gdp(path), _from_env(monkeypatch, path)):
         assert gdp.figures[Period(2025, 6)].growth == Decimal("5.4")
         assert gdp.figures[Period(2026, 6)].growth == Decimal("4.8")
@@ -215,9 +215,9 @@ def _from_env(monkeypatch: pytest.MonkeyPatch, path: Path) -> GdpSeries:
     return load_gdp()
 
 
-def test_bad_gdp_file_lists_the_row(user_file: UserFile) -> None:
+def test_bad_gdp_file_lists_the_row(write_file: UserFile) -> None:
     """A growth of "n/a" on the second data row is reported at spreadsheet row 3."""
-    path = user_file("gdp.csv", "period,real_gdp_growth_pct\n2025-06,5.4\n2025-12,n/a\n")
+    path = write_file("gdp.csv", "period,real_gdp_growth_pct\n2025-06,5.4\n2025-12,n/a\n")
     with pytest.raises(InvalidInputError) as exc:
         load_gdp(path)
     assert [(p.row, p.column) for p in exc.value.problems] == [(3, "real_gdp_growth_pct")]
@@ -309,12 +309,12 @@ def test_2022_rule_passes_and_fails_on_every_clause(verdict_folder: Path) -> Non
 
 
 def test_user_regime_increase_of_a_lower_is_better_ratio_means_a_decrease(
-    verdict_folder: Path, user_file: UserFile
+    verdict_folder: Path, write_file: UserFile
 ) -> None:
     """A user's regime with "debt_ratio increase" and "rd_intensity at_least 2":
     D's debt ratio falls 60.0% → 59.0%, an improvement ✓; P's rises to 60.5% ✗.
     R&D at least 2%: P 2.2% ✓, F 1.8% ✗, E exactly 2.0% ✓."""
-    cat = user_file(
+    cat = write_file(
         "regime.yaml",
         """
 regimes:
@@ -337,7 +337,7 @@ regimes:
     assert [_clauses(vs[e])["rd_intensity"].passed for e in ("P", "F", "E")] == [True, False, True]
 
 
-def test_stable_compares_with_the_prior_year_end(verdict_folder: Path, user_file: UserFile) -> None:
+def test_stable_compares_with_the_prior_year_end(verdict_folder: Path, write_file: UserFile) -> None:
     """H's debt ratio: 50.0% at 2024-06, 60.0% at 2024-12, 60.5% at 2025-06.
 
     Against the prior year end (the shipped base) +0.5 pp is stable ✓; with the base set to the
@@ -347,20 +347,20 @@ def test_stable_compares_with_the_prior_year_end(verdict_folder: Path, user_file
     c = _clauses(_verdicts(ws, JUNE, entity="H")["H"])["debt_ratio"]
     assert (c.passed, c.baseline_period) == (True, "2024-12")
     assert c.change == pytest.approx(0.5)
-    cat = user_file("base.yaml", "verdict:\n  baseline:\n    stable: prior_year\n")
+    cat = write_file("base.yaml", "verdict:\n  baseline:\n    stable: prior_year\n")
     ws2 = Workspace.from_data([verdict_folder], catalog_files=[cat])
     c2 = _clauses(_verdicts(ws2, JUNE, entity="H")["H"])["debt_ratio"]
     assert (c2.passed, c2.baseline_period) == (False, "2024-06")
     assert c2.change == pytest.approx(10.5)
 
 
-def test_tolerance_and_gdp_are_the_users_to_change(verdict_folder: Path, user_file: UserFile) -> None:
+def test_tolerance_and_gdp_are_the_users_to_change(verdict_folder: Path, write_file: UserFile) -> None:
     """With a ±2 pp tolerance F's +1.5 pp is stable ✓; with a user GDP figure of 6.5% for 2023,
     P's +6.0% profit growth is no longer above it ✗."""
-    tol = user_file("tol.yaml", "parameters:\n  debt_ratio_tolerance_pp: 2\n")
+    tol = write_file("tol.yaml", "parameters:\n  debt_ratio_tolerance_pp: 2\n")
     f = _verdicts(Workspace.from_data([verdict_folder], catalog_files=[tol]), Period(2023, 12))["F"]
     assert _clauses(f)["debt_ratio"].passed is True
-    gdp = user_file("gdp.csv", "period,real_gdp_growth_pct,source\n2023-12,6.5,mine\n")
+    gdp = write_file("gdp.csv", "period,real_gdp_growth_pct,source\n2023-12,6.5,mine\n")
     p = _verdicts(Workspace.from_data([verdict_folder]), Period(2023, 12), gdp=gdp)["P"]
     assert _clauses(p)["total_profit"].passed is False
     assert _clauses(p)["total_profit"].reference == Decimal("6.5")

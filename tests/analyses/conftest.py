@@ -1,4 +1,5 @@
-"""Fixtures of the risk tests: workspaces from a few entities and their figures, user files."""
+"""Fixtures of every analysis' tests (warnings, EVA, targets, losses, benchmark): workspaces from a few
+entities and their figures, and ``write_file`` for a user's own file."""
 
 from __future__ import annotations
 

@@ -118,19 +118,19 @@ def test_entity_restricts_to_its_subtree(losses_folder: Path) -> None:
     assert _group(rep, 2)["entities"] == 1
 
 
-def test_the_criterion_is_a_parameter(losses_folder: Path, user_file: Callable[[str, str], Path]) -> None:
+def test_the_criterion_is_a_parameter(losses_folder: Path, write_file: Callable[[str, str], Path]) -> None:
     """With ``losses: {below: -10}`` only a loss beyond 10 counts: A (−12) does, C (−7) does not;
     level 2 then has 1 loss-maker and a loss amount of 12."""
-    cat = user_file("losses.yaml", "losses:\n  below: -10\n")
+    cat = write_file("losses.yaml", "losses:\n  below: -10\n")
     rep = loss_makers(Workspace.from_data([losses_folder], catalog_files=[cat]), JUNE)
     two = _group(rep, 2)
     assert (two["loss_count"], two["loss_amount"]) == (1, Decimal(12))
 
 
-def test_turnaround_against_the_prior_year_end(losses_folder: Path, user_file: Callable[[str, str], Path]) -> None:
+def test_turnaround_against_the_prior_year_end(losses_folder: Path, write_file: Callable[[str, str], Path]) -> None:
     """Against the prior year as a whole (December 2024): C earned 20, so it is newly
     loss-making; B lost 60, so it turned around; the baseline column holds those figures."""
-    cat = user_file("base.yaml", "losses:\n  turnaround_baseline: prior_year_end\n")
+    cat = write_file("base.yaml", "losses:\n  turnaround_baseline: prior_year_end\n")
     rep = loss_makers(Workspace.from_data([losses_folder], catalog_files=[cat]), JUNE)
     assert (_entity(rep, "C")["status"], _entity(rep, "C")["baseline"]) == ("new", Decimal(20))
     assert (_entity(rep, "B")["status"], _entity(rep, "B")["baseline"]) == ("turned_around", Decimal(-60))

@@ -79,9 +79,9 @@ def test_currency_conversion_of_the_fortune_figures() -> None:
     assert (staff.value, staff.rate) == (Decimal(870287), None)
 
 
-def test_user_rates_override_and_add(write_text: TextWriter) -> None:
+def test_user_rates_override_and_add(write_file: TextWriter) -> None:
     """A user's file replaces the 2022 dollar rate and adds a euro rate (test values)."""
-    mine = write_text("rates.csv", "year,currency,cny_per_unit,source\n2022,USD,7,test\n2022,EUR,7.5,test\n")
+    mine = write_file("rates.csv", "year,currency,cny_per_unit,source\n2022,USD,7,test\n2022,EUR,7.5,test\n")
     rates = load_rates([mine])
     assert rates.to_cny(Decimal(2), "USD", 2022) == Decimal(14)
     assert rates.to_cny(Decimal(2), "EUR", 2022) == Decimal(15)
@@ -122,7 +122,7 @@ def x_ws(workspace_of: Callable[..., Workspace]) -> Workspace:
     return workspace_of(entities=[{"entity_id": "X", "name": "某央企", "industry": "C"}], facts=facts)
 
 
-def test_world_comparison_by_hand(x_ws: Workspace, write_text: TextWriter) -> None:
+def test_world_comparison_by_hand(x_ws: Workspace, write_file: TextWriter) -> None:
     """FY2024 at 7.1217: Alpha revenue 100 × 7.1217 = 712.17 million 元, profit 71.217 million;
     Beta revenue 356.085 million, profit 71.217 million; Gamma revenue 500 million 元, no profit.
 
@@ -135,7 +135,7 @@ def test_world_comparison_by_hand(x_ws: Workspace, write_text: TextWriter) -> No
     = 71.217; Beta 356,085,000/250/10,000 = 142.434; Gamma 500,000,000/500/10,000 = 100: X 4th of 4.
     profit_per_employee: X 6; Alpha 7.1217; Beta 28.4868; Gamma missing: X 3rd of 3.
     """
-    ps = load_peer_set(write_text("peers.csv", PEERS), x_ws.catalog)
+    ps = load_peer_set(write_file("peers.csv", PEERS), x_ws.catalog)
     report = world_comparison(x_ws, 2024, "X", peer_set=ps)
     rev = report.row("revenue")
     assert rev.value == Decimal(600_000_000)
@@ -166,10 +166,10 @@ def test_world_comparison_by_hand(x_ws: Workspace, write_text: TextWriter) -> No
     assert [(r.year, r.currency, r.cny_per_unit) for r in report.rates] == [(2024, "USD", Decimal("7.1217"))]
 
 
-def test_world_records_and_chart(x_ws: Workspace, write_text: TextWriter) -> None:
+def test_world_records_and_chart(x_ws: Workspace, write_file: TextWriter) -> None:
     """Company records list Beta as second-hand with its printed figures and the rate used;
     the chart's revenue bars run Alpha, X, Gamma, Beta (712.17, 600, 500, 356.085 million)."""
-    report = world_comparison(x_ws, 2024, "X", peer_set=load_peer_set(write_text("p.csv", PEERS), x_ws.catalog))
+    report = world_comparison(x_ws, 2024, "X", peer_set=load_peer_set(write_file("p.csv", PEERS), x_ws.catalog))
     recs = [r for r in world_company_records(report, "en") if r["indicator"] == "revenue"]
     assert [r["company"] for r in recs] == ["Alpha", "某央企", "Gamma", "Beta"]
     beta = recs[3]
@@ -183,9 +183,9 @@ def test_world_records_and_chart(x_ws: Workspace, write_text: TextWriter) -> Non
     json.dumps(chart)
 
 
-def test_excluding_a_company(x_ws: Workspace, write_text: TextWriter) -> None:
+def test_excluding_a_company(x_ws: Workspace, write_file: TextWriter) -> None:
     """Without Alpha, X's revenue 600 million is the best of X, Gamma, Beta: rank 1."""
-    ps = load_peer_set(write_text("p.csv", PEERS), x_ws.catalog)
+    ps = load_peer_set(write_file("p.csv", PEERS), x_ws.catalog)
     assert world_comparison(x_ws, 2024, "X", peer_set=ps, exclude=["Alpha"]).row("revenue").rank == 1
 
 
@@ -204,9 +204,9 @@ def test_against_the_fortune_global_500(workspace_of: Callable[..., Workspace]) 
     assert row.stats.best_keys == ("Walmart",)
 
 
-def test_missing_rate_and_year_are_errors(x_ws: Workspace, write_text: TextWriter) -> None:
+def test_missing_rate_and_year_are_errors(x_ws: Workspace, write_file: TextWriter) -> None:
     """A euro figure for 2024 without a 2024 euro rate, or a year the set lacks, is an error."""
-    eur = write_text("eur.csv", "fiscal_year,company,item,value,unit\n2024,Delta,revenue,5,EUR million\n")
+    eur = write_file("eur.csv", "fiscal_year,company,item,value,unit\n2024,Delta,revenue,5,EUR million\n")
     with pytest.raises(NotFoundError, match="EUR"):
         world_comparison(x_ws, 2024, "X", peer_set=load_peer_set(eur, x_ws.catalog))
     with pytest.raises(NotFoundError, match="2024"):
@@ -214,14 +214,14 @@ def test_missing_rate_and_year_are_errors(x_ws: Workspace, write_text: TextWrite
             x_ws,
             2024,
             "X",
-            peer_set=load_peer_set(write_text("p.csv", PEERS), x_ws.catalog),
+            peer_set=load_peer_set(write_file("p.csv", PEERS), x_ws.catalog),
             exclude=["Alpha", "Beta", "Gamma"],
         )
 
 
-def test_peer_set_problems_are_all_listed(x_ws: Workspace, write_text: TextWriter) -> None:
+def test_peer_set_problems_are_all_listed(x_ws: Workspace, write_file: TextWriter) -> None:
     """An unknown item, a money unit on employees and a duplicate figure: three problems."""
-    bad = write_text(
+    bad = write_file(
         "bad.csv",
         "fiscal_year,company,item,value,unit\n"
         "2024,A,turnover,5,USD million\n"
