@@ -85,6 +85,7 @@ def header_problem(path: Path, header: list[str], sheet: str = "") -> Problem | 
             sheet=sheet,
             row=1,
             expected=f"at most {MAX_COLUMNS} columns",
+            expected_zh=f"至多 {MAX_COLUMNS} 列",
             found=str(len(header)),
         )
     reserved = [h for h in header if h.startswith(RESERVED_PREFIX)]
@@ -98,6 +99,7 @@ def header_problem(path: Path, header: list[str], sheet: str = "") -> Problem | 
             sheet=sheet,
             row=1,
             expected=f"column names not starting with {RESERVED_PREFIX}",
+            expected_zh=f"列名不以 {RESERVED_PREFIX} 开头",
             found=shown,
         )
     return None

@@ -30,7 +30,7 @@ from guozi.ingest.readers import META_SHEET, ROW, SHEET, RawTable, cell_text, wo
 from guozi.ingest.rules import RuleSet, Statement
 from guozi.kernel.errors import GuoziError, Problem
 from guozi.kernel.periods import Period
-from guozi.kernel.text import is_zh, pick
+from guozi.kernel.text import Text, is_zh, pick
 from guozi.kernel.units import MONEY_UNITS, STORE_LIMIT, chinese_money_unit, unit_name
 
 FIRST_ROW = 5  # the spreadsheet row of a sheet's first line (1-based)
@@ -316,7 +316,7 @@ def read_template(path: Path, rules: RuleSet, catalog: Catalog) -> tuple[list[Ra
                     {"detail": detail},
                     file=path.name,
                     sheet=sheet,
-                    expected="a form made by guozi template, unaltered",
+                    expected=Text("由 guozi template 生成且未改动的报表", "a form made by guozi template, unaltered"),
                     found=detail,
                 )
             ],
@@ -410,7 +410,7 @@ def _read(
                             sheet=n,
                             row=number,
                             column=VALUE_LETTER,
-                            expected="a number",
+                            expected=Text("数值", "a number"),
                             found=formulas[number][:120],
                         )
                     )

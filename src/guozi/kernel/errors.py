@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 from guozi.kernel.text import Text, pick
 
@@ -40,6 +40,11 @@ class Problem:
 
     ``row`` is the spreadsheet row number (the header is row 1), so a user can go straight
     to it in Excel; ``None`` where the problem concerns a whole file or several rows.
+
+    ``expected`` and ``found`` are what the cell should hold and what it holds: values, codes and
+    formulas read alike in both languages, words do not, so where they are words ``expected_zh``
+    and ``found_zh`` hold the Chinese (``expected``/``found`` the English). Build them with
+    :func:`worded`; read them with :meth:`expected_in` / :meth:`found_in`.
     """
 
     rule: str
@@ -52,10 +57,20 @@ class Problem:
     found: str = ""
     severity: Severity = Severity.BLOCKING
     sheet: str = ""
+    expected_zh: str = ""  # ``expected`` in Chinese where it is words; "" where it reads alike
+    found_zh: str = ""
 
     def message(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""
         return pick(lang, self.message_zh, self.message_en)
+
+    def expected_in(self, lang: str) -> str:
+        """What the input should hold, in ``lang``."""
+        return pick(lang, self.expected_zh or self.expected, self.expected)
+
+    def found_in(self, lang: str) -> str:
+        """What the input holds, in ``lang``."""
+        return pick(lang, self.found_zh or self.found, self.found)
 
     def location(self, lang: str) -> str:
         """File, sheet, row and column as one readable string."""
@@ -71,7 +86,7 @@ class Problem:
         return pick(lang, " ".join(parts), ", ".join(parts))
 
     def as_dict(self, lang: str = "zh") -> dict[str, Any]:
-        """A flat record for csv, json and xlsx output."""
+        """A flat record for csv, json and xlsx output; ``expected`` and ``found`` in ``lang``."""
         return {
             "severity": self.severity.value,
             "rule": self.rule,
@@ -79,10 +94,31 @@ class Problem:
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
-            "expected": self.expected,
-            "found": self.found,
+            "expected": self.expected_in(lang),
+            "found": self.found_in(lang),
             "message": self.message(lang),
         }
+
+
+class Worded(TypedDict, total=False):
+    """The ``expected``/``found`` fields of a :class:`Problem`, as :func:`worded` gives them."""
+
+    expected: str
+    found: str
+    expected_zh: str
+    found_zh: str
+
+
+def worded(expected: str | Text = "", found: str | Text = "") -> Worded:
+    """The ``expected``/``found`` fields of a :class:`Problem`: a plain string reads alike in both
+    languages, a :class:`Text` is words in each (``Problem(..., **worded(Text("数值", "a number"), x))``)."""
+    out = Worded(expected=expected if isinstance(expected, str) else expected.en)
+    out["found"] = found if isinstance(found, str) else found.en
+    if isinstance(expected, Text):
+        out["expected_zh"] = expected.zh
+    if isinstance(found, Text):
+        out["found_zh"] = found.zh
+    return out
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,7 @@ def _gdp_rows(path: Path) -> list[GdpFigure]:
                     row=i,
                     column="real_gdp_growth_pct",
                     expected="a decimal number (percent)",
+                    expected_zh="十进制数（百分数）",
                     found=text_v,
                 )
             )

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from guozi.ingest.readers import RawTable
-from guozi.kernel.errors import Problem
+from guozi.kernel.errors import Problem, worded
 from guozi.kernel.periods import RANGE_TEXT, Period
+from guozi.kernel.text import Text
 
 PERIOD_EXPECTED = f"YYYY-MM, {RANGE_TEXT}"  # what a period cell should hold, as problems say
+# what a cell should hold, as problems say it in each language
+A_DECIMAL = Text("十进制数", "a decimal number")
+AN_ENTITY_ID = Text("企业代码", "an entity_id")
+A_KNOWN_ENTITY = Text("企业名录中的企业代码", "an entity_id of the entities")
 
 
 def cell_texts(raw: RawTable, column: str) -> list[str]:
@@ -17,10 +22,17 @@ def cell_texts(raw: RawTable, column: str) -> list[str]:
 
 
 def problem_at(
-    raw: RawTable, row: int | None, column: str, rule: str, zh: str, en: str, expected: str = "", found: str = ""
+    raw: RawTable,
+    row: int | None,
+    column: str,
+    rule: str,
+    zh: str,
+    en: str,
+    expected: str | Text = "",
+    found: str | Text = "",
 ) -> Problem:
-    """The problem ``rule`` at a cell of ``raw``."""
-    return Problem(rule, zh, en, file=raw.name, sheet=raw.sheet, row=row, column=column, expected=expected, found=found)
+    """The problem ``rule`` at a cell of ``raw`` (``expected``/``found`` as :func:`guozi.kernel.errors.worded`)."""
+    return Problem(rule, zh, en, file=raw.name, sheet=raw.sheet, row=row, column=column, **worded(expected, found))
 
 
 def is_period(text: str) -> bool:

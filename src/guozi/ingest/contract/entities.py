@@ -12,6 +12,7 @@ from guozi.ingest.readers import ROW, RawTable
 from guozi.ingest.rules import RuleSet
 from guozi.kernel.errors import Problem
 from guozi.kernel.periods import RANGE_TEXT
+from guozi.kernel.text import Text
 from guozi.store.batch import ENTITY_COLUMNS
 from guozi.tree import tree_problems
 
@@ -61,10 +62,10 @@ def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_col
     eid, name = frame.entity_id[i], frame.name[i]
     if eid == "":
         out.append(
-            problem_at(raw, r, "entity_id", "value.required", "企业代码为空", "entity_id is empty", "a code", "")
+            problem_at(raw, r, "entity_id", "value.required", "企业代码为空", "entity_id is empty", Text("代码", "a code"), "")
         )
     if name == "":
-        out.append(problem_at(raw, r, "name", "value.required", "企业名称为空", "name is empty", "a name", ""))
+        out.append(problem_at(raw, r, "name", "value.required", "企业名称为空", "name is empty", Text("名称", "a name"), ""))
     for col in period_columns:
         v = frame[col][i] if col in frame else ""
         if v != "" and not is_period(v):
@@ -117,7 +118,7 @@ def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_col
                 "tree.self",
                 "企业不能是自己的上级",
                 "an entity cannot be its own parent",
-                "another entity",
+                Text("另一家企业", "another entity"),
                 eid,
             )
         )
@@ -140,6 +141,7 @@ def _duplicates(rows: pd.DataFrame) -> list[Problem]:
                     row=int(row["__row__"]),
                     column="entity_id",
                     expected="one row per entity and valid_from",
+                    expected_zh="每个企业和起始期间一行",
                     found=str(eid),
                 )
             )

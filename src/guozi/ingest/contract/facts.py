@@ -10,12 +10,13 @@ import duckdb
 import pyarrow as pa
 
 from guozi.catalog.model import Catalog
-from guozi.ingest.contract.cells import PERIOD_EXPECTED, problem_at, short
+from guozi.ingest.contract.cells import A_DECIMAL, A_KNOWN_ENTITY, AN_ENTITY_ID, PERIOD_EXPECTED, problem_at, short
 from guozi.ingest.contract.numbers import parse_numbers
 from guozi.ingest.readers import ROW, SHEET, RawTable
 from guozi.ingest.rules import RuleSet
 from guozi.kernel.errors import Problem
 from guozi.kernel.periods import FIRST_YEAR, LAST_YEAR, Period
+from guozi.kernel.text import Text
 from guozi.kernel.units import ALL_UNITS, LIMIT_EN, LIMIT_ZH, STORE_SCALE, VALUE_PRECISION, allowed_units
 from guozi.store.batch import FACT_SCHEMA
 
@@ -149,7 +150,7 @@ class FactChecker:
                             sheet=sh,
                             row=int(rn),
                             column="item",
-                            expected="one value per entity, period and item",
+                            expected=Text("每个企业、期间、项目一个数值", "one value per entity, period and item"),
                             found=f"{e} {Period.from_code(p)} {i}",
                         )
                     )
@@ -188,12 +189,15 @@ def _fact_problems(rules: RuleSet, raw: RawTable, row: _Row, columns: Mapping[st
     out: list[Problem] = []
     base = {"entity": short(e), "period": short(p), "item": short(i)}
 
-    def add(rule: str, column: str, expected: str, found: str, quote: bool = True, **fields: object) -> None:
+    def add(rule: str, column: str, expected: str | Text, found: str, quote: bool = True, **fields: object) -> None:
         found = short(found)
+        words = expected if isinstance(expected, Text) else Text(expected, expected)
+        shown = repr(found) if quote else found
         out.append(
             rules.problem(
                 rule,
-                {**base, "found": repr(found) if quote else found, "expected": expected, **fields},
+                {**base, "found": shown, "expected": words.zh, **fields},
+                {**base, "found": shown, "expected": words.en, **fields},
                 file=raw.name,
                 sheet=raw.sheet,
                 row=rn,
@@ -205,18 +209,18 @@ def _fact_problems(rules: RuleSet, raw: RawTable, row: _Row, columns: Mapping[st
 
     if e == "":
         out.append(
-            problem_at(raw, rn, "entity_id", "value.required", "企业代码为空", "entity_id is empty", "an entity_id", "")
+            problem_at(raw, rn, "entity_id", "value.required", "企业代码为空", "entity_id is empty", AN_ENTITY_ID, "")
         )
     elif not e_ok:
-        add("entity.unknown", "entity_id", "an entity_id of the entities", e)
+        add("entity.unknown", "entity_id", A_KNOWN_ENTITY, e)
     if not p_ok:
         add("period.format", "period", PERIOD_EXPECTED, p)
     if item_persons is None:
-        add("item.unknown", "item", "an item code of items.yaml", i)
+        add("item.unknown", "item", Text("items.yaml 中的项目代码", "an item code of items.yaml"), i)
     if v == "":
-        add("value.required", "value", "a decimal number", "")
+        add("value.required", "value", A_DECIMAL, "")
     elif vt is None:
-        add("value.not_numeric", "value", "a decimal number", v)
+        add("value.not_numeric", "value", A_DECIMAL, v)
     if item_persons is not None and (u != "" and (unit_key is None or unit_persons != item_persons)):
         add("unit.unknown", "unit", allowed_units(persons=bool(item_persons)), u)
     if out:
@@ -233,7 +237,7 @@ def _fact_problems(rules: RuleSet, raw: RawTable, row: _Row, columns: Mapping[st
                 sheet=raw.sheet,
                 row=rn,
                 column=columns.get("value", "value"),
-                expected=f"|value| < {LIMIT_EN}",
+                expected=Text(f"绝对值小于 {LIMIT_ZH}", f"|value| < {LIMIT_EN}"),
                 found=short(v),
             )
         )
@@ -241,7 +245,7 @@ def _fact_problems(rules: RuleSet, raw: RawTable, row: _Row, columns: Mapping[st
         add(
             "value.precision",
             "value",
-            "<= 4 decimals in yuan",
+            Text(f"以元计至多 {STORE_SCALE} 位小数", f"<= {STORE_SCALE} decimals in yuan"),
             v,
             quote=False,
             unit=u,

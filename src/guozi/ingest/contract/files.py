@@ -44,6 +44,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Kind]], list[
                         "cannot tell what the file holds: its name should start with entities, facts or targets, or it should be a report template made by guozi template",
                         file=path.name,
                         expected="entities.* | facts.* | targets.* | a report template (.xlsx)",
+                        expected_zh="entities.* | facts.* | targets.* | 报表模板（.xlsx）",
                         found=path.name,
                     )
                 )

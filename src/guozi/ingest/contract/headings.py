@@ -7,7 +7,8 @@ from collections import Counter
 
 from guozi.ingest.contract.cells import short
 from guozi.ingest.readers import ROW, SHEET, RawTable
-from guozi.kernel.errors import Problem
+from guozi.kernel.errors import Problem, worded
+from guozi.kernel.text import Text
 from guozi.store.batch import ENTITY_COLUMNS, IDENTIFIER_BYTES, STORE_COLUMNS, Kind
 
 REQUIRED: dict[Kind, tuple[str, ...]] = {
@@ -39,6 +40,7 @@ def columns_problems(raw: RawTable, kind: Kind, taken: dict[str, str] | None = N
                 sheet=raw.sheet,
                 row=1,
                 expected="each column once",
+                expected_zh="每列只出现一次",
                 found=", ".join(dups),
             )
         ]
@@ -70,17 +72,9 @@ def _attribute_problems(raw: RawTable, attrs: list[str], taken: dict[str, str]) 
     columns, the store's own and every other attribute (``Name`` would be taken for ``name``).
     """
 
-    def problem(zh: str, en: str, expected: str, found: str) -> Problem:
+    def problem(zh: str, en: str, expected: str | Text, found: str) -> Problem:
         return Problem(
-            "entity.attribute",
-            zh,
-            en,
-            file=raw.name,
-            sheet=raw.sheet,
-            row=1,
-            column=found,
-            expected=expected,
-            found=found,
+            "entity.attribute", zh, en, file=raw.name, sheet=raw.sheet, row=1, column=found, **worded(expected, found)
         )
 
     if len(attrs) > MAX_ATTRIBUTES:
@@ -88,7 +82,7 @@ def _attribute_problems(raw: RawTable, attrs: list[str], taken: dict[str, str]) 
             problem(
                 f"企业名录的附加列过多：{len(attrs)} 列，最多 {MAX_ATTRIBUTES} 列",
                 f"too many extra columns in the entities file: {len(attrs)}; at most {MAX_ATTRIBUTES}",
-                f"at most {MAX_ATTRIBUTES} extra columns",
+                Text(f"至多 {MAX_ATTRIBUTES} 个附加列", f"at most {MAX_ATTRIBUTES} extra columns"),
                 str(len(attrs)),
             )
         ]

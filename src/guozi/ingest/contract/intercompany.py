@@ -15,11 +15,21 @@ from decimal import Decimal
 import pandas as pd
 import pyarrow as pa
 
-from guozi.ingest.contract.cells import PERIOD_EXPECTED, cell_texts, is_period, problem_at, short
+from guozi.ingest.contract.cells import (
+    A_DECIMAL,
+    A_KNOWN_ENTITY,
+    AN_ENTITY_ID,
+    PERIOD_EXPECTED,
+    cell_texts,
+    is_period,
+    problem_at,
+    short,
+)
 from guozi.ingest.contract.numbers import parse_numbers
 from guozi.ingest.readers import ROW, RawTable
 from guozi.kernel.errors import Problem
 from guozi.kernel.periods import Period
+from guozi.kernel.text import Text
 from guozi.kernel.units import LIMIT_EN, LIMIT_ZH, MONEY_UNITS, STORE_SCALE, VALUE_PRECISION
 
 IC_ITEMS: dict[str, tuple[str, str]] = {  # code → (zh, en): what the entity reports of one counterparty
@@ -126,7 +136,7 @@ def _key_problems(raw: RawTable, r: int, e: str, c: str, p: str, i: str, valid: 
     ):
         if code == "":
             out.append(
-                problem_at(raw, r, column, "value.required", f"{who_zh}代码为空", f"{column} is empty", "an entity_id")
+                problem_at(raw, r, column, "value.required", f"{who_zh}代码为空", f"{column} is empty", AN_ENTITY_ID)
             )
         elif code not in valid:
             out.append(
@@ -137,7 +147,7 @@ def _key_problems(raw: RawTable, r: int, e: str, c: str, p: str, i: str, valid: 
                     "entity.unknown",
                     f"未知{who_zh}：{short(code)}",
                     f"unknown {who_en}: {short(code)}",
-                    "an entity_id of the entities",
+                    A_KNOWN_ENTITY,
                     short(code),
                 )
             )
@@ -150,7 +160,7 @@ def _key_problems(raw: RawTable, r: int, e: str, c: str, p: str, i: str, valid: 
                 "intercompany.self",
                 f"交易对方不能是企业自身：{short(e)}",
                 f"the counterparty cannot be the entity itself: {short(e)}",
-                "another entity of the group",
+                Text("集团内的另一家企业", "another entity of the group"),
                 short(c),
             )
         )
@@ -182,7 +192,7 @@ def _key_problems(raw: RawTable, r: int, e: str, c: str, p: str, i: str, valid: 
                         "intercompany.not_in_tree",
                         f"{who_zh} {eid} 在 {p} 不在股权树中（不在有效期内）",
                         f"the {who_en} {eid} is not in the tree in {p} (outside its validity)",
-                        f"an entity valid in {p}",
+                        Text(f"{p} 有效的企业", f"an entity valid in {p}"),
                         eid,
                     )
                 )
@@ -220,7 +230,7 @@ def _value_problems(
             )
         ]
     if v == "":
-        return [problem_at(raw, r, "value", "value.required", "数值为空", "value is empty", "a decimal number")]
+        return [problem_at(raw, r, "value", "value.required", "数值为空", "value is empty", A_DECIMAL)]
     if vt is None:
         return [
             problem_at(
@@ -230,7 +240,7 @@ def _value_problems(
                 "value.not_numeric",
                 f"数值不是数字：{short(v)!r}",
                 f"value is not a number: {short(v)!r}",
-                "a decimal number",
+                A_DECIMAL,
                 short(v),
             )
         ]
@@ -243,7 +253,7 @@ def _value_problems(
                 "value.range",
                 f"数值超出范围：{short(v)} {u}，应为绝对值小于 {LIMIT_ZH}".rstrip(),
                 f"value out of range: {short(v)} {u}; expected |value| < {LIMIT_EN}",
-                f"|value| < {LIMIT_EN}",
+                Text(f"绝对值小于 {LIMIT_ZH}", f"|value| < {LIMIT_EN}"),
                 short(v),
             )
         ]
@@ -256,7 +266,7 @@ def _value_problems(
                 "value.precision",
                 f"数值小数位过多：{short(v)} {u}，折合元最多 {STORE_SCALE} 位小数",
                 f"too many decimals: {short(v)} {u}; at most {STORE_SCALE} in yuan",
-                f"<= {STORE_SCALE} decimals in yuan",
+                Text(f"以元计至多 {STORE_SCALE} 位小数", f"<= {STORE_SCALE} decimals in yuan"),
                 short(v),
             )
         ]
@@ -273,6 +283,6 @@ def _duplicate(raw: RawTable, r: int, key: tuple[str, str, int, str], first: tup
         "intercompany.duplicate",
         f"内部往来重复：{e} 对 {c} {when} {i}（首次出现于 {first[0]} 第{first[1]}行）",
         f"duplicate intercompany row: {e} with {c} {when} {i} (first at {first[0]} row {first[1]})",
-        "one value per entity, counterparty, period and item",
+        Text("每个企业、对方企业、期间、项目一个数值", "one value per entity, counterparty, period and item"),
         f"{e} {c} {when} {i}",
     )

@@ -8,10 +8,11 @@ from decimal import Decimal
 import pandas as pd
 
 from guozi.catalog.model import Catalog
-from guozi.ingest.contract.cells import cell_texts, problem_at, short
+from guozi.ingest.contract.cells import A_DECIMAL, A_KNOWN_ENTITY, cell_texts, problem_at, short
 from guozi.ingest.readers import ROW, RawTable
 from guozi.kernel.errors import Problem
 from guozi.kernel.periods import FIRST_YEAR, LAST_YEAR
+from guozi.kernel.text import Text
 from guozi.kernel.units import LIMIT_EXPONENT, TARGET_LIMIT_EXPONENT, TARGET_SCALE, exact_number, number_text, unit_name
 
 _YEAR = re.compile(r"^[0-9]{4}$", re.ASCII)
@@ -39,7 +40,7 @@ def _target_problem(raw: RawTable, row: int, what: str, text: str, unit: str) ->
             "value.not_numeric",
             f"目标值不是数字：{what} {shown!r}（千分位须每三位一个逗号，如 1,000,000）",
             f"target is not a number: {what} {shown!r} (thousands only as 1,000,000)",
-            "a decimal number",
+            A_DECIMAL,
             shown,
         )
     if read.verdict == "range":
@@ -50,7 +51,7 @@ def _target_problem(raw: RawTable, row: int, what: str, text: str, unit: str) ->
             "target.range",
             f"目标值超出范围：{what} {shown}，绝对值应小于 10^{limit} {unit}".rstrip(),
             f"target out of range: {what} {shown}; its absolute value must be below 10^{limit} {unit_en}".rstrip(),
-            f"|target| < 10^{limit} {unit_en}".rstrip(),
+            Text(f"绝对值小于 10^{limit} {unit}".rstrip(), f"|target| < 10^{limit} {unit_en}".rstrip()),
             shown,
         )
     if read.verdict == "precision":
@@ -61,7 +62,7 @@ def _target_problem(raw: RawTable, row: int, what: str, text: str, unit: str) ->
             "target.precision",
             f"目标值小数位过多：{what} {shown}，最多保留 {TARGET_SCALE} 位小数",
             f"too many decimals in the target: {what} {shown}; at most {TARGET_SCALE}",
-            f"<= {TARGET_SCALE} decimals",
+            Text(f"至多 {TARGET_SCALE} 位小数", f"<= {TARGET_SCALE} decimals"),
             shown,
         )
     return None
@@ -120,7 +121,7 @@ def _key_problems(raw: RawTable, r: int, e: str, y: str, ind: str, catalog: Cata
                 "entity.unknown",
                 f"未知企业：{e}",
                 f"unknown entity: {e}",
-                "an entity_id of the entities",
+                A_KNOWN_ENTITY,
                 e,
             )
         )
@@ -146,7 +147,7 @@ def _key_problems(raw: RawTable, r: int, e: str, y: str, ind: str, catalog: Cata
                 "indicator.unknown",
                 f"未知指标：{ind}",
                 f"unknown indicator: {ind}",
-                "an indicator code",
+                Text("指标代码", "an indicator code"),
                 ind,
             )
         )
@@ -167,6 +168,7 @@ def _duplicates(frame: pd.DataFrame) -> list[Problem]:
                 row=int(row["__row__"]),
                 column="indicator",
                 expected="one target per entity, year and indicator",
+                expected_zh="每个企业、年度、指标一个目标",
                 found=f"{row.entity_id} {row.year} {row.indicator}",
             )
         )

@@ -10,7 +10,7 @@ from typing import Any
 from guozi.ingest.rules.model import Rule
 from guozi.ingest.rules.run import Run, prev_month, sql_decimal, sql_in
 from guozi.kernel.periods import Period
-from guozi.kernel.text import is_zh
+from guozi.kernel.text import Text, is_zh
 from guozi.kernel.units import grouped
 
 
@@ -121,7 +121,10 @@ def unit_slip(run: Run, rule: Rule) -> None:
             r,
             fields,
             [code],
-            expected=f"{code} of the same order as {prev.normalize():f} (not ×{factor.normalize():f})",
+            expected=Text(
+                f"{code} 与 {prev.normalize():f} 同一数量级（而非 ×{factor.normalize():f}）",
+                f"{code} of the same order as {prev.normalize():f} (not ×{factor.normalize():f})",
+            ),
             found=f"{cur.normalize():f} (×{ratio:.4g})",
         )
 
@@ -169,6 +172,6 @@ def jump(run: Run, rule: Rule) -> None:
             r,
             fields,
             [code],
-            expected=f"|change| <= {threshold.normalize():f}%",
+            expected=Text(f"|变动| <= {threshold.normalize():f}%", f"|change| <= {threshold.normalize():f}%"),
             found=f"{change.quantize(Decimal('0.01'))}%",
         )

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from guozi.kernel.errors import Problem, Severity
-from guozi.kernel.text import pick
+from guozi.kernel.errors import Problem, Severity, worded
+from guozi.kernel.text import Text, pick
 from guozi.kernel.units import STORE_LIMIT, STORE_SCALE, amount_text
 
 RULES_FILE = "rules/validation.yaml"
@@ -155,10 +155,10 @@ class RuleSet:
         sheet: str = "",
         row: int | None = None,
         column: str = "",
-        expected: str = "",
-        found: str = "",
+        expected: str | Text = "",
+        found: str | Text = "",
     ) -> Problem:
-        """The problem of ``rule_id`` with its messages filled in."""
+        """The problem of ``rule_id`` with its messages filled in (``expected``/``found`` as :func:`worded`)."""
         rule = self.rules[rule_id]
         en = fields_zh if fields_en is None else fields_en
         return Problem(
@@ -169,9 +169,8 @@ class RuleSet:
             sheet=sheet,
             row=row,
             column=column,
-            expected=expected,
-            found=found,
             severity=rule.severity,
+            **worded(expected, found),
         )
 
 

@@ -12,7 +12,7 @@ import pyarrow as pa
 from guozi.ingest.rules.model import Rule
 from guozi.ingest.rules.run import Run
 from guozi.kernel.periods import Period
-from guozi.kernel.text import pick
+from guozi.kernel.text import Text, pick
 
 
 def _per_period(run: Run, where: str, extra_from: str = "", extra_cols: str = "") -> list[dict[str, Any]]:
@@ -147,8 +147,8 @@ def closed(run: Run, rule: Rule) -> None:
             r,
             fields,
             items,
-            expected="--reason for restating a closed period",
-            found=f"{len(items)} changed figure(s); {later} already filed",
+            expected=Text("修改已关闭的期间须提供 --reason", "--reason for restating a closed period"),
+            found=Text(f"{len(items)} 个数字有变动；已报送 {later}", f"{len(items)} changed figure(s); {later} already filed"),
         )
 
 

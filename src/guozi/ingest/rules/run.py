@@ -25,6 +25,7 @@ from guozi.catalog import Catalog
 from guozi.ingest.rules.model import WIDE, Rule, RuleSet
 from guozi.kernel.errors import Problem
 from guozi.kernel.periods import Period
+from guozi.kernel.text import Text
 
 
 @dataclass(frozen=True)
@@ -178,8 +179,8 @@ class Run:
         fields: Callable[[str], dict[str, Any]],
         items: Sequence[str],
         *,
-        expected: str,
-        found: str,
+        expected: str | Text,
+        found: str | Text,
     ) -> None:
         """Record a finding of ``rule`` on row ``r``, its message fields worded by ``fields(lang)``."""
         source = str(r["source"])

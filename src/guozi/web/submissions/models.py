@@ -143,8 +143,8 @@ def problem_out(p: Problem, lang: str) -> ProblemOut:
         row=p.row,
         column=p.column,
         cell=_cell(p, lang),
-        expected=p.expected,
-        found=p.found,
+        expected=p.expected_in(lang),
+        found=p.found_in(lang),
         explain_key=explain_key(p) if sev == Severity.VERIFY else "",
     )
 
