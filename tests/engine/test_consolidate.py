@@ -212,3 +212,22 @@ def test_the_tolerance_is_a_parameter_with_its_year_and_source(tmp_path: Path) -
     own.write_text("consolidation:\n  reconcile_tolerance: 5\n", encoding="utf-8")
     assert tolerance(load_catalog([own])).value == Decimal(5)
     assert tolerance(CATALOG, Decimal("0.5")) == Tolerance(Decimal("0.5"), None, "--tolerance")
+
+
+def test_prior_year_is_the_consolidation_of_the_prior_period_and_the_month_a_difference() -> None:
+    """The same single figures filed for 2024-06 and 2025-05 without any intercompany trade: G's
+    prior-year revenue is the plain sum 1000 + 500 + 300 + 400 = 2200, so the change is
+    1880 − 2200 = −320 (the internal sales); June alone is 1880 − 2200 = −320 as well (year to
+    date less May's, where nothing was eliminated)."""
+    year_ago, may = Period(2024, 6), Period(2025, 5)
+    june = facts_table(SINGLE)
+    others = [june.mutate(period=ibis.literal(p.code, type="int64")) for p in (year_ago, may)]
+    facts = june.union(others[0]).union(others[1])
+    tree = build_tree(entities())
+    panel = consolidated_panel(facts, ic_table(INTERCOMPANY), tree, CATALOG, periods=[JUNE], indicators=["revenue"])
+    row = panel.row("G", JUNE, "revenue")
+    assert (row.value, row.prior_value, row.change) == (Decimal(1880), Decimal(2200), Decimal(-320))
+    month = consolidated_panel(
+        facts, ic_table(INTERCOMPANY), tree, CATALOG, periods=[JUNE], indicators=["revenue"], basis="month", prior=False
+    )
+    assert month.value("G", JUNE, "revenue") == Decimal(-320)

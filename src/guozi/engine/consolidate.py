@@ -125,24 +125,37 @@ def eliminations(intercompany: ir.Table, tree: Tree, members: ir.Table | None = 
     )
 
 
-def group_facts(facts: ir.Table, intercompany: ir.Table | None, tree: Tree) -> ir.Table:
+def group_facts(
+    facts: ir.Table,
+    intercompany: ir.Table | None,
+    tree: Tree,
+    *,
+    root: str | None = None,
+    periods: tuple[int, int] | None = None,
+) -> ir.Table:
     """(entity_id = node, period, item, value): every node's computed 合并 figures, as facts.
 
     A node's item in a period is the sum over its members valid then, present only when every
-    ``single`` member reports it, less the node's eliminations of that item.
+    ``single`` member reports it, less the node's eliminations of that item. ``root``: that
+    node's figures alone; ``periods``: only the facts of the period codes ``first..last``.
     """
-    mc = ibis.memtable(member_closure(tree))
+    members = member_closure(tree)
+    if root is not None:
+        members = members[members.ancestor_id == root]
+    mc = ibis.memtable(members)
     f = facts.select(facts.entity_id, period=_period(facts), item=facts.item, value=facts.value)
+    if periods is not None:
+        f = f.filter((f.period >= periods[0]) & (f.period <= periods[1]))
     joined = f.join(mc, (f.entity_id == mc.entity_id) & _within(mc, f.period)).select(
         node=mc.ancestor_id, period=f.period, item=f.item, value=f.value, required=mc.required
     )
     sums = joined.group_by([joined.node, joined.period, joined.item]).aggregate(
         value=joined.value.sum(), present=joined.required.sum()
     )
-    periods = f.select(f.period).distinct()
+    seen = f.select(f.period).distinct()
     needed = (
-        periods.join(mc, _within(mc, periods.period))
-        .group_by([mc.ancestor_id, periods.period])
+        seen.join(mc, _within(mc, seen.period))
+        .group_by([mc.ancestor_id, seen.period])
         .aggregate(members=mc.required.sum())
     )
     whole = (
@@ -161,6 +174,13 @@ def group_facts(facts: ir.Table, intercompany: ir.Table | None, tree: Tree) -> i
         item=whole.item,
         value=whole.value - ibis.coalesce(elim.value, ibis.literal(0).cast(whole.value.type())),
     )
+
+
+def _span(periods: Sequence[Period], prior: bool) -> tuple[int, int]:
+    """The period codes of the facts a panel of ``periods`` can read: from the December before the
+    earliest year (the opening balance; a year earlier with prior-year values) to the last period."""
+    first = min(p.year for p in periods) - (2 if prior else 1)
+    return first * 100 + 12, max(p.code for p in periods)
 
 
 def member_counts(tree: Tree, periods: Sequence[Period]) -> pd.DataFrame:
@@ -200,7 +220,7 @@ def consolidated_panel(
     """
     scope = Scope(view="reported", entity=entity)
     (computed,) = compute_panels(
-        group_facts(facts, intercompany, tree),
+        group_facts(facts, intercompany, tree, root=entity, periods=_span(periods, prior)),
         tree,
         catalog,
         periods=periods,
