@@ -115,17 +115,17 @@ def test_a_returned_file_may_be_sent_again(ws: Workspace, tmp_path: Path) -> Non
 def test_the_version_moves_with_every_import_and_review_step(ws: Workspace, tmp_path: Path) -> None:
     """The fixture imported one file (submission 1, no review step yet): version (1, 0).
 
-    A draft is submission 2: (2, 0); approving it appends review step 1: (2, 1). A file already
+    A draft is submission 2: (2, 0, 0); approving it appends review step 1: (2, 1, 0). A file already
     stored is skipped and moves nothing. ``writes`` counts this object's imports and steps."""
-    assert ws.store.version() == (1, 0)
+    assert ws.store.version() == (1, 0, 0)
     assert ws.store.writes == 1
     path = write_text(tmp_path / "facts.csv", "entity_id,period,item,value\nA,2025-06,cash,1\n")
     sid = _land(ws, path, status="draft")
-    assert (sid, ws.store.version(), ws.store.writes) == (2, (2, 0), 2)
+    assert (sid, ws.store.version(), ws.store.writes) == (2, (2, 0, 0), 2)
     ws.store.set_status(sid, "approved", user="boss")
-    assert (ws.store.version(), ws.store.writes) == ((2, 1), 3)
+    assert (ws.store.version(), ws.store.writes) == ((2, 1, 0), 3)
     ws.store.write(ws.check([path], today=TODAY).batch, user="filer1")  # the same content again: skipped
-    assert ws.store.version() == (2, 1)
+    assert ws.store.version() == (2, 1, 0)
 
 
 def test_set_status_of_an_unknown_submission_is_refused(ws: Workspace) -> None:

@@ -33,9 +33,8 @@ import pyarrow.parquet as pq
 from guozi import __version__
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.files import file_hash
-from guozi.kernel.units import STORE_SCALE, VALUE_PRECISION
 from guozi.store.base import Store
-from guozi.store.batch import ENTITY_COLUMNS
+from guozi.store.schema import BY_NAME, SCHEMA_VERSION, SEQUENCES, TABLES, arrow_schema
 from guozi.store.sql import quote_identifier
 
 if TYPE_CHECKING:
@@ -43,103 +42,14 @@ if TYPE_CHECKING:
 
 FORMAT = "guozi-backup"
 VERSION = 1
-SCHEMA_VERSION = 4  # the store schema the archive's tables follow (DuckDB and PostgreSQL stores alike)
-# older archives restored as well: 3 differs only in facts.value, decimal(18, 4), widened losslessly
-READABLE_SCHEMAS = (3, SCHEMA_VERSION)
+# older archives restored as well: 3 differs only in facts.value, decimal(18, 4), widened losslessly;
+# 3 and 4 lack what schema 5 added (entity_rows.report_type, intercompany, period_events): restored empty
+READABLE_SCHEMAS = (3, 4, SCHEMA_VERSION)
 MANIFEST = "manifest.json"
-TS = pa.timestamp("us")
 # every table, in restore order, with its columns' types (entity_rows: plus its extra text columns)
-SCHEMAS: dict[str, pa.Schema] = {
-    "meta": pa.schema([("key", pa.string()), ("value", pa.string())]),
-    "submissions": pa.schema(
-        [
-            ("id", pa.int64()),
-            ("created_at", TS),
-            ("user_name", pa.string()),
-            ("source", pa.string()),
-            ("sha256", pa.string()),
-            ("kind", pa.string()),
-            ("row_count", pa.int64()),
-            ("reason", pa.string()),
-            ("status", pa.string()),
-        ]
-    ),
-    "reviews": pa.schema(
-        [
-            ("id", pa.int64()),
-            ("submission_id", pa.int64()),
-            ("created_at", TS),
-            ("user_name", pa.string()),
-            ("status", pa.string()),
-            ("comment", pa.string()),
-        ]
-    ),
-    "user_versions": pa.schema(
-        [
-            ("id", pa.int64()),
-            ("name", pa.string()),
-            ("role", pa.string()),
-            ("scopes", pa.list_(pa.string())),
-            ("password_hash", pa.string()),
-            ("display_name", pa.string()),
-            ("active", pa.bool_()),
-            ("created_at", TS),
-        ]
-    ),
-    "audit": pa.schema(
-        [
-            ("id", pa.int64()),
-            ("created_at", TS),
-            ("user_name", pa.string()),
-            ("action", pa.string()),
-            ("target", pa.string()),
-            ("before_json", pa.string()),
-            ("after_json", pa.string()),
-        ]
-    ),
-    "entity_rows": pa.schema([("submission_id", pa.int64()), *((c, pa.string()) for c in ENTITY_COLUMNS)]),
-    "facts": pa.schema(
-        [
-            ("submission_id", pa.int64()),
-            ("entity_id", pa.string()),
-            ("period", pa.int32()),
-            ("item", pa.string()),
-            ("value", pa.decimal128(VALUE_PRECISION, STORE_SCALE)),
-        ]
-    ),
-    "targets": pa.schema(
-        [
-            ("submission_id", pa.int64()),
-            ("entity_id", pa.string()),
-            ("year", pa.int32()),
-            ("indicator", pa.string()),
-            ("target", pa.decimal128(38, 10)),
-        ]
-    ),
-    "explanations": pa.schema(
-        [
-            ("submission_id", pa.int64()),
-            ("entity_id", pa.string()),
-            ("period", pa.int32()),
-            ("item", pa.string()),
-            ("rule", pa.string()),
-            ("sheet", pa.string()),
-            ("row_number", pa.int64()),
-            ("explanation", pa.string()),
-            ("message_zh", pa.string()),
-            ("message_en", pa.string()),
-        ]
-    ),
-}
+SCHEMAS: dict[str, pa.Schema] = {t.name: arrow_schema(t.name) for t in TABLES}
 # the order rows are archived in: by id, else by every column (lists excepted)
 ORDER: dict[str, tuple[str, ...]] = {"meta": ("key",), "user_versions": ("id",)}
-# id sequences and the table holding their ids
-SEQUENCES = {
-    "submission_ids": "submissions",
-    "review_ids": "reviews",
-    "user_version_ids": "user_versions",
-    "audit_ids": "audit",
-}
 
 
 @dataclass(frozen=True)
@@ -153,9 +63,7 @@ class BackupReport:
 
 def schema_of(table: str, columns: list[str]) -> pa.Schema:
     """The archive's types of ``table``: the fixed columns, and text for entity_rows' extra ones."""
-    fixed = SCHEMAS[table]
-    extra = [pa.field(c, pa.string()) for c in columns if c not in fixed.names] if table == "entity_rows" else []
-    return pa.schema([*fixed, *extra])
+    return arrow_schema(table, columns)
 
 
 def dump_tables(store: Store) -> dict[str, pa.Table]:
@@ -249,8 +157,12 @@ def read_archive(archive: Path) -> tuple[dict[str, Any], dict[str, pa.Table]]:
                 f"the backup's store schema is version {manifest.get('schema_version')}, this guozi's is {SCHEMA_VERSION}",
             )
         tables: dict[str, pa.Table] = {}
-        for name in SCHEMAS:
+        made = int(manifest["schema_version"])
+        for name, schema in SCHEMAS.items():
             entry = manifest.get("tables", {}).get(name)
+            if BY_NAME[name].since > made and entry is None:  # a table newer than the archive: restored empty
+                tables[name] = schema.empty_table()
+                continue
             file = folder / str(entry["file"]) if isinstance(entry, dict) else None
             if file is None or not file.is_file():
                 raise GuoziError(f"备份缺少表 {name}", f"the backup lacks the table {name}")
@@ -260,17 +172,22 @@ def read_archive(archive: Path) -> tuple[dict[str, Any], dict[str, pa.Table]]:
                     f"备份文件 {file.name} 已损坏：sha256 应为 {entry['sha256']}，实为 {found}",
                     f"the backup file {file.name} is damaged: sha256 expected {entry['sha256']}, found {found}",
                 )
-            tables[name] = _conform(name, pq.read_table(file), file.name)
+            tables[name] = _conform(name, pq.read_table(file), file.name, made)
     return manifest, tables
 
 
-def _conform(name: str, table: pa.Table, file: str) -> pa.Table:
+def _conform(name: str, table: pa.Table, file: str, made: int = SCHEMA_VERSION) -> pa.Table:
     """``table`` in the archive's columns and types; refused if a column is missing or foreign.
 
     Only entity_rows may hold columns beyond :data:`SCHEMAS` (the entity attributes, text; their
-    names are checked again when they are added to the store).
+    names are checked again when they are added to the store). A column newer than the archive's
+    schema ``made`` is added, null (or its default).
     """
     fixed = SCHEMAS[name]
+    for c in BY_NAME[name].columns:
+        if c.since > made and c.name not in table.column_names:
+            value = None if c.default is None else c.default.strip("'")
+            table = table.append_column(c.name, pa.array([value] * table.num_rows, fixed.field(c.name).type))
     missing = [c for c in fixed.names if c not in table.column_names]
     extra = [c for c in table.column_names if c not in fixed.names]
     if missing or (extra and name != "entity_rows") or len(set(table.column_names)) != table.num_columns:
@@ -290,12 +207,14 @@ def _conform(name: str, table: pa.Table, file: str) -> pa.Table:
 def restore(archive: Path, store: Store) -> BackupReport:
     """Load the archive into ``store``, which must be empty (no submissions, accounts or audit entries)."""
     _, tables = read_archive(archive)
-    if store.submissions() or store.users() or store.audit_log(limit=1):
+    if store.submissions() or store.users() or store.audit_log(limit=1) or store.period_events():
         raise GuoziError(
             f"只能恢复到空存储：{store.url} 已有数据",
             f"a backup is restored into an empty store only: {store.url} holds data",
         )
     next_ids = {seq: _next_id(tables[table]) for seq, table in SEQUENCES.items()}
+    meta = tables["meta"]  # the store keeps its own schema version (an older archive's tables are upgraded)
+    tables = {**tables, "meta": meta.filter(pc.not_equal(meta.column("key"), "schema_version"))}
     # the backend is the store's kind, as open_store chose it by URL: a DuckDB restore loads no PostgreSQL driver
     from guozi.store.duckdb import DuckDBStore  # noqa: PLC0415
     from guozi.store.postgres import PostgresStore  # noqa: PLC0415

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
@@ -95,6 +95,27 @@ class Explanation:
     message_en: str = ""
 
 
+PeriodAction = Literal["open", "close", "reopen"]
+PERIOD_ACTIONS: tuple[PeriodAction, ...] = ("open", "close", "reopen")
+
+
+@dataclass(frozen=True)
+class PeriodEvent:
+    """One step of a period's lifecycle: opened for filing (with a deadline), closed, or reopened (with a reason).
+
+    ``root`` is the entity whose subtree the step concerns, ``""`` the whole tree.
+    """
+
+    id: int
+    at: datetime
+    user: str
+    period: int  # YYYYMM
+    root: str
+    action: PeriodAction
+    deadline: date | None = None
+    reason: str = ""
+
+
 @dataclass(frozen=True)
 class WriteResult:
     """What an import wrote: the new submissions and the files skipped as already imported."""
@@ -121,8 +142,9 @@ class Store(Protocol):
         """
         ...
 
-    def version(self) -> tuple[int, int]:
-        """(last submission id, last review step id): changes with every import and review step, by any process."""
+    def version(self) -> tuple[int, int, int]:
+        """(last submission id, last review step id, last period event id): changes with every import, review
+        step and period event, by any process."""
         ...
 
     def backend(self) -> BaseBackend:
@@ -137,8 +159,32 @@ class Store(Protocol):
         """The current value of every (entity_id, period ``YYYYMM``, item): the latest approved version."""
         ...
 
+    def intercompany(self) -> ir.Table:
+        """The current (entity_id, counterparty_id, period ``YYYYMM``, item, value) rows: the latest approved version.
+
+        The latest approved submission per (entity_id, counterparty_id, period, item), as for :meth:`facts`.
+        """
+        ...
+
     def targets(self) -> pd.DataFrame:
         """The current targets (entity_id, year, indicator, target)."""
+        ...
+
+    def add_period_event(
+        self,
+        period: int,
+        action: PeriodAction,
+        *,
+        user: str,
+        root: str = "",
+        deadline: date | None = None,
+        reason: str = "",
+    ) -> PeriodEvent:
+        """Append a step of ``period``'s lifecycle (joins an open :meth:`atomic`; the caller writes the audit entry)."""
+        ...
+
+    def period_events(self, period: int | None = None) -> list[PeriodEvent]:
+        """Every step of every period's lifecycle (or of ``period``), oldest first."""
         ...
 
     def write(
@@ -153,7 +199,9 @@ class Store(Protocol):
         """Land a checked batch and the explanations of its 核实 problems atomically: all or nothing.
 
         Its submissions get ``status``; facts of submissions not (yet) approved are kept but do
-        not count in :meth:`facts` until :meth:`set_status` approves them.
+        not count in :meth:`facts` until :meth:`set_status` approves them. The batch's intercompany
+        rows land with its facts. Facts or intercompany rows of a closed period (see
+        :mod:`guozi.store.lifecycle`) refuse the whole batch: GuoziError, nothing written.
         """
         ...
 

@@ -18,60 +18,22 @@ from pathlib import Path
 from typing import Any
 
 import ibis
-import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 from ibis.backends.duckdb import Backend
 
 from guozi.kernel.errors import GuoziError
-from guozi.kernel.units import VALUE_TYPE
 from guozi.store.base import Explanation, Status, Submission, WriteResult
-from guozi.store.batch import ENTITY_COLUMNS, Batch
-from guozi.store.sql import SQLStatements, attribute_columns, quote_identifier, utc_now
+from guozi.store.batch import Batch
+from guozi.store.schema import BY_NAME, SCHEMA_VERSION, decimal_of, duckdb_ddl
+from guozi.store.sql import IC_KEYS, SQLStatements, attribute_columns, quote_identifier, utc_now, with_submission_ids
 
-# 2: submissions, entity rows, facts, targets, explanations; 3: review status, reviews, users, audit;
-# 4: fact values decimal(22, 4), up to 10^16 yuan (an older file's column is widened on opening)
-SCHEMA_VERSION = 4
-_DDL = [
-    "create sequence if not exists submission_ids start 1",
-    """create table if not exists submissions (
-        id bigint primary key, created_at timestamp not null, user_name varchar not null,
-        source varchar not null, sha256 varchar not null, kind varchar not null,
-        row_count bigint not null, reason varchar not null default '')""",
-    # schema 3, also upgrading a schema-2 file in place: the status a submission landed with
-    "alter table submissions add column if not exists status varchar default 'approved'",
-    "create sequence if not exists review_ids start 1",
-    """create table if not exists reviews (
-        id bigint primary key, submission_id bigint not null, created_at timestamp not null,
-        user_name varchar not null, status varchar not null, comment varchar not null)""",
-    """create or replace view submission_status as
-        select s.id as submission_id, coalesce(r.status, s.status, 'approved') as status
-        from submissions s left join (
-            select submission_id, arg_max(status, id) as status from reviews group by submission_id
-        ) r on r.submission_id = s.id""",
-    "create sequence if not exists user_version_ids start 1",
-    """create table if not exists user_versions (
-        id bigint primary key, name varchar not null, role varchar not null, scopes varchar[] not null,
-        password_hash varchar not null, display_name varchar not null, active boolean not null,
-        created_at timestamp not null)""",
-    "create sequence if not exists audit_ids start 1",
-    """create table if not exists audit (
-        id bigint primary key, created_at timestamp not null, user_name varchar not null, action varchar not null,
-        target varchar not null, before_json varchar not null, after_json varchar not null)""",
-    f"""create table if not exists entity_rows (
-        submission_id bigint not null, {", ".join(f"{c} varchar" for c in ENTITY_COLUMNS)})""",
-    f"""create table if not exists facts (
-        submission_id bigint not null, entity_id varchar not null, period integer not null,
-        item varchar not null, value {VALUE_TYPE} not null)""",
-    """create table if not exists targets (
-        submission_id bigint not null, entity_id varchar not null, year integer not null,
-        indicator varchar not null, target decimal(38, 10) not null)""",
-    """create table if not exists explanations (
-        submission_id bigint not null, entity_id varchar not null, period integer not null,
-        item varchar not null, rule varchar not null, sheet varchar not null, row_number bigint,
-        explanation varchar not null, message_zh varchar not null, message_en varchar not null)""",
-    "create table if not exists meta (key varchar primary key, value varchar not null)",
-]
+# the view of each submission's current status (reviews append steps; the latest one counts)
+_VIEW = """create or replace view submission_status as
+    select s.id as submission_id, coalesce(r.status, s.status, 'approved') as status
+    from submissions s left join (
+        select submission_id, arg_max(status, id) as status from reviews group by submission_id
+    ) r on r.submission_id = s.id"""
 
 
 class DuckDBStore(SQLStatements):
@@ -88,19 +50,22 @@ class DuckDBStore(SQLStatements):
         self._depth = 0  # open transactions of atomic(): only the outermost begins and commits
         self._ibis: Backend = ibis.duckdb.connect(self.path)
         self._con = self._ibis.con
-        for stmt in _DDL:
+        for stmt in [*duckdb_ddl(), _VIEW]:
             self._con.execute(stmt)
-        self._widen_values()
+        self._widen_decimals()
         self._con.execute("insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
         self.writes = 0
 
-    def _widen_values(self) -> None:
-        """Schema 4: a file made before it keeps fact values as decimal(18, 4); widen them in place."""
+    def _widen_decimals(self) -> None:
+        """A decimal column of an older file narrower than the schema's is widened in place (schema 4: fact values)."""
         found = self._con.execute(
-            "select data_type from information_schema.columns where table_name = 'facts' and column_name = 'value'"
-        ).fetchone()
-        if found is not None and str(found[0]).replace(" ", "").lower() != VALUE_TYPE.replace(" ", "").lower():
-            self._con.execute(f"alter table facts alter column value set data type {VALUE_TYPE}")
+            "select table_name, column_name, data_type from information_schema.columns where data_type like 'DECIMAL%'"
+        ).fetchall()
+        for table, column, type_ in found:
+            t = BY_NAME.get(str(table))
+            want = t.column(str(column)).type if t is not None and str(column) in t.names else None
+            if want is not None and decimal_of(str(type_)) != decimal_of(want):
+                self._con.execute(f"alter table {table} alter column {column} set data type {want}")
 
     def backend(self) -> Backend:
         """The Ibis backend over the same connection."""
@@ -162,23 +127,6 @@ class DuckDBStore(SQLStatements):
             ).df()
         out: pd.DataFrame = frame.astype(object).where(frame.notna(), None)
         return out
-
-    def facts(self) -> ir.Table:
-        """The latest approved version of each fact (a plain scan when nothing was restated or reviewed)."""
-        with self.lock:
-            return self._facts()
-
-    def _facts(self) -> ir.Table:
-        t = self._ibis.table("facts")
-        if self._reviewed():
-            st = self._ibis.table("submission_status")
-            approved = st.filter(st.status == "approved")
-            t = t.semi_join(approved, t.submission_id == approved.submission_id)
-        if self._meta("restated") != "true":
-            return t.select("entity_id", "period", "item", "value")
-        w = ibis.window(group_by=[t.entity_id, t.period, t.item], order_by=ibis.desc(t.submission_id))
-        ranked = t.mutate(rank=ibis.row_number().over(w))
-        return ranked.filter(ranked.rank == 0).select("entity_id", "period", "item", "value")
 
     def targets(self) -> pd.DataFrame:
         """The latest target of each (entity, year, indicator)."""
@@ -269,12 +217,15 @@ class DuckDBStore(SQLStatements):
                 result.submissions.append(
                     Submission(sid, now, user, str(f.path), f.sha256, f.kind, f.rows, reason, status)
                 )
+            self._refuse_closed(batch, ids)
             if ids and status != "approved":
                 con.execute("insert or replace into meta values ('reviewed', 'true')")
             if batch.entities is not None:
                 self._write_entities(batch.entities, ids)
             if batch.facts is not None and batch.facts.num_rows and ids:
                 self._write_facts(batch.facts, ids)
+            if batch.intercompany is not None and batch.intercompany.num_rows and ids:
+                self._insert_arrow("intercompany", with_submission_ids(batch.intercompany, ids, [*IC_KEYS, "value"]))
             if batch.targets is not None and not batch.targets.empty:
                 t = batch.targets[batch.targets["__source__"].isin(ids)].copy()
                 t["submission_id"] = t["__source__"].map(ids)
@@ -350,6 +301,15 @@ class DuckDBStore(SQLStatements):
         for col in attrs:
             out[col] = out[col].map(lambda v: None if v is None or v == "" else str(v))
         self.insert_entity_rows(out, ["submission_id", *attrs])
+
+    def _insert_arrow(self, table: str, data: pa.Table) -> None:
+        """Append ``data``'s rows to ``table`` (a table of guozi's own; its columns by name)."""
+        self._con.register("new_rows", data)
+        try:
+            cols = ", ".join(quote_identifier(c) for c in data.column_names)
+            self._con.execute(f"insert into {quote_identifier(table)} ({cols}) select {cols} from new_rows")
+        finally:
+            self._con.unregister("new_rows")
 
     def _write_facts(self, facts: pa.Table, ids: dict[str, int]) -> None:
         con = self._con

@@ -12,20 +12,32 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import ibis
 import pandas as pd
 
 from guozi.engine.backends import entity_frame, find_lake, read_entities, read_facts, read_parquet, to_arrow
 from guozi.kernel.errors import GuoziError
+from guozi.store.batch import INTERCOMPANY_SCHEMA
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import datetime
+    from datetime import date, datetime
 
     import ibis.expr.types as ir
     import pyarrow as pa
     from ibis.backends import BaseBackend
 
-    from guozi.store.base import AuditEntry, Explanation, Review, Status, Submission, User, WriteResult
+    from guozi.store.base import (
+        AuditEntry,
+        Explanation,
+        PeriodAction,
+        PeriodEvent,
+        Review,
+        Status,
+        Submission,
+        User,
+        WriteResult,
+    )
     from guozi.store.batch import Batch
 
 
@@ -88,6 +100,28 @@ class LakeStore:
     def facts(self) -> ir.Table:
         """The facts (one current value per entity, period and item)."""
         return self._facts
+
+    def intercompany(self) -> ir.Table:
+        """The intercompany rows (none yet: a lake holds facts, entities and targets)."""
+        empty = INTERCOMPANY_SCHEMA.empty_table().select(["entity_id", "counterparty_id", "period", "item", "value"])
+        return ibis.memtable(empty)
+
+    def period_events(self, period: int | None = None) -> list[PeriodEvent]:
+        """A lake keeps no period lifecycle."""
+        return []
+
+    def add_period_event(
+        self,
+        period: int,
+        action: PeriodAction,
+        *,
+        user: str,
+        root: str = "",
+        deadline: date | None = None,
+        reason: str = "",
+    ) -> PeriodEvent:
+        """Refused: a lake is read-only."""
+        raise self._read_only()
 
     def targets(self) -> pd.DataFrame:
         """The targets exported with the lake (none for contract files)."""
@@ -183,9 +217,9 @@ class LakeStore:
         """A lake keeps no submissions."""
         return []
 
-    def version(self) -> tuple[int, int]:
+    def version(self) -> tuple[int, int, int]:
         """A lake is read-only: its version never changes."""
-        return (0, 0)
+        return (0, 0, 0)
 
     def close(self) -> None:
         """Nothing to release: the backend is the caller's."""

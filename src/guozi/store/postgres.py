@@ -3,7 +3,7 @@
 Semantics are the embedded store's (:mod:`guozi.store.duckdb`): nothing is updated in place, a
 restated figure is a new ``facts`` row of a later submission, the current value is the latest
 approved submission's, a review step and an account version are appended rows, and an import
-is one transaction. The schema is the SQLAlchemy Core tables below, created and upgraded by the
+is one transaction. The schema is :mod:`guozi.store.schema` (as SQLAlchemy tables: :mod:`guozi.store.pgschema`), created and upgraded by the
 Alembic scripts of :mod:`guozi.store.migrations` when the store is opened.
 
 Many writers at once: an import first copies its facts into a temporary table of its own
@@ -30,7 +30,6 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 import ibis
-import ibis.expr.types as ir
 import pandas as pd
 import psycopg
 import pyarrow as pa
@@ -42,116 +41,15 @@ from psycopg import sql
 from guozi.kernel.errors import GuoziError
 from guozi.kernel.units import STORE_SCALE, VALUE_PRECISION, VALUE_TYPE
 from guozi.store.base import Explanation, Status, Submission, WriteResult
-from guozi.store.batch import ENTITY_COLUMNS, Batch
-from guozi.store.sql import SQLStatements, attribute_columns, utc_now
+from guozi.store.batch import Batch
+from guozi.store.schema import BY_NAME, SCHEMA_VERSION
+from guozi.store.sql import IC_KEYS, SQLStatements, attribute_columns, utc_now, with_submission_ids
 
-SCHEMA_VERSION = 4  # as the DuckDB store's: the Alembic head revision is "schema4"
 HEAD = f"schema{SCHEMA_VERSION}"
 # advisory lock keys (arbitrary constants): one for migrations, one for the inserts of an import
 MIGRATE_LOCK = 7_020_250_001
 WRITE_LOCK = 7_020_250_002
 
-# --- the schema (what Alembic's head revision creates) -------------------------------------------
-metadata = sa.MetaData()
-# text compares byte by byte, as in DuckDB: the same order everywhere, and cheaper indexes
-TEXT = sa.Text(collation="C")
-submission_ids = sa.Sequence("submission_ids", metadata=metadata)
-review_ids = sa.Sequence("review_ids", metadata=metadata)
-user_version_ids = sa.Sequence("user_version_ids", metadata=metadata)
-audit_ids = sa.Sequence("audit_ids", metadata=metadata)
-submissions = sa.Table(
-    "submissions",
-    metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("user_name", TEXT, nullable=False),
-    sa.Column("source", TEXT, nullable=False),
-    sa.Column("sha256", TEXT, nullable=False),
-    sa.Column("kind", TEXT, nullable=False),
-    sa.Column("row_count", sa.BigInteger, nullable=False),
-    sa.Column("reason", TEXT, nullable=False, server_default=""),
-    sa.Column("status", TEXT, server_default="approved"),
-    sa.Index("submissions_content", "sha256", "kind"),
-)
-reviews = sa.Table(
-    "reviews",
-    metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("submission_id", sa.BigInteger, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("user_name", TEXT, nullable=False),
-    sa.Column("status", TEXT, nullable=False),
-    sa.Column("comment", TEXT, nullable=False),
-    sa.Index("reviews_submission", "submission_id", "id"),
-)
-user_versions = sa.Table(
-    "user_versions",
-    metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("name", TEXT, nullable=False),
-    sa.Column("role", TEXT, nullable=False),
-    sa.Column("scopes", sa.ARRAY(TEXT), nullable=False),
-    sa.Column("password_hash", TEXT, nullable=False),
-    sa.Column("display_name", TEXT, nullable=False),
-    sa.Column("active", sa.Boolean, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
-audit = sa.Table(
-    "audit",
-    metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("user_name", TEXT, nullable=False),
-    sa.Column("action", TEXT, nullable=False),
-    sa.Column("target", TEXT, nullable=False),
-    sa.Column("before_json", TEXT, nullable=False),
-    sa.Column("after_json", TEXT, nullable=False),
-)
-entity_rows = sa.Table(  # plus one text column per extra attribute an entities file brought
-    "entity_rows",
-    metadata,
-    sa.Column("submission_id", sa.BigInteger, nullable=False),
-    *(sa.Column(c, TEXT) for c in ENTITY_COLUMNS),
-)
-facts = sa.Table(
-    "facts",
-    metadata,
-    sa.Column("submission_id", sa.BigInteger, nullable=False),
-    sa.Column("entity_id", TEXT, nullable=False),
-    sa.Column("period", sa.Integer, nullable=False),
-    sa.Column("item", TEXT, nullable=False),
-    sa.Column("value", sa.Numeric(VALUE_PRECISION, STORE_SCALE), nullable=False),
-    sa.Index("facts_entity_period", "entity_id", "period"),
-)
-targets = sa.Table(
-    "targets",
-    metadata,
-    sa.Column("submission_id", sa.BigInteger, nullable=False),
-    sa.Column("entity_id", TEXT, nullable=False),
-    sa.Column("year", sa.Integer, nullable=False),
-    sa.Column("indicator", TEXT, nullable=False),
-    sa.Column("target", sa.Numeric(38, 10), nullable=False),
-)
-explanations = sa.Table(
-    "explanations",
-    metadata,
-    sa.Column("submission_id", sa.BigInteger, nullable=False),
-    sa.Column("entity_id", TEXT, nullable=False),
-    sa.Column("period", sa.Integer, nullable=False),
-    sa.Column("item", TEXT, nullable=False),
-    sa.Column("rule", TEXT, nullable=False),
-    sa.Column("sheet", TEXT, nullable=False),
-    sa.Column("row_number", sa.BigInteger),
-    sa.Column("explanation", TEXT, nullable=False),
-    sa.Column("message_zh", TEXT, nullable=False),
-    sa.Column("message_en", TEXT, nullable=False),
-)
-meta = sa.Table(
-    "meta",
-    metadata,
-    sa.Column("key", TEXT, primary_key=True),
-    sa.Column("value", TEXT, nullable=False),
-)
 FACT_TYPES = pa.schema(
     [
         ("entity_id", pa.string()),
@@ -276,6 +174,10 @@ class PostgresStore(SQLStatements):
             "insert into meta values (%s, %s) on conflict (key) do update set value = excluded.value", [key, value]
         )
 
+    def _write_lock(self) -> None:
+        """Inside a transaction: one writer at a time for the checks and inserts that must not interleave."""
+        self._pg.execute("select pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
         """A transaction, or a savepoint inside the one already open (atomic()): the outermost commits."""
@@ -295,23 +197,6 @@ class PostgresStore(SQLStatements):
         ).drop(columns="submission_id")
         out: pd.DataFrame = frame.astype(object).where(frame.notna(), None)
         return out
-
-    def facts(self) -> ir.Table:
-        """The latest approved version of each fact, as an Ibis expression computed on the server."""
-        with self.lock:
-            return self._facts()
-
-    def _facts(self) -> ir.Table:
-        t = self._ibis.table("facts")
-        if self._meta("reviewed") == "true":
-            st = self._ibis.table("submission_status")
-            approved = st.filter(st.status == "approved")
-            t = t.semi_join(approved, t.submission_id == approved.submission_id)
-        if self._meta("restated") != "true":
-            return t.select("entity_id", "period", "item", "value")
-        w = ibis.window(group_by=[t.entity_id, t.period, t.item], order_by=ibis.desc(t.submission_id))
-        ranked = t.mutate(rank=ibis.row_number().over(w))
-        return ranked.filter(ranked.rank == 0).select("entity_id", "period", "item", "value")
 
     def targets(self) -> pd.DataFrame:
         """The latest target of each (entity, year, indicator); types as the DuckDB store's."""
@@ -378,7 +263,7 @@ class PostgresStore(SQLStatements):
             if staged:
                 assert batch.facts is not None
                 self._stage_facts(batch.facts)
-            con.execute("select pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            self._write_lock()
             ids: dict[str, int] = {}
             for f in batch.files:
                 existing = self.find_submission(f.sha256, f.kind, status)
@@ -397,12 +282,15 @@ class PostgresStore(SQLStatements):
                 result.submissions.append(
                     Submission(sid, now, user, str(f.path), f.sha256, f.kind, f.rows, reason, status)
                 )
+            self._refuse_closed(batch, ids)
             if ids and status != "approved":
                 self._set_meta("reviewed", "true")
             if batch.entities is not None:
                 self._write_entities(batch.entities, ids)
             if staged and ids:
                 self._write_facts(ids)
+            if batch.intercompany is not None and batch.intercompany.num_rows and ids:
+                self.copy_arrow("intercompany", with_submission_ids(batch.intercompany, ids, [*IC_KEYS, "value"]))
             if batch.targets is not None and not batch.targets.empty:
                 self._write_targets(batch.targets, ids)
             if explanations:
@@ -513,7 +401,7 @@ class PostgresStore(SQLStatements):
             if x.source in ids
             for item in x.items
         ]
-        self._copy_rows("explanations", [c.name for c in explanations.columns], rows)
+        self._copy_rows("explanations", BY_NAME["explanations"].names, rows)
 
     def load_tables(self, tables: Mapping[str, pa.Table], next_ids: Mapping[str, int]) -> None:
         """Load the tables of a backup (:mod:`guozi.store.backup`) in one transaction; ids continue after theirs."""

@@ -11,19 +11,30 @@ bulk writes (DuckDB registers Arrow tables, PostgreSQL copies rows).
 from __future__ import annotations
 
 import threading
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
+import ibis
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from guozi.kernel.errors import GuoziError, NotFoundError
-from guozi.store.base import AuditEntry, Review, Status, Submission, User
-from guozi.store.batch import IDENTIFIER_BYTES, STORE_COLUMNS
+from guozi.kernel.periods import Period
+from guozi.store.base import PERIOD_ACTIONS, AuditEntry, PeriodAction, PeriodEvent, Review, Status, Submission, User
+from guozi.store.batch import ENTITY_COLUMNS, STORE_COLUMNS, Batch
+from guozi.store.headings import attribute_fault
+from guozi.store.lifecycle import refuse_closed
 
-__all__ = ["SQLStatements", "attribute_columns", "quote_identifier", "utc_now"]
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends import BaseBackend
+
+__all__ = ["SQLStatements", "attribute_columns", "quote_identifier", "utc_now", "with_submission_ids"]
+FACT_KEYS = ("entity_id", "period", "item")
+IC_KEYS = ("entity_id", "counterparty_id", "period", "item")
 
 
 def utc_now() -> datetime:
@@ -44,10 +55,10 @@ def quote_identifier(name: str) -> str:
 def attribute_columns(names: Sequence[str], existing: Sequence[str], *, file: str = "") -> list[str]:
     """The entity attribute columns among ``names`` that ``existing`` (entity_rows' columns) lacks.
 
-    A column heading of an entities file (or of a backup's entity rows) becomes a column name:
-    text, at most 63 bytes of UTF-8, no control character, not a name of guozi's own
-    (``submission_id``, ``__…``), and none two that differ only in case (DuckDB does not tell them
-    apart). Anything else is refused (:class:`~guozi.kernel.errors.GuoziError`) before any SQL runs.
+    A column heading of an entities file (or of a backup's entity rows) becomes a column name
+    only if :func:`~guozi.store.headings.attribute_fault` finds no fault in it (the contract reader
+    checks the same); anything else is refused (:class:`~guozi.kernel.errors.GuoziError`) before
+    any SQL runs.
     """
     where_zh = f"{file}：" if file else ""
     where_en = f"{file}: " if file else ""
@@ -56,28 +67,8 @@ def attribute_columns(names: Sequence[str], existing: Sequence[str], *, file: st
     seen: dict[str, str] = {}
     new: list[str] = []
     for name in names:
-        problem: tuple[str, str] | None = None
-        if not isinstance(name, str) or not name.strip():
-            problem = ("列名为空", "an empty column heading")
-        elif any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
-            problem = ("列名含控制字符", "a column heading holding a control character")
-        elif len(name.encode("utf-8")) > IDENTIFIER_BYTES:
-            problem = (
-                f"列名超过 {IDENTIFIER_BYTES} 字节（UTF-8），实为 {len(name.encode('utf-8'))} 字节",
-                f"a column heading longer than {IDENTIFIER_BYTES} bytes of UTF-8 ({len(name.encode('utf-8'))} bytes)",
-            )
-        elif name.casefold() in STORE_COLUMNS or name.startswith("__"):
-            problem = ("列名为 guozi 保留", "a column heading guozi reserves")
-        elif name.casefold() in seen and seen[name.casefold()] != name:
-            problem = (
-                f"列名与 {seen[name.casefold()]!r} 仅大小写不同",
-                f"a column heading differing from {seen[name.casefold()]!r} only in case",
-            )
-        elif name.casefold() in known and known[name.casefold()] != name:
-            problem = (
-                f"列名与已有属性 {known[name.casefold()]!r} 仅大小写不同",
-                f"a column heading differing from the stored attribute {known[name.casefold()]!r} only in case",
-            )
+        contract_or_kept = name in ENTITY_COLUMNS or (name in stored and name not in STORE_COLUMNS)
+        problem = None if contract_or_kept else attribute_fault(name, seen, known)
         if problem is not None:
             raise GuoziError(
                 f"{where_zh}实体属性列 {name!r} 无法保存：{problem[0]}；请改用普通列名",
@@ -87,6 +78,15 @@ def attribute_columns(names: Sequence[str], existing: Sequence[str], *, file: st
         if name not in stored and name not in new:
             new.append(name)
     return new
+
+
+def with_submission_ids(table: pa.Table, ids: dict[str, int], columns: Sequence[str]) -> pa.Table:
+    """``table``'s rows of the sources in ``ids`` (input file → submission id): ``submission_id`` and ``columns``."""
+    sources = pa.array(list(ids), pa.string())
+    at = pc.index_in(table.column("source"), value_set=sources)
+    kept = table.filter(pc.is_valid(at))
+    sid = pc.take(pa.array(list(ids.values()), pa.int64()), pc.drop_null(at))
+    return pa.table({"submission_id": sid, **{c: kept.column(c) for c in columns}})
 
 
 class SQLStatements:
@@ -112,6 +112,12 @@ class SQLStatements:
     def _set_meta(self, key: str, value: str) -> None:
         raise NotImplementedError
 
+    def backend(self) -> BaseBackend:
+        raise NotImplementedError
+
+    def _write_lock(self) -> None:
+        """Inside a transaction: keep other processes' writes out until it ends (PostgreSQL; DuckDB has one writer)."""
+
     @contextmanager
     def atomic(self) -> Iterator[None]:
         """One transaction around the writes made inside it (reentrant), holding :attr:`lock` throughout."""
@@ -136,6 +142,29 @@ class SQLStatements:
         if not self._reviewed():
             return "true"
         return f"{alias}submission_id in (select submission_id from submission_status where status = 'approved')"
+
+    # --- current rows: the latest approved version of each key (Ibis expressions)
+    def facts(self) -> ir.Table:
+        """The latest approved version of each fact (a plain scan when nothing was restated or reviewed)."""
+        with self.lock:
+            return self._current("facts", FACT_KEYS, restated=self._meta("restated") == "true")
+
+    def intercompany(self) -> ir.Table:
+        """The latest approved version of each (entity_id, counterparty_id, period, item), with its value."""
+        with self.lock:
+            return self._current("intercompany", IC_KEYS, restated=True)
+
+    def _current(self, name: str, keys: Sequence[str], *, restated: bool) -> ir.Table:
+        t = self.backend().table(name)
+        if self._reviewed():
+            st = self.backend().table("submission_status")
+            approved = st.filter(st.status == "approved")
+            t = t.semi_join(approved, t.submission_id == approved.submission_id)
+        if not restated:
+            return t.select(*keys, "value")
+        w = ibis.window(group_by=[t[k] for k in keys], order_by=ibis.desc(t.submission_id))
+        ranked = t.mutate(rank=ibis.row_number().over(w))
+        return ranked.filter(ranked.rank == 0).select(*keys, "value")
 
     # --- reading
     def periods(self) -> list[int]:
@@ -180,12 +209,13 @@ class SQLStatements:
         )
         return None if not rows or rows[0][0] is None else int(rows[0][0])
 
-    def version(self) -> tuple[int, int]:
-        """(last submission id, last review step id)."""
+    def version(self) -> tuple[int, int, int]:
+        """(last submission id, last review step id, last period event id)."""
         rows = self._rows(
-            "select (select coalesce(max(id), 0) from submissions), (select coalesce(max(id), 0) from reviews)"
+            """select (select coalesce(max(id), 0) from submissions), (select coalesce(max(id), 0) from reviews),
+                      (select coalesce(max(id), 0) from period_events)"""
         )
-        return (int(rows[0][0]), int(rows[0][1]))
+        return (int(rows[0][0]), int(rows[0][1]), int(rows[0][2]))
 
     def history(self, entity_id: str, period: int, item: str | None = None) -> pd.DataFrame:
         """Every version of the entity's figures for ``period`` (and ``item``), oldest first.
@@ -318,3 +348,58 @@ class SQLStatements:
             [action, action, since, since, limit],
         )
         return [AuditEntry(*r) for r in rows]
+
+    # --- the period lifecycle (schema 5; the rule writes follow: guozi.store.lifecycle)
+    def add_period_event(
+        self,
+        period: int,
+        action: PeriodAction,
+        *,
+        user: str,
+        root: str = "",
+        deadline: date | None = None,
+        reason: str = "",
+    ) -> PeriodEvent:
+        """Append a step of ``period``'s lifecycle (joins an open :meth:`atomic`, with its audit entry)."""
+        if action not in PERIOD_ACTIONS:
+            raise GuoziError(
+                f"期间操作应为 {'、'.join(PERIOD_ACTIONS)} 之一，实为 {action!r}",
+                f"a period action is one of {', '.join(PERIOD_ACTIONS)}, not {action!r}",
+            )
+        try:
+            Period.from_code(period)  # a malformed period is refused before anything is written
+        except ValueError:
+            raise GuoziError(f"期间应为 YYYYMM，实为 {period}", f"a period is YYYYMM, not {period}") from None
+        now = utc_now()
+        with self._transaction():
+            self._write_lock()
+            rows = self._rows(
+                self._q(
+                    "insert into period_events values (nextval('period_event_ids'), ?, ?, ?, ?, ?, ?, ?) returning id"
+                ),
+                [now, user, period, root, action, deadline, reason],
+            )
+        self.writes += 1
+        return PeriodEvent(int(rows[0][0]), now, user, period, root, action, deadline, reason)
+
+    def period_events(self, period: int | None = None) -> list[PeriodEvent]:
+        """Every step of every period's lifecycle (or of ``period``), oldest first."""
+        rows = self._rows(
+            self._q(
+                """select id, created_at, user_name, period, root, action, deadline, reason from period_events
+                   where cast(? as integer) is null or period = ? order by id"""
+            ),
+            [period, period],
+        )
+        return [PeriodEvent(*r) for r in rows]
+
+    def _refuse_closed(self, batch: Batch, ids: dict[str, int]) -> None:
+        """Inside a write: refuse (GuoziError) figures of the new submissions ``ids`` lying in a closed period."""
+        events = self.period_events() if ids else []
+        if not any(e.action == "close" for e in events):
+            return  # nothing closed: no look at the rows
+        tables = [
+            None if t is None or not t.num_rows else with_submission_ids(t, ids, ["entity_id", "period"])
+            for t in (batch.facts, batch.intercompany)
+        ]
+        refuse_closed(events, tables)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from guozi.store.postgres import metadata
+from guozi.store.pgschema import metadata
 
 config = context.config
 
