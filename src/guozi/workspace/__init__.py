@@ -38,14 +38,16 @@ from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.periods import Period
 from guozi.report import Report, build_report
 from guozi.store import Store, open_store
-from guozi.store.base import Review, Status, Submission, User
+from guozi.store.base import PeriodEvent, Review, Status, Submission, User
 from guozi.store.duckdb import DuckDBStore
 from guozi.store.export import ExportReport, export_parquet
 from guozi.tree import Tree
 from guozi.workspace import collect, lake
 from guozi.workspace import history as records
+from guozi.workspace import periods as cycle
 from guozi.workspace import review as workflow
 from guozi.workspace.collect import CheckResult, Explain, ImportReport, Rules
+from guozi.workspace.filings import FilingProgress, PeriodStatus
 from guozi.workspace.memo import Memo, paused_gc, read_panel
 from guozi.workspace.review import (
     REVIEWERS,
@@ -267,6 +269,44 @@ class Workspace:
             )
         return Period.from_code(periods[-1])
 
+    # the monthly reporting cycle (see guozi.workspace.periods)
+    def default_period(self, entity: str | Sequence[str] | None = None) -> Period:
+        """The month shown when none is asked for: the latest closed, else complete for ``entity``, else latest."""
+        return cycle.default_period(self, _roots(entity))
+
+    def period_status(
+        self, period: Period | None = None, *, entity: str | Sequence[str] | None = None, today: date | None = None
+    ) -> PeriodStatus:
+        """Who is expected to file ``period`` under ``entity``, and who has (default: :meth:`filing_period`)."""
+        roots = _roots(entity)
+        return cycle.period_status(self, period or cycle.filing_period(self, roots), roots, today=today)
+
+    def filing_progress(self, period: Period, *, entity: str | Sequence[str] | None = None) -> FilingProgress:
+        """How far ``period``'s filing is under ``entity``: state, deadline, approved of expected («填报中 213/299»)."""
+        return cycle.progress(self, period, _roots(entity))
+
+    def filing_period(self, entity: str | Sequence[str] | None = None) -> Period:
+        """The month the 上报情况 page shows by default: the latest open for filing, else :meth:`default_period`."""
+        return cycle.filing_period(self, _roots(entity))
+
+    def open_period(self, period: Period, deadline: date, *, entity: str | None = None, user: str = "") -> PeriodEvent:
+        """Open ``period`` for filing by ``deadline`` (for ``entity``'s subtree, or the whole tree), in the audit log."""
+        event = cycle.open_period(self, period, deadline, root=entity or "", user=user)
+        self._memo.clear()
+        return event
+
+    def close_period(self, period: Period, *, user: str = "") -> PeriodEvent:
+        """Close ``period``: imports and uploads into it are refused from now on (in the audit log)."""
+        event = cycle.close_period(self, period, user=user)
+        self._memo.clear()
+        return event
+
+    def reopen_period(self, period: Period, reason: str, *, user: str = "") -> PeriodEvent:
+        """Reopen a closed ``period`` with a reason (kept with the event and in the audit log)."""
+        event = cycle.reopen_period(self, period, reason, user=user)
+        self._memo.clear()
+        return event
+
     def regime_indicators(self, period: Period, regime: str | None = None) -> list[str]:
         """The indicators of ``regime`` (default: the regime of the period's year)."""
         reg = self.catalog.regime(regime) if regime else self.catalog.regime_for(period.year)
@@ -459,3 +499,10 @@ class Workspace:
         """The monthly analysis report's content: :func:`guozi.report.build_report`."""
         with paused_gc():
             return build_report(self, period, entity=entity, benchmark=benchmark)
+
+
+def _roots(entity: str | Sequence[str] | None) -> list[str] | None:
+    """The viewer's roots: one entity, several (a user's scopes), or ``None`` for the whole tree."""
+    if entity is None:
+        return None
+    return [entity] if isinstance(entity, str) else list(entity) or None
