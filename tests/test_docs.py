@@ -29,7 +29,7 @@ def _promised() -> list[tuple[str, list[str]]]:
         usage = line.split("#")[0]
         words = usage.split()[1:]
         command = " ".join(w for w in words[:2] if re.fullmatch(r"[a-z]+", w) and not w.isupper())
-        command = command if command == "user add" else words[0]
+        command = command if words[0] in ("user", "period") else words[0]  # command groups: their subcommand
         options = sorted(set(re.findall(r"--[a-z][a-z-]*", usage)))
         out.append((command, options))
     return out
@@ -54,7 +54,7 @@ CASES = [
 
 
 def test_the_contract_promises_sixteen_usages() -> None:
-    assert len(_promised()) == 16
+    assert len(_promised()) == 16 + 2 + 4  # + issue 21: --view consolidated, reconcile; + issue 19: period
 
 
 @pytest.mark.parametrize(("command", "options"), CASES)
@@ -79,6 +79,7 @@ def test_commands_that_read_the_store_take_store_format_output_and_lang(command:
         {"--store", "--lang"}
         if command
         in ("import", "template", "serve", "user add", "export", "backup", "restore")  # they print no table (§5)
+        or command in ("period open", "period close", "period reopen")
         else {"--store", "--format", "--output", "--lang"}
     )
     assert needed <= have, f"guozi {command} lacks {sorted(needed - have)}"

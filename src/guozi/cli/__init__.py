@@ -13,6 +13,7 @@ from guozi.cli import (  # noqa: F401  (registration by import)
     history,
     indicators,
     peers,
+    period,
     report,
     risk,
     serve,

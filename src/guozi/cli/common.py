@@ -76,9 +76,13 @@ def parse_period(value: str) -> Period:
         ) from None
 
 
-def period_or_latest(ws: Workspace, period: str | None) -> Period:
-    """``--period`` if given, else the latest period in the workspace's data."""
-    return parse_period(period) if period else ws.latest_period()
+def period_or_latest(ws: Workspace, period: str | None, entity: str | None = None) -> Period:
+    """``--period`` if given, else the default period for ``entity``'s subtree (the whole tree without).
+
+    The default: the latest closed month; with none closed, the latest month every expected entity
+    has filed; only then the latest holding any figures (:meth:`Workspace.default_period`).
+    """
+    return parse_period(period) if period else ws.default_period(entity)
 
 
 def need_file(fmt: Format, output: Path | None) -> None:

@@ -52,7 +52,7 @@ def demo(
                 )
             )
             err.print(msg)
-            period = ws.latest_period()
+            period = ws.default_period()
             roots = ws.tree().at(period)
             top = str(roots[roots.level == 1].entity_id.iloc[0])
             panel = ws.indicators(period, entity=top)

@@ -103,7 +103,7 @@ def indicators(
             else workspace(store, catalog, data)
         )
         with spinner(pick(lang, "读取数据…", "reading…")), opened as ws:
-            p = parse_period(period) if period else ws.latest_period()
+            p = parse_period(period) if period else ws.default_period(entity)
             v: View = "level" if (by is not None or level is not None) else view  # type: ignore[assignment]
             b: Basis = basis  # type: ignore[assignment]
             panel = ws.indicators(

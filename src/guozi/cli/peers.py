@@ -96,7 +96,7 @@ def peers(
             raise GuoziError("需要 --entity", "--entity is required")
         with workspace(store, catalog, data, lang=lang) as ws:
             bp = load_params(params or [], catalog=ws.catalog)  # after the catalogue's benchmark: section
-            p = period_or_latest(ws, period)
+            p = period_or_latest(ws, period, entity)
             ask = _Ask(ws, p, entity, level, indicator, bp, lang, f == "table")
             if standards:
                 out = _standard_scores(ask, standards, sizes)

@@ -69,7 +69,7 @@ def report(
     def body() -> None:
         f = parse_report_format(fmt, output)
         with workspace(store, catalog, data) as ws:
-            p = period_or_latest(ws, period)
+            p = period_or_latest(ws, period, entity)
             with spinner(pick(lang, "编写报告…", "writing the report…")):
                 content = ws.report(p, entity=entity, benchmark=benchmark)
                 write_report(content, output, f, lang)

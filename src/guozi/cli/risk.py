@@ -88,7 +88,7 @@ def warnings_command(
                     f"--min-severity 应为 {'、'.join(ruleset.severities)} 之一",
                     f"--min-severity must be one of {', '.join(ruleset.severities)}",
                 )
-            p = period_or_latest(ws, period)
+            p = period_or_latest(ws, period, entity)
             with spinner(pick(lang, "检查预警规则…", "checking the rules…")):
                 report = ws.warnings(p, entity=entity, subtree=subtree, view=v, rules=ruleset, lines=lines, only=rule)
             rows = warning_records(report, lang)
@@ -174,7 +174,7 @@ def eva_command(
         with workspace(store, catalog, data, lang=lang) as ws:
             eva_params = load_eva_params(params or [], catalog=ws.catalog)  # after the catalogue's eva: section
             lines = load_debt_lines(debt_lines or [], catalog=ws.catalog)
-            p = period_or_latest(ws, period)
+            p = period_or_latest(ws, period, entity)
             with spinner(pick(lang, "计算经济增加值…", "computing EVA…")):
                 report = ws.eva(
                     p,

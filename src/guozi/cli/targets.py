@@ -225,7 +225,7 @@ def targets(
         f = parse_format(fmt)
         need_file(f, output)
         with workspace(store, catalog, data, lang=lang) as ws:
-            p = period_or_latest(ws, period)
+            p = period_or_latest(ws, period, entity)
             with spinner(pick(lang, "计算…", "computing…")):
                 report = ws.evaluate_targets(p, entity=entity, subtree=subtree)
             rows = target_rows(report, ws, lang)
@@ -275,7 +275,7 @@ def verdict_(
         f = parse_format(fmt)
         v = check_view(view, by, level)
         with workspace(store, catalog, data, lang=lang) as ws:
-            p = period_or_latest(ws, period)
+            p = period_or_latest(ws, period, entity)
             with spinner(pick(lang, "计算…", "computing…")):
                 vs = ws.regime_verdict(p, entity=entity, view=v, by=by, level=level or 1, regime=regime, gdp=gdp)
             rows = verdict_rows(vs, ws, lang)
@@ -380,7 +380,7 @@ def losses(
     def body() -> None:
         f = parse_format(fmt)
         with workspace(store, catalog, data, lang=lang) as ws:
-            p = period_or_latest(ws, period)
+            p = period_or_latest(ws, period, entity)
             with spinner(pick(lang, "计算…", "computing…")):
                 report = ws.loss_makers(p, entity=entity, by=by, level=level)
             crit = report.criterion.describe(ws, lang)
