@@ -251,14 +251,19 @@ class WebData:
             return user
 
     # -- periods and the tree --------------------------------------------------------------
-    def period(self, text: str | None) -> Period:
-        """The period asked for (``YYYY-MM``), or the latest holding facts."""
+    def period(self, text: str | None, roots: Sequence[str] | None = None) -> Period:
+        """The period asked for (``YYYY-MM``), or the default for a viewer of ``roots`` (the whole tree without).
+
+        The default (:meth:`~guozi.workspace.Workspace.default_period`): the latest closed month;
+        with none closed, the latest month complete under ``roots``; only then the latest holding facts.
+        """
         if text:
             try:
                 return Period.parse(text)
             except (ValueError, TypeError) as exc:
                 raise NotFoundError(f"期间格式应为 YYYY-MM，实为 {text}", f"a period is YYYY-MM, not {text}") from exc
-        return self.cached(("latest",), self.ws.latest_period)
+        key = tuple(roots) if roots else None
+        return self.cached(("default-period", key), lambda: self.ws.default_period(key))
 
     def periods(self) -> list[str]:
         """Every period holding facts, newest first."""

@@ -14,6 +14,7 @@ from guozi.kernel.text import pick
 from guozi.store.base import User
 from guozi.web.data import WebData
 from guozi.web.deps import can_see, current_user, ensure_visible
+from guozi.web.pages.banner import filing_banner
 from guozi.web.pages.models import Cell, IndicatorRef, NodeRef
 from guozi.web.render import render
 
@@ -105,4 +106,5 @@ def cells(rows: dict[str, dict[str, Any]], lang: str) -> dict[str, Cell]:
 
 def render_page(request: Request, template: str, model: BaseModel, **extra: Any) -> Response:
     # every page here depends only on its URL, the account and the store state: rendered once per those
-    return render(request, template, {"m": model, **extra}, cache_key="page")
+    banner = filing_banner(request, model)  # 「填报中 213/299」 while the shown month is being filed
+    return render(request, template, {"m": model, "banner": banner, **extra}, cache_key="page")

@@ -13,7 +13,7 @@ from guozi.report import write_report
 from guozi.store.base import User
 from guozi.web.data import WebData
 from guozi.web.deps import lang_of, visible_entities
-from guozi.web.pages.common import EntityQ, PeriodQ, Signed, render_page, web_data, where
+from guozi.web.pages.common import EntityQ, PeriodQ, Signed, render_page, viewer_roots, web_data, where
 from guozi.web.pages.models import NodeRef, SearchOut
 
 __all__ = ["router", "search_model"]
@@ -81,7 +81,7 @@ def search_model(request: Request, user: User, q: str, period: str | None) -> Se
     """Entities matching ``q`` among those the user may see (at most 50)."""
     data = web_data(request)
     data.refresh()
-    p = data.period(period)
+    p = data.period(period, viewer_roots(user))
     needle = q.strip().lower()
     nodes = data.nodes(p)
     allowed = visible_entities(data.ws, user, p)
