@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from guozi.catalog.files import data_path, read_yaml, user_files
 from guozi.kernel.errors import CatalogError
+from guozi.kernel.text import pick
 
 if TYPE_CHECKING:
     from guozi.catalog.model import Catalog
@@ -171,7 +172,7 @@ class IndustryClass:
 
     def name(self, lang: str) -> str:
         """The class's name in ``lang``."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return pick(lang, self.name_zh, self.name_en)
 
 
 @dataclass(frozen=True)

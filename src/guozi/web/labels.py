@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from guozi.analyses.losses import STATUS_LABELS as LOSS_STATUS
 from guozi.analyses.targets import STATUS_LABELS as TARGET_STATUS
+from guozi.kernel.text import pick
 
 __all__ = [
     "ATTRIBUTES",
@@ -124,7 +125,7 @@ CATALOG_ZH: dict[str, str] = {
 
 def catalog_text(text: str, lang: str) -> str:
     """A catalog source or note in ``lang``: its Chinese on a Chinese page where there is one."""
-    return CATALOG_ZH.get(text, text) if lang == "zh" else text
+    return pick(lang, CATALOG_ZH.get(text, text), text)
 
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
@@ -142,7 +143,7 @@ def label(table: str, code: object, lang: str) -> str:
     words = TABLES.get(table, {}).get(str(code))
     if words is None:
         return "" if code is None else str(code)
-    return words[0] if lang == "zh" else words[1]
+    return pick(lang, words[0], words[1])
 
 
 def attribute_value(key: str, value: object, lang: str) -> str:
@@ -154,10 +155,10 @@ def attribute_value(key: str, value: object, lang: str) -> str:
     if key == "category":
         return label("category", value, lang)
     if key == "level":
-        return f"第{value}级" if lang == "zh" else f"level {value}"
+        return pick(lang, f"第{value}级", f"level {value}")
     if key == "industry":
         section = INDUSTRY_SECTIONS.get(str(value)[:1].upper())
         if section is None:
             return str(value)
-        return f"{value}（{section[0]}）" if lang == "zh" else f"{value} ({section[1]})"
+        return pick(lang, f"{value}（{section[0]}）", f"{value} ({section[1]})")
     return str(value)

@@ -14,6 +14,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from guozi.kernel.text import pick
 from guozi.web import labels
 from guozi.web.deps import csrf_token, lang_of, optional_user
 
@@ -73,7 +74,7 @@ def show(value: Any, kind: str = "auto", unit: str = "") -> str:
 def unit_label(unit: str | None, lang: str = "zh") -> str:
     """The unit a page writes beside a figure: amounts are shown in 万元, so 元 reads 万元."""
     if unit in MONEY:
-        return "万元" if lang == "zh" else "10k yuan"
+        return pick(lang, "万元", "10k yuan")
     if unit in PERCENT:
         return "%"
     return unit or ""
@@ -120,7 +121,7 @@ def render(
 
     def html() -> str:
         def t(zh: str, en: str) -> str:
-            return zh if lang == "zh" else en
+            return pick(lang, zh, en)
 
         def label(table: str, code: object) -> str:
             return labels.label(table, code, lang)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from guozi.analyses.targets import STATUS_LABELS
+from guozi.kernel.text import Text, pick
 from guozi.store.base import User
 from guozi.web.deps import lang_of
 from guozi.web.labels import label
@@ -60,7 +61,7 @@ def targets_model(request: Request, user: User, period: str | None, entity: str 
         rows.append(
             {
                 **{k: v for k, v in r.items() if k not in ("note_zh", "note_en")},
-                "note": r["note_zh"] if lang == "zh" else r["note_en"],
+                "note": pick(lang, r["note_zh"], r["note_en"]),
                 "status_label": tr(lang, str(zh), str(en)),
                 "indicator_name": data.ws.catalog.indicator(str(r["indicator"])).name(lang),
             }
@@ -86,8 +87,8 @@ def warnings_model(
     every = [
         {
             **{k: v for k, v in r.items() if not k.endswith(("_zh", "_en"))},
-            "rule_name": r["rule_name_zh"] if lang == "zh" else r["rule_name_en"],
-            "message": r["message_zh"] if lang == "zh" else r["message_en"],
+            "rule_name": Text(r["rule_name_zh"], r["rule_name_en"]).in_(lang),
+            "message": Text(r["message_zh"], r["message_en"]).in_(lang),
             "severity_name": sev.get(r["severity"], {}).get(f"name_{lang}", r["severity"]),
         }
         for r in w["warnings"]
@@ -103,7 +104,7 @@ def warnings_model(
     gaps = [
         {
             **{k: v for k, v in g.items() if k not in ("note_zh", "note_en")},
-            "note": g["note_zh"] if lang == "zh" else g["note_en"],
+            "note": Text(g["note_zh"], g["note_en"]).in_(lang),  # `pick` is the filter here
         }
         for g in w["gaps"]
     ]
