@@ -6,7 +6,7 @@ import math
 import secrets
 from collections.abc import Hashable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from guozi.kernel.money import DEFAULT_UNIT, UNITS, money_figure
 from guozi.kernel.text import pick
 from guozi.web import labels
 from guozi.web.deps import csrf_token, lang_of, optional_user
@@ -40,8 +41,8 @@ def fmt(value: Any, unit: str = "", lang: str = "zh") -> str:
     if isinstance(value, float) and math.isnan(value):
         return "—"
     if unit in MONEY:
-        wan = Decimal(str(value)) / Decimal(10000)
-        return f"{wan:,.2f}"
+        # rounded half to even, as the pages always have (the CLI's tables round half up)
+        return money_figure(Decimal(str(value)), DEFAULT_UNIT, rounding=ROUND_HALF_EVEN)
     if unit in PERCENT:
         return f"{float(value):,.2f}%"
     if isinstance(value, (int, float, Decimal)):
@@ -74,7 +75,7 @@ def show(value: Any, kind: str = "auto", unit: str = "") -> str:
 def unit_label(unit: str | None, lang: str = "zh") -> str:
     """The unit a page writes beside a figure: amounts are shown in 万元, so 元 reads 万元."""
     if unit in MONEY:
-        return pick(lang, "万元", "10k yuan")
+        return UNITS[DEFAULT_UNIT].name(lang)
     if unit in PERCENT:
         return "%"
     return unit or ""
