@@ -39,6 +39,7 @@ __all__ = [
     "ref",
     "render_page",
     "tr",
+    "viewer_roots",
     "web_data",
     "where",
 ]
@@ -54,7 +55,7 @@ def where(request: Request, user: User, period: str | None, entity: str | None) 
     """The period, and the entity asked for (checked visible) or the user's top entity."""
     data = web_data(request)
     data.refresh()
-    p = data.period(period)
+    p = data.period(period, viewer_roots(user))
     if entity:
         ensure_visible(data.ws, user, entity, p)
         return data, p, entity
@@ -66,6 +67,11 @@ def where(request: Request, user: User, period: str | None, entity: str | None) 
         if can_see(data.ws, user, s, p):
             return data, p, s
     raise NotFoundError(f"{p} 没有您可查看的企业", f"no entity you may see in {p}")
+
+
+def viewer_roots(user: User) -> tuple[str, ...] | None:
+    """The roots whose default period a user sees: the whole tree for an admin, else the user's scopes."""
+    return None if user.role == "admin" else user.scopes
 
 
 def ref(data: WebData, p: Period, e: str) -> NodeRef:
