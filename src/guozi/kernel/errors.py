@@ -130,43 +130,24 @@ class ErrorCode:
     exit_status: int = 2  # 2: the request or its input is wrong and nothing was written; 1: guozi's fault
 
 
+# the kinds of error: code, meaning in Chinese, meaning in English (docs/errors.md lists them)
+_KINDS = (
+    ("GZ-USAGE-001", "选项、参数或状态不对，请求无法执行", "a bad option, value or state in the request"),
+    ("GZ-INPUT-001", "输入文件不符合数据约定（逐条列出问题）", "input files break the data contract"),
+    ("GZ-INPUT-002", "需核实的问题缺少书面说明", "problems to verify lack a written explanation"),
+    ("GZ-INPUT-003", "上传文件在读取前被拒绝", "an upload refused before it was read"),
+    ("GZ-CATALOG-001", "目录或参数文件有误", "a catalogue or parameter file is malformed"),
+    ("GZ-CATALOG-002", "公式无法解析或引用了未知名称", "a formula does not parse or names the unknown"),
+    ("GZ-LOOKUP-001", "所查的企业、期间、指标或记录不存在", "what was asked for does not exist"),
+    ("GZ-ACCESS-001", "角色不允许此操作", "the user's role does not allow this step"),
+    ("GZ-ACCESS-002", "需要先登录", "signing in is needed first"),
+    ("GZ-REVIEW-001", "报送状态不允许此操作", "the submission's status does not allow this step"),
+    ("GZ-DEMO-001", "公开数据的单位未知", "a unit of the public figures is unknown"),
+    ("GZ-DEMO-002", "公开数据的公司没有行业分类", "a company of the public figures has no industry"),
+    ("GZ-INTERNAL-001", "内部错误（请报告此问题）", "an internal error (please report it)"),
+)
 ERROR_CODES: dict[str, ErrorCode] = {
-    e.code: e
-    for e in (
-        ErrorCode(
-            "GZ-USAGE-001",
-            Text(
-                "请求无法执行：选项、参数或状态不对", "a request guozi cannot carry out: a bad option, value or state"
-            ),
-        ),
-        ErrorCode(
-            "GZ-INPUT-001",
-            Text(
-                "输入文件不符合数据约定（逐条列出问题）", "input files break the data contract (every problem listed)"
-            ),
-        ),
-        ErrorCode("GZ-INPUT-002", Text("需核实的问题缺少书面说明", "problems to verify lack a written explanation")),
-        ErrorCode("GZ-INPUT-003", Text("上传文件在读取前被拒绝", "an upload refused before it was read")),
-        ErrorCode("GZ-CATALOG-001", Text("目录或参数文件有误", "a catalogue or parameter file is malformed")),
-        ErrorCode(
-            "GZ-CATALOG-002",
-            Text("公式无法解析或引用了未知名称", "a formula does not parse or names something unknown"),
-        ),
-        ErrorCode(
-            "GZ-LOOKUP-001",
-            Text(
-                "所查企业、期间、指标或记录不存在", "the entity, period, indicator or record asked for does not exist"
-            ),
-        ),
-        ErrorCode("GZ-ACCESS-001", Text("角色不允许此操作", "the user's role does not allow this step")),
-        ErrorCode("GZ-ACCESS-002", Text("需要先登录", "signing in is needed first")),
-        ErrorCode("GZ-REVIEW-001", Text("报送状态不允许此操作", "the submission's status does not allow this step")),
-        ErrorCode("GZ-DEMO-001", Text("公开数据的单位未知", "a unit of the public figures is unknown")),
-        ErrorCode("GZ-DEMO-002", Text("公开数据的公司没有行业分类", "a company of the public figures has no industry")),
-        ErrorCode(
-            "GZ-INTERNAL-001", Text("内部错误（请报告此问题）", "an internal error (please report it)"), exit_status=1
-        ),
-    )
+    code: ErrorCode(code, Text(zh, en), 1 if code == "GZ-INTERNAL-001" else 2) for code, zh, en in _KINDS
 }
 INTERNAL_ERROR = ERROR_CODES["GZ-INTERNAL-001"]  # what the shells answer for an error that is not a GuoziError
 _CLASSES: dict[str, str] = {}  # code → the qualified name of the one class that carries it
