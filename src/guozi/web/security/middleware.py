@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from guozi.kernel.errors import GuoziError
 
-__all__ = ["CSP", "DOCS_CSP", "MAX_BODY", "BodyLimitMiddleware", "SecurityHeadersMiddleware", "trusted_proxies"]
+__all__ = ["CSP", "MAX_BODY", "BodyLimitMiddleware", "SecurityHeadersMiddleware", "trusted_proxies"]
 
 MAX_BODY = 1024**2  # bytes a request body may have, except where a path has its own limit (uploads)
 
@@ -143,12 +143,6 @@ CSP = (
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-# FastAPI's /docs page loads Swagger UI from its CDN and starts it with an inline script.
-DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
 HSTS = b"max-age=31536000"
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
@@ -161,8 +155,8 @@ SECURITY_HEADERS = (
 class SecurityHeadersMiddleware:
     """The headers every answer carries (plain ASGI: no per-request task).
 
-    - ``Content-Security-Policy``: everything from the server itself, no framing (``/docs``, which
-      loads Swagger UI from its CDN, gets a policy allowing that CDN);
+    - ``Content-Security-Policy``: everything from the server itself, no framing (``/docs`` too:
+      Swagger UI is served from ``/static``, started by a script file, guozi.web.pages.apidocs);
     - ``Cache-Control: no-store`` on every page, JSON answer and download (they hold figures),
       not on the static files;
     - ``X-Content-Type-Options``, ``X-Frame-Options``, ``Referrer-Policy``,
@@ -180,8 +174,7 @@ class SecurityHeadersMiddleware:
             return
         path = str(scope.get("path", ""))
         extra = list(SECURITY_HEADERS)
-        docs = path in ("/docs", "/docs/oauth2-redirect")
-        extra.append((b"content-security-policy", (DOCS_CSP if docs else CSP).encode()))
+        extra.append((b"content-security-policy", CSP.encode()))  # /docs too: Swagger UI is in /static
         if not path.startswith("/static/"):
             extra.append((b"cache-control", b"no-store"))
         if scope.get("scheme") == "https":
