@@ -16,7 +16,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from guozi.catalog import load_catalog
-from guozi.web.labels import catalog_text
+from guozi.web.labels import ACTIONS, catalog_text
 from guozi.web.render import TEMPLATES, beijing, show, unit_label
 
 ClientAs = Callable[[str], TestClient]
@@ -188,3 +188,18 @@ def test_every_catalog_source_and_note_reads_in_chinese_on_a_chinese_page(client
     assert "国资委中央企业负责人会议" in html and "SASAC leaders" not in html
     assert "平均净资产" in html  # the note of roe: average equity = (opening + closing) / 2
     assert "SASAC leaders" in client_as("admin").get("/indicator/roe?entity=A&lang=en").text
+
+
+def test_users_and_audit_pages_name_roles_and_actions_in_words(client_as: ClientAs) -> None:
+    c = client_as("admin")
+    users = visible(c.get("/admin/users").text)
+    assert "管理员" in users and "监管" in users and ">supervisor<" not in users
+    audit = visible(c.get("/admin/audit").text)
+    assert "登录" in audit and "session.start" not in audit  # every client here signed in
+    src = Path(__file__).resolve().parents[2] / "src" / "guozi"
+    used = {
+        m
+        for path in src.rglob("*.py")
+        for m in re.findall(r'"((?:session|user|submission)\.[a-z_]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert used and used <= set(ACTIONS)  # a new audit action needs its words in guozi.web.labels.ACTIONS

@@ -12,11 +12,13 @@ from guozi.analyses.targets import STATUS_LABELS as TARGET_STATUS
 from guozi.kernel.text import pick
 
 __all__ = [
+    "ACTIONS",
     "ATTRIBUTES",
     "CATALOG_ZH",
     "CATEGORIES",
     "DIRECTIONS",
     "INDUSTRY_SECTIONS",
+    "ROLES",
     "TABLES",
     "attribute_value",
     "catalog_text",
@@ -78,6 +80,25 @@ INDUSTRY_SECTIONS: dict[str, tuple[str, str]] = {
 
 BOOLEANS: dict[str, tuple[str, str]] = {"True": ("是", "yes"), "False": ("否", "no")}
 
+ROLES: dict[str, tuple[str, str]] = {
+    "admin": ("管理员", "admin"),
+    "supervisor": ("监管", "supervisor"),
+    "filer": ("填报", "filer"),
+    "viewer": ("查看", "viewer"),
+}
+
+# The audit log's actions (guozi.workspace.accounts, .review; guozi.web.auth).
+ACTIONS: dict[str, tuple[str, str]] = {
+    "session.start": ("登录", "signed in"),
+    "session.end": ("退出登录", "signed out"),
+    "user.add": ("新增用户", "user added"),
+    "user.update": ("修改用户", "user changed"),
+    "submission.upload": ("上传填报文件", "file uploaded"),
+    "submission.submit": ("提交审核", "submitted"),
+    "submission.approve": ("审核通过", "approved"),
+    "submission.return": ("退回修改", "returned"),
+}
+
 # The catalog's sources and notes are written in English (catalog/data/indicators.yaml,
 # eva_indicators.yaml); a Chinese page shows them in Chinese. Keyed by the English text itself, so a
 # changed note shows as written until it is translated here, never a stale translation.
@@ -135,6 +156,8 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "target_status": {k: (str(v[0]), str(v[1])) for k, v in TARGET_STATUS.items()},
     "loss_status": {k: (str(v[0]), str(v[1])) for k, v in LOSS_STATUS.items()},
     "boolean": BOOLEANS,
+    "role": ROLES,
+    "action": ACTIONS,
 }
 
 
