@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from pathlib import Path
 
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from guozi.catalog import load_catalog
@@ -23,13 +25,18 @@ MONEY = pa.decimal128(22, 4)
 _names = itertools.count()
 
 
-def _table(engine: Engine, columns: dict[str, pa.Array]) -> ir.Table:
-    """``columns`` as a table of the engine's backend (so that the backend computes)."""
-    name = f"h7_consolidate_{next(_names)}"
-    return engine.con.create_table(name, pa.table(columns), overwrite=True)
+def _table(engine: Engine, columns: dict[str, pa.Array], folder: Path) -> ir.Table:
+    """``columns`` as a table of the engine's backend (so that the backend computes): a temporary
+    table, or on Spark (no temporary tables in Ibis) a Parquet file read as a view."""
+    name = f"consolidate_{next(_names)}"
+    if engine.name == "spark":
+        path = folder / f"{name}.parquet"
+        pq.write_table(pa.table(columns), path)
+        return engine.con.read_parquet(path, table_name=name)
+    return engine.con.create_table(name, pa.table(columns), temp=True, overwrite=True)
 
 
-def _inputs(engine: Engine) -> tuple[ir.Table, ir.Table]:
+def _inputs(engine: Engine, folder: Path) -> tuple[ir.Table, ir.Table]:
     rows = [(e, item, Decimal(v)) for e, vs in {**SINGLE, **FILED}.items() for item, v in zip(ITEMS, vs, strict=True)]
     facts = _table(
         engine,
@@ -39,6 +46,7 @@ def _inputs(engine: Engine) -> tuple[ir.Table, ir.Table]:
             "item": pa.array([r[1] for r in rows]),
             "value": pa.array([r[2] for r in rows], MONEY),
         },
+        folder,
     )
     ic = _table(
         engine,
@@ -49,12 +57,13 @@ def _inputs(engine: Engine) -> tuple[ir.Table, ir.Table]:
             "item": pa.array([r[2] for r in INTERCOMPANY]),
             "value": pa.array([Decimal(r[3]) for r in INTERCOMPANY], MONEY),
         },
+        folder,
     )
     return facts, ic
 
 
-def test_consolidated_figures_and_debt_ratio_on_every_backend(engine: Engine) -> None:
-    facts, ic = _inputs(engine)
+def test_consolidated_figures_and_debt_ratio_on_every_backend(engine: Engine, tmp_path: Path) -> None:
+    facts, ic = _inputs(engine, tmp_path)
     panel = consolidated_panel(
         facts,
         ic,

@@ -14,6 +14,7 @@ from guozi.cli import (  # noqa: F401  (registration by import)
     indicators,
     peers,
     period,
+    reconcile,
     report,
     risk,
     serve,

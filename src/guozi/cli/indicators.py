@@ -49,7 +49,11 @@ def indicators(
     by: Annotated[str | None, typer.Option("--by", help="group the entities of --level by this entity column")] = None,
     level: Annotated[int | None, typer.Option("--level", help="tree level to aggregate (1 = tops of the tree)")] = None,
     view: Annotated[
-        str, typer.Option("--view", help="reported (合并) | children (节点汇总) | leaves (完全汇总)")
+        str,
+        typer.Option(
+            "--view",
+            help="reported (合并) | children (节点汇总) | leaves (完全汇总) | consolidated (计算合并, with the filed 合并)",
+        ),
     ] = "reported",
     basis: Annotated[str, typer.Option("--basis", help="ytd (本年累计) | month (当月)")] = "ytd",
     same_basis: Annotated[
@@ -87,10 +91,10 @@ def indicators(
                 f"--engine 应为 {'、'.join(ENGINES)}，实为 {engine}",
                 f"--engine must be {', '.join(ENGINES)}, not {engine}",
             )
-        if view not in ("reported", "children", "leaves"):
+        if view not in ("reported", "children", "leaves", "consolidated"):
             raise GuoziError(
-                f"--view 应为 reported、children 或 leaves，实为 {view}",
-                f"--view must be reported, children or leaves, not {view}",
+                f"--view 应为 reported、children、leaves 或 consolidated，实为 {view}",
+                f"--view must be reported, children, leaves or consolidated, not {view}",
             )
         if basis not in ("ytd", "month"):
             raise GuoziError(f"--basis 应为 ytd 或 month，实为 {basis}", f"--basis must be ytd or month, not {basis}")
@@ -125,6 +129,11 @@ def indicators(
                 title = scorecard_title(ws, panel, entity, lang) + (f"（{v}）" if v != "reported" else "")
             if same_basis and f == "table":
                 title += pick(lang, "（上年同期：同口径）", " (prior year: same basis)")
+        if v == "consolidated":
+            from guozi.cli.reconcile import print_consolidated
+
+            print_consolidated(panel, ws, fmt=f, output=output, lang=lang, title=title)
+            return
         print_panel(panel, ws, fmt=f, output=output, lang=lang, title=title)
 
     run(lang, body)

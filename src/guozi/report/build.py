@@ -23,6 +23,7 @@ from guozi.report.sections.benchmark import benchmarking
 from guozi.report.sections.drivers import drivers
 from guozi.report.sections.eva import eva
 from guozi.report.sections.overview import overview
+from guozi.report.sections.reconcile import with_reconcile
 from guozi.report.sections.regime import regime
 from guozi.report.sections.risks import risks
 from guozi.report.sections.trends import trends
@@ -66,7 +67,8 @@ def build_report(source: Source, period: Period, *, entity: str | None = None, b
     in the same tree level and industry, standard-value bands, world-class peers)."""
     ctx = _context(source, period, entity)
     trend_section, trend_panels = trends(ctx)
-    sections = [overview(ctx), regime(ctx), drivers(ctx), trend_section, risks(ctx), eva(ctx), appendix(ctx)]
+    sections = [overview(ctx), regime(ctx), drivers(ctx), trend_section, risks(ctx), eva(ctx)]
+    sections.append(with_reconcile(appendix(ctx), ctx))  # the appendix, with 内部往来对账 where there is any
     if benchmark:
         sections.insert(6, benchmarking(ctx))
     sections = [Section(s.key, i, s.title, s.blocks) for i, s in enumerate(sections, start=1)]

@@ -12,6 +12,7 @@ from collections.abc import Collection, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from guozi.analyses.warnings import DebtLines, RuleSet, WarningReport, evaluate_
 from guozi.catalog import Catalog, load_catalog
 from guozi.catalog.files import catalog_files as user_catalog
 from guozi.engine.panel import Basis, Panel, Scope, View
+from guozi.engine.reconcile import ReconcileReport
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.periods import Period
 from guozi.report import Report, build_report
@@ -43,6 +45,7 @@ from guozi.store.duckdb import DuckDBStore
 from guozi.store.export import ExportReport, export_parquet
 from guozi.tree import Tree
 from guozi.workspace import collect, lake
+from guozi.workspace import consolidation as consolidating
 from guozi.workspace import history as records
 from guozi.workspace import periods as cycle
 from guozi.workspace import review as workflow
@@ -352,6 +355,11 @@ class Workspace:
             )
         key = (state, self.catalog.files, tuple(periods), tuple(codes), scope, basis, prior, among)
         panel = self._memo.kept(key, self.catalog)
+        if panel is None and view == "consolidated":  # 计算合并: see guozi.workspace.consolidation
+            panel = consolidating.consolidated(
+                self.store, tree, self.catalog, periods=periods, codes=codes, entity=entity, basis=basis, prior=prior
+            )
+            self._memo.keep(state, key, self.catalog, panel)
         if panel is None:
             panel = read_panel(
                 self.store.facts(),
@@ -494,6 +502,15 @@ class Workspace:
                 exclude=exclude,
                 params=params,
             )
+
+    def reconcile(
+        self, period: Period, *, entity: str | None = None, tolerance: Decimal | None = None
+    ) -> ReconcileReport:
+        """内部往来对账 of ``entity``'s subtree (the whole tree without it): :mod:`guozi.workspace.consolidation`."""
+        tree = self.tree()
+        if entity is not None and entity not in set(tree.nodes.entity_id):
+            raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")
+        return consolidating.reconciled(self.store, tree, self.catalog, period, entity=entity, given=tolerance)
 
     def report(self, period: Period, *, entity: str | None = None, benchmark: bool = False) -> Report:
         """The monthly analysis report's content: :func:`guozi.report.build_report`."""

@@ -15,6 +15,7 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
     "entities": ("entity_id", "name"),
     "facts": ("entity_id", "period", "item", "value"),
     "targets": ("entity_id", "year", "indicator", "target"),
+    "intercompany": ("entity_id", "counterparty_id", "period", "item", "value"),
 }
 
 MAX_ATTRIBUTES = 200  # extra entity columns a file may bring (each becomes an attribute of the store)

@@ -30,26 +30,9 @@ from guozi.ingest.readers import ROW, RawTable
 from guozi.kernel.errors import Problem
 from guozi.kernel.periods import Period
 from guozi.kernel.text import Text
-from guozi.kernel.units import LIMIT_EN, LIMIT_ZH, MONEY_UNITS, STORE_SCALE, VALUE_PRECISION
+from guozi.kernel.units import LIMIT_EN, LIMIT_ZH, MONEY_UNITS, STORE_SCALE
+from guozi.store.batch import IC_ITEMS, INTERCOMPANY_SCHEMA
 
-IC_ITEMS: dict[str, tuple[str, str]] = {  # code → (zh, en): what the entity reports of one counterparty
-    "ic_revenue": ("内部销售收入", "sales to the counterparty (year to date)"),
-    "ic_receivable": ("内部应收款项", "receivable from the counterparty"),
-    "ic_payable": ("内部应付款项", "payable to the counterparty"),
-}
-INTERCOMPANY_SCHEMA = pa.schema(
-    [
-        ("entity_id", pa.string()),
-        ("counterparty_id", pa.string()),
-        ("period", pa.int32()),
-        ("item", pa.string()),
-        ("value", pa.decimal128(VALUE_PRECISION, STORE_SCALE)),
-        ("source", pa.string()),  # the input file's path
-        ("sheet", pa.string()),
-        ("row", pa.int64()),
-    ]
-)
-REQUIRED_COLUMNS = ("entity_id", "counterparty_id", "period", "item", "value")
 MONEY_EXPECTED = " ".join(MONEY_UNITS)
 
 Validity = dict[str, list[tuple[int, int]]]  # entity → its (from, to) period codes

@@ -12,6 +12,7 @@ from guozi.ingest.contract.entities import check_tree, merge_entities, period_co
 from guozi.ingest.contract.facts import FactChecker
 from guozi.ingest.contract.files import collect_files
 from guozi.ingest.contract.headings import columns_problems
+from guozi.ingest.contract.intercompany import read_intercompany, validity
 from guozi.ingest.contract.targets import read_targets
 from guozi.ingest.readers import Progress, RawTable, is_template, iter_raw, read_raw
 from guozi.ingest.rules import RuleSet, load_rules
@@ -69,6 +70,8 @@ def read_files(
             checker.close()
     if raws["targets"]:
         batch.targets = read_targets(raws["targets"], catalog, known_ids, batch.problems)
+    if raws["intercompany"]:
+        batch.intercompany = read_intercompany(raws["intercompany"], validity(current), batch.problems)
     return batch
 
 
@@ -76,7 +79,7 @@ def _read_tables(
     files: Sequence[tuple[Path, Kind]], batch: Batch, taken: dict[str, str], hashes: Mapping[Path, str]
 ) -> dict[Kind, list[RawTable]]:
     """The entities and targets files read whole, those with a fit heading listed in ``batch``."""
-    raws: dict[Kind, list[RawTable]] = {"entities": [], "targets": []}
+    raws: dict[Kind, list[RawTable]] = {"entities": [], "targets": [], "intercompany": []}
     for path, kind in files:
         raw = read_raw(path)
         if isinstance(raw, Problem):

@@ -10,6 +10,7 @@ everything is rooted at an entity that :func:`~guozi.web.deps.ensure_visible` le
 - :mod:`.overview`: the overview (``/``);
 - :mod:`.drill`: the drill-down, an entity and its history, an indicator explained;
 - :mod:`.tables`: targets, warnings, loss-makers, EVA, the periods;
+- :mod:`.reconcile`: 内部往来对账, pair by pair;
 - :mod:`.filing_status`: 上报情况 (who has filed a month), the chase list, the filing banner;
 - :mod:`.downloads`: the report file and the search;
 - :mod:`.apidocs`: the API documentation (Swagger UI served locally);
@@ -21,9 +22,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from guozi.web.pages import apidocs, downloads, drill, filing_status, overview, tables
+from guozi.web.pages import reconcile as reconciling
 
 __all__ = ["router"]
 
 router = APIRouter()
-for _part in (overview, drill, tables, filing_status, downloads, apidocs):  # the order of the paths in /docs
+for _part in (overview, drill, tables, filing_status, reconciling, downloads, apidocs):  # the order of the paths in /docs
     router.include_router(_part.router)
