@@ -67,11 +67,11 @@ def schema_of(table: str, columns: list[str]) -> pa.Schema:
 
 
 def dump_tables(store: Store) -> dict[str, pa.Table]:
-    """Every table of ``store``, in the archive's types and row order."""
-    con = store.backend()
+    """Every table of ``store``, in the archive's types and row order (read in one unit of work)."""
     out: dict[str, pa.Table] = {}
-    for name in SCHEMAS:
-        raw: pa.Table = con.table(name).to_pyarrow()
+    with store.lock:
+        raws: dict[str, pa.Table] = {name: store.backend().table(name).to_pyarrow() for name in SCHEMAS}
+    for name, raw in raws.items():
         schema = schema_of(name, raw.column_names)
         table = raw.select(schema.names).cast(schema)
         keys = ORDER.get(name) or (("id",) if "id" in schema.names else tuple(schema.names))

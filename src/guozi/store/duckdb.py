@@ -11,13 +11,12 @@ transactions).
 from __future__ import annotations
 
 import getpass
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import ibis
+import duckdb
 import pandas as pd
 import pyarrow as pa
 from ibis.backends.duckdb import Backend
@@ -26,6 +25,7 @@ from guozi.kernel.errors import GuoziError
 from guozi.store.base import Explanation, Status, Submission, WriteResult
 from guozi.store.batch import Batch
 from guozi.store.schema import BY_NAME, SCHEMA_VERSION, decimal_of, duckdb_ddl
+from guozi.store.sessions import FileBackend, UnitLock, open_file
 from guozi.store.sql import IC_KEYS, SQLStatements, attribute_columns, quote_identifier, utc_now, with_submission_ids
 
 # the view of each submission's current status (reviews append steps; the latest one counts)
@@ -44,17 +44,37 @@ class DuckDBStore(SQLStatements):
         self.url = f"duckdb:///{self.path}" if self.path != ":memory:" else "duckdb://:memory:"
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # one connection, shared by the threads of the web application: the lock keeps one thread's
-        # transaction from taking in another's statements (atomic() holds it throughout)
-        self.lock = threading.RLock()
+        # held by every method using the file, and by the callers around work on backend(): one thread
+        # at a time, and its outermost hold is one unit of work (guozi.store.sessions): the file is
+        # open only during it, so other processes (the command line beside the web server) get their turn
+        self.lock = UnitLock()
+        self.lock.on_end = self._end_unit
         self._depth = 0  # open transactions of atomic(): only the outermost begins and commits
-        self._ibis: Backend = ibis.duckdb.connect(self.path)
-        self._con = self._ibis.con
-        for stmt in [*duckdb_ddl(), _VIEW]:
-            self._con.execute(stmt)
-        self._widen_decimals()
-        self._con.execute("insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        self._duck: duckdb.DuckDBPyConnection | None = None  # the connection of the unit of work open now
+        self._ibis = FileBackend(self._connect)
+        with self.lock:  # the first unit of work: create the tables, or upgrade an older file's
+            for stmt in [*duckdb_ddl(), _VIEW]:
+                self._con.execute(stmt)
+            self._widen_decimals()
+            self._con.execute("insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
         self.writes = 0
+
+    @property
+    def _con(self) -> duckdb.DuckDBPyConnection:
+        """The connection of the unit of work open now (opened on first use; hold :attr:`lock`)."""
+        return self._connect()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self._duck is None:
+            self._duck = duckdb.connect(":memory:") if self.path == ":memory:" else open_file(self.path)
+            self._ibis.begun()
+        return self._duck
+
+    def _end_unit(self) -> None:
+        """The outermost hold of :attr:`lock` ends: close the file (memory stays open: it is the data)."""
+        if self._duck is not None and self.path != ":memory:" and not self._depth:
+            duck, self._duck = self._duck, None
+            duck.close()
 
     def _widen_decimals(self) -> None:
         """A decimal column of an older file narrower than the schema's is widened in place (schema 4: fact values)."""
@@ -68,7 +88,7 @@ class DuckDBStore(SQLStatements):
                 self._con.execute(f"alter table {table} alter column {column} set data type {want}")
 
     def backend(self) -> Backend:
-        """The Ibis backend over the same connection."""
+        """The Ibis backend over the unit of work's connection: build and run an expression within one hold of :attr:`lock`."""
         return self._ibis
 
     def _scalar(self, sql: str, params: list[object] | None = None) -> Any:
@@ -333,6 +353,8 @@ class DuckDBStore(SQLStatements):
             con.execute("insert or replace into meta values ('restated', 'true')")
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (a later call opens the file again)."""
         with self.lock:
-            self._ibis.disconnect()
+            duck, self._duck = self._duck, None
+            if duck is not None:
+                duck.close()

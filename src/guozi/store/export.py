@@ -211,13 +211,14 @@ def _swap(staging: Path, output: Path) -> None:
 
 
 def export_parquet(store: Store, catalog: Catalog, output: Path, *, overwrite: bool = False) -> ExportReport:
-    """Export the store's current facts, entities and targets as a Parquet lake at ``output``."""
-    return write_lake(
-        store.facts(),
-        store.entities(),
-        output,
-        catalog=catalog,
-        targets=store.targets(),
-        source=store.url,
-        overwrite=overwrite,
-    )
+    """Export the store's current facts, entities and targets as a Parquet lake at ``output`` (one unit of work)."""
+    with store.lock:
+        return write_lake(
+            store.facts(),
+            store.entities(),
+            output,
+            catalog=catalog,
+            targets=store.targets(),
+            source=store.url,
+            overwrite=overwrite,
+        )

@@ -355,25 +355,48 @@ class Workspace:
             )
         key = (state, self.catalog.files, tuple(periods), tuple(codes), scope, basis, prior, among)
         panel = self._memo.kept(key, self.catalog)
-        if panel is None and view == "consolidated":  # 计算合并: see guozi.workspace.consolidation
-            panel = consolidating.consolidated(
-                self.store, tree, self.catalog, periods=periods, codes=codes, entity=entity, basis=basis, prior=prior
-            )
-            self._memo.keep(state, key, self.catalog, panel)
         if panel is None:
-            panel = read_panel(
-                self.store.facts(),
-                tree,
-                self.catalog,
-                periods=periods,
-                codes=codes,
-                scope=scope,
-                basis=basis,
-                prior=prior,
-                among=among,
-            )
-            self._memo.keep(state, key, self.catalog, panel)
+            panel = self._compute_panel(key, tree, periods, codes, scope, basis, prior, among)
         return replace(panel, frame=panel.frame.copy(deep=False))  # a caller's changes stay its own
+
+    def _compute_panel(
+        self,
+        key: tuple[Hashable, ...],
+        tree: Tree,
+        periods: list[Period],
+        codes: list[str],
+        scope: Scope,
+        basis: Basis,
+        prior: bool,
+        among: frozenset[str] | None,
+    ) -> Panel:
+        """Compute and keep the panel of ``key``: one unit of work on the store (its queries built and run in it)."""
+        with self.store.lock:
+            if scope.view == "consolidated":  # 计算合并: see guozi.workspace.consolidation
+                panel = consolidating.consolidated(
+                    self.store,
+                    tree,
+                    self.catalog,
+                    periods=periods,
+                    codes=codes,
+                    entity=scope.entity,
+                    basis=basis,
+                    prior=prior,
+                )
+            else:
+                panel = read_panel(
+                    self.store.facts(),
+                    tree,
+                    self.catalog,
+                    periods=periods,
+                    codes=codes,
+                    scope=scope,
+                    basis=basis,
+                    prior=prior,
+                    among=among,
+                )
+        self._memo.keep(key[0], key, self.catalog, panel)
+        return panel
 
     # assess: thin entries to the modules that do the work (see each function's docstring)
     def evaluate_targets(self, period: Period, *, entity: str | None = None, subtree: bool = False) -> TargetReport:
@@ -510,7 +533,8 @@ class Workspace:
         tree = self.tree()
         if entity is not None and entity not in set(tree.nodes.entity_id):
             raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")
-        return consolidating.reconciled(self.store, tree, self.catalog, period, entity=entity, given=tolerance)
+        with self.store.lock:  # one unit of work: the intercompany rows are read and matched in it
+            return consolidating.reconciled(self.store, tree, self.catalog, period, entity=entity, given=tolerance)
 
     def report(self, period: Period, *, entity: str | None = None, benchmark: bool = False) -> Report:
         """The monthly analysis report's content: :func:`guozi.report.build_report`."""
