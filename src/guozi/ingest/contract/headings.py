@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 
 from guozi.ingest.contract.cells import short
 from guozi.ingest.readers import ROW, SHEET, RawTable
 from guozi.kernel.errors import Problem, worded
 from guozi.kernel.text import Text
-from guozi.store.batch import ENTITY_COLUMNS, IDENTIFIER_BYTES, STORE_COLUMNS, Kind
+from guozi.store.batch import ENTITY_COLUMNS, IDENTIFIER_BYTES, Kind
+from guozi.store.headings import attribute_fault
 
 REQUIRED: dict[Kind, tuple[str, ...]] = {
     "entities": ("entity_id", "name"),
@@ -68,9 +68,11 @@ def _attribute_problems(raw: RawTable, attrs: list[str], taken: dict[str, str]) 
     """The entity attributes (extra columns) that cannot be stored as they are named.
 
     At most :data:`MAX_ATTRIBUTES` of them (checked first: nothing else is done for a wider file);
-    each named by a non-empty text without surrounding spaces, control characters or double
-    quotes, at most :data:`MAX_NAME_BYTES` bytes, and distinct, ignoring case, from the contract's
-    columns, the store's own and every other attribute (``Name`` would be taken for ``name``).
+    each named as the store can hold it (:func:`guozi.store.headings.attribute_fault`, the one
+    check the stores run too): a non-empty text without surrounding spaces, control characters or
+    double quotes, at most :data:`MAX_NAME_BYTES` bytes, not ``__…``, and distinct, ignoring case,
+    from the contract's columns, the store's own and every other attribute (``Name`` would be
+    taken for ``name``).
     """
 
     def problem(zh: str, en: str, expected: str | Text, found: str) -> Problem:
@@ -88,65 +90,14 @@ def _attribute_problems(raw: RawTable, attrs: list[str], taken: dict[str, str]) 
             )
         ]
     out: list[Problem] = []
-    mine: set[str] = set()
+    mine: dict[str, str] = {}  # this file's earlier attributes, case-folded → as spelt
     for name in attrs:
         shown = short(name, 80)
-        why = _name_fault(name, shown, mine, taken)
+        why = attribute_fault(name, mine, taken, strict=True, shown=shown)
         if why is not None:
             out.append(problem(*why, shown))
-        mine.add(name.casefold())
+        mine.setdefault(name.casefold(), name)
     if not out:
         for name in attrs:
             taken.setdefault(name.casefold(), name)
     return out
-
-
-_RESERVED = {c.casefold(): c for c in (*ENTITY_COLUMNS, *STORE_COLUMNS)}
-
-
-def _name_fault(name: str, shown: str, mine: set[str], taken: dict[str, str]) -> tuple[str, str, str] | None:
-    """Why the attribute ``name`` cannot be stored (zh, en, expected), or ``None``.
-
-    ``mine`` holds the case-folded names of the file's earlier attributes, ``taken`` those known.
-    """
-    key = name.casefold()
-    if name.strip() == "":
-        return "列名为空", "a column has no name", "a column name"
-    if name != name.strip():
-        return (
-            f"列名首尾有空格：{name!r}",
-            f"the column name {name!r} starts or ends with spaces",
-            "a name without surrounding spaces",
-        )
-    if any(unicodedata.category(ch).startswith("C") or ch == '"' for ch in name):
-        return (
-            f"列名含控制字符或双引号：{name!r}",
-            f"the column name {name!r} holds a control character or a double quote",
-            "a name without control characters or double quotes",
-        )
-    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        return (
-            f"列名过长：{shown}（{len(name.encode('utf-8'))} 字节，最多 {MAX_NAME_BYTES} 字节）",
-            f"the column name {shown} is too long: {len(name.encode('utf-8'))} bytes, at most {MAX_NAME_BYTES}",
-            f"at most {MAX_NAME_BYTES} bytes (UTF-8)",
-        )
-    if key in _RESERVED:
-        return (
-            f"列名 {name} 与保留列 {_RESERVED[key]} 冲突（不区分大小写）",
-            f"the column name {name} clashes with the reserved column {_RESERVED[key]} (case is ignored)",
-            f"a name other than {', '.join((*ENTITY_COLUMNS, *STORE_COLUMNS))} in any case",
-        )
-    if key in mine:
-        return (
-            f"列名 {name} 与本文件的另一列仅大小写不同",
-            f"the column name {name} differs from another column of this file only in case",
-            "names distinct ignoring case",
-        )
-    if key in taken and taken[key] != name:
-        return (
-            f"列名 {name} 与已有的企业属性 {taken[key]} 仅大小写不同：请使用 {taken[key]}",
-            f"the column name {name} differs from the existing entity attribute {taken[key]} only in case: "
-            f"use {taken[key]}",
-            taken[key],
-        )
-    return None
