@@ -3,7 +3,11 @@
 Starts ``guozi serve`` on loopback over a store, signs in as an admin (created if missing), warms
 the cache (the first request of a period computes its panels: timed and reported separately),
 then lets ``--users`` concurrent clients, each signed in with an account of its own (created if
-missing), request pages for ``--seconds`` and reports the latency percentiles per page kind. A benchmark, not a test: results go to ``bench/WEB_RESULTS.md``.
+missing), request pages for ``--seconds`` and reports the latency percentiles per page kind. One
+of the users (unless ``--no-download``) downloads reports meanwhile instead — the group's, then its
+subsidiaries', pdf, docx, xlsx and html in turn, each a job polled until done (issue 18) — and the
+time of each is printed; the percentiles are those of the other users' pages. A benchmark, not a
+test: results go to ``bench/WEB_RESULTS.md``.
 
     .venv/bin/python bench/web_load.py --store duckdb:////tmp/web100k/store.duckdb --users 20 --seconds 60
 """
@@ -24,6 +28,7 @@ from pathlib import Path
 import httpx
 
 USER, PASSWORD = "bench_admin", "bench-password-1"
+REPORT_FORMATS = ("pdf", "docx", "xlsx", "html")
 
 
 def account(k: int | None) -> str:
@@ -62,7 +67,7 @@ async def sign_in(client: httpx.AsyncClient, name: str = USER) -> None:
     client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
 
 
-async def run(base: str, users: int, seconds: float, seed: int) -> dict[str, list[float]]:
+async def run(base: str, users: int, seconds: float, seed: int, download: bool = True) -> dict[str, list[float]]:
     """The load itself: per page kind, every response time in milliseconds."""
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=600) as warm:
@@ -108,13 +113,35 @@ async def run(base: str, users: int, seconds: float, seed: int) -> dict[str, lis
             if r.status_code != 200:
                 errors.append(f"{name}: {r.status_code}")
 
+    async def downloader() -> None:
+        """The last user downloads reports all along: the top entity's, then its subsidiaries', each
+        format in turn, as the browser does (start the job, poll its status every second, fetch the file)."""
+        c = clients[-1]
+        targets = [(e, f) for e in [root, *subs] for f in REPORT_FORMATS]
+        for entity, fmt in targets:
+            if time.perf_counter() >= stop:
+                break
+            t = time.perf_counter()
+            job = (await c.post("/api/v1/report/jobs", params={"entity": entity, "format": fmt})).json()
+            while not job["finished"] and time.perf_counter() < stop + 600:
+                await asyncio.sleep(1)
+                job = (await c.get(job["status_url"])).json()
+            r = await c.get(job["download_url"]) if job["download_url"] else None
+            downloads.append((f"{entity} {fmt}", time.perf_counter() - t, len(r.content) if r is not None else -1))
+
+    downloads: list[tuple[str, float, int]] = []
+    readers = users - 1 if download else users
     try:
-        await asyncio.gather(*(user(k) for k in range(users)))
+        await asyncio.gather(*(user(k) for k in range(readers)), *([downloader()] if download else []))
     finally:
         for c in clients:
             await c.aclose()
     if errors:
         print(f"{len(errors)} errors, e.g. {errors[:3]}", file=sys.stderr)
+    for what, secs, size in downloads:
+        print(
+            f"report {what}: {secs:.1f} s, {size:,} bytes" if size >= 0 else f"report {what}: failed after {secs:.1f} s"
+        )
     return times
 
 
@@ -125,6 +152,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--no-download", dest="download", action="store_false", help="no user downloading reports meanwhile"
+    )
     args = parser.parse_args()
     ensure_users(args.store, args.users)
     env = {**os.environ, "GUOZI_SECRET": os.environ.get("GUOZI_SECRET", "bench-secret-" + str(os.getpid()))}
@@ -140,12 +170,13 @@ def main() -> None:
                     break
             except httpx.TransportError:
                 time.sleep(0.5)
-        times = asyncio.run(run(base, args.users, args.seconds, args.seed))
+        times = asyncio.run(run(base, args.users, args.seconds, args.seed, args.download))
     finally:
         server.terminate()
         server.wait(timeout=30)
     total = sum(len(v) for v in times.values())
-    print(f"\n{args.users} concurrent users, {args.seconds:.0f} s, {total} requests ({total / args.seconds:.1f}/s)\n")
+    who = f"{args.users} concurrent users" + (" (one of them downloading reports)" if args.download else "")
+    print(f"\n{who}, {args.seconds:.0f} s, {total} page requests ({total / args.seconds:.1f}/s)\n")
     print("| page | requests | p50 ms | p95 ms | p99 ms | max ms |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, values in times.items():

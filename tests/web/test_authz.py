@@ -53,10 +53,13 @@ SIGNED_IN_API = [
     "/api/v1/losses",
     "/api/v1/eva",
     "/api/v1/report",
+    "/api/v1/jobs/J",
+    "/api/v1/jobs/J/file",
     "/api/v1/search?q=A",
     "/api/v1/users",
     "/api/v1/audit",
 ]
+SIGNED_IN_POST = ["/api/v1/report/jobs"]  # reading, but a POST: it starts a report job
 PUBLIC_API = {"/api/v1/session", "/api/v1/login", "/api/v1/logout"}
 
 
@@ -80,7 +83,8 @@ def test_the_matrix_covers_every_reading_endpoint() -> None:
     mine = {str(r.path) for r in routes if isinstance(r.original_route, APIRoute)}
     tried = {u.split("?")[0].replace("/A/", "/{entity_id}/").replace("/B/", "/{entity_id}/") for u in SIGNED_IN_API}
     tried = {t if not t.endswith("/A") else t[:-1] + "{entity_id}" for t in tried}
-    tried = {t.replace("/indicators/total_profit", "/indicators/{code}") for t in tried}
+    tried = {t.replace("/indicators/total_profit", "/indicators/{code}").replace("/J", "/{job_id}") for t in tried}
+    tried |= set(SIGNED_IN_POST)
     api = {p for p in mine if p.startswith("/api/")}
     assert api - PUBLIC_API == tried
 
@@ -145,6 +149,14 @@ def test_only_an_admin_adds_users(client_as: ClientAs, user: str) -> None:
 @pytest.mark.parametrize("url", SIGNED_IN_API)
 def test_nobody_signed_in_gets_401_from_the_api(anon: TestClient, url: str) -> None:
     r = anon.get(url)
+    assert r.status_code == 401
+    assert r.json()["detail"]["message_en"] == "sign in first"
+
+
+@pytest.mark.parametrize("url", SIGNED_IN_POST)
+def test_nobody_signed_in_starts_a_job(anon: TestClient, url: str) -> None:
+    token = anon.get("/api/v1/session").json()["csrf_token"]
+    r = anon.post(url, headers={"X-CSRF-Token": token})
     assert r.status_code == 401
     assert r.json()["detail"]["message_en"] == "sign in first"
 

@@ -24,6 +24,7 @@ from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.web import auth, pages, submissions
 from guozi.web.data import WebData
 from guozi.web.deps import LoginRequiredError, is_api, lang_of
+from guozi.web.jobs import Jobs
 from guozi.web.render import render
 from guozi.web.security import (
     MAX_BODY,
@@ -52,6 +53,8 @@ def create_app(
     warm_up: bool = False,
     proxies: Iterable[str] | None = None,
     max_body: int = MAX_BODY,
+    job_workers: int = 2,
+    render_processes: int = 1,
 ) -> FastAPI:
     """The application over the store at ``store_url`` (or ``$GUOZI_STORE``), or over ``workspace``.
 
@@ -65,6 +68,9 @@ def create_app(
 
     ``max_body``: the largest request body in bytes, refused (413) before it is read; the two
     upload paths keep the upload limit of :data:`guozi.ingest.guard.LIMITS`.
+
+    ``job_workers``, ``render_processes``: the threads making report jobs and the processes
+    rendering their files (:class:`guozi.web.jobs.Jobs`).
     """
     trusted = trusted_proxies(os.environ.get("GUOZI_TRUSTED_PROXIES") if proxies is None else proxies)
     ws = workspace if workspace is not None else Workspace.open(store_url, catalog_files=catalog_files)
@@ -73,7 +79,10 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm_up:  # the first look at the store starts the warm-up (see WebData.refresh)
             threading.Thread(target=app.state.data.refresh, name="guozi-start", daemon=True).start()
-        yield
+        try:
+            yield
+        finally:
+            app.state.jobs.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -85,6 +94,7 @@ def create_app(
     )
     app.state.workspace = ws
     app.state.data = WebData(ws, warm_up=warm_up)
+    app.state.jobs = Jobs(workers=job_workers, render_processes=render_processes)  # reports, off the request path
     app.state.sign_in_throttle = SignInThrottle()
     verify_password(None, "")  # make the dummy hash now, not during the first sign-in of an unknown name
     app.add_middleware(SessionMiddleware, secret=session_secret(secret_folder(ws.store), secret))

@@ -2,7 +2,9 @@
 
 No figure is computed here: every value comes from a :class:`~guozi.workspace.Workspace` method
 (``indicators``, ``evaluate_targets``, ``regime_verdict``, ``warnings``, ``loss_makers``, ``eva``,
-``history``, ``tree``); this module only picks rows, joins names and turns values into JSON.
+``report``, ``history``, ``tree_view``, ``trend``, ``indicator_inputs``, ``periods``); this module
+only keeps them, picks rows and turns values into JSON. A warning's sentence is worded only when a
+page reads it (:class:`WarningRow`).
 
 Caching: a period's results are computed once per *store state* (:meth:`~guozi.workspace.Workspace.state`:
 the store's version, i.e. its last submission and review step, with this process's writes). An
@@ -24,7 +26,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import PurePosixPath, PureWindowsPath
@@ -34,16 +36,18 @@ import pandas as pd
 
 from guozi.analyses.eva import eva_records
 from guozi.analyses.losses import loss_entity_rows, loss_summary_rows
-from guozi.engine.compile import resolve, terms
+from guozi.analyses.warnings import RiskWarning
 from guozi.engine.panel import View
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
+from guozi.report import Report
 from guozi.store.base import User
 from guozi.web.security import SESSION_MAX_AGE, new_token
 from guozi.workspace import Workspace, paused_gc
 from guozi.workspace.accounts import accounts_generation
+from guozi.workspace.browse import TreeView
 
-__all__ = ["WebData", "clean", "file_name", "records"]
+__all__ = ["WarningRow", "WebData", "clean", "file_name", "records"]
 
 T = TypeVar("T")
 USER_TTL = 5.0  # seconds an account is trusted from the cache (changes through guozi.workspace.accounts apply at once)
@@ -102,6 +106,35 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
+class WarningRow(dict[str, Any]):
+    """A warning as the pages and the API show it: its fields, JSON-ready, in the warning's order.
+
+    Its sentence is not among them until asked for: ``row["message_zh"]`` (or ``"message_en"``)
+    words it from the warning's rule and figures the first time and keeps it. (``row.get`` does
+    not word it: read the sentence with ``[]``.)
+    """
+
+    __slots__ = ("_warning",)
+    _MONEY = ("value", "threshold", "reference")
+
+    def __init__(self, fields: dict[str, Any], warning: RiskWarning) -> None:
+        super().__init__(fields)
+        self._warning = warning
+
+    @classmethod
+    def of(cls, w: RiskWarning) -> WarningRow:
+        fields = {k: v for k, v in w.__dict__.items() if k not in ("templates", "shown", "figures")}
+        for k in cls._MONEY:
+            fields[k] = clean(fields[k])
+        return cls(fields, w)
+
+    def __missing__(self, key: str) -> str:
+        if key not in ("message_zh", "message_en"):
+            raise KeyError(key)
+        text = self[key] = self._warning.message(key[-2:])
+        return text
+
+
 class WebData:
     """The workspace behind the web app, with a cache of its answers per store state."""
 
@@ -143,7 +176,7 @@ class WebData:
                 with self._pages_lock:
                     self._pages = OrderedDict()
                 self._state = state
-                if self.ws.store.periods():
+                if self.ws.periods():
                     self.ws.tree()  # rebuilt here, under the lock, not by a scope check outside it
                     if self.warm_up:
                         threading.Thread(target=self.warm, name="guozi-warm-up", daemon=True).start()
@@ -161,7 +194,7 @@ class WebData:
         try:
             self.refresh()
             with self.lock:  # every use of the store's connection is under the lock
-                if not self.ws.store.periods():
+                if not self.ws.periods():
                     return
             started = time.perf_counter()
             p = self.period(None)
@@ -173,9 +206,15 @@ class WebData:
                 self.warnings(p, e)
                 self.losses(p, e)
                 self.trend(p, e)
+                self.trend(p.shift(-12), e)  # the overview's chart sets the year beside the year before
             LOG.info("warm-up of %s took %.1f s", p, time.perf_counter() - started)
         except Exception:
             LOG.exception("warm-up failed")
+
+    @property
+    def state(self) -> Hashable:
+        """The store state the cache belongs to (as of the last :meth:`refresh`)."""
+        return self._state
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per store state (see :meth:`refresh`) and ``key``; a hit takes no lock."""
@@ -267,62 +306,31 @@ class WebData:
 
     def periods(self) -> list[str]:
         """Every period holding facts, newest first."""
-        return self.cached(("periods",), lambda: [str(Period.from_code(c)) for c in reversed(self.ws.store.periods())])
+        return self.cached(("periods",), lambda: [str(p) for p in reversed(self.ws.periods())])
+
+    def tree_view(self, period: Period) -> TreeView:
+        """The tree as valid in ``period`` (:meth:`Workspace.tree_view`)."""
+        return self.cached(("tree", period.code), lambda: self.ws.tree_view(period))
 
     def nodes(self, period: Period) -> pd.DataFrame:
         """The tree's nodes valid in ``period``, indexed by entity id."""
+        return self.tree_view(period).nodes
 
-        def compute() -> pd.DataFrame:
-            at = self.ws.tree().at(period)
-            return at.drop_duplicates("entity_id").set_index("entity_id", drop=False)
-
-        return self.cached(("nodes", period.code), compute)
-
-    def children_of(self, period: Period) -> dict[str, list[str]]:
+    def children_of(self, period: Period) -> Mapping[str, list[str]]:
         """Each node's direct children in ``period``, by id."""
-
-        def compute() -> dict[str, list[str]]:
-            out: dict[str, list[str]] = {}
-            n = self.nodes(period)
-            for e, p in zip(n.entity_id, n.parent_id, strict=True):
-                if isinstance(p, str) and p:
-                    out.setdefault(p, []).append(str(e))
-            for kids in out.values():
-                kids.sort()
-            return out
-
-        return self.cached(("children", period.code), compute)
+        return self.tree_view(period).children
 
     def roots(self, period: Period) -> list[str]:
         """The tops of the tree in ``period``, biggest first."""
-
-        def compute() -> list[str]:
-            n = self.nodes(period)
-            tops = [str(e) for e, p in zip(n.entity_id, n.parent_id, strict=True) if not isinstance(p, str) or not p]
-            size = {r: len(self.ws.tree().subtree(r, period)) for r in tops}
-            return sorted(tops, key=lambda r: (-size[r], r))
-
-        return self.cached(("roots", period.code), compute)
+        return list(self.tree_view(period).roots)
 
     def name(self, period: Period, entity: str) -> str:
         """The entity's name in ``period`` (its id when it has none)."""
-        n = self.nodes(period)
-        if entity in n.index and "name" in n.columns:
-            v = n.at[entity, "name"]
-            if isinstance(v, str) and v:
-                return v
-        return entity
+        return self.tree_view(period).name(entity)
 
     def path(self, period: Period, entity: str) -> list[str]:
         """The chain from the top of the tree down to ``entity``."""
-        n = self.nodes(period)
-        chain = [entity]
-        while chain[-1] in n.index:
-            p = n.at[chain[-1], "parent_id"]
-            if not isinstance(p, str) or not p or p in chain:
-                break
-            chain.append(p)
-        return list(reversed(chain))
+        return self.tree_view(period).path(entity)
 
     # -- panels ----------------------------------------------------------------------------
     def indicator_codes(self, period: Period) -> list[str]:
@@ -372,15 +380,9 @@ class WebData:
         """The last twelve months of the regime's indicators for ``entity``: ``{indicator: [values]}`` and ``periods``."""
 
         def compute() -> dict[str, list[Any]]:
-            months = [period.shift(-k) for k in range(TREND_MONTHS - 1, -1, -1)]
-            held = set(self.ws.store.periods())
-            months = [m for m in months if m.code in held] or [period]
-            panel = self.ws.indicators(months, indicators=self.indicator_codes(period), entity=entity, prior=False)
-            f = panel.frame
-            out: dict[str, list[Any]] = {"periods": [str(m) for m in months]}
-            for code in self.indicator_codes(period):
-                sel = f[f.indicator == code].set_index("period")
-                out[code] = [clean(sel.at[str(m), "value"]) if str(m) in sel.index else None for m in months]
+            t = self.ws.trend(period, entity, indicators=self.indicator_codes(period), months=TREND_MONTHS)
+            out: dict[str, list[Any]] = {"periods": [str(m) for m in t.periods]}
+            out.update({code: [clean(v) for v in values] for code, values in t.values.items()})
             return out
 
         return self.cached(("trend", period.code, entity), compute)
@@ -415,14 +417,18 @@ class WebData:
         return self.cached(("verdict", period.code, entity), compute)
 
     def warnings(self, period: Period, entity: str) -> dict[str, Any]:
-        """Warnings of ``entity``'s subtree, most serious first, and the checks not made."""
+        """Warnings of ``entity``'s subtree, most serious first, and the checks not made.
+
+        Each warning is a :class:`WarningRow`: its sentence is worded in a language only when a
+        page reads it (``row["message_zh"]``), not for every warning of the group up front.
+        """
 
         def compute() -> dict[str, Any]:
             report = self.ws.warnings(period, entity=entity, subtree=True)
             sev = {k: {"name_zh": s.name("zh"), "name_en": s.name("en")} for k, s in report.rules.severities.items()}
             return {
                 "severities": sev,
-                "warnings": [clean({k: v for k, v in w.__dict__.items() if k != "figures"}) for w in report.warnings],
+                "warnings": [WarningRow.of(w) for w in report.warnings],
                 "gaps": [clean(g.__dict__) for g in report.gaps],
             }
 
@@ -451,6 +457,10 @@ class WebData:
             return {lang: [clean(r) for r in eva_records(report, lang)] for lang in ("zh", "en")}
 
         return self.cached(("eva", period.code, entity), compute)
+
+    def report(self, period: Period, entity: str) -> Report:
+        """The monthly report's content for ``entity``'s subtree (rendered to a file by a job)."""
+        return self.cached(("report", period.code, entity), lambda: self.ws.report(period, entity=entity))
 
     def entity_indicators(self, period: Period, entity: str) -> list[dict[str, Any]]:
         """Every computable indicator of ``entity`` (its reported figures), with prior year."""
@@ -483,25 +493,17 @@ class WebData:
         def compute() -> dict[str, Any]:
             ind = self.ws.catalog.indicator(code)
             rows = [r for r in self.entity_indicators(period, entity) if r["indicator"] == code]
-            inputs: list[dict[str, Any]] = []
-            if ind.tree is not None:
-                seen: set[tuple[str, str]] = set()
-                for term in terms(resolve(ind.tree, self.ws.catalog)):
-                    at = period if term.role == "cur" else period.opening
-                    if (term.item, str(at)) in seen:
-                        continue
-                    seen.add((term.item, str(at)))
-                    item = self.ws.catalog.items.get(term.item)
-                    inputs.append(
-                        {
-                            "item": term.item,
-                            "role": term.role,
-                            "period": str(at),
-                            "name_zh": item.name_zh if item else term.item,
-                            "name_en": item.name_en if item else term.item,
-                            "versions": self.history(at, entity, term.item),
-                        }
-                    )
+            inputs = [
+                {
+                    "item": i.item,
+                    "role": i.role,
+                    "period": str(i.period),
+                    "name_zh": i.name_zh,
+                    "name_en": i.name_en,
+                    "versions": self.history(i.period, entity, i.item),
+                }
+                for i in self.ws.indicator_inputs(code, period)
+            ]
             return {
                 "code": code,
                 "name_zh": ind.name_zh,

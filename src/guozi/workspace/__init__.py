@@ -44,11 +44,13 @@ from guozi.store.base import PeriodEvent, Review, Status, Submission, User
 from guozi.store.duckdb import DuckDBStore
 from guozi.store.export import ExportReport, export_parquet
 from guozi.tree import Tree
+from guozi.workspace import browse as browsing
 from guozi.workspace import collect, lake
 from guozi.workspace import consolidation as consolidating
 from guozi.workspace import history as records
 from guozi.workspace import periods as cycle
 from guozi.workspace import review as workflow
+from guozi.workspace.browse import IndicatorInput, TreeView, Trend
 from guozi.workspace.collect import CheckResult, Explain, ImportReport, Rules
 from guozi.workspace.filings import FilingProgress, PeriodStatus
 from guozi.workspace.memo import Memo, paused_gc, read_panel
@@ -300,6 +302,24 @@ class Workspace:
 
     def close_period(self, period: Period, *, user: str = "") -> PeriodEvent:
         """Close ``period``: imports and uploads into it are refused from now on (in the audit log)."""
+    # browse (see guozi.workspace.browse): what a reader looks through besides the assessments
+    def periods(self) -> list[Period]:
+        """Every period holding facts, oldest first."""
+        return [Period.from_code(c) for c in self.store.periods()]
+
+    def tree_view(self, period: Period) -> TreeView:
+        """The ownership tree as valid in ``period``: nodes, children, tops (:func:`.browse.tree_view`)."""
+        return browsing.tree_view(self, period)
+
+    def trend(self, period: Period, entity: str, *, indicators: Sequence[str] | None = None, months: int = 12) -> Trend:
+        """``entity``'s ``indicators`` (default: the regime's) over ``months`` up to ``period`` (:func:`.browse.trend`)."""
+        codes = list(indicators) if indicators else self.regime_indicators(period)
+        return browsing.trend(self, period, entity, codes, months)
+
+    def indicator_inputs(self, code: str, period: Period) -> list[IndicatorInput]:
+        """The reported items the formula of ``code`` reads for ``period`` (:func:`.browse.indicator_inputs`)."""
+        return browsing.indicator_inputs(self.catalog, code, period)
+
         event = cycle.close_period(self, period, user=user)
         self._memo.clear()
         return event

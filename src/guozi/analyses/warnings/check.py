@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
 from guozi.analyses.source import Source
-from guozi.analyses.warnings.messages import Fig, machine_figures, render
+from guozi.analyses.warnings.messages import Fig, machine_figures
 from guozi.analyses.warnings.results import Gap, RiskWarning
 from guozi.analyses.warnings.rules import Rule, RuleSet
 from guozi.catalog import Indicator
@@ -185,8 +185,8 @@ class Check:
             threshold=threshold,
             reference=reference,
             unit=unit or self.unit(r.indicator),
-            message_zh=render(r.message_zh, figures, "zh"),
-            message_en=render(r.message_en, figures, "en"),
+            templates=(r.message_zh, r.message_en),
+            shown=figures,
             source=source,
             confirmed=confirmed,
             figures=machine_figures(figures),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from guozi.analyses.warnings.check import Check, as_decimal
-from guozi.analyses.warnings.messages import Fig, show
+from guozi.analyses.warnings.messages import Fig
 from guozi.analyses.warnings.results import Gap, RiskWarning
 from guozi.kernel.periods import Period
 
@@ -116,14 +116,12 @@ class KindCheck(Check):
                 return None
             shown.append((p, v))
         shown.reverse()
-        values_zh = "；".join(f"{p} {show(v, unit, 'zh')}" for p, v in shown)
-        values_en = "; ".join(f"{p} {show(v, unit, 'en')}" for p, v in shown)
         first = shown[-1][1]
         figs: dict[str, Fig] = {
             "value": (first, unit),
             "threshold": (limit, unit),
             "n": (n, "int"),
-            "values": ((values_zh, values_en), "texts"),
+            "values": ((unit, tuple((str(p), v) for p, v in shown)), "series"),
         }
         w = self.warn(figs, value=first, threshold=limit)
         return replace(w, figures={**w.figures, "values": {str(p): v for p, v in shown}})

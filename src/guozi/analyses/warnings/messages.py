@@ -11,7 +11,7 @@ from typing import Any
 from guozi.kernel.money import format_money
 from guozi.kernel.text import pick
 
-Fig = tuple[Any, str]  # (value, how to show it: a unit, "pp", "pct", "int", "text", "texts")
+Fig = tuple[Any, str]  # (value, how to show it: a unit, "pp", "pct", "int", "text", "texts", "series")
 _FEN = Decimal("0.01")
 
 
@@ -25,6 +25,9 @@ def show(value: Any, unit: str, lang: str) -> str:
         return "—"
     if unit == "texts":
         return str(pick(lang, value[0], value[1]))
+    if unit == "series":  # (the values' unit, ((period, value), …)): "2024-12 1.00%；2025-12 2.00%"
+        inner, points = value
+        return pick(lang, "；", "; ").join(f"{p} {show(v, inner, lang)}" for p, v in points)
     if unit in ("text", "int"):
         return str(value)
     if unit == "元":
@@ -65,6 +68,6 @@ def machine_figures(figures: Mapping[str, Fig]) -> dict[str, Any]:
         if unit == "texts":
             if len(v) > 2:
                 out[k] = v[2]
-        elif unit != "text":
+        elif unit not in ("text", "series"):
             out[k] = v
     return out

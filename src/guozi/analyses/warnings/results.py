@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from guozi.analyses.warnings.messages import Fig, render
 from guozi.analyses.warnings.rules import RuleSet
 from guozi.catalog.params import DebtLines
 from guozi.kernel.periods import Period
@@ -21,7 +22,8 @@ class RiskWarning:
 
     ``value`` is the indicator's value, ``threshold`` the line it crossed and ``reference`` the
     figure it was compared with (the opening or prior-year value, the other growth …), all in
-    ``unit``; ``figures`` holds every figure of the message, machine-readable.
+    ``unit``; ``figures`` holds every figure of the message, machine-readable. The sentence is
+    kept as data (the rule's templates and the figures) and worded by :meth:`message`.
     """
 
     entity_id: str
@@ -37,15 +39,26 @@ class RiskWarning:
     threshold: Decimal | float | None
     reference: Decimal | float | None
     unit: str
-    message_zh: str
-    message_en: str
+    templates: tuple[str, str]  # the rule's sentence in Chinese and English, filled in when shown
+    shown: Mapping[str, Fig]  # the figures of the sentence, each with how to show it
     source: str
     confirmed: bool
     figures: Mapping[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str) -> str:
-        """The explaining sentence in ``lang``."""
-        return pick(lang, self.message_zh, self.message_en)
+        """The explaining sentence in ``lang``, worked out now (a large group has ~200 000 warnings,
+        most never shown: none is worded before it is asked for)."""
+        return render(pick(lang, *self.templates), self.shown, lang)
+
+    @property
+    def message_zh(self) -> str:
+        """The explaining sentence in Chinese."""
+        return self.message("zh")
+
+    @property
+    def message_en(self) -> str:
+        """The explaining sentence in English."""
+        return self.message("en")
 
     def rule_name(self, lang: str) -> str:
         """The rule's name in ``lang``."""
@@ -85,5 +98,17 @@ class WarningReport:
         return len(self.warnings)
 
     def frame(self) -> pd.DataFrame:
-        """The warnings as a DataFrame (one row per warning)."""
-        return pd.DataFrame([w.__dict__ for w in self.warnings])
+        """The warnings as a DataFrame (one row per warning), with their sentences in both languages."""
+        return pd.DataFrame([warning_fields(w) for w in self.warnings])
+
+
+def warning_fields(w: RiskWarning) -> dict[str, Any]:
+    """A warning's fields as a record, the sentences worded (``message_zh``, ``message_en``) in place
+    of their templates and figures, in the order of the fields."""
+    out: dict[str, Any] = {}
+    for k, v in w.__dict__.items():
+        if k == "templates":
+            out["message_zh"], out["message_en"] = w.message_zh, w.message_en
+        elif k != "shown":
+            out[k] = v
+    return out

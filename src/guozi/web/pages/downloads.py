@@ -1,80 +1,223 @@
-"""The monthly report of the entity's subtree as a file (html, pdf, docx, xlsx), and the entity search."""
+"""The monthly report of the entity's subtree as a file (html, pdf, docx, xlsx), made as a job; and the search.
+
+A report takes seconds to minutes, so it is never made inside a request (:mod:`guozi.web.jobs`):
+
+- ``GET /report?format=…`` (the pages' links) starts the job, or finds the one running or done for
+  the same store state, period, entity, format and language, and redirects to its page
+  ``/jobs/{id}``, which shows the progress and then the download link;
+- ``POST /api/v1/report/jobs?format=…`` starts it for a script: 202 with the job's JSON, whose
+  ``status_url`` (``/api/v1/jobs/{id}``) says how far it is and ``download_url``
+  (``/api/v1/jobs/{id}/file``) gives the file once done;
+- ``GET /api/v1/report?format=…`` answers with the file itself, as it always did: it waits for the
+  job (the worker makes it; the waiting costs other users nothing); ``wait=0`` answers 202 with the
+  job instead. ``/report?…&wait=1`` waits the same way.
+"""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import BaseModel
 
-from guozi.kernel.periods import Period
-from guozi.report import write_report
+from guozi.report import ReportFormat
 from guozi.store.base import User
-from guozi.web.data import WebData
-from guozi.web.deps import lang_of, visible_entities
+from guozi.web.deps import csrf_protect, ensure_visible, lang_of, visible_entities
+from guozi.web.jobs import Job, Jobs, Renderer
 from guozi.web.pages.common import EntityQ, PeriodQ, Signed, render_page, viewer_roots, web_data, where
 from guozi.web.pages.models import NodeRef, SearchOut
+from guozi.web.render import render
 
-__all__ = ["router", "search_model"]
+__all__ = ["JobOut", "report_renderer", "router", "search_model"]
 
 router = APIRouter()
-Format = Literal["html", "pdf", "docx", "xlsx"]
 MEDIA = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+FormatQ = Annotated[ReportFormat, Query(description="html / pdf / docx / xlsx")]
 
 
-def _report_bytes(data: WebData, p: Period, e: str, fmt: Format, lang: str) -> bytes:
-    def compute() -> bytes:
-        report = data.cached(("report", p.code, e), lambda: data.ws.report(p, entity=e))
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"report.{fmt}"
-            write_report(report, path, fmt, lang)
-            return path.read_bytes()
+def report_renderer(request: Request) -> Renderer:
+    """How a report's content becomes a file: in the application's rendering process."""
+    jobs: Jobs = request.app.state.jobs
+    return jobs.render
 
-    return data.cached(("report-file", p.code, e, fmt, lang), compute)
+
+Rendering = Annotated[Renderer, Depends(report_renderer)]
+
+
+class JobOut(BaseModel):
+    """A report job: how far it is, and where its file is once done."""
+
+    id: str
+    status: str  # queued, figures, rendering, done, failed
+    finished: bool
+    progress: int  # percent
+    stage: str  # what it is doing, in the user's language
+    period: str
+    entity: str
+    format: str
+    lang: str
+    error: str | None
+    status_url: str
+    page_url: str
+    download_url: str | None
+    retry_url: str
+
+
+def _job_out(job: Job, lang: str) -> JobOut:
+    done = job.stage == "done"
+    return JobOut(
+        id=job.id,
+        status=job.stage,
+        finished=job.done.is_set(),
+        progress=job.progress,
+        stage=job.stage_text(lang),
+        period=str(job.period),
+        entity=job.entity,
+        format=job.fmt,
+        lang=job.lang,
+        error=job.error(lang) or None,
+        status_url=f"/api/v1/jobs/{job.id}",
+        page_url=f"/jobs/{job.id}",
+        download_url=f"/api/v1/jobs/{job.id}/file" if done else None,
+        retry_url=f"/report?entity={job.entity}&period={job.period}&format={job.fmt}&lang={job.lang}",
+    )
+
+
+def _file(job: Job) -> Response:
+    if job.body is None:
+        if job.stage == "failed":
+            raise HTTPException(500, {"message_zh": job.error_zh, "message_en": job.error_en})
+        raise HTTPException(409, {"message_zh": "报告尚未生成完毕", "message_en": "the report is not ready yet"})
+    name = f"guozi-report-{job.entity}-{job.period}.{job.fmt}"
+    disposition = "inline" if job.fmt == "html" else "attachment"
+    return Response(
+        job.body,
+        media_type=MEDIA[job.fmt],
+        headers={"Content-Disposition": f'{disposition}; filename="{name}"', "Content-Security-Policy": "sandbox"},
+    )
+
+
+def _waited(job: Job) -> Response:
+    job.done.wait()
+    return _file(job)
+
+
+def _accepted(job: Job, lang: str) -> Response:
+    body: dict[str, Any] = _job_out(job, lang).model_dump()
+    return JSONResponse(body, status_code=202, headers={"Location": body["status_url"]})
+
+
+def started_job(
+    request: Request,
+    user: Signed,
+    renderer: Rendering,
+    period: PeriodQ = None,
+    entity: EntityQ = None,
+    format: FormatQ = "html",
+) -> Job:
+    """The report job of the entity's subtree (checked visible) in the user's language, found or started:
+    the parameters every report URL takes."""
+    data, p, e = where(request, user, period, entity)
+    lang = lang_of(request)
+    jobs: Jobs = request.app.state.jobs
+
+    def work(job: Job) -> bytes:
+        job.stage = "figures"
+        report = data.report(p, e)  # under the store's lock, kept per store state
+        job.stage = "rendering"
+        return renderer(report, format, lang)  # no lock: the content is all it needs
+
+    return jobs.start(("report", data.state, p.code, e, format, lang), p, e, format, lang, work)
+
+
+StartedJob = Annotated[Job, Depends(started_job)]
 
 
 @router.get(
     "/api/v1/report",
     tags=["downloads"],
     response_class=Response,
-    responses={200: {"content": {m: {} for m in MEDIA.values()}, "description": "the report file"}},
+    responses={
+        200: {"content": {m: {} for m in MEDIA.values()}, "description": "the report file"},
+        202: {"model": JobOut, "description": "with wait=0: the job, running"},
+    },
 )
 def api_report(
     request: Request,
-    user: Signed,
-    period: PeriodQ = None,
-    entity: EntityQ = None,
-    format: Annotated[Format, Query(description="html / pdf / docx / xlsx")] = "html",
+    job: StartedJob,
+    wait: Annotated[bool, Query(description="wait for the file (default) or answer 202 with the job")] = True,
 ) -> Response:
-    """The monthly analysis report of the entity's subtree as a file (html, pdf, docx or xlsx)."""
-    data, p, e = where(request, user, period, entity)
-    lang = lang_of(request)
-    body = _report_bytes(data, p, e, format, lang)
-    name = f"guozi-report-{e}-{p}.{format}"
-    disposition = "inline" if format == "html" else "attachment"
-    return Response(
-        body,
-        media_type=MEDIA[format],
-        headers={"Content-Disposition": f'{disposition}; filename="{name}"', "Content-Security-Policy": "sandbox"},
-    )
+    """The monthly analysis report of the entity's subtree as a file (html, pdf, docx or xlsx).
+
+    Made by a worker (a job, see ``POST /api/v1/report/jobs``); this waits for it, or with
+    ``wait=0`` answers 202 with the job at once.
+    """
+    return _waited(job) if wait else _accepted(job, lang_of(request))
+
+
+@router.post(
+    "/api/v1/report/jobs",
+    tags=["downloads"],
+    status_code=202,
+    response_model=JobOut,
+    dependencies=[Depends(csrf_protect)],
+)
+def api_report_job(request: Request, job: StartedJob) -> Response:
+    """Start making the report file (or find the job already making it): its status URL and, once done, its file."""
+    return _accepted(job, lang_of(request))
+
+
+def visible_job(request: Request, user: User, job_id: str) -> Job:
+    """The job ``job_id`` if its entity is one ``user`` may see; 404 otherwise."""
+    jobs: Jobs = request.app.state.jobs
+    job = jobs.get(job_id)
+    if job is None:
+        raise HTTPException(
+            404, {"message_zh": "没有这个任务（或已过期）", "message_en": "no such job (or it expired)"}
+        )
+    ensure_visible(web_data(request).ws, user, job.entity, job.period)
+    return job
+
+
+@router.get("/api/v1/jobs/{job_id}", response_model=JobOut, tags=["downloads"])
+def api_job(request: Request, user: Signed, job_id: str) -> JobOut:
+    """How far a report job is; its ``download_url`` once done."""
+    return _job_out(visible_job(request, user, job_id), lang_of(request))
+
+
+@router.get(
+    "/api/v1/jobs/{job_id}/file",
+    tags=["downloads"],
+    response_class=Response,
+    responses={200: {"content": {m: {} for m in MEDIA.values()}, "description": "the report file"}},
+)
+def api_job_file(
+    request: Request, user: Signed, job_id: str, wait: Annotated[bool, Query(description="wait until done")] = False
+) -> Response:
+    """The job's file (409 while it is being made, unless ``wait=1``)."""
+    job = visible_job(request, user, job_id)
+    return _waited(job) if wait else _file(job)
+
+
+@router.get("/jobs/{job_id}", include_in_schema=False)
+def job_page(request: Request, user: Signed, job_id: str) -> Response:
+    """The job's page: its progress (refreshed every 2 s), then the download link."""
+    model = _job_out(visible_job(request, user, job_id), lang_of(request))
+    return render(request, "job.html", {"m": model})  # not cached: it changes while the job runs
 
 
 @router.get("/report", include_in_schema=False)
-def report_download(
-    request: Request,
-    user: Signed,
-    period: PeriodQ = None,
-    entity: EntityQ = None,
-    format: Annotated[Format, Query()] = "html",
-) -> Response:
-    """The report download from the pages (same as the API)."""
-    return api_report(request, user, period, entity, format)
+def report_download(job: StartedJob, wait: Annotated[bool, Query()] = False) -> Response:
+    """The pages' report link: to the job's page (or, with ``wait=1``, the file once made)."""
+    if wait:
+        return _waited(job)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 def search_model(request: Request, user: User, q: str, period: str | None) -> SearchOut:

@@ -1,0 +1,230 @@
+"""Report downloads as jobs off the request path (issue 18): a report being made holds up nobody.
+
+The renderer is replaced (a FastAPI dependency override of ``report_renderer``) by one that waits
+until the test lets it go: while it waits, the job is provably in its rendering stage, and the
+other requests are made then. No timing is asserted: only that they answer, and with what.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from guozi.report import Report, ReportFormat
+from guozi.web.app import create_app
+from guozi.web.jobs import Jobs
+from guozi.web.pages.downloads import report_renderer
+from guozi.workspace import Workspace
+from tests.web.conftest import serving, sign_in
+from tests.web.test_browser import ARGS, CHROMIUM
+from tests.web.test_submissions import fresh_group
+
+SECRET = "jobs-test-secret-not-for-production"
+
+
+class Gate:
+    """A renderer that waits for :meth:`open` before making the file (with the real renderer, or a stub)."""
+
+    def __init__(self, real: Callable[[Report, ReportFormat, str], bytes] | None = None) -> None:
+        self.entered = threading.Event()  # the job reached its rendering stage
+        self.released = threading.Event()
+        self.calls: list[tuple[str, str, str]] = []
+        self.real = real
+
+    def __call__(self, report: Report, fmt: ReportFormat, lang: str) -> bytes:
+        self.calls.append((report.entity, fmt, lang))
+        self.entered.set()
+        assert self.released.wait(120), "the test never let the renderer go"
+        if self.real is not None:
+            return self.real(report, fmt, lang)
+        return f"{report.entity} {report.period} {fmt} {lang}".encode()
+
+    def open(self) -> None:
+        self.released.set()
+
+
+@pytest.fixture
+def gated(group_ws: Workspace) -> Iterator[tuple[FastAPI, Gate, Workspace]]:
+    """An application of its own (fresh jobs and cache) over the group, whose report renderer waits for the test."""
+    app = create_app(workspace=group_ws, secret=SECRET)
+    gate = Gate()
+    app.dependency_overrides[report_renderer] = lambda: gate
+    yield app, gate, group_ws
+    gate.open()
+    app.state.jobs.close()
+
+
+def client(app: FastAPI, name: str) -> TestClient:
+    c = TestClient(app)
+    r = sign_in(c, name)
+    assert r.status_code == 200, r.text
+    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    return c
+
+
+def test_cached_page_answers_while_a_report_is_rendered(gated: tuple[FastAPI, Gate, Workspace]) -> None:
+    app, gate, _ = gated
+    reader, downloader = client(app, "viewer_a"), client(app, "admin")
+    before = reader.get("/api/v1/tree?entity=A")  # computed now, cached for the store state
+    assert before.status_code == 200
+    # A's children's 2025-06 total profit (conftest GROUP): A1 30 万元, A2 −5 万元, in 元
+    rows = {r["entity_id"]: r["reported"]["total_profit"]["value"] for r in before.json()["rows"]}
+    assert rows == {"A1": 300_000, "A2": -50_000}
+
+    started = downloader.post("/api/v1/report/jobs?entity=G&format=pdf")
+    assert started.status_code == 202
+    job = started.json()
+    assert started.headers["location"] == job["status_url"] == f"/api/v1/jobs/{job['id']}"
+    assert gate.entered.wait(120), "the job never reached its rendering stage"
+
+    # the report is being rendered (the renderer is held): other users' pages answer meanwhile
+    status = downloader.get(job["status_url"]).json()
+    assert (status["status"], status["finished"], status["download_url"]) == ("rendering", False, None)
+    assert status["progress"] == 60
+    during = reader.get("/api/v1/tree?entity=A")
+    assert during.status_code == 200 and during.json() == before.json()
+    assert reader.get("/entity/A1").status_code == 200
+    not_yet = downloader.get(f"/api/v1/jobs/{job['id']}/file")
+    assert not_yet.status_code == 409
+
+    gate.open()
+    body = downloader.get(f"/api/v1/jobs/{job['id']}/file?wait=1")
+    assert body.status_code == 200
+    assert body.content == b"G 2025-06 pdf zh"  # the stub renderer's file: entity, period, format, language
+    assert body.headers["content-type"] == "application/pdf"
+    assert 'filename="guozi-report-G-2025-06.pdf"' in body.headers["content-disposition"]
+    assert body.headers["content-security-policy"] == "sandbox"
+    done = downloader.get(job["status_url"]).json()
+    assert (done["status"], done["finished"], done["progress"]) == ("done", True, 100)
+    assert done["download_url"] == f"/api/v1/jobs/{job['id']}/file"
+    assert gate.calls == [("G", "pdf", "zh")]
+
+
+def test_one_job_per_state_entity_period_format_and_language(gated: tuple[FastAPI, Gate, Workspace]) -> None:
+    app, gate, _ = gated
+    gate.open()
+    admin, sup = client(app, "admin"), client(app, "sup_a")
+    first = admin.post("/api/v1/report/jobs?entity=A&format=xlsx").json()["id"]
+    assert admin.post("/api/v1/report/jobs?entity=A&format=xlsx").json()["id"] == first  # the same job
+    assert sup.post("/api/v1/report/jobs?entity=A&format=xlsx").json()["id"] == first  # another user too
+    others = {
+        admin.post("/api/v1/report/jobs?entity=A&format=docx").json()["id"],
+        admin.post("/api/v1/report/jobs?entity=A&format=xlsx&lang=en").json()["id"],
+        admin.post("/api/v1/report/jobs?entity=B&format=xlsx").json()["id"],
+    }
+    assert len(others) == 3 and first not in others
+    # the file is made once for the job, whoever waits for it
+    assert admin.get(f"/api/v1/jobs/{first}/file?wait=1").content == b"A 2025-06 xlsx zh"
+    assert sup.get(f"/api/v1/jobs/{first}/file?wait=1").content == b"A 2025-06 xlsx zh"
+    assert gate.calls.count(("A", "xlsx", "zh")) == 1
+
+
+def test_a_job_is_reached_only_by_those_who_may_see_its_entity(gated: tuple[FastAPI, Gate, Workspace]) -> None:
+    app, gate, _ = gated
+    gate.open()
+    job = client(app, "admin").post("/api/v1/report/jobs?entity=A&format=html").json()
+    viewer_b = client(app, "viewer_b")  # scoped to B: A is not theirs
+    for path in (job["status_url"], job["page_url"], f"{job['status_url']}/file"):
+        assert viewer_b.get(path).status_code == 404, path
+    assert viewer_b.post("/api/v1/report/jobs?entity=A&format=html").status_code == 404
+    assert client(app, "viewer_a").get(job["status_url"]).status_code == 200
+    assert TestClient(app).get(job["status_url"]).status_code == 401  # nobody signed in
+    assert client(app, "admin").get("/api/v1/jobs/no-such-job").status_code == 404
+
+
+def test_old_download_urls_still_give_the_file_or_the_job(gated: tuple[FastAPI, Gate, Workspace]) -> None:
+    app, gate, _ = gated
+    admin = client(app, "admin")
+    # the pages' link: to the job's page, which shows the progress in the user's language
+    r = admin.get("/report?entity=A&format=pdf", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+    assert gate.entered.wait(120)
+    page = admin.get(r.headers["location"])
+    assert page.status_code == 200
+    assert "正在生成文件" in page.text and '<progress max="100" value="60">' in page.text
+    assert 'http-equiv="refresh"' in page.text  # it refreshes itself until done
+    english = client(app, "admin").get(r.headers["location"] + "?lang=en")
+    assert "writing the file" in english.text and '<html lang="en">' in english.text
+    # a script: 202 and the job at once with wait=0
+    queued = admin.get("/api/v1/report?entity=A&format=pdf&wait=0")
+    assert queued.status_code == 202 and queued.json()["page_url"] == r.headers["location"]
+    gate.open()
+    # ... or the file, waited for (the default of the API; wait=1 on the page's link)
+    assert admin.get("/api/v1/report?entity=A&format=pdf").content == b"A 2025-06 pdf zh"
+    assert admin.get("/report?entity=A&format=pdf&wait=1").content == b"A 2025-06 pdf zh"
+    finished = admin.get(r.headers["location"])
+    assert 'http-equiv="refresh"' not in finished.text
+    assert f'href="/api/v1/jobs/{queued.json()["id"]}/file"' in finished.text
+
+
+def test_a_failed_job_says_why_and_is_tried_again(gated: tuple[FastAPI, Gate, Workspace]) -> None:
+    app, _, _ = gated
+    calls: list[str] = []
+
+    def failing(report: Report, fmt: ReportFormat, lang: str) -> bytes:
+        calls.append(fmt)
+        if len(calls) == 1:
+            raise RuntimeError("renderer broke")
+        return b"second try"
+
+    app.dependency_overrides[report_renderer] = lambda: failing
+    admin = client(app, "admin")
+    job = admin.post("/api/v1/report/jobs?entity=A&format=docx").json()
+    status = admin.get(f"/api/v1/jobs/{job['id']}/file?wait=1")
+    assert status.status_code == 500
+    assert status.json()["detail"]["message_en"] == "an internal error occurred while making the report"
+    failed = admin.get(job["status_url"]).json()
+    assert (failed["status"], failed["finished"]) == ("failed", True)
+    assert failed["error"] == "生成报告时出现内部错误"
+    again = admin.post("/api/v1/report/jobs?entity=A&format=docx").json()
+    assert again["id"] != job["id"]
+    assert admin.get(f"/api/v1/jobs/{again['id']}/file?wait=1").content == b"second try"
+
+
+def test_report_download_in_browser(tmp_path: Path) -> None:
+    """Chromium: the overview's report link leads to the progress page, then to the file (xlsx, real renderer)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ws = fresh_group(tmp_path)
+    app = create_app(workspace=ws, secret=SECRET)
+    jobs: Jobs = app.state.jobs
+    gate = Gate(real=jobs.render)
+    app.dependency_overrides[report_renderer] = lambda: gate
+    try:
+        with serving(app) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+            try:
+                page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
+                page.goto(f"{base}/login")
+                page.fill("input[name=username]", "admin")
+                page.fill("input[name=password]", "correct-horse-1")
+                page.click("form[action='/login'] button[type=submit]")
+                page.wait_for_url(f"{base}/")
+                page.click("a[href*='/report?'][href$='format=xlsx']")
+                page.wait_for_url("**/jobs/*")
+                assert gate.entered.wait(120)
+                expect(page.locator(".job-status")).to_contain_text("正在生成文件")
+                assert page.locator("progress").get_attribute("value") == "60"
+                gate.open()
+                link = page.locator("a.download")
+                expect(link).to_be_visible(timeout=120_000)  # the page refreshes itself until the file is made
+                with page.expect_download() as info:
+                    link.click()
+                saved = tmp_path / "report.xlsx"
+                info.value.save_as(saved)
+                assert info.value.suggested_filename == "guozi-report-G-2025-06.xlsx"
+            finally:
+                browser.close()
+    finally:
+        gate.open()
+        jobs.close()
+        ws.close()
+    book = openpyxl.load_workbook(io.BytesIO(saved.read_bytes()))
+    assert book.sheetnames  # a real workbook, made by the rendering process
