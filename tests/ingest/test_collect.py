@@ -201,7 +201,7 @@ def test_a_thousand_subsidiaries_times_forty_items_check_in_seconds(tmp_path: Pa
     """1 000 entities × 42 items of May stored, June's 42 000 figures checked against them.
 
     Every June figure is May's × 1.2 (balance lines consistent: 资产 3 000 = 负债 2 000 + 权益 1 000
-    万元, parts below totals), so no rule fires; the whole check takes seconds (measured ≈ 2 s on
+    万元, parts below totals, 净利润 750 = 利润总额 1 000 − 所得税费用 250), so no rule fires; the whole check takes seconds (measured ≈ 2 s on
     one core; the bound leaves room for a loaded CI machine)."""
     from guozi.store.duckdb import DuckDBStore
     from guozi.workspace import Workspace
@@ -218,6 +218,8 @@ def test_a_thousand_subsidiaries_times_forty_items_check_in_seconds(tmp_path: Pa
         "current_liabilities": 1000,
         "interest_bearing_debt": 1000,
         "equity_parent": 900,
+        "net_profit": 750,  # 利润总额 1 000 − 所得税费用 250 (profit.net_identity)
+        "income_tax": 250,
     }
 
     def write(path: Path, period: str, scale: Decimal) -> Path:

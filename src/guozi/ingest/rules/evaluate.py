@@ -18,6 +18,7 @@ CHECKS: dict[str, Callable[[Run, Rule], None]] = {
     "identity": month.identity,
     "not_above": month.not_above,
     "non_negative": month.non_negative,
+    "whole_number": month.whole_number,
     "ratio_range": month.ratio_range,
     "ytd_decrease": changes.ytd_decrease,
     "unit_slip": changes.unit_slip,

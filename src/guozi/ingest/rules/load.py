@@ -170,6 +170,7 @@ def _check_rule(rule: Rule, catalog: Catalog, where: str, where_en: str) -> None
         "not_above": bool(rule.parts and rule.total),
         "ratio_range": bool(rule.numerator and rule.denominator),
         "non_negative": bool(rule.items),
+        "whole_number": bool(rule.items),
         "ytd_decrease": bool(rule.items),
         "unit_slip": bool(rule.items),
         "jump": bool(rule.items),

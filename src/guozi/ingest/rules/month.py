@@ -1,9 +1,10 @@
 """The kinds that test one month's figures of an entity: ``identity`` (two sums equal),
-``not_above`` (parts at most their total), ``non_negative`` and ``ratio_range`` (a ratio within
-bounds). Each reports its failing rows, located at the first input row of the figures concerned."""
+``not_above`` (parts at most their total), ``non_negative``, ``whole_number`` (no fraction) and
+``ratio_range`` (a ratio within bounds). Each reports its failing rows, located at the first input row of the figures concerned."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -91,20 +92,35 @@ def not_above(run: Run, rule: Rule) -> None:
         )
 
 
-def non_negative(run: Run, rule: Rule) -> None:
-    """No new figure of ``items`` is below zero."""
+def _each_figure(run: Run, rule: Rule, failing: str, expected: Callable[[str], str], *, exact: bool = False) -> None:
+    """Every new figure of ``items`` for which the SQL condition ``failing`` (on ``n.value``) holds.
+
+    ``exact``: the message shows the figure as given (12.5 人), not rounded as amounts are.
+    """
     sql = f"""
         select n.entity_id, n.period, n.item, n.value, n.source, n.sheet, n.row
-        from new_t n where n.item in {sql_in(rule.items)} and n.value < 0
+        from new_t n where n.item in {sql_in(rule.items)} and ({failing})
         order by n.source, n.row
     """
     for r in run.fetch(sql):
         code, value = str(r["item"]), Decimal(r["value"])
 
         def fields(lang: str, code: str = code, value: Decimal = value) -> dict[str, Any]:
-            return {"item_name": run.name(code, lang), "value": run.amount(value, code, lang)}
+            unit = pick(lang, " 人", " persons") if run.persons(code) else pick(lang, " 元", " yuan")
+            shown = f"{value.normalize():f}{unit}" if exact else run.amount(value, code, lang)
+            return {"item_name": run.name(code, lang), "value": shown}
 
-        run.add(rule, r, fields, [code], expected=f"{code} >= 0", found=f"{value.normalize():f}")
+        run.add(rule, r, fields, [code], expected=expected(code), found=f"{value.normalize():f}")
+
+
+def non_negative(run: Run, rule: Rule) -> None:
+    """No new figure of ``items`` is below zero."""
+    _each_figure(run, rule, "n.value < 0", lambda code: f"{code} >= 0")
+
+
+def whole_number(run: Run, rule: Rule) -> None:
+    """No new figure of ``items`` has a fraction (persons are counted whole: not 12.5 人)."""
+    _each_figure(run, rule, "n.value <> trunc(n.value)", lambda code: f"{code}: a whole number", exact=True)
 
 
 def ratio_range(run: Run, rule: Rule) -> None:
