@@ -23,7 +23,6 @@ from guozi.kernel.periods import Period
 
 OPEN_START = 190001  # period code before any real period
 OPEN_END = 299912  # period code after any real period
-TREE_COLUMNS = ("entity_id", "parent_id", "valid_from", "valid_to")
 
 
 @dataclass(frozen=True)

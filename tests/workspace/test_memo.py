@@ -16,8 +16,6 @@ from typing import Any
 import pytest
 
 import guozi.workspace.memo as memo_module
-from guozi.analyses.warnings import risk_workspace
-from guozi.catalog import load_catalog
 from guozi.engine.panel import compute_panel
 from guozi.kernel.errors import GuoziError
 from guozi.kernel.periods import Period
@@ -135,7 +133,7 @@ def test_warnings_of_a_subtree_are_those_of_the_whole_tree(tmp_path: Path) -> No
     assert alone.gaps == tuple(g for g in whole.gaps if g.entity_id == "A")
     assert "loss" in {w.rule for w in alone.warnings}
     (gap,) = [g for g in alone.gaps if g.rule == "consecutive_losses"]
-    f = risk_workspace(desk.ws).indicators([Period(2023, 6)], indicators=["net_profit"], prior=True).frame
+    f = desk.ws.indicators([Period(2023, 6)], indicators=["net_profit"], prior=True).frame
     (note,) = f.loc[f.entity_id == "A", "note_zh"]
     assert note and gap.note_zh.endswith(f"无法计算：{note}")
 
@@ -155,13 +153,3 @@ def test_the_collector_is_paused_inside_and_restored_after() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
-
-
-def test_a_workspace_with_another_catalogue_is_kept_and_shares_the_tree(tmp_path: Path) -> None:
-    """``with_catalog``: one derived workspace per catalogue, over the same store and tree."""
-    desk = Desk(tmp_path)
-    catalog = load_catalog()
-    other = desk.ws.with_catalog(catalog)
-    assert other is not desk.ws and other.catalog is catalog and other.store is desk.ws.store
-    assert desk.ws.with_catalog(catalog) is other and desk.ws.with_catalog(desk.ws.catalog) is desk.ws
-    assert other.tree() is desk.ws.tree()

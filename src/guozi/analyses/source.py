@@ -29,10 +29,6 @@ class Source(Protocol):
         """The ownership tree over time."""
         ...
 
-    def with_catalog(self, catalog: Catalog) -> Source:
-        """The same store read with another catalogue."""
-        ...
-
     def regime_indicators(self, period: Period, regime: str | None = None) -> list[str]:
         """The indicators of ``regime`` (default: the regime of the period's year)."""
         ...

@@ -43,9 +43,6 @@ class Cells:
         for r in panel.frame.itertuples(index=False):
             self.rows[(str(r.entity_id), str(r.period), str(r.indicator))] = r
 
-    def has(self, entity: str, period: Period | str, indicator: str) -> bool:
-        return (entity, str(period), indicator) in self.rows
-
     def fig(self, entity: str, period: Period | str, indicator: str, unit: str, fld: str = "value") -> Fig:
         """The figure of one field of one panel row; missing with the panel's note when empty."""
         r = self.rows.get((entity, str(period), indicator))

@@ -88,10 +88,10 @@ class Workspace:
     with the same arguments while the store does not change (see :class:`~guozi.workspace.memo.Memo`).
     """
 
-    def __init__(self, store: Store, catalog: Catalog, *, _memo: Memo | None = None) -> None:
+    def __init__(self, store: Store, catalog: Catalog) -> None:
         self.store = store
         self.catalog = catalog
-        self._memo = _memo if _memo is not None else Memo()
+        self._memo = Memo()
         self._keys: dict[int, list[tuple[str, int]]] = {}  # submission id → its (entity, period) pairs
 
     @classmethod
@@ -246,21 +246,6 @@ class Workspace:
         """The ownership tree over time (built again after a write through the store)."""
         return self._memo.tree_of(self.store)
 
-    def with_catalog(self, catalog: Catalog) -> Workspace:
-        """A workspace over the same store with another catalogue, sharing this one's tree and memo.
-
-        Kept (one per catalogue's files) so that repeated calls find the panels computed before.
-        """
-        if catalog is self.catalog:
-            return self
-        key = tuple(catalog.files)
-        with self._memo.lock:
-            found = self._memo.derived.get(key)
-            if not isinstance(found, Workspace) or found.catalog is not catalog:
-                found = Workspace(self.store, catalog, _memo=self._memo)
-                self._memo.derived[key] = found
-        return found
-
     def state(self) -> Hashable:
         """The store's state now (its version and this process's writes); drops what was kept for another."""
         return self._memo.state_of(self.store)
@@ -302,6 +287,21 @@ class Workspace:
 
     def close_period(self, period: Period, *, user: str = "") -> PeriodEvent:
         """Close ``period``: imports and uploads into it are refused from now on (in the audit log)."""
+        event = cycle.close_period(self, period, user=user)
+        self._memo.clear()
+        return event
+
+    def reopen_period(self, period: Period, reason: str, *, user: str = "") -> PeriodEvent:
+        """Reopen a closed ``period`` with a reason (kept with the event and in the audit log)."""
+        event = cycle.reopen_period(self, period, reason, user=user)
+        self._memo.clear()
+        return event
+
+    def regime_indicators(self, period: Period, regime: str | None = None) -> list[str]:
+        """The indicators of ``regime`` (default: the regime of the period's year)."""
+        reg = self.catalog.regime(regime) if regime else self.catalog.regime_for(period.year)
+        return list(reg.indicators)
+
     # browse (see guozi.workspace.browse): what a reader looks through besides the assessments
     def periods(self) -> list[Period]:
         """Every period holding facts, oldest first."""
@@ -319,21 +319,6 @@ class Workspace:
     def indicator_inputs(self, code: str, period: Period) -> list[IndicatorInput]:
         """The reported items the formula of ``code`` reads for ``period`` (:func:`.browse.indicator_inputs`)."""
         return browsing.indicator_inputs(self.catalog, code, period)
-
-        event = cycle.close_period(self, period, user=user)
-        self._memo.clear()
-        return event
-
-    def reopen_period(self, period: Period, reason: str, *, user: str = "") -> PeriodEvent:
-        """Reopen a closed ``period`` with a reason (kept with the event and in the audit log)."""
-        event = cycle.reopen_period(self, period, reason, user=user)
-        self._memo.clear()
-        return event
-
-    def regime_indicators(self, period: Period, regime: str | None = None) -> list[str]:
-        """The indicators of ``regime`` (default: the regime of the period's year)."""
-        reg = self.catalog.regime(regime) if regime else self.catalog.regime_for(period.year)
-        return list(reg.indicators)
 
     def indicators(
         self,

@@ -36,8 +36,7 @@ class Memo:
     count (changes made through this store object). The tree is dropped when ``writes`` moves
     (a look at an attribute, safe from any thread); the panels are keyed by the version read at
     the start of each :meth:`Workspace.indicators` call, so a panel of another state is never
-    returned, and are all dropped when it moves. Shared by a workspace and the workspaces it
-    derives over the same store (:meth:`Workspace.with_catalog`); its own lock guards it.
+    returned, and are all dropped when it moves. Its own lock guards it.
     """
 
     def __init__(self) -> None:
@@ -46,7 +45,6 @@ class Memo:
         self.tree: Tree | None = None
         self.state: Hashable = None  # the store's version when the panels were computed
         self.panels: OrderedDict[Hashable, tuple[Catalog, Panel]] = OrderedDict()  # with the catalogue used
-        self.derived: dict[tuple[str, ...], object] = {}  # the workspaces derived with another catalogue
 
     def clear(self) -> None:
         with self.lock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guozi.analyses.common import risk_workspace, selected_entities
+from guozi.analyses.common import selected_entities
 from guozi.analyses.eva.params import EvaParams, load_eva_params
 from guozi.analyses.eva.results import INPUTS, EvaReport, EvaRow
 from guozi.analyses.eva.rows import aggregate, entity_row
@@ -80,16 +80,15 @@ def compute_eva(
     params = params if params is not None else load_eva_params(catalog=ws.catalog)
     lines = lines if lines is not None else load_debt_lines(catalog=ws.catalog)
     yp = params.for_year(period.year)
-    rws = risk_workspace(ws)
     if view == "reported":
-        selected = selected_entities(rws, period, entity, subtree)
+        selected = selected_entities(ws, period, entity, subtree)
         groups = [(str(e), "", [str(e)]) for e in sorted(selected.entity_id)]
     else:
-        groups = _groups(rws, period, view, entity, subtree, by, level)
+        groups = _groups(ws, period, view, entity, subtree, by, level)
     needed = sorted({m for _, _, ms in groups for m in ms})
     if not needed:
         return EvaReport(period, view, (), yp, lines)
-    panel = rws.indicators(
+    panel = ws.indicators(
         period,
         indicators=[code for _, code in INPUTS],
         entity=needed[0] if len(needed) == 1 else None,
@@ -100,7 +99,7 @@ def compute_eva(
     cells: dict[str, dict[str, tuple[Any, str, str]]] = {}
     for key, ind, value, nz, ne in zip(f.entity_id, f.indicator, f.value, f.note_zh, f.note_en, strict=True):
         cells.setdefault(str(key), {})[field_of[str(ind)]] = (value, str(nz), str(ne))
-    nodes = rws.tree().at(period).set_index("entity_id")
+    nodes = ws.tree().at(period).set_index("entity_id")
     rows: dict[str, EvaRow] = {}
     for key in needed:
         node: dict[str, Any] = {"entity_id": key}

@@ -20,7 +20,6 @@ standard library's ``warnings``.
 
 from __future__ import annotations
 
-from guozi.analyses.common import risk_workspace
 from guozi.analyses.warnings.columns import (
     GAP_COLUMNS,
     WARNING_COLUMNS,
@@ -62,7 +61,6 @@ __all__ = [
     "load_debt_lines",
     "load_rules",
     "render",
-    "risk_workspace",
     "show",
     "warning_records",
 ]

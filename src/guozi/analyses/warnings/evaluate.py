@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from guozi.analyses.common import risk_workspace, selected_entities
+from guozi.analyses.common import selected_entities
 from guozi.analyses.source import Source
 from guozi.analyses.warnings.check import Data, as_decimal
 from guozi.analyses.warnings.kinds import KindCheck, consecutive_periods
@@ -69,23 +69,22 @@ def evaluate_warnings(
     rules = rules if rules is not None else load_rules(catalog=ws.catalog)
     lines = lines if lines is not None else load_debt_lines(catalog=ws.catalog)
     active = rules.enabled(only)
-    rws = risk_workspace(ws)
-    nodes = selected_entities(rws, period, entity, subtree)
+    nodes = selected_entities(ws, period, entity, subtree)
     if nodes.empty or not active:
         return WarningReport(period, (), (), rules, lines)
 
     codes = list(dict.fromkeys(c for r in active for c in r.indicators()))
     for c in codes:
-        rws.catalog.indicator(c)  # an unknown indicator is named before anything runs
+        ws.catalog.indicator(c)  # an unknown indicator is named before anything runs
     plan = _Plan.of(active, period)
     # A row of the reported view is one entity's own figures, the same in any panel holding it,
     # so only the entities checked are read when they are a small part of the tree.
     ids: set[str] | None = None
     small = view == "reported" and entity is not None
-    if small and 2 * nodes.entity_id.nunique() <= rws.tree().at(period).entity_id.nunique():
+    if small and 2 * nodes.entity_id.nunique() <= ws.tree().at(period).entity_id.nunique():
         ids = set(nodes.entity_id)
-    panels = _panels(rws, period, codes, plan, view, ids)
-    found, gaps = _run(rws, rules, active, Data(panels), lines, period, nodes, panels[0][1])
+    panels = _panels(ws, period, codes, plan, view, ids)
+    found, gaps = _run(ws, rules, active, Data(panels), lines, period, nodes, panels[0][1])
     found.sort(key=lambda w: (-w.severity_rank, w.entity_id, w.rule))
     return WarningReport(period, tuple(found), tuple(gaps), rules, lines)
 
