@@ -25,11 +25,12 @@ expected entity has approved figures); only then the latest month holding any fi
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, Protocol, TypeVar, cast
 
 import pandas as pd
 
@@ -54,6 +55,10 @@ __all__ = [
 ]
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
 class Ledger(Protocol):
     """What this module reads of the workspace (:class:`~guozi.workspace.Workspace` is one)."""
 
@@ -62,6 +67,18 @@ class Ledger(Protocol):
     def tree(self) -> Tree: ...
 
     def submission_keys(self, submission_id: int) -> list[tuple[str, int]]: ...
+
+
+def _one_unit(work: Callable[P, T]) -> Callable[P, T]:
+    """``work(ledger, …)`` as one unit of work of the store (its lock held throughout: the file opened once)."""
+
+    @functools.wraps(work)
+    def held(*args: P.args, **kwargs: P.kwargs) -> T:
+        ledger = cast("Ledger", args[0])
+        with ledger.store.lock:
+            return work(*args, **kwargs)
+
+    return held
 
 
 # --- who is expected --------------------------------------------------------------------------
@@ -143,6 +160,7 @@ def _scope(
 
 
 # --- status ---------------------------------------------------------------------------------
+@_one_unit
 def period_status(
     ledger: Ledger, period: Period, roots: Sequence[str] | None = None, *, today: date | None = None
 ) -> PeriodStatus:
@@ -209,6 +227,7 @@ def _latest_submissions(ledger: Ledger, period: Period, entities: set[str]) -> d
     return out
 
 
+@_one_unit
 def progress(ledger: Ledger, period: Period, roots: Sequence[str] | None = None) -> FilingProgress:
     """How far ``period``'s filing is under ``roots``: a count, without who and when."""
     tree = ledger.tree()
@@ -218,6 +237,7 @@ def progress(ledger: Ledger, period: Period, roots: Sequence[str] | None = None)
     return FilingProgress(period, _roots_text(roots), state, deadline, done, len(expected))
 
 
+@_one_unit
 def filing_period(ledger: Ledger, roots: Sequence[str] | None = None) -> Period:
     """The month the 上报情况 page shows by default: the latest one open for filing under ``roots``, else the default."""
     tree = ledger.tree()
@@ -231,6 +251,7 @@ def filing_period(ledger: Ledger, roots: Sequence[str] | None = None) -> Period:
     return default_period(ledger, roots)
 
 
+@_one_unit
 def default_period(ledger: Ledger, roots: Sequence[str] | None = None) -> Period:
     """The month a command or page shows when none is asked for (see the module's rules)."""
     store = ledger.store
@@ -290,6 +311,7 @@ def _record(store: Store, period: Period, action: Literal["open", "close", "reop
     return event
 
 
+@_one_unit
 def open_period(ledger: Ledger, period: Period, deadline: date, *, root: str = "", user: str) -> PeriodEvent:
     """Open ``period`` for filing by ``deadline`` (for ``root``'s subtree, or the whole tree); again: a new deadline."""
     events = ledger.store.period_events(period.code)
@@ -303,6 +325,7 @@ def open_period(ledger: Ledger, period: Period, deadline: date, *, root: str = "
     return _record(ledger.store, period, "open", user=user, root=root, deadline=deadline)
 
 
+@_one_unit
 def close_period(ledger: Ledger, period: Period, *, user: str) -> PeriodEvent:
     """Close ``period`` for the whole tree: imports and uploads into it are refused from now on."""
     if _closed(ledger.store.period_events(period.code)):
@@ -310,6 +333,7 @@ def close_period(ledger: Ledger, period: Period, *, user: str) -> PeriodEvent:
     return _record(ledger.store, period, "close", user=user)
 
 
+@_one_unit
 def reopen_period(ledger: Ledger, period: Period, reason: str, *, user: str) -> PeriodEvent:
     """Reopen a closed ``period`` for the whole tree; the reason is kept with the event and in the audit log."""
     if not reason.strip():
