@@ -37,6 +37,7 @@ LOCK_WAIT_ENV = "GUOZI_LOCK_WAIT"
 LOCK_WAIT = 5.0  # seconds to wait for another process to let go of the file
 FIRST_PAUSE = 0.02  # seconds before the first retry, doubled up to MAX_PAUSE
 MAX_PAUSE = 0.5
+COMMAND_SHOWN = 400  # characters of the holder's command line a message shows
 _PID = re.compile(r"\(PID (\d+)\)")
 
 
@@ -67,7 +68,9 @@ def holder(message: str) -> tuple[int | None, str]:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return pid, ""
-    return pid, " ".join(p.decode("utf-8", "replace") for p in raw.split(b"\0") if p)[:300]
+    words = " ".join(p.decode("utf-8", "replace") for p in raw.split(b"\0") if p).split()
+    command = " ".join(words)  # one line, however the command was written
+    return pid, command if len(command) <= COMMAND_SHOWN else command[: COMMAND_SHOWN - 1] + "…"
 
 
 def busy_error(path: str, message: str, wait: float) -> GuoziError:
