@@ -340,10 +340,12 @@ def test_a_parquet_duration_is_not_a_number(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["1e16", "10000000000000000", "1e17", "1e99999", "99999999999999999999999999"])
 def test_a_value_at_or_beyond_the_limit_is_refused_naming_it(tmp_path: Path, value: str) -> None:
-    """The limit, 10^16 yuan, is named in both languages (1 亿亿元 in Chinese)."""
+    """The limit, 10^16 yuan, is named in both languages (1 亿亿元 in Chinese), in the message and
+    in what was expected (in the listing's language: issue 17)."""
     files = [("entities.csv", ENTITIES), ("facts.csv", FACTS + f"A,2025-01,revenue,{value},元\n")]
-    problems = _refused(tmp_path, files, "value.range", "10^16 yuan")
+    problems = _refused(tmp_path, files, "value.range", "10^16")
     assert any("1 亿亿元" in str(p["message"]) for p in problems)  # the zh listing names it the Chinese way
+    assert {p["expected"] for p in problems} == {"绝对值小于 10^16 元（1 亿亿元）"}
 
 
 @pytest.mark.parametrize(
