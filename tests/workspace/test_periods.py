@@ -15,6 +15,7 @@ have come. Every entity files its own form; the counts below are worked out from
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +24,9 @@ import pytest
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.periods import Period
 from guozi.store.base import User
+from guozi.workspace import Workspace
 from tests.ingest.conftest import TODAY, Desk, desk, wan
+from tests.pg import drop_database, fresh_database
 
 __all__ = ["desk"]  # the fixture, used by every test here
 
@@ -199,3 +202,39 @@ def test_the_filing_page_month_is_the_latest_open_one(desk: Desk, tmp_path: Path
     desk.ws.open_period(Period(2025, 7), date(2025, 8, 10), user="super_g")
     assert desk.ws.filing_period() == Period(2025, 7)
     assert desk.ws.default_period() == MAY
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """An empty PostgreSQL database of this test (dropped afterwards)."""
+    url = fresh_database()
+    yield url
+    drop_database(url)
+
+
+def test_the_cycle_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    """The same walk on a PostgreSQL store: June opened, A approved of G, A, N, E; closed, an import
+    refused with facts, submissions and audit log unchanged; reopened, the import lands."""
+    folder = tmp_path / "pg"
+    folder.mkdir()
+    desk = Desk(folder)  # writes the group's entities.csv
+    desk.ws.close()
+    ws = Workspace.open(pg_url)
+    try:
+        ws.import_files([folder / "entities.csv"], user="setup", today=TODAY)
+        desk.ws = ws
+        ws.open_period(JUNE, date(2025, 7, 10), user="super_g")
+        ws.import_files([desk.file(wan("A", "2025-06", revenue=100))], user="importer", today=TODAY)
+        status = ws.period_status(JUNE, today=TODAY)
+        assert (status.state, status.approved, status.expected) == ("open", 1, 4)
+        assert status.counts()["missing"] == 3
+        ws.close_period(JUNE, user="super_g")
+        before = store_state(desk)
+        with pytest.raises(GuoziError, match="2025-06"):
+            ws.import_files([desk.file(wan("G", "2025-06", revenue=300))], user="importer", today=TODAY)
+        assert store_state(desk) == before
+        ws.reopen_period(JUNE, "集团补报", user="super_g")
+        ws.import_files([desk.file(wan("G", "2025-06", revenue=300))], user="importer", today=TODAY)
+        assert ws.period_status(JUNE, today=TODAY).approved == 2
+    finally:
+        ws.close()
