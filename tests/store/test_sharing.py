@@ -169,7 +169,7 @@ def test_the_busy_message_and_the_wait_setting(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("GUOZI_LOCK_WAIT", "0.25")
     assert lock_wait() == 0.25
     monkeypatch.delenv("GUOZI_LOCK_WAIT")
-    assert lock_wait() == 5.0
+    assert lock_wait() == 10.0
     monkeypatch.setenv("GUOZI_LOCK_WAIT", "soon")
     with pytest.raises(Exception, match="GUOZI_LOCK_WAIT"):
         lock_wait()

@@ -34,7 +34,7 @@ from ibis.backends.duckdb import Backend
 from guozi.kernel.errors import GuoziError
 
 LOCK_WAIT_ENV = "GUOZI_LOCK_WAIT"
-LOCK_WAIT = 5.0  # seconds to wait for another process to let go of the file
+LOCK_WAIT = 10.0  # seconds to wait for another process to let go of the file (a report reads its figures in ~5 s)
 FIRST_PAUSE = 0.02  # seconds before the first retry, doubled up to MAX_PAUSE
 MAX_PAUSE = 0.5
 COMMAND_SHOWN = 400  # characters of the holder's command line a message shows
