@@ -10,6 +10,9 @@ calls share one workspace, as in the web app, so a call may profit from an earli
 
     flock /tmp/bench.lock .venv/bin/python bench/web_warmup.py --store duckdb:////tmp/warm100k/store.duckdb
 
+``--web`` times instead the web application's own warm-up in one piece (``WebData.warm``: the
+calls above, plus the records the pages are made of), as ``guozi serve`` runs it at start.
+
 ``--profile DIR`` runs each call under cProfile and writes ``DIR/<call>.prof`` and the top of its
 cumulative listing to ``DIR/<call>.txt``. ``--save FILE`` writes every call's result in a canonical
 form (pickled), ``--compare FILE`` checks the results against such a file (exit status 3 when they
@@ -34,6 +37,8 @@ from typing import Any
 
 import pandas as pd
 
+from guozi.analyses.warnings.results import RiskWarning, warning_fields
+
 CALLS = ("open", "tree", "reported", "children", "targets", "verdict", "warnings", "losses", "trend", "eva")
 DEFAULT_CALLS = CALLS[:-1]  # the overview's calls; EVA (its own page) on request
 TREND_MONTHS = 12  # as guozi.web.data.TREND_MONTHS
@@ -43,6 +48,8 @@ def canonical(value: Any) -> Any:
     """``value`` as nested tuples of text: equal exactly when the results are equal (NaN equals NaN, order counts)."""
     if isinstance(value, pd.DataFrame):
         return ("frame", tuple(map(str, value.columns)), tuple(tuple(map(repr, r)) for r in value.itertuples(False)))
+    if isinstance(value, RiskWarning):  # its sentences as shown, not their templates and figures
+        return canonical(warning_fields(value))
     if is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__, tuple((f.name, canonical(getattr(value, f.name))) for f in fields(value)))
     if isinstance(value, list | tuple):
@@ -66,6 +73,28 @@ def rss_peak_mb() -> float:
     return float("nan")
 
 
+def web_warm_up(store: str) -> int:
+    """Open the store and run the web application's warm-up, as ``guozi serve`` does at start; print its time."""
+    import logging
+
+    from guozi.web.data import WebData
+    from guozi.workspace import Workspace
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    load_before = os.getloadavg()[0]
+    rss_reset()
+    w0, c0 = time.perf_counter(), time.process_time()
+    ws = Workspace.open(store)
+    WebData(ws).warm()
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    print(f"store `{store}`: the web's warm-up (store opened, then WebData.warm) {wall:.2f} s wall, {cpu:.2f} s CPU,")
+    print(
+        f"peak RSS {rss_peak_mb():,.0f} MB; load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+    )
+    ws.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", required=True, help="store URL, e.g. duckdb:////tmp/warm100k/store.duckdb")
@@ -75,7 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", type=Path, help="directory for a cProfile of each call")
     ap.add_argument("--save", type=Path, help="write the results (canonical form) to this file")
     ap.add_argument("--compare", type=Path, help="compare the results with a file written by --save")
+    ap.add_argument(
+        "--web",
+        action="store_true",
+        help="time the web application's own warm-up (guozi.web.data.WebData.warm: the calls above and the "
+        "pages' records made of them) in one piece instead",
+    )
     args = ap.parse_args(argv)
+    if args.web:
+        return web_warm_up(args.store)
 
     from guozi.kernel.periods import Period
     from guozi.workspace import Workspace
@@ -111,9 +148,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def trend() -> Any:
         top, p = top_and_period()
-        held = set(ws().store.periods())
-        months = [m for m in (p.shift(-k) for k in range(TREND_MONTHS - 1, -1, -1)) if m.code in held] or [p]
-        return ws().indicators(months, indicators=ws().regime_indicators(p), entity=top, prior=False).frame
+        return ws().trend(p, top, months=TREND_MONTHS)
 
     def warnings() -> Any:
         r = ws().warnings(top_and_period()[1], entity=top_and_period()[0], subtree=True)

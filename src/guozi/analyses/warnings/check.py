@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
 from guozi.analyses.source import Source
-from guozi.analyses.warnings.messages import Fig, machine_figures
+from guozi.analyses.warnings.messages import Fig
 from guozi.analyses.warnings.results import Gap, RiskWarning
 from guozi.analyses.warnings.rules import Rule, RuleSet
 from guozi.catalog import Indicator
@@ -189,7 +189,6 @@ class Check:
             shown=figures,
             source=source,
             confirmed=confirmed,
-            figures=machine_figures(figures),
         )
 
     def current(self) -> tuple[Any, Cell | None]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -123,8 +122,7 @@ class KindCheck(Check):
             "n": (n, "int"),
             "values": ((unit, tuple((str(p), v) for p, v in shown)), "series"),
         }
-        w = self.warn(figs, value=first, threshold=limit)
-        return replace(w, figures={**w.figures, "values": {str(p): v for p, v in shown}})
+        return self.warn(figs, value=first, threshold=limit)
 
     def k_loss_grew(self) -> RiskWarning | Gap | None:
         v, cell = self.current()

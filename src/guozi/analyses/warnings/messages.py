@@ -68,6 +68,8 @@ def machine_figures(figures: Mapping[str, Fig]) -> dict[str, Any]:
         if unit == "texts":
             if len(v) > 2:
                 out[k] = v[2]
-        elif unit not in ("text", "series"):
+        elif unit == "series":  # the values by period
+            out[k] = dict(v[1])
+        elif unit != "text":
             out[k] = v
     return out

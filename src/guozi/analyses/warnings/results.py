@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
-from guozi.analyses.warnings.messages import Fig, render
+from guozi.analyses.warnings.messages import Fig, machine_figures, render
 from guozi.analyses.warnings.rules import RuleSet
 from guozi.catalog.params import DebtLines
 from guozi.kernel.periods import Period
@@ -22,8 +22,9 @@ class RiskWarning:
 
     ``value`` is the indicator's value, ``threshold`` the line it crossed and ``reference`` the
     figure it was compared with (the opening or prior-year value, the other growth …), all in
-    ``unit``; ``figures`` holds every figure of the message, machine-readable. The sentence is
-    kept as data (the rule's templates and the figures) and worded by :meth:`message`.
+    ``unit``; ``figures`` gives every figure of the message, machine-readable. The sentence is
+    kept as data (the rule's templates and ``shown``, its figures) and worded by :meth:`message`
+    only when asked for.
     """
 
     entity_id: str
@@ -43,12 +44,16 @@ class RiskWarning:
     shown: Mapping[str, Fig]  # the figures of the sentence, each with how to show it
     source: str
     confirmed: bool
-    figures: Mapping[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str) -> str:
         """The explaining sentence in ``lang``, worked out now (a large group has ~200 000 warnings,
         most never shown: none is worded before it is asked for)."""
         return render(pick(lang, *self.templates), self.shown, lang)
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        """Every figure of the sentence, machine-readable: numbers, and codes for translated texts."""
+        return machine_figures(self.shown)
 
     @property
     def message_zh(self) -> str:
@@ -104,11 +109,12 @@ class WarningReport:
 
 def warning_fields(w: RiskWarning) -> dict[str, Any]:
     """A warning's fields as a record, the sentences worded (``message_zh``, ``message_en``) in place
-    of their templates and figures, in the order of the fields."""
+    of their templates, and the machine-readable ``figures`` last."""
     out: dict[str, Any] = {}
     for k, v in w.__dict__.items():
         if k == "templates":
             out["message_zh"], out["message_en"] = w.message_zh, w.message_en
         elif k != "shown":
             out[k] = v
+    out["figures"] = w.figures
     return out
