@@ -32,19 +32,26 @@ import duckdb
 from guozi.workspace import Workspace
 
 
-def timed(call: Callable[[], object], repeat: int) -> list[float]:
-    """Seconds of each of ``repeat`` calls (after one untimed call)."""
+def timed(call: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of this process for each of ``repeat`` calls (after one untimed call)."""
     call()
-    out = []
+    wall, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         call()
-        out.append(time.perf_counter() - started)
-    return out
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+    return wall, cpu
 
 
-def summary(times: list[float]) -> dict[str, float]:
-    return {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000, "max_ms": max(times) * 1000}
+def summary(times: tuple[list[float], list[float]]) -> dict[str, float]:
+    wall, cpu = times
+    return {
+        "median_ms": statistics.median(wall) * 1000,
+        "min_ms": min(wall) * 1000,
+        "max_ms": max(wall) * 1000,
+        "cpu_median_ms": statistics.median(cpu) * 1000,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
