@@ -38,6 +38,9 @@ B_REQUESTS = [
     "/losses?entity=B",
     "/eva?entity=B",
     "/report?entity=B&format=xlsx",
+    "/api/v1/filings?entity=B",
+    "/api/v1/filings/export?entity=B",
+    "/filings?entity=B",
 ]
 ADMIN_ONLY = ["/api/v1/users", "/api/v1/audit", "/admin/users", "/admin/audit"]
 SIGNED_IN_API = [
@@ -56,6 +59,8 @@ SIGNED_IN_API = [
     "/api/v1/jobs/J",
     "/api/v1/jobs/J/file",
     "/api/v1/search?q=A",
+    "/api/v1/filings",
+    "/api/v1/filings/export",
     "/api/v1/users",
     "/api/v1/audit",
 ]
@@ -117,6 +122,7 @@ def test_the_same_requests_work_for_a_user_of_b_and_the_admin(client_as: ClientA
         "/api/v1/eva",
         "/api/v1/indicators/debt_ratio",
         "/api/v1/search?q=1",
+        "/api/v1/filings",
     ],
 )
 def test_what_a_user_of_a_gets_unasked_is_only_a(client_as: ClientAs, user: str, url: str) -> None:
@@ -162,7 +168,8 @@ def test_nobody_signed_in_starts_a_job(anon: TestClient, url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/tree", "/entity/A", "/targets", "/warnings", "/losses", "/eva", "/search", "/admin/users"]
+    "url",
+    ["/", "/tree", "/entity/A", "/targets", "/warnings", "/losses", "/eva", "/search", "/admin/users", "/filings"],
 )
 def test_nobody_signed_in_is_sent_to_the_login_page(anon: TestClient, url: str) -> None:
     r = anon.get(url, follow_redirects=False)
