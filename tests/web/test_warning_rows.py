@@ -1,0 +1,61 @@
+"""The web's warnings: kept as data per store state, each sentence worded when a page reads it (issue 18).
+
+The group of ``conftest.py``: A2's net profit Jan–Jun 2025 is −6 万元, a loss (rule ``loss``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from guozi.analyses.warnings import results
+from guozi.kernel.periods import Period
+from guozi.web.data import WebData
+from guozi.workspace import Workspace
+from tests.web.conftest import sign_in
+
+P = Period.parse("2025-06")
+
+
+@pytest.fixture
+def worded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The languages of every sentence worded from now on."""
+    calls: list[str] = []
+    real = results.render
+
+    def counted(template: str, figures: Any, lang: str) -> str:
+        calls.append(lang)
+        return real(template, figures, lang)
+
+    monkeypatch.setattr(results, "render", counted)
+    return calls
+
+
+def test_the_warm_up_words_no_sentence_and_a_row_words_its_own_once(group_ws: Workspace, worded: list[str]) -> None:
+    data = WebData(group_ws)
+    data.warm()  # what `guozi serve` does at start: the overview's figures, the warnings among them
+    rows = data.warnings(P, "G")["warnings"]
+    assert worded == []
+    loss = next(r for r in rows if r["rule"] == "loss" and r["entity_id"] == "A2")
+    assert "message_zh" not in loss and loss["value"] == -60_000.0  # −6 万元 in 元, as JSON carries it
+    assert loss["message_zh"] == "本年累计净利润-6.00万元，出现亏损"
+    assert loss["message_zh"] == "本年累计净利润-6.00万元，出现亏损"  # kept: worded once
+    assert worded == ["zh"]
+    assert loss["message_en"] == "net profit year to date is -0.06 million yuan: a loss"
+    assert worded == ["zh", "en"]
+    with pytest.raises(KeyError):
+        loss["no_such_field"]
+
+
+def test_the_warnings_page_words_the_sentences_in_the_users_language(app: FastAPI) -> None:
+    client = TestClient(app)
+    assert sign_in(client, "admin").status_code == 200
+    zh = client.get("/api/v1/warnings", params={"entity": "A"}).json()["rows"]
+    en = client.get("/api/v1/warnings", params={"entity": "A", "lang": "en"}).json()["rows"]
+    assert {r["message"] for r in zh if r["rule"] == "loss"} == {"本年累计净利润-6.00万元，出现亏损"}
+    assert {r["message"] for r in en if r["rule"] == "loss"} == {
+        "net profit year to date is -0.06 million yuan: a loss"
+    }
