@@ -26,7 +26,7 @@ P = Period.parse("2025-06")
 def worded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The languages of every sentence worded from now on."""
     calls: list[str] = []
-    real = results.render
+    real = results.render  # type: ignore[attr-defined]  # the name results.py words a sentence with
 
     def counted(template: str, figures: Any, lang: str) -> str:
         calls.append(lang)
