@@ -127,3 +127,28 @@ def test_a_sizes_file_overrides_key_by_key_and_its_table_is_its_own(tmp_path: Pa
     own_table = load_sizes(table)
     assert [c.code for c in own_table.classes] == ["big", "small"]
     assert (own_table.source, own_table.simplified, own_table.rules) == ("own table", False, ())
+
+
+def test_the_debt_lines_by_class_and_the_research_class_unconfirmed() -> None:
+    """The 2017 central-enterprise plan as reported by 证券日报 (2018-09-14): industrial 65 % / 70 %,
+    non-industrial 70 % / 75 % (confirmed). The research class is cut off in that report; the EVA
+    surcharge bands start at each class's key-supervision line (research [65, 70)), so research is
+    most likely 60 % / 65 %: shipped so, unconfirmed, with that reasoning."""
+    lines = load_debt_lines()
+    found = {code: lines.line_for(code, 2025) for code in ("C26", "F51", "M73")}
+    assert {c: (ln.warning, ln.supervision, ln.confirmed) for c, ln in found.items() if ln is not None} == {
+        "C26": (Decimal(65), Decimal(70), True),
+        "F51": (Decimal(70), Decimal(75), True),
+        "M73": (Decimal(60), Decimal(65), False),
+    }
+    research = found["M73"]
+    assert research is not None and "证券日报" in research.note and "[65, 70)" in research.note
+
+
+def test_each_class_eva_band_starts_at_its_key_supervision_line() -> None:
+    """The reasoning behind the research line, checked on the shipped data: for every class the first
+    EVA surcharge band (params/eva.yaml) starts at the class's key-supervision line."""
+    lines, bands = load_debt_lines(), load_eva_params().for_year(2025).debt_surcharge.bands
+    for cls in ("industrial", "non_industrial", "research"):
+        line = lines.line_for(cls, 2025)
+        assert line is not None and bands[cls][0][0] == line.supervision, cls

@@ -65,10 +65,11 @@ DEBT_LINE_CASES = [
     ("E47", "7001", "medium", "70"),
     ("E47", "7500", "medium", "70"),
     ("E47", "7501", "high", "75"),
-    # research (M): 65 / 70 as in the EVA bands
-    ("M", "6500", None, None),
-    ("M", "6501", "medium", "65"),
-    ("M", "7001", "high", "70"),
+    # research (M): 60 / 65, unconfirmed: the EVA bands start at its key-supervision line, 65 (issue 20)
+    ("M", "6000", None, None),
+    ("M", "6001", "medium", "60"),
+    ("M", "6500", "medium", "60"),
+    ("M", "6501", "high", "65"),
     # power (D44) is industrial
     ("D44", "6501", "medium", "65"),
 ]
