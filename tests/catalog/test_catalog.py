@@ -50,7 +50,7 @@ def test_unconfirmed_definitions_are_marked() -> None:
         (2023, "一利五率", ["total_profit", "debt_ratio", "roe", "rd_intensity", "labor_productivity", "operating_cash_ratio"]),
         (2024, "一利五率", ["total_profit", "debt_ratio", "roe", "rd_intensity", "labor_productivity", "operating_cash_ratio"]),
         (2025, "一利五率（2025）", ["total_profit", "debt_ratio", "roe", "rd_intensity", "labor_productivity", "cash_collection_ratio"]),
-        (2026, "一利五率（2025）", ["total_profit", "debt_ratio", "roe", "rd_intensity", "labor_productivity", "cash_collection_ratio"]),
+        (2026, "一利五率（2026）", ["total_profit", "debt_ratio", "roe", "rd_intensity", "labor_productivity", "cash_collection_ratio"]),
     ],
 )  # fmt: skip
 def test_each_year_picks_its_regime(year: int, name: str, indicators: list[str]) -> None:
@@ -141,3 +141,59 @@ def test_bad_user_formulas_are_refused_with_a_reason(tmp_path: Path, formula: st
     with pytest.raises(CatalogError) as info:
         load_catalog([user])
     assert words in info.value.message_en
+
+
+def test_2026_carries_the_2025_regime_over_unconfirmed() -> None:
+    """guozi spec indicators.md (December 2026): no change to 一利五率 was published for 2026, so the
+    2025 regime carries over, marked unconfirmed; 2025 itself is as published."""
+    catalog = load_catalog()
+    y2025, y2026 = catalog.regime_for(2025), catalog.regime_for(2026)
+    assert (y2025.code, y2025.to_year, y2025.confirmed) == ("2025", 2025, True)
+    assert (y2026.code, y2026.from_year, y2026.to_year, y2026.confirmed) == ("2026", 2026, None, False)
+    assert (y2026.indicators, y2026.clauses, y2026.phrase_zh) == (y2025.indicators, y2025.clauses, y2025.phrase_zh)
+    assert "2025" in y2026.note and y2026.source
+    assert catalog.regime_for(2031) is y2026
+
+
+def test_cash_collection_ratio_has_a_switchable_second_definition(
+    tmp_path: Path, workspace_of: Callable[..., Workspace]
+) -> None:
+    """营业收现率, two definitions in print (guozi spec indicators.md, December 2026). Revenue 1 000,
+    销售商品、提供劳务收到的现金 900, 经营活动现金流入小计 1 100: the default 900 / 1 000 = 90 %, the
+    alternative 1 100 / 1 000 = 110 %; a catalogue file pointing cash_collection_ratio at the
+    alternative makes the regime's indicator 110 %."""
+    catalog = load_catalog()
+    item = catalog.items["operating_cash_inflow"]
+    assert (item.name_zh, item.kind, item.statement) == ("经营活动现金流入小计", "flow", "cash")
+    alternative = catalog.indicators["cash_collection_ratio_inflow"]
+    assert (alternative.formula, alternative.unit, alternative.confirmed) == (
+        "operating_cash_inflow / revenue",
+        "%",
+        False,
+    )
+    ws = workspace_of(
+        entities=[{"entity_id": "E", "name": "例"}],
+        facts=[
+            {"entity_id": "E", "period": "2025-12", "item": k, "value": v, "unit": "元"}
+            for k, v in (("revenue", 1000), ("cash_from_sales", 900), ("operating_cash_inflow", 1100))
+        ],
+    )
+    dec = Period(2025, 12)
+    codes = ["cash_collection_ratio", "cash_collection_ratio_inflow"]
+    panel = ws.indicators(dec, indicators=codes)
+    assert panel.value("E", dec, "cash_collection_ratio") == pytest.approx(90.0)
+    assert panel.value("E", dec, "cash_collection_ratio_inflow") == pytest.approx(110.0)
+    switch = tmp_path / "inflow.yaml"
+    switch.write_text(
+        "indicators:\n"
+        "  - code: cash_collection_ratio\n"
+        "    name_zh: 营业收现率\n"
+        "    unit: '%'\n"
+        "    formula: cash_collection_ratio_inflow\n"
+        "    direction: higher\n",
+        encoding="utf-8",
+    )
+    switched = Workspace(ws.store, load_catalog([switch]))
+    assert switched.indicators(dec, indicators=["cash_collection_ratio"]).value(
+        "E", dec, "cash_collection_ratio"
+    ) == pytest.approx(110.0)

@@ -84,7 +84,7 @@ def test_missing_public_figure_says_which(public: Workspace) -> None:
 JUNE = Period(2025, 6)
 E_FACTS = {  # entity E, 2025-06, amounts in 万元 (one unit for all, converted to yuan on the way in)
     "revenue": 2000, "total_profit": 120, "net_profit": 90, "rd_investment": 50, "value_added": 400,
-    "operating_cash_flow": 160, "cash_from_sales": 1900, "interest_expense": 20, "taxes_paid": 70,
+    "operating_cash_flow": 160, "cash_from_sales": 1900, "operating_cash_inflow": 2100, "interest_expense": 20, "taxes_paid": 70,
     "sei_revenue": 300, "total_assets": 1000, "total_liabilities": 650, "total_equity": 350,
     "current_assets": 600, "current_liabilities": 400, "accounts_receivable": 150, "inventory": 250,
     "interest_bearing_debt": 260,
@@ -127,6 +127,7 @@ HAND_WORKED: dict[str, tuple[str, object, str]] = {
     "labor_productivity_annualized": ("E", 8.0, "4 × 12 / 6"),
     "operating_cash_ratio": ("E", 8.0, "160 / 2 000"),
     "cash_collection_ratio": ("E", 95.0, "1 900 / 2 000"),
+    "cash_collection_ratio_inflow": ("E", 105.0, "经营活动现金流入小计 2 100 / 营业收入 2 000"),
     "revenue_profit_margin": ("E", 6.0, "120 / 2 000"),
     "two_funds": ("E", Decimal("4000000"), "150 + 250 = 400 万元"),
     "two_funds_share": ("E", 400 / 600 * 100, "400 / 600"),

@@ -117,6 +117,9 @@ def _regime(entry: Mapping[str, Any], path: Path) -> Regime:
         phrase_zh=str(target.get("phrase_zh", "")),
         phrase_en=str(target.get("phrase_en", "")),
         clauses=clauses,
+        confirmed=bool(entry.get("confirmed", True)),
+        source=str(entry.get("source", "")),
+        note=str(entry.get("note", "")),
     )
 
 

@@ -85,6 +85,9 @@ class Regime:
     phrase_zh: str = ""
     phrase_en: str = ""
     clauses: tuple[Clause, ...] = ()
+    confirmed: bool = True  # False: carried over or inferred, not published (``note`` says why)
+    source: str = ""
+    note: str = ""
 
     def name(self, lang: str) -> str:
         """The regime's name in ``lang``."""
