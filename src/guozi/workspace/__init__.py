@@ -8,13 +8,14 @@ how a panel is read), the engine (:mod:`guozi.engine.panel`), the analyses and t
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -66,6 +67,9 @@ from guozi.workspace.review import (
 if TYPE_CHECKING:
     from guozi.ingest.readers import Progress
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 __all__ = [
     "REVIEWERS",
     "STATUS_ZH",
@@ -79,6 +83,17 @@ __all__ = [
     "Workspace",
     "paused_gc",
 ]
+
+
+def _one_unit(method: Callable[Concatenate[Workspace, P], R]) -> Callable[Concatenate[Workspace, P], R]:
+    """``method`` as one unit of work on the store: its reads (the version, the tree, the panel) open the file once."""
+
+    @functools.wraps(method)
+    def in_one_unit(ws: Workspace, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with ws.store.lock:
+            return method(ws, *args, **kwargs)
+
+    return in_one_unit
 
 
 class Workspace:
@@ -320,6 +335,7 @@ class Workspace:
         """The reported items the formula of ``code`` reads for ``period`` (:func:`.browse.indicator_inputs`)."""
         return browsing.indicator_inputs(self.catalog, code, period)
 
+    @_one_unit
     def indicators(
         self,
         period: Period | Sequence[Period],
