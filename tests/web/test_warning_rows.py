@@ -59,3 +59,20 @@ def test_the_warnings_page_words_the_sentences_in_the_users_language(app: FastAP
     assert {r["message"] for r in en if r["rule"] == "loss"} == {
         "net profit year to date is -0.06 million yuan: a loss"
     }
+
+
+def test_the_panels_rows_by_entity_are_the_panels_own(group_ws: Workspace) -> None:
+    """A1's total profit 30 万元 against 25 a year before (conftest GROUP): change 5 万元, growth 5/25 = 20%;
+    G's children sum: A 40 + B 50 = 90 万元. Figures in 元, as JSON numbers."""
+    data = WebData(group_ws)
+    reported, sums = data.full_panel(P, "reported"), data.full_panel(P, "children")
+    assert len(reported) == 6 and "A1" in reported and "X" not in reported
+    row = reported["A1"]["total_profit"]
+    assert (row["value"], row["prior_value"], row["change"]) == (300_000.0, 250_000.0, 50_000.0)
+    assert row["growth"] == pytest.approx(20.0)
+    assert row["unit"] == "元" and row["note_zh"] == "" and row["note_en"] == ""
+    assert sums["G"]["total_profit"]["value"] == 900_000.0
+    assert reported.get("X", {}) == {}
+    with pytest.raises(KeyError):
+        reported["X"]
+    assert reported["A1"] is reported["A1"]  # made once

@@ -26,7 +26,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import PurePosixPath, PureWindowsPath
@@ -47,7 +47,7 @@ from guozi.workspace import Workspace, paused_gc
 from guozi.workspace.accounts import accounts_generation
 from guozi.workspace.browse import TreeView
 
-__all__ = ["WarningRow", "WebData", "clean", "file_name", "records"]
+__all__ = ["PanelRows", "WarningRow", "WebData", "clean", "file_name", "records"]
 
 T = TypeVar("T")
 USER_TTL = 5.0  # seconds an account is trusted from the cache (changes through guozi.workspace.accounts apply at once)
@@ -104,6 +104,53 @@ def _session_json(sid: str) -> str:
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A frame's rows as JSON-ready dicts."""
     return [{str(k): clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+class PanelRows(Mapping[str, dict[str, dict[str, Any]]]):
+    """A panel's rows by entity, ``{entity: {indicator: row}}``, each entity's records made when first read.
+
+    A row is ``value``, ``prior_value``, ``change``, ``growth``, ``unit``, ``note_zh``, ``note_en``
+    and ``members``, JSON-ready (:func:`clean`). Only the positions of each entity's rows are
+    worked out up front (one pass over the entity column).
+    """
+
+    _COLUMNS = ("indicator", "value", "prior_value", "change", "growth", "unit", "note_zh", "note_en", "members")
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._cols = [frame[c].tolist() for c in self._COLUMNS]
+        self._at: dict[str, list[int]] = {}
+        for i, e in enumerate(frame["entity_id"].tolist()):
+            self._at.setdefault(str(e), []).append(i)
+        self._made: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def __getitem__(self, entity: str) -> dict[str, dict[str, Any]]:
+        made = self._made.get(entity)
+        if made is None:
+            ind, value, prior, change, growth, unit, note_zh, note_en, members = self._cols
+            made = {
+                str(ind[i]): {
+                    "value": clean(value[i]),
+                    "prior_value": clean(prior[i]),
+                    "change": clean(change[i]),
+                    "growth": clean(growth[i]),
+                    "unit": unit[i],
+                    "note_zh": clean(note_zh[i]) or "",
+                    "note_en": clean(note_en[i]) or "",
+                    "members": clean(members[i]),
+                }
+                for i in self._at[entity]  # KeyError for an entity without rows, as a dict
+            }
+            self._made[entity] = made  # the same records whichever thread made them first
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __contains__(self, entity: object) -> bool:
+        return entity in self._at
 
 
 class WarningRow(dict[str, Any]):
@@ -337,37 +384,16 @@ class WebData:
         """The regime's indicators for ``period``."""
         return self.cached(("codes", period.code), lambda: self.ws.regime_indicators(period))
 
-    def full_panel(self, period: Period, view: View) -> dict[str, dict[str, dict[str, Any]]]:
-        """Every entity's ``{indicator: row}`` (``reported`` or ``children`` sums) of the regime's indicators."""
+    def full_panel(self, period: Period, view: View) -> Mapping[str, dict[str, dict[str, Any]]]:
+        """Every entity's ``{indicator: row}`` (``reported`` or ``children`` sums) of the regime's indicators.
 
-        def compute() -> dict[str, dict[str, dict[str, Any]]]:
+        The rows of an entity are made into JSON-ready records when first read (:class:`PanelRows`):
+        a page shows a few dozen entities of the 100 000 a large group's panel holds.
+        """
+
+        def compute() -> PanelRows:
             f = self.ws.indicators(period, view=view).frame
-            f = f[f.period == str(period)]
-            out: dict[str, dict[str, dict[str, Any]]] = {}
-            cols = [
-                "entity_id",
-                "indicator",
-                "value",
-                "prior_value",
-                "change",
-                "growth",
-                "unit",
-                "note_zh",
-                "note_en",
-                "members",
-            ]
-            for r in zip(*(f[c] for c in cols), strict=True):
-                out.setdefault(str(r[0]), {})[str(r[1])] = {
-                    "value": clean(r[2]),
-                    "prior_value": clean(r[3]),
-                    "change": clean(r[4]),
-                    "growth": clean(r[5]),
-                    "unit": r[6],
-                    "note_zh": clean(r[7]) or "",
-                    "note_en": clean(r[8]) or "",
-                    "members": clean(r[9]),
-                }
-            return out
+            return PanelRows(f[f.period == str(period)])
 
         return self.cached(("panel", period.code, view), compute)
 
