@@ -55,6 +55,9 @@ ELIMINATIONS: tuple[tuple[str, str, int], ...] = (
 )
 
 
+_SEP = "\x1f"  # the unit separator: between the two ids of a pair key (no entity id holds it)
+
+
 def report_types(nodes: pd.DataFrame) -> pd.Series:
     """Each node row's report type: its ``report_type`` when given, else by its place in the tree."""
     default = pd.Series(np.where(nodes.is_leaf.astype(bool), "single", "consolidated"), index=nodes.index)
@@ -95,7 +98,19 @@ def _period(t: ir.Table) -> ir.IntegerValue:
 def eliminations(intercompany: ir.Table, tree: Tree, members: ir.Table | None = None) -> ir.Table:
     """(entity_id = node, period, item, value): Σ sign · value of the pairs eliminated at each node."""
     mc = members if members is not None else ibis.memtable(member_closure(tree))
-    closure = ibis.memtable(tree.closure.astype({"from_code": "int64", "to_code": "int64", "depth": "int64"}))
+    # the counterparty's ancestors keyed by (entity, ancestor) in one text column, so that the
+    # counterparty is matched to the seller's nodes only: with two columns a planner may join the
+    # two closures on the ancestor first (every pair of entities below a node: millions of rows)
+    c = tree.closure
+    closure = ibis.memtable(
+        pd.DataFrame(
+            {
+                "pair": c.entity_id.astype(str) + _SEP + c.ancestor_id.astype(str),
+                "from_code": c.from_code.astype("int64"),
+                "to_code": c.to_code.astype("int64"),
+            }
+        )
+    )
     rules = ibis.memtable(
         pd.DataFrame(list(ELIMINATIONS), columns=["ic_item", "item", "sign"]).astype({"sign": "int64"})
     )
@@ -111,9 +126,7 @@ def eliminations(intercompany: ir.Table, tree: Tree, members: ir.Table | None = 
     )
     pair = seller.join(
         closure,
-        (seller.counterparty_id == closure.entity_id)
-        & (seller.node == closure.ancestor_id)
-        & _within(closure, seller.period),
+        (seller.counterparty_id.concat(_SEP, seller.node) == closure.pair) & _within(closure, seller.period),
     ).select(seller.node, seller.period, seller.ic_item, seller.value)
     signed = pair.join(rules, pair.ic_item == rules.ic_item).select(
         pair.node, pair.period, rules.item, value=ibis.ifelse(rules.sign > 0, pair.value, -pair.value)
