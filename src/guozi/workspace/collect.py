@@ -24,13 +24,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from guozi.engine.backends import connect
 from guozi.ingest.contract import collect_files, merge_entities, read_files
+from guozi.ingest.contract.facts import FactChecker
+from guozi.ingest.contract.staged import in_place
 from guozi.ingest.readers import Progress
 from guozi.ingest.rules import Context, Finding, RuleSet, evaluate, load_rules
 from guozi.kernel.errors import InvalidInputError, Problem, Severity
 from guozi.kernel.files import file_hash
 from guozi.store.base import Explanation, Status, WriteResult
 from guozi.store.batch import Batch, Kind
+from guozi.store.lake import LakeStore
 from guozi.workspace.explain import (
     Explain,
     ExplanationRequiredError,
@@ -41,6 +45,7 @@ from guozi.workspace.explain import (
 
 if TYPE_CHECKING:
     from guozi.analyses.source import Source
+    from guozi.catalog import Catalog
     from guozi.store import Store
 
 __all__ = [
@@ -52,6 +57,7 @@ __all__ = [
     "check_files",
     "explain_key",
     "import_files",
+    "in_place_store",
     "parse_explain",
     "read_explanations",
     "rule_set",
@@ -305,3 +311,39 @@ def import_files(
         progress("write", 1, 1)
     merged = WriteResult(submissions=written.submissions, skipped=[*result.skipped, *written.skipped])
     return ImportReport(result.batch, merged, result, tuple(stored))
+
+
+def in_place_store(paths: Sequence[Path], catalog: Catalog) -> LakeStore | None:
+    """A read-only store over ``paths`` read where they lie (``--data DIR``), or ``None`` if they cannot be.
+
+    They can when ``paths`` is one folder of entities and facts files only, every facts file a
+    Parquet file of text columns (:func:`~guozi.ingest.contract.staged.in_place`). The contract's
+    checks then run in DuckDB over the files themselves, and the engine computes on them as on
+    a lake: no figure is copied into a store. Otherwise ``--data`` imports the files into memory.
+
+    Raises:
+        InvalidInputError: the files break the contract (every problem is listed).
+    """
+    if len(paths) != 1 or not paths[0].is_dir():
+        return None
+    files, problems = collect_files(paths)
+    facts = [p for p, k in files if k == "facts"]
+    entities = [(p, k) for p, k in files if k == "entities"]
+    if problems or not facts or not entities or len(facts) + len(entities) != len(files):
+        return None
+    if not all(in_place(p) for p in facts):
+        return None
+    batch = read_files(entities, catalog)
+    if batch.entities is None or batch.blocking:
+        raise InvalidInputError(problems=batch.problems)
+    checker = FactChecker(catalog, set(batch.entities.entity_id), load_rules(catalog), batch.problems)
+    try:
+        for path in facts:
+            checker.add_parquet(path)
+        checker.duplicates()
+    finally:
+        checker.close()
+    if batch.blocking:
+        raise InvalidInputError(problems=batch.problems)
+    rows = batch.entities[[c for c in batch.entities.columns if not str(c).startswith("__")]]
+    return LakeStore.open(connect("duckdb"), paths[0], entities=rows)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Context, Decimal
+from pathlib import Path
 from typing import NamedTuple
 
-import duckdb
 import pyarrow as pa
 
 from guozi.catalog.model import Catalog
+from guozi.ingest import staging
 from guozi.ingest.contract.cells import A_DECIMAL, A_KNOWN_ENTITY, AN_ENTITY_ID, PERIOD_EXPECTED, problem_at, short
 from guozi.ingest.contract.numbers import parse_numbers
+from guozi.ingest.contract.staged import stage_parquet
 from guozi.ingest.readers import ROW, SHEET, RawTable
 from guozi.ingest.rules import RuleSet
 from guozi.kernel.errors import Problem
@@ -29,7 +31,7 @@ class FactChecker:
     def __init__(self, catalog: Catalog, known: set[str], rules: RuleSet, problems: list[Problem]) -> None:
         self.rules = rules
         self.problems = problems
-        self.con = duckdb.connect()
+        self.con = staging.connect()
         items = pa.table(
             {
                 "item": pa.array(list(catalog.items), pa.string()),
@@ -39,8 +41,12 @@ class FactChecker:
         entities = pa.table({"entity_id": pa.array(sorted(known), pa.string())})
         self.con.register("items_t", items)
         self.con.register("entities_t", entities)
-        self.parts: list[pa.Table] = []
-        self.keys: list[pa.Table] = []
+        # the good rows, kept in the staging database (it spills to disk beyond its memory limit)
+        self.con.execute(
+            f"""create temp table good_t (entity_id varchar, period integer, item varchar,
+                value decimal({VALUE_PRECISION}, {STORE_SCALE}), source_id integer, sheet varchar, row bigint)"""
+        )
+        self.sources: list[tuple[str, str]] = []  # (path, file name) of each source_id
 
     def close(self) -> None:
         """Close the connection."""
@@ -51,7 +57,25 @@ class FactChecker:
 
         ``columns`` renames the contract's columns in problems (a form's value is in column C).
         """
-        self._parse(raw)
+        self._register(raw)
+        try:
+            self._check(raw.path, columns or {})
+        finally:
+            self.con.unregister("raw_t")
+
+    def add_parquet(self, path: Path) -> int:
+        """Check a Parquet facts file of text columns in place (DuckDB reads it); the rows it holds."""
+        rows = stage_parquet(self.con, path)
+        try:
+            self._check(path, {})
+        finally:
+            self.con.execute("drop view if exists raw_t")
+            self.con.execute("drop table if exists slow_t")
+        return rows
+
+    def _check(self, path: Path, columns: Mapping[str, str]) -> None:
+        """Check the rows of ``raw_t``: the failing ones become problems, the good ones join ``good_t``."""
+        self._parse()
         bad = self.con.execute(
             """
             select rn, sh, e, p, i, v, u, p_ok, item_persons, e_ok, vt, too_big, unit_key, unit_persons, yuan
@@ -63,31 +87,26 @@ class FactChecker:
             order by sh, rn
             """
         ).fetchall()
+        empty = pa.table({})
         for row in bad:
             fields = _Row(*row)
-            self.problems.extend(
-                _fact_problems(self.rules, RawTable(raw.path, raw.table, fields.sh), fields, columns or {})
-            )
-        good = self.con.execute(
+            self.problems.extend(_fact_problems(self.rules, RawTable(path, empty, fields.sh), fields, columns))
+        self.sources.append((str(path), path.name))
+        self.con.execute(
             f"""
-            select e as entity_id, cast(pcode as integer) as period, i as item,
-                   cast(yuan as decimal({VALUE_PRECISION}, {STORE_SCALE})) as value,
-                   {_lit(str(raw.path))} as source, sh as sheet, rn as row, {_lit(raw.name)} as file
+            insert into good_t
+            select e, cast(pcode as integer), i, cast(yuan as decimal({VALUE_PRECISION}, {STORE_SCALE})),
+                   {len(self.sources) - 1}, sh, rn
             from parsed
             where e <> '' and e_ok and p_ok and item_persons is not null and vt is not null
               and (u = '' or (unit_key is not null and unit_persons = item_persons))
               and yuan is not null
             """
-        ).arrow()
-        if hasattr(good, "read_all"):
-            good = good.read_all()
-        self.parts.append(good.select([f.name for f in FACT_SCHEMA]).cast(FACT_SCHEMA))
-        self.keys.append(good.select(["entity_id", "period", "item", "row", "file", "sheet"]))
-        self.con.unregister("raw_t")
+        )
         self.con.execute("drop table parsed")
 
-    def _parse(self, raw: RawTable) -> None:
-        """The temp table ``parsed``: each row of the chunk trimmed, its value read, each part checked."""
+    def _register(self, raw: RawTable) -> None:
+        """``raw_t``: the chunk's cells as text, with each value and unit read (:func:`parse_numbers`)."""
         table = raw.table
         if "unit" not in table.column_names:
             table = table.append_column("unit", pa.array([""] * table.num_rows, pa.string()))
@@ -100,6 +119,9 @@ class FactChecker:
             "raw_t",
             table.select([ROW, SHEET, "entity_id", "period", "item", "value", "unit", *(f"__{n}" for n in parsed)]),
         )
+
+    def _parse(self) -> None:
+        """The temp table ``parsed``: each row of ``raw_t`` trimmed, each part checked."""
         self.con.execute(
             f"""
             create or replace temp table parsed as
@@ -119,48 +141,53 @@ class FactChecker:
         )
 
     def finish(self) -> pa.Table:
-        """The good rows of every chunk; duplicates across all of them are listed as problems."""
-        allkeys = pa.concat_tables(self.keys) if self.keys else None
-        if allkeys is not None and allkeys.num_rows:
-            self.con.register("keys_t", allkeys)
-            dups = self.con.execute(
-                """
-                with d as (select entity_id, period, item from keys_t group by all having count(*) > 1)
-                select entity_id, period, item, list(row order by file, sheet, row) as rns,
-                       list(file order by file, sheet, row) as files, list(sheet order by file, sheet, row) as sheets
-                from keys_t semi join d using (entity_id, period, item)
-                group by entity_id, period, item order by entity_id, period, item
-                """
-            ).fetchall()
-            for e, p, i, rns, files, sheets in dups:
-                first = f"{files[0]} {sheets[0]}".strip()
-                for rn, f, sh in zip(rns[1:], files[1:], sheets[1:], strict=True):
-                    fields = {
-                        "entity": e,
-                        "period": str(Period.from_code(p)),
-                        "item": i,
-                        "first_file": first,
-                        "first_row": rns[0],
-                    }
-                    self.problems.append(
-                        self.rules.problem(
-                            "fact.duplicate",
-                            fields,
-                            file=f,
-                            sheet=sh,
-                            row=int(rn),
-                            column="item",
-                            expected=Text("每个企业、期间、项目一个数值", "one value per entity, period and item"),
-                            found=f"{e} {Period.from_code(p)} {i}",
-                        )
+        """The good rows of every file; duplicates across all of them are listed as problems."""
+        self.duplicates()
+        good = self.con.execute(
+            """select entity_id, period, item, value, list_extract(?, source_id + 1) as source, sheet, row
+               from good_t""",
+            [[path for path, _ in self.sources]],
+        ).arrow()
+        if hasattr(good, "read_all"):
+            good = good.read_all()
+        return good.cast(FACT_SCHEMA)
+
+    def duplicates(self) -> None:
+        """List as problems the good rows that repeat an (entity, period, item) of an earlier one."""
+        files = [name for _, name in self.sources]
+        dups = self.con.execute(
+            """
+            with k as (select entity_id, period, item, row, sheet, list_extract(?, source_id + 1) as file from good_t),
+            d as (select entity_id, period, item from good_t group by all having count(*) > 1)
+            select entity_id, period, item, list(row order by file, sheet, row) as rns,
+                   list(file order by file, sheet, row) as files, list(sheet order by file, sheet, row) as sheets
+            from k semi join d using (entity_id, period, item)
+            group by entity_id, period, item order by entity_id, period, item
+            """,
+            [files],
+        ).fetchall()
+        for e, p, i, rns, names, sheets in dups:
+            first = f"{names[0]} {sheets[0]}".strip()
+            for rn, f, sh in zip(rns[1:], names[1:], sheets[1:], strict=True):
+                fields = {
+                    "entity": e,
+                    "period": str(Period.from_code(p)),
+                    "item": i,
+                    "first_file": first,
+                    "first_row": rns[0],
+                }
+                self.problems.append(
+                    self.rules.problem(
+                        "fact.duplicate",
+                        fields,
+                        file=f,
+                        sheet=sh,
+                        row=int(rn),
+                        column="item",
+                        expected=Text("每个企业、期间、项目一个数值", "one value per entity, period and item"),
+                        found=f"{e} {Period.from_code(p)} {i}",
                     )
-            self.con.unregister("keys_t")
-        return pa.concat_tables(self.parts) if self.parts else FACT_SCHEMA.empty_table()
-
-
-def _lit(text: str) -> str:
-    """``text`` as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+                )
 
 
 class _Row(NamedTuple):

@@ -13,6 +13,7 @@ from guozi.ingest.contract.facts import FactChecker
 from guozi.ingest.contract.files import collect_files
 from guozi.ingest.contract.headings import columns_problems
 from guozi.ingest.contract.intercompany import read_intercompany, validity
+from guozi.ingest.contract.staged import in_place
 from guozi.ingest.contract.targets import read_targets
 from guozi.ingest.readers import Progress, RawTable, is_template, iter_raw, read_raw
 from guozi.ingest.rules import RuleSet, load_rules
@@ -113,6 +114,14 @@ def _read_facts(
         parts = tables
         if any(p.severity == "blocking" and p.rule == "template.invalid" for p in tproblems):
             return
+    elif in_place(path):  # DuckDB reads and checks it where it lies
+        if progress is not None:
+            progress("read", 0, 1)
+        n = checker.add_parquet(path)
+        if progress is not None:
+            progress("read", 1, 1)
+        batch.files.append(SourceFile(path, "facts", hashes.get(path) or file_hash(path), n, template, column))
+        return
     else:
         parts = iter_raw(path, progress=progress)
     n = 0

@@ -25,16 +25,14 @@ def _pairs(run: Run) -> None:
         with c as (select *, {prev_month("period")} as prev_p from after_t)
         select c.entity_id, c.item, c.period as period, c.value as cur_v, p.period as prev_p, p.value as prev_v,
                i.flow, i.persons,
-               coalesce(lc.source, lp.source) as source,
-               case when lc.source is not null then lc.sheet else lp.sheet end as sheet,
-               case when lc.source is not null then lc.row else lp.row end as row,
+               coalesce(c.source, p.source) as source,
+               case when c.source is not null then c.sheet else p.sheet end as sheet,
+               case when c.source is not null then c.row else p.row end as row,
                case when i.flow then cast(c.value as double) / (c.period % 100) else cast(c.value as double) end as cur_c,
                case when i.flow then cast(p.value as double) / (p.period % 100) else cast(p.value as double) end as prev_c
         from c
         join after_t p on p.entity_id = c.entity_id and p.item = c.item and p.period = c.prev_p
         join items_t i on i.item = c.item
-        left join loc_t lc on lc.entity_id = c.entity_id and lc.period = c.period and lc.item = c.item
-        left join loc_t lp on lp.entity_id = p.entity_id and lp.period = p.period and lp.item = p.item
         where c.is_new or p.is_new
         """
     )

@@ -3,9 +3,9 @@ in-process DuckDB (:class:`Run`), and the SQL helpers the kinds' queries are wri
 
 The tables a run holds: ``new_t`` (the input's facts, values in :data:`WIDE`), ``old_t`` (the
 store's values for the same entities the month before, the month itself and the month after),
-``last_t`` (each entity's latest stored period), ``loc_t`` (where each new figure was read: the
-first input row of it) and ``after_t`` (the figures as they will be after the import, ``is_new``
-when from the input).
+``last_t`` (each entity's latest stored period), ``after_t`` (the figures as they will be after the
+import, ``is_new`` when from the input, with where it was read: its first input row) and ``loc_t``
+(the new figures' places: a view of ``after_t``).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from guozi.catalog import Catalog
+from guozi.ingest import staging
 from guozi.ingest.rules.model import WIDE, Rule, RuleSet
 from guozi.kernel.errors import Problem
 from guozi.kernel.periods import Period
@@ -95,7 +95,7 @@ class Run:
         self.rules = rules
         self.catalog = catalog
         self.ctx = ctx
-        self.con = duckdb.connect()
+        self.con = staging.connect()
         self.findings: list[Finding] = []
         self.made: set[str] = set()  # the temp tables some kinds build once and share
         self._load_input(facts)
@@ -144,22 +144,34 @@ class Run:
         con.unregister("last_in")
 
     def _overlay(self) -> None:
-        """``loc_t``, where each new figure was read, and ``after_t``, the figures as after the import."""
-        self.con.execute(
-            """
-            create temp table loc_t as
-            select distinct on (entity_id, period, item) entity_id, period, item, source, sheet, row
-            from new_t order by entity_id, period, item, source, row
+        """``after_t``, the figures as after the import, and ``loc_t``, where each new figure was read.
+
+        A new figure keeps where it was read (``source``, ``sheet``, ``row``: its first input row
+        when the input holds it twice); a stored one has none. When no key repeats (the input the
+        contract accepts) the input's rows are taken as they are, without sorting them.
+        """
+        con = self.con
+        repeated = con.execute(
+            "select exists (select 1 from new_t group by entity_id, period, item having count(*) > 1)"
+        ).fetchone()
+        first = (
+            """(select distinct on (entity_id, period, item) * from new_t
+                order by entity_id, period, item, source, row)"""
+            if repeated is not None and repeated[0]
+            else "new_t"
+        )
+        con.execute(
+            f"""
+            create temp table after_t as
+            select entity_id, period, item, value, true as is_new, source, sheet, row from {first}
+            union all
+            select o.entity_id, o.period, o.item, o.value, false as is_new,
+                   null::varchar as source, null::varchar as sheet, null::bigint as row
+            from old_t o anti join new_t n using (entity_id, period, item)
             """
         )
-        self.con.execute(
-            """
-            create temp table after_t as
-            select entity_id, period, item, value, true as is_new from loc_t join new_t using (entity_id, period, item, source, sheet, row)
-            union all
-            select o.entity_id, o.period, o.item, o.value, false as is_new from old_t o
-            where not exists (select 1 from loc_t n where n.entity_id = o.entity_id and n.period = o.period and n.item = o.item)
-            """
+        con.execute(
+            "create temp view loc_t as select entity_id, period, item, source, sheet, row from after_t where is_new"
         )
 
     def close(self) -> None:
@@ -220,7 +232,8 @@ class Run:
                 select entity_id, period,
                     arg_min({{'source': source, 'sheet': sheet, 'row': "row", 'at': item}},
                             list_position({sql_list(order)}, item)) as loc
-                from loc_t where item in {sql_in(order)} group by entity_id, period)
+                from loc_t semi join r using (entity_id, period)
+                where item in {sql_in(order)} group by entity_id, period)
             select r.*, pick.loc.source as source, pick.loc.sheet as sheet, pick.loc.row as row, pick.loc.at as at
             from r join pick using (entity_id, period)
             order by source, row, entity_id, period

@@ -1,0 +1,98 @@
+"""A Parquet facts file of text columns checked in place: DuckDB reads it, Python sees only the odd values.
+
+The contract's facts (``entity_id, period, item, value[, unit]`` as text) are read by DuckDB
+straight from the file, with each record's row number (the header is row 1, as for a csv file).
+The bulk of the values, plain decimals (at most 14 digits before the point and 4 after) in a unit
+worth one yuan or one person, are exact as DuckDB casts them to the store's decimal; only the
+others (grouped thousands, exponents, other units, anything odd) are read by
+:func:`~guozi.ingest.contract.numbers.parse_numbers`, as every value of a csv or xlsx file is,
+so both give the same yuan, the same ``unit_key`` and the same problems.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from guozi.ingest.contract.numbers import parse_numbers
+from guozi.ingest.readers import MAX_COLUMNS, ROW, SHEET
+from guozi.kernel.units import ALL_UNITS, PERSON_UNITS, STORE_SCALE, VALUE_PRECISION
+
+# A value DuckDB reads exactly as it is: an optional minus, 1–14 digits, at most STORE_SCALE
+# decimals, nothing around it: it fits decimal(18, 4), which DuckDB reads from text some hundred
+# times faster than the store's decimal(22, 4) (an int128), and widens exactly.
+FAST_DIGITS = 18 - STORE_SCALE
+FAST_NUMBER = rf"^-?[0-9]{{1,{FAST_DIGITS}}}(\.[0-9]{{1,{STORE_SCALE}}})?$"
+ONE_UNITS = tuple(u for u, f in ALL_UNITS.items() if f == 1)  # units worth one yuan (or person): no shift
+TEXT_COLUMNS = ("entity_id", "period", "item", "value")
+
+
+def in_place(path: Path) -> bool:
+    """Whether ``path`` is a Parquet file DuckDB can check in place: the contract's columns as text.
+
+    Other Parquet files (a float or integer column, a reserved heading, an unreadable footer) go
+    through the chunked reader, which turns every cell into text as the contract reads it.
+    """
+    if path.suffix.lower() != ".parquet":
+        return False
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError, ValueError):
+        return False
+    names = set(schema.names)
+    if len(schema.names) > MAX_COLUMNS or len(names) != len(schema.names):
+        return False
+    if any(str(n).startswith("__") for n in schema.names):
+        return False
+    wanted = [*TEXT_COLUMNS, *(("unit",) if "unit" in names else ())]
+    if not all(c in names for c in TEXT_COLUMNS):
+        return False
+    return all(
+        pa.types.is_string(schema.field(c).type) or pa.types.is_large_string(schema.field(c).type) for c in wanted
+    )
+
+
+def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """The view ``raw_t`` over the file at ``path`` (the columns the facts' checks read); its row count.
+
+    The values DuckDB cannot read exactly by itself are read by :func:`parse_numbers` into the
+    temp table ``slow_t`` (by row number), which ``raw_t`` joins.
+    """
+    names = set(pq.read_schema(path).names)
+    unit = "coalesce(unit, '')" if "unit" in names else "''"
+    source = con.read_parquet(str(path), file_row_number=True)
+    source.create_view("file_t", replace=True)
+    units = ", ".join("'" + u.replace("'", "''") + "'" for u in ONE_UNITS)
+    persons = ", ".join("'" + u.replace("'", "''") + "'" for u in PERSON_UNITS)
+    con.execute(
+        f"""create or replace temp view cells_t as
+            select file_row_number + 2 as rn, coalesce(entity_id, '') as entity_id, coalesce(period, '') as period,
+                   coalesce(item, '') as item, coalesce(value, '') as value, {unit} as unit
+            from file_t"""
+    )
+    fast = f"(regexp_full_match(value, '{FAST_NUMBER}') and unit in ('', {units}))"
+    slow = con.execute(f"select rn, value, unit from cells_t where not {fast}").arrow()
+    if hasattr(slow, "read_all"):
+        slow = slow.read_all()
+    parsed = parse_numbers(slow.column("value"), slow.column("unit"))
+    con.register("slow_in", pa.table({"rn": slow.column("rn"), **{f"__{k}": v for k, v in parsed.items()}}))
+    con.execute("create or replace temp table slow_t as select * from slow_in")
+    con.unregister("slow_in")
+    con.execute(
+        f"""create or replace temp view raw_t as
+            select c.rn as "{ROW}", '' as "{SHEET}", c.entity_id, c.period, c.item, c.value, c.unit,
+                   case when s.rn is null then c.value else s.__vt end as __vt,
+                   case when s.rn is null
+                        then cast(try_cast(c.value as decimal(18, {STORE_SCALE})) as decimal({VALUE_PRECISION}, {STORE_SCALE}))
+                        else s.__yuan end as __yuan,
+                   case when s.rn is null then false else s.__too_big end as __too_big,
+                   case when s.rn is null then nullif(c.unit, '') else s.__unit_key end as __unit_key,
+                   case when s.rn is null then (case when c.unit = '' then null else c.unit in ({persons}) end)
+                        else s.__unit_persons end as __unit_persons
+            from cells_t c left join slow_t s on s.rn = c.rn"""
+    )
+    rows = con.execute("select count(*) from file_t").fetchone()
+    return 0 if rows is None else int(rows[0])
