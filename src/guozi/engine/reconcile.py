@@ -105,14 +105,20 @@ def reconcile_report(
     return ReconcileReport(period, root, tol, reconcile(intercompany, tree, period, root=root, tolerance=tol.value))
 
 
-def lowest_common_parent(tree: Tree, a: str, b: str, period: Period) -> str:
-    """The deepest node whose subtree holds both ``a`` and ``b`` in ``period`` ('' when none)."""
+def ancestors_at(tree: Tree, period: Period) -> dict[str, list[str]]:
+    """Each entity of the tree in ``period``: itself and its ancestors, nearest first."""
     c = tree.closure
-    valid = c[(c.from_code <= period.code) & (c.to_code >= period.code)]
-    up_a = valid[valid.entity_id == a].set_index("ancestor_id").depth
-    up_b = valid[valid.entity_id == b].set_index("ancestor_id").depth
-    common = up_a[up_a.index.isin(up_b.index)]
-    return str(common.idxmin()) if len(common) else ""
+    valid = c[(c.from_code <= period.code) & (c.to_code >= period.code)].sort_values(["entity_id", "depth"])
+    out: dict[str, list[str]] = {}
+    for e, a in zip(valid.entity_id.astype(str), valid.ancestor_id.astype(str), strict=True):
+        out.setdefault(e, []).append(a)
+    return out
+
+
+def lowest_common_parent(ups: dict[str, list[str]], a: str, b: str) -> str:
+    """The deepest node whose subtree holds both ``a`` and ``b`` ('' when none); ``ups``: :func:`ancestors_at`."""
+    theirs = set(ups.get(b, ()))
+    return next((x for x in ups.get(a, ()) if x in theirs), "")
 
 
 def reconcile(
@@ -123,7 +129,8 @@ def reconcile(
     A pair is a mismatch when |difference| exceeds ``tolerance`` (yuan); mismatches are ordered
     by the size of the difference, then every pair by creditor and debtor.
     """
-    inside = set(tree.subtree(root, period)) if root is not None else set(tree.at(period).entity_id)
+    ups = ancestors_at(tree, period)
+    inside = {e for e, chain in ups.items() if root in chain} if root is not None else set(ups)
     period_col = intercompany.period if intercompany.period.type().is_integer() else intercompany.period.cast("int64")
     rows = intercompany.filter(period_col == period.code).select("entity_id", "counterparty_id", "item", "value")
     frame = rows.to_pandas()
@@ -154,7 +161,7 @@ def reconcile(
                 "payable": side["payable"],
                 "difference": diff,
                 "sales": sales.get((a, b)),
-                "meet_id": lowest_common_parent(tree, a, b, period),
+                "meet_id": lowest_common_parent(ups, a, b),
                 "mismatch": abs(diff) > tolerance,
                 "size": abs(diff) if abs(diff) > tolerance else Decimal(0),
             }
