@@ -97,6 +97,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "submission.submit": ("提交审核", "submitted"),
     "submission.approve": ("审核通过", "approved"),
     "submission.return": ("退回修改", "returned"),
+    "submission.withdraw": ("撤回草稿", "draft withdrawn"),
 }
 
 # The catalog's sources and notes are written in English (catalog/data/indicators.yaml,
@@ -128,6 +129,18 @@ CATALOG_ZH: dict[str, str] = {
     ),
     "linear scaling of the year-to-date value": "按本年累计值线性折算为全年",
     "2025 regime; definition not confirmed officially": "2025 年考核体系；定义尚无官方确认",
+    "2025 regime; definition not confirmed officially. The second definition in print is "
+    "cash_collection_ratio_inflow": "2025 年考核体系；定义尚无官方确认。另一种见诸文献的口径为"
+    "营业收现率（经营活动现金流入口径，cash_collection_ratio_inflow）",
+    "guozi shared spec indicators.md (Corrections and additions, December 2026): 经营活动现金流入 ÷ 营业收入, "
+    "as a 国资 official quoted by 经济观察报 defines it; one central enterprise's 2026 target of 106.27 % uses "
+    "it": "guozi 共享规范 indicators.md（2026 年 12 月更正与补充）：经营活动现金流入 ÷ 营业收入，据《经济观察报》"
+    "引述的国资监管人士定义；有一家中央企业的 2026 年目标 106.27% 按此口径",
+    "the second definition in print; the default cash_collection_ratio is 销售商品、提供劳务收到的现金 ÷ 营业收入. "
+    "To assess on this one, give a catalogue file that redefines cash_collection_ratio with formula: "
+    "cash_collection_ratio_inflow (README, The catalogue)": "见诸文献的第二种口径；默认的营业收现率为"
+    "销售商品、提供劳务收到的现金 ÷ 营业收入。如按本口径考核，请提供一个指标目录文件，将 cash_collection_ratio 的"
+    "公式改为 cash_collection_ratio_inflow（见 README「指标目录」）",
     "matches SASAC's published aggregates (2021 6.8%); some texts use operating_profit instead": (
         "与国资委公布的汇总数一致（2021 年 6.8%）；部分文献以营业利润代替"
     ),
