@@ -46,7 +46,7 @@ from guozi.store.duckdb import DuckDBStore
 from guozi.store.export import ExportReport, export_parquet
 from guozi.tree import Tree
 from guozi.workspace import browse as browsing
-from guozi.workspace import collect, lake
+from guozi.workspace import collect, forms, lake
 from guozi.workspace import consolidation as consolidating
 from guozi.workspace import history as records
 from guozi.workspace import periods as cycle
@@ -54,6 +54,7 @@ from guozi.workspace import review as workflow
 from guozi.workspace.browse import IndicatorInput, TreeView, Trend
 from guozi.workspace.collect import CheckResult, Explain, ImportReport, Rules
 from guozi.workspace.filings import FilingProgress, PeriodStatus
+from guozi.workspace.forms import FormLine, ReviewSheet
 from guozi.workspace.memo import Memo, paused_gc, read_panel
 from guozi.workspace.review import (
     REVIEWERS,
@@ -225,6 +226,18 @@ class Workspace:
         """The filer hands a draft in for review: draft → submitted."""
         workflow.require(user, UPLOADERS, "提交报表", "submit reports")
         return workflow.move(self, submission_id, user, ("draft",), "submitted", "", "submission.submit")
+
+    def withdraw(self, submission_id: int, user: User) -> Review:
+        """The filer takes back an own draft (draft → returned, audited as ``submission.withdraw``)."""
+        return workflow.withdraw(self, submission_id, user)
+
+    def form_lines(self, entity: str, period: Period) -> list[FormLine]:
+        """``entity``'s form for ``period`` in form order, with the previous period's and prior year's figures."""
+        return forms.form_lines(self, entity, period)
+
+    def review_lines(self, submission_id: int) -> ReviewSheet:
+        """A submission's figures in form order beside the earlier figures, large jumps marked."""
+        return forms.review_lines(self, submission_id)
 
     def review(self, submission_id: int, user: User, approve: bool, comment: str = "") -> Review:
         """A supervisor approves (its figures then count) or returns (with a comment) a submitted report.

@@ -236,6 +236,18 @@ def move(
     return step
 
 
+def withdraw(ws: Desk, submission_id: int, user: User) -> Review:
+    """The filer takes back an own draft: it becomes ``returned`` (its figures never count), audited
+    as ``submission.withdraw``; a draft of someone else, or a submission handed in, is refused."""
+    require(user, UPLOADERS, "撤回报表", "withdraw reports")
+    sub = ws.visible_submission(submission_id, user)
+    if sub.user != user.name:
+        raise ForbiddenError("只能撤回自己上传的草稿", "only the filer who uploaded a draft may withdraw it")
+    return move(
+        ws, submission_id, user, ("draft",), "returned", "填报人撤回 withdrawn by the filer", "submission.withdraw"
+    )
+
+
 def _submission_json(sub: Submission, **extra: object) -> str:
     """A submission as the audit log keeps it."""
     record = {

@@ -12,6 +12,7 @@ Every step is a :class:`~guozi.workspace.Workspace` method (``stage_upload``, ``
 ``review``), which checks roles, subtrees and transitions and writes the audit log. Uploads pass
 :mod:`guozi.ingest.guard` (size, type by content, zip bombs) before any parser sees them.
 
+- :mod:`.filling`: filing in the browser (the web form, its live check, the form's download);
 - :mod:`.api`: the JSON twins under ``/api/v1/submissions``; :mod:`.pages`: the pages;
 - :mod:`.uploads`: receiving an upload and keeping it while its 核实 problems wait for explanations;
 - :mod:`.models`: what the pages and the API show, made from the workspace's submissions and problems;
@@ -22,10 +23,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from guozi.web.submissions import api, pages
+from guozi.web.submissions import api, filling, pages
 
 __all__ = ["router"]
 
 router = APIRouter()
+router.include_router(filling.router)  # before pages: /submissions/fill is not a submission id
 router.include_router(api.router)
 router.include_router(pages.router)

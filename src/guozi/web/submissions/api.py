@@ -7,6 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from guozi.kernel.errors import GuoziError
+from guozi.kernel.periods import Period
 from guozi.web.deps import csrf_protect, lang_of
 from guozi.web.submissions.common import Signed, call, http_error, status_query, web_data
 from guozi.web.submissions.models import (
@@ -91,8 +92,11 @@ def api_detail(request: Request, user: Signed, submission_id: int) -> Submission
     """One submission with its figures and review steps (404 outside the user's subtrees)."""
     ws = web_data(request).ws
     sub = call(request, ws.visible_submission, submission_id, user)
-    with web_data(request).lock:
-        return detail_out(ws, sub, user, lang_of(request))
+    data = web_data(request)
+    with data.lock:
+        keys = ws.submission_keys(sub.id)
+        names = {e: data.name(Period.from_code(p), e) for e, p in keys}
+        return detail_out(ws, sub, user, lang_of(request), names)
 
 
 @router.post(
@@ -104,6 +108,17 @@ def api_detail(request: Request, user: Signed, submission_id: int) -> Submission
 def api_submit(request: Request, user: Signed, submission_id: int) -> ReviewOut:
     """Hand a draft in for review (draft → submitted)."""
     return review_out(call(request, web_data(request).ws.submit, submission_id, user), lang_of(request))
+
+
+@router.post(
+    "/api/v1/submissions/{submission_id}/withdraw",
+    response_model=ReviewOut,
+    tags=["submissions"],
+    dependencies=[Depends(csrf_protect)],
+)
+def api_withdraw(request: Request, user: Signed, submission_id: int) -> ReviewOut:
+    """The filer takes back an own draft (draft → returned; its figures never count)."""
+    return review_out(call(request, web_data(request).ws.withdraw, submission_id, user), lang_of(request))
 
 
 @router.post(

@@ -4,6 +4,8 @@ steps and problems."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -15,9 +17,12 @@ from guozi.store.base import Review, Submission, User
 from guozi.web.data import file_name
 from guozi.workspace import STATUS_ZH, UPLOADERS, Workspace
 from guozi.workspace.collect import explain_key
+from guozi.workspace.forms import ReviewLine
 
 __all__ = [
     "FactOut",
+    "LineOut",
+    "NoteOut",
     "ProblemOut",
     "ReviewIn",
     "ReviewOut",
@@ -26,6 +31,7 @@ __all__ = [
     "SubmissionOut",
     "UploadOut",
     "detail_out",
+    "line_out",
     "problem_out",
     "review_out",
     "submission_out",
@@ -90,13 +96,43 @@ class FactOut(BaseModel):
     value: str
 
 
+class NoteOut(BaseModel):
+    """A 核实 problem and the filer's explanation of it."""
+
+    rule: str
+    message: str
+    explanation: str
+
+
+class LineOut(BaseModel):
+    """A figure for review, in form order: beside the previous period, the prior year and the change."""
+
+    entity_id: str
+    entity_name: str
+    period: str
+    sheet: str
+    item: str
+    name: str
+    unit: str
+    value: str
+    previous: str | None
+    prior_year: str | None
+    change: str | None
+    jump: bool  # a large jump (params/review.yaml jump_factor) against the previous or prior-year figure
+    notes: list[NoteOut]
+
+
 class SubmissionDetail(SubmissionOut):
     """A submission with its figures, its review steps and what the user may do with it."""
 
     facts: list[FactOut]
+    lines: list[LineOut]
+    jump_factor: str
+    entity_names: dict[str, str]
     reviews: list[ReviewOut]
     can_submit: bool
     can_review: bool
+    can_withdraw: bool
 
 
 class SubmissionList(BaseModel):
@@ -184,7 +220,33 @@ def review_out(step: Review, lang: str) -> ReviewOut:
     )
 
 
-def detail_out(ws: Workspace, sub: Submission, user: User, lang: str) -> SubmissionDetail:
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def line_out(r: ReviewLine, names: Mapping[str, str], lang: str) -> LineOut:
+    """A figure for review as the page and the API show it."""
+    return LineOut(
+        entity_id=r.entity_id,
+        entity_name=names.get(r.entity_id, r.entity_id),
+        period=str(r.period),
+        sheet=pick(lang, r.line.sheet_zh, r.line.sheet_en),
+        item=r.line.item,
+        name=pick(lang, r.line.name_zh, r.line.name_en),
+        unit=r.line.unit,
+        value=str(r.value),
+        previous=_text(r.line.previous),
+        prior_year=_text(r.line.prior_year),
+        change=_text(r.change),
+        jump=r.jump,
+        notes=[
+            NoteOut(rule=n.rule, message=pick(lang, n.message_zh, n.message_en), explanation=n.text)
+            for n in r.explanations
+        ],
+    )
+
+
+def detail_out(ws: Workspace, sub: Submission, user: User, lang: str, names: Mapping[str, str]) -> SubmissionDetail:
     items = ws.catalog.items
     facts = [
         FactOut(
@@ -201,10 +263,15 @@ def detail_out(ws: Workspace, sub: Submission, user: User, lang: str) -> Submiss
     ]
     reviews = [review_out(s, lang) for s in ws.store.reviews(sub.id)]
     base = submission_out(ws, sub, lang)
+    sheet = ws.review_lines(sub.id)
     return SubmissionDetail(
         **base.model_dump(),
         facts=facts,
+        lines=[line_out(r, names, lang) for r in sheet.lines],
+        jump_factor=str(sheet.jump_factor),
+        entity_names={e: names.get(e, e) for e in base.entities},
         reviews=reviews,
         can_submit=sub.status == "draft" and user.role in UPLOADERS,
         can_review=sub.status == "submitted" and user.role in ("supervisor", "admin") and sub.user != user.name,
+        can_withdraw=sub.status == "draft" and user.role in UPLOADERS and sub.user == user.name,
     )

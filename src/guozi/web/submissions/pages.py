@@ -107,13 +107,21 @@ async def explain_page(request: Request, user: Signed) -> Response:
 def detail_page(request: Request, user: Signed, submission_id: int) -> Response:
     """One submission: figures, review steps and comments, and the allowed actions."""
     m = api_detail(request, user, submission_id)
-    return render(request, "submissions/detail.html", {"m": m, "uploaded": request.query_params.get("uploaded")})
+    ctx = {"m": m, "uploaded": request.query_params.get("uploaded"), "jump": m.jump_factor}
+    return render(request, "submissions/detail.html", ctx)
 
 
 @router.post("/submissions/{submission_id}/submit", include_in_schema=False, dependencies=[Depends(csrf_protect)])
 def submit_page(request: Request, user: Signed, submission_id: int) -> Response:
     """The submit button."""
     call(request, web_data(request).ws.submit, submission_id, user)
+    return RedirectResponse(f"/submissions/{submission_id}", status_code=303)
+
+
+@router.post("/submissions/{submission_id}/withdraw", include_in_schema=False, dependencies=[Depends(csrf_protect)])
+def withdraw_page(request: Request, user: Signed, submission_id: int) -> Response:
+    """The withdraw button of the filer's own draft."""
+    call(request, web_data(request).ws.withdraw, submission_id, user)
     return RedirectResponse(f"/submissions/{submission_id}", status_code=303)
 
 
