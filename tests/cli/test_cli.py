@@ -94,7 +94,7 @@ def test_check_lists_problems_as_csv_with_rows_and_changes_nothing(
         app, ["check", str(bad), "--store", f"duckdb:///{store}", "--format", "csv", "--output", str(out)]
     )
     assert result.exit_code == 2
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows == [
         {
             "severity": "强制", "file": "facts.csv", "sheet": "", "row": "2", "column": "value",

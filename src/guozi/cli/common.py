@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from guozi.kernel.errors import INTERNAL_ERROR, GuoziError, InvalidInputError, Problem
-from guozi.kernel.money import DEFAULT_UNIT, money_figure
+from guozi.kernel.money import DEFAULT_UNIT, DISPLAY_UNITS, UNITS, money_figure
 from guozi.kernel.periods import RANGE_TEXT, Period
 from guozi.kernel.text import LANGS, is_zh, pick
-from guozi.presentation.output import Column, Format, emit
+from guozi.presentation.output import Column, Format, emit, in_unit, write_xlsx
 
 if TYPE_CHECKING:  # the engine (pandas, Ibis) is imported by the commands that compute, not by `guozi --help`
     from guozi.engine.panel import Panel, View
@@ -36,6 +37,9 @@ StoreOpt = Annotated[
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | csv | json | xlsx")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="write to FILE instead of standard output")]
+UnitOpt = Annotated[
+    str | None, typer.Option("--unit", help="元 | 万元 | 亿元 (default 万元 for table and xlsx, 元 for csv and json)")
+]
 LangOpt = Annotated[str, typer.Option("--lang", help="zh | en")]
 CatalogOpt = Annotated[
     list[Path] | None, typer.Option("--catalog", help="your own catalogue file(s), overriding or adding indicators")
@@ -85,10 +89,51 @@ def period_or_latest(ws: Workspace, period: str | None, entity: str | None = Non
     return parse_period(period) if period else ws.default_period(entity)
 
 
+def parse_unit(value: str | None) -> str | None:
+    """``--unit``: one of 元, 万元, 亿元 (None: the format's default)."""
+    if value is not None and value not in DISPLAY_UNITS:
+        choices = "、".join(DISPLAY_UNITS)
+        raise GuoziError(f"--unit 应为 {choices} 之一，实为 {value}", f"--unit must be one of {choices}, not {value}")
+    return value
+
+
+OTHER_SUFFIXES = (".csv", ".json", ".xlsx", ".pdf", ".html", ".htm", ".docx", ".tar", ".parquet")
+SUFFIXES: dict[str, tuple[str, ...]] = {"csv": (".csv",), "json": (".json",), "xlsx": (".xlsx",)}
+
+
+def check_output(output: Path | None, suffixes: tuple[str, ...] = (), what: str = "") -> None:
+    """Refuse, before any work, an output path that cannot be written or does not fit the format.
+
+    The folder must exist and be writable, the path must not be a folder, and with ``suffixes`` the
+    file's suffix must be one of them (HTML is not written into ``x.pdf``).
+    """
+    if output is None:
+        return
+    folder = output.parent
+    if output.is_dir():
+        raise GuoziError(f"输出路径是文件夹：{output}", f"the output path is a folder: {output}")
+    if not folder.is_dir():
+        raise GuoziError(f"输出文件夹不存在：{folder}（{output}）", f"the output folder does not exist: {folder} ({output})")
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise GuoziError(f"无权写入：{output}", f"cannot write to {output} (permission denied)")
+    if suffixes and output.suffix.lower() not in suffixes:
+        want = "、".join(suffixes)
+        raise GuoziError(
+            f"输出文件 {output} 的后缀应为 {want}（{what}），实为 {output.suffix or '无'}",
+            f"the output file {output} should end in {', '.join(suffixes)} ({what}), not {output.suffix or 'nothing'}",
+        )
+
+
 def need_file(fmt: Format, output: Path | None) -> None:
-    """The xlsx format is written to a file only: refuse it without ``--output``."""
+    """The xlsx format is written to a file only: refuse it without ``--output``; check the path."""
     if fmt == "xlsx" and output is None:
         raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
+    check_output(output, SUFFIXES.get(fmt, ()), fmt)
+    if fmt == "table" and output is not None and output.suffix.lower() in OTHER_SUFFIXES:
+        raise GuoziError(
+            f"表格文本不能写入 {output}：请用 --format {output.suffix.lstrip('.').lower()} 或 .txt 文件",
+            f"a text table cannot be written to {output}: use --format {output.suffix.lstrip('.').lower()} or a .txt file",
+        )
 
 
 def check_view(view: str, by: str | None = None, level: int | None = None) -> View:
@@ -194,13 +239,18 @@ def run(lang: str, body: Callable[[], T]) -> T:
 
 # display helpers: the table format rounds, machine formats do not
 def _amount(value: Any, unit: str) -> str:
+    """An amount already in its row's unit (emit converts money to the unit asked for)."""
     if value is None:
         return "—"
+    d = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
     if unit == "人":
-        return f"{Decimal(value):,.0f}"
-    if unit == "元":
-        return money_figure(Decimal(value), DEFAULT_UNIT)
-    return f"{float(value):,.2f}"
+        return f"{d.quantize(Decimal(1), ROUND_HALF_UP):,}"
+    return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """A row's unit in ``lang``: a money unit by its name (万元 / 10k yuan), others as they are."""
+    return UNITS[unit].name(lang) if unit in UNITS else pick(lang, unit, _UNIT_EN.get(unit, unit))
 
 
 _UNIT_EN = {"万元": "10k yuan", "万元/人": "10k yuan/person", "人": "persons", "倍": "times", "%": "%"}
@@ -218,8 +268,8 @@ def _change(value: Any, unit: str, lang: str) -> str:
     if unit == "%":
         pp = f"{float(value):+.2f}"
         return pick(lang, f"{pp} 个百分点", f"{pp} pp")
-    if unit == "元":
-        return money_figure(Decimal(value), DEFAULT_UNIT, signed=True)
+    if unit in UNITS:
+        return money_figure(Decimal(value) * UNITS[unit].factor, unit, signed=True)
     if unit == "人":
         return f"{Decimal(value):+,.0f}"
     return f"{float(value):+,.2f}"
@@ -249,12 +299,12 @@ PANEL_COLUMNS = [
     Column("entity_id", "企业/分组", "entity / group"),
     Column("period", "期间", "period"),
     Column("indicator", "指标代码", "indicator"),
-    Column("value", "本期", "value", lambda v, r: _amount(v, r["unit"]), "right"),
-    Column("unit", "单位", "unit", lambda v, r: display_unit(v)),
+    Column("value", "本期", "value", lambda v, r: _amount(v, r["unit"]), "right", money="row"),
+    Column("unit", "单位", "unit", lambda v, r: unit_name(v, "zh")),
     Column("note", "说明", "note"),
-    Column("prior_value", "上年同期", "prior year", lambda v, r: _amount(v, r["unit"]), "right"),
-    Column("change", "增减", "change", None, "right"),
-    Column("growth", "增幅", "growth", _growth, "right"),
+    Column("prior_value", "上年同期", "prior year", lambda v, r: _amount(v, r["unit"]), "right", money="row"),
+    Column("change", "增减", "change", None, "right", money="row", fmt="pp"),
+    Column("growth", "增幅", "growth", _growth, "right", fmt="percent"),
     Column("name", "名称", "name"),
     Column("indicator_name", "指标", "indicator name"),
     Column("view", "口径", "view"),
@@ -267,8 +317,8 @@ PANEL_COLUMNS = [
 def _table_columns(lang: str) -> list[Column]:
     """The columns of the terminal table: names instead of codes, rounded values."""
     by_key = {c.key: c for c in PANEL_COLUMNS}
-    change = Column("change", "增减", "change", lambda v, r: _change(v, r["unit"], lang), "right")
-    unit = Column("unit", "单位", "unit", lambda v, r: display_unit(v, lang))
+    change = Column("change", "增减", "change", lambda v, r: _change(v, r["unit"], lang), "right", money="row")
+    unit = Column("unit", "单位", "unit", lambda v, r: unit_name(v, lang))
     return [
         by_key["name"],
         by_key["period"],
@@ -282,13 +332,55 @@ def _table_columns(lang: str) -> list[Column]:
     ]
 
 
-def print_panel(panel: Panel, ws: Workspace, *, fmt: Format, output: Path | None, lang: str, title: str = "") -> None:
-    """Write a panel in any format."""
+def wide_sheet(rows: list[dict[str, Any]], lang: str) -> tuple[list[dict[str, Any]], list[Column]]:
+    """Entity × indicator: one row per entity and period, one column per indicator headed with its unit.
+
+    ``rows`` are a panel's rows with money already in the unit shown (:func:`in_unit`).
+    """
+    heads: dict[str, Column] = {}
+    wide: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for r in rows:
+        ind = str(r["indicator"])
+        if ind not in heads:
+            zh, en = unit_name(r["unit"], "zh"), unit_name(r["unit"], "en")
+            name = r.get("indicator_name") or ind
+            pct: Literal["", "percent"] = "percent" if r["unit"] == "%" else ""
+            heads[ind] = Column(f"i:{ind}", f"{name}（{zh}）", f"{name} ({en})", fmt=pct)
+        key = (r["entity_id"], r["period"])
+        line = wide.setdefault(key, {"entity_id": r["entity_id"], "name": r.get("name"), "period": r["period"]})
+        line[f"i:{ind}"] = r.get("value")
+    first = [PANEL_COLUMNS[0], Column("name", "名称", "name"), PANEL_COLUMNS[1]]
+    return list(wide.values()), [*first, *heads.values()]
+
+
+def print_panel(
+    panel: Panel,
+    ws: Workspace,
+    *,
+    fmt: Format,
+    output: Path | None,
+    lang: str,
+    title: str = "",
+    unit: str | None = None,
+) -> None:
+    """Write a panel in any format, money in ``unit`` (the format's default without it).
+
+    A workbook holds the long sheet (one row per entity, period and indicator) and beside it the
+    wide one (entity × indicator).
+    """
     rows = panel_rows(panel, ws, lang)
+    if fmt == "xlsx" and output is not None:
+        money = unit or DEFAULT_UNIT
+        converted = in_unit(rows, PANEL_COLUMNS, money)
+        wide_rows, wide_columns = wide_sheet(converted, lang)
+        write_xlsx(
+            output, [("indicators", converted, PANEL_COLUMNS), ("indicators_wide", wide_rows, wide_columns)], lang, money
+        )
+        return
     columns = _table_columns(lang) if fmt == "table" else PANEL_COLUMNS
     if fmt == "table" and panel.frame.entity_id.nunique() <= 1 and len(panel.periods) == 1:
         columns = [c for c in columns if c.key not in ("name", "period")]  # both are in the title
-    emit(rows, columns, fmt=fmt, output=output, lang=lang, title=title, sheet="indicators")
+    emit(rows, columns, fmt=fmt, output=output, lang=lang, title=title, sheet="indicators", unit=unit)
 
 
 def scorecard_title(ws: Workspace, panel: Panel, entity: str, lang: str) -> str:

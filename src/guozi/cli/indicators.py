@@ -16,9 +16,12 @@ from guozi.cli.common import (
     LangOpt,
     OutputOpt,
     StoreOpt,
+    UnitOpt,
+    need_file,
     parse_format,
     parse_lang,
     parse_period,
+    parse_unit,
     print_panel,
     run,
     scorecard_title,
@@ -26,11 +29,19 @@ from guozi.cli.common import (
     workspace,
 )
 from guozi.kernel.errors import GuoziError
-from guozi.kernel.text import pick
+from guozi.kernel.text import Text, pick
 
 if TYPE_CHECKING:
     from guozi.engine.panel import Basis, View
     from guozi.workspace import Workspace
+
+VIEW_NAMES = {
+    "children": Text("节点汇总", "sum of direct subsidiaries"),
+    "leaves": Text("完全汇总", "sum of leaves"),
+    "level": Text("分层汇总", "by level"),
+    "consolidated": Text("计算合并", "computed consolidated"),
+    "reported": Text("合并", "reported"),
+}
 
 
 @app.command()
@@ -76,6 +87,7 @@ def indicators(
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
+    unit: UnitOpt = None,
     lang: LangOpt = "zh",
     catalog: CatalogOpt = None,
 ) -> None:
@@ -98,8 +110,8 @@ def indicators(
             )
         if basis not in ("ytd", "month"):
             raise GuoziError(f"--basis 应为 ytd 或 month，实为 {basis}", f"--basis must be ytd or month, not {basis}")
-        if f == "xlsx" and output is None:
-            raise GuoziError("xlsx 格式需要 --output 文件", "the xlsx format needs --output FILE")
+        need_file(f, output)
+        money = parse_unit(unit)
         lake = data is not None and len(data) == 1 and find_lake(data[0]) is not None
         opened = (
             files_workspace(engine, data, catalog, spark_master, spark_conf or [])
@@ -126,7 +138,9 @@ def indicators(
                 reg = ws.catalog.regime(regime) if regime else ws.catalog.regime_for(p.year)
                 title = f"{p} {reg.name(lang)}" + (pick(lang, "（当月）", " (month)") if b == "month" else "")
             if entity is not None and by is None and level is None and f == "table":
-                title = scorecard_title(ws, panel, entity, lang) + (f"（{v}）" if v != "reported" else "")
+                title = scorecard_title(ws, panel, entity, lang) + (
+                    pick(lang, f"（{VIEW_NAMES[v].zh}）", f" ({VIEW_NAMES[v].en})") if v != "reported" else ""
+                )
             if same_basis and f == "table":
                 title += pick(lang, "（上年同期：同口径）", " (prior year: same basis)")
         if v == "consolidated":
@@ -134,7 +148,7 @@ def indicators(
 
             print_consolidated(panel, ws, fmt=f, output=output, lang=lang, title=title)
             return
-        print_panel(panel, ws, fmt=f, output=output, lang=lang, title=title)
+        print_panel(panel, ws, fmt=f, output=output, lang=lang, title=title, unit=money)
 
     run(lang, body)
 

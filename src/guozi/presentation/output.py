@@ -12,7 +12,7 @@ import json
 import math
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -20,10 +20,15 @@ from typing import Any, Literal
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from guozi.kernel.money import money_unit, to_unit
 from guozi.kernel.text import pick
+from guozi.presentation.workbook import FORMULA_PREFIXES, safe_cell, write_xlsx
 
 Format = Literal["table", "csv", "json", "xlsx"]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+Money = Literal["", "row", "always"]
+SUFFIXES: dict[str, tuple[str, ...]] = {"csv": (".csv",), "json": (".json",), "xlsx": (".xlsx",)}
+WIDE_TERMINAL = 100  # narrower than this (or a pipe), tables are printed as plain tab-separated lines
+__all__ = ["FORMULA_PREFIXES", "Column", "emit", "in_unit", "safe_cell", "to_csv", "to_json", "write_xlsx"]
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,17 @@ class Column:
     en: str
     display: Callable[[Any, dict[str, Any]], str] | None = None  # for the table format only
     justify: Literal["left", "right"] = "left"
+    # "row": money when the row's unit is 元 (a panel's value); "always": an amount in yuan
+    money: Money = ""
+    fmt: Literal["", "percent", "pp"] = ""  # percent: a percentage number; pp: a change in points for % rows
 
-    def heading(self, lang: str) -> str:
-        """The heading in ``lang``."""
-        return pick(lang, self.zh, self.en)
+    def heading(self, lang: str, unit: str = "") -> str:
+        """The heading in ``lang``; an amount column names ``unit``: 「差额（万元）」."""
+        text = pick(lang, self.zh, self.en)
+        if self.money == "always" and unit:
+            name = money_unit(unit).name(lang)
+            return pick(lang, f"{text}（{name}）", f"{text} ({name})")
+        return text
 
 
 def exact_text(value: Any) -> str:
@@ -95,44 +107,66 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     return out.getvalue()
 
 
-def safe_cell(value: Any) -> Any:
-    """A cell that Excel will not run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+def default_unit(fmt: Format) -> str:
+    """The money unit of a format when the user names none: 万元 for people, 元 for machines."""
+    return "元" if fmt in ("csv", "json") else "万元"
+
+
+def _in(value: Any, unit: str) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isnan(value) else to_unit(Decimal(repr(value)), unit)
+    if isinstance(value, Decimal | int):
+        return to_unit(value, unit)
     return value
 
 
-def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[Column]]], lang: str) -> None:
-    """A formatted workbook, one sheet per table: frozen header, filters, number formats."""
-    import xlsxwriter  # noqa: PLC0415 - xlsxwriter only when a workbook is written; the CLI loads this module at start
+def in_unit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], unit: str) -> list[dict[str, Any]]:
+    """``rows`` with their amounts in ``unit`` (exact: the factors are powers of ten).
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
-    number = wb.add_format({"num_format": "#,##0.00"})
-    ratio = wb.add_format({"num_format": "0.0000"})
-    for title, rows, columns in sheets:
-        ws = wb.add_worksheet(title[:31])
-        for j, col in enumerate(columns):
-            ws.write_string(0, j, col.heading(lang), head)
-            ws.set_column(j, j, max(10, min(40, len(col.heading(lang)) * 2 + 2)))
-        for i, row in enumerate(rows, start=1):
-            for j, col in enumerate(columns):
-                v = row.get(col.key)
-                if v is None:
-                    ws.write_blank(i, j, None)
-                elif isinstance(v, Decimal):
-                    # the exact text as well as the number: Excel holds 15 significant digits
-                    ws.write_number(i, j, float(v), number)
-                elif isinstance(v, float):
-                    ws.write_number(i, j, v, ratio)
-                elif isinstance(v, int) and not isinstance(v, bool):
-                    ws.write_number(i, j, v)
-                else:
-                    ws.write_string(i, j, str(safe_cell(v)))
-        ws.freeze_panes(1, 0)
-        if rows:
-            ws.autofilter(0, 0, len(rows), len(columns) - 1)
-    wb.close()
+    Columns marked ``money="always"`` are converted in every row; ``money="row"`` ones in rows whose
+    ``unit`` is 元, and that row's unit then reads ``unit``. Yuan stay as they are.
+    """
+    money_unit(unit)  # an unknown unit is refused in both languages
+    if unit == "元":
+        return list(rows)
+    always = [c.key for c in columns if c.money == "always"]
+    by_row = [c.key for c in columns if c.money == "row"]
+    if not always and not by_row:
+        return list(rows)
+    out = []
+    for row in rows:
+        new = dict(row)
+        keys = always + by_row if row.get("unit") == "元" else always
+        for k in keys:
+            if k in new:
+                new[k] = _in(new[k], unit)
+        if by_row and row.get("unit") == "元":
+            new["unit"] = unit
+        out.append(new)
+    return out
+
+
+def _cell_text(col: Column, row: dict[str, Any], lang: str) -> str:
+    value = row.get(col.key)
+    if col.display:
+        return col.display(value, row)
+    if isinstance(value, bool):
+        return pick(lang, "是", "yes") if value else pick(lang, "否", "no")
+    return exact_text(value)
+
+
+def plain_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], lang: str, title: str = "", caption: str = ""
+) -> str:
+    """The table as tab-separated lines: for a pipe or a narrow terminal, where a Rich table folds."""
+    lines = [title] if title else []
+    lines.append("\t".join(c.heading(lang) for c in columns))
+    lines += ["\t".join(_cell_text(c, r, lang).replace("\t", " ").replace("\n", " ") for c in columns) for r in rows]
+    if caption:
+        lines.append(caption)
+    return "\n".join(lines) + "\n"
 
 
 def rich_table(
@@ -143,10 +177,24 @@ def rich_table(
     for col in columns:
         table.add_column(col.heading(lang), justify=col.justify, overflow="fold")
     for row in rows:
-        table.add_row(
-            *[(col.display(row.get(col.key), row) if col.display else exact_text(row.get(col.key))) for col in columns]
-        )
+        table.add_row(*[_cell_text(col, row, lang) for col in columns])
     return table
+
+
+def print_table(
+    console: Console,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    lang: str,
+    title: str = "",
+    caption: str = "",
+) -> None:
+    """A Rich table on a wide terminal, else plain tab-separated lines (never one word per line)."""
+    if console.is_terminal and console.width >= WIDE_TERMINAL:
+        console.print(rich_table(rows, columns, lang, title, caption))
+    else:
+        console.file.write(plain_table(rows, columns, lang, title, caption))
+        console.file.flush()
 
 
 def emit(
@@ -160,24 +208,35 @@ def emit(
     caption: str = "",
     sheet: str = "data",
     console: Console | None = None,
+    unit: str | None = None,
 ) -> None:
-    """Write ``rows`` in ``fmt`` to ``output`` (standard output without it)."""
+    """Write ``rows`` in ``fmt`` to ``output`` (standard output without it), money in ``unit``.
+
+    Without ``unit``, money is in :func:`default_unit` (万元 for tables and Excel, 元 for csv and
+    json). csv and json in another unit than 元 gain a ``money_unit`` column naming it. A csv file
+    starts with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it right; standard output
+    never does.
+    """
+    money = unit or default_unit(fmt)
+    rows = in_unit(rows, columns, money)
     if fmt == "xlsx":
         if output is None:
             raise ValueError("xlsx needs --output FILE")
-        write_xlsx(output, [(sheet, rows, columns)], lang)
+        write_xlsx(output, [(sheet, rows, columns)], lang, money)
         return
     if fmt == "table":
+        columns = [replace(c, zh=c.heading("zh", money), en=c.heading("en", money), money="") for c in columns]
         if output is not None:
             with output.open("w", encoding="utf-8") as fh:
                 Console(file=fh, width=200, color_system=None).print(rich_table(rows, columns, lang, title, caption))
         else:
-            (console or Console(width=None if sys.stdout.isatty() else 160)).print(
-                rich_table(rows, columns, lang, title, caption)
-            )
+            print_table(console or Console(), rows, columns, lang, title, caption)
         return
+    if money != "元" and any(c.money for c in columns):
+        rows = [{**r, "money_unit": money} for r in rows]
+        columns = [*columns, Column("money_unit", "金额单位", "money unit")]
     text = to_csv(rows, columns) if fmt == "csv" else to_json(rows, columns)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
     else:
         sys.stdout.write(text)
