@@ -117,8 +117,13 @@ class Workspace:
 
     @classmethod
     def from_data(cls, paths: Sequence[Path], *, catalog_files: Sequence[Path] = ()) -> Workspace:
-        """A workspace over files alone (``--data DIR``): checked, then held in memory."""
-        ws = cls(DuckDBStore(":memory:"), load_catalog(user_catalog(catalog_files)))
+        """A workspace over files alone (``--data DIR``): checked, then read in place
+        (:func:`~guozi.workspace.collect.in_place_store`) or, if they cannot be, held in memory."""
+        catalog = load_catalog(user_catalog(catalog_files))
+        lake_store = collect.in_place_store(paths, catalog)
+        if lake_store is not None:
+            return cls(lake_store, catalog)
+        ws = cls(DuckDBStore(":memory:"), catalog)
         ws.import_files(paths, user="--data", validate=False)  # the contract's checks; rules are for collecting
         return ws
 
