@@ -24,20 +24,17 @@ from guozi.store.sessions import busy_error, holder, lock_wait
 from guozi.workspace import Workspace
 from guozi.workspace.accounts import save_user
 from tests.conftest import write_csv
-from tests.web.conftest import PASSWORD, free_port, group_records
+from tests.web.conftest import PASSWORD, free_port
+from tests.web.test_cli import _store as group_store
 
 GUOZI = Path(sys.executable).with_name("guozi")
 
 
 def _group_store(tmp_path: Path) -> str:
-    data = tmp_path / "data"
-    data.mkdir()
-    for name, rows in group_records().items():
-        write_csv(data / f"{name}.csv", rows)
-    url = f"duckdb:///{tmp_path / 'shared.duckdb'}"
+    """The web tests' group in a DuckDB file (tests/web/test_cli.py), with an admin account."""
+    url = group_store(tmp_path)
     ws = Workspace.open(url)
     try:
-        ws.import_files([data], user="loader")
         save_user(ws, actor="test", name="admin", role="admin", scopes=(), password=PASSWORD)
     finally:
         ws.close()
