@@ -66,3 +66,25 @@ def test_peers_without_an_entity_is_refused(group: Path) -> None:
     result = CliRunner().invoke(app, ["peers", "--data", str(group), "--lang", "en"])
     assert result.exit_code == 2
     assert "--entity is required" in result.output
+
+
+def test_world_falls_back_to_the_latest_fiscal_year_with_a_note(contract: Callable[..., Path]) -> None:
+    """The shipped Fortune set has FY2022 and FY2023 only: ``--period 2025-12`` (a README tour command)
+    compares FY2023 on both sides and says so in both languages. Y's 2023 revenue, 36 000 亿元, is
+    360,000,000.00 万元 in the table."""
+    data = contract(
+        entities=[{"entity_id": "Y", "name": "乙集团"}],
+        facts=[{"entity_id": "Y", "period": "2023-12", "item": "revenue", "value": 36000, "unit": "亿元"}],
+    )
+    args = ["peers", "--world", "--data", str(data), "--entity", "Y", "--period", "2025-12", "-i", "revenue"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "尚无 2025 财年数据，改用最近的 2023 财年" in flat and "（fortune_global500，2023 财年）" in flat
+    revenue = next(line.split("\t") for line in result.output.splitlines() if line.startswith("营业收入"))
+    assert revenue[1] == "360,000,000.00"
+    result = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "no figures for FY2025 yet; the latest fiscal year, 2023, is compared instead" in " ".join(
+        result.output.split()
+    )

@@ -184,6 +184,9 @@ def _world(ask: _Ask, peer_set: Path | None, rates: list[Path], exclude: list[st
             year, ask.entity, peer_set=ps, rates=load_rates(rates), indicators=ask.indicators,
             exclude=exclude, params=ask.params,
         )  # fmt: skip
+    if report.asked_year is not None:
+        err.print(f"[yellow]{report.fallback_note(lang)}[/yellow]")
+    year = report.year
     if any(c.second_hand for c in report.companies):
         err.print(
             pick(
