@@ -343,9 +343,10 @@ def test_every_shipped_rule_is_tested_here() -> None:
         "subtotal.current_liabilities", "subtotal.interest_bearing_debt", "sign.balance", "sign.revenue",
         "ratio.debt_ratio", "flow.ytd_decrease", "value.unit_slip", "value.jump", "period.future",
         "period.before_entity", "period.after_entity", "period.closed",
-        "profit.net_identity", "persons.whole",
+        "profit.net_identity", "persons.whole", "value.loose_number",
     }  # fmt: skip
-    # value.formula, template.invalid: test_template.py; profit.net_identity, persons.whole: test_statement_rules.py
+    # value.formula, template.invalid: test_template.py; profit.net_identity, persons.whole: test_statement_rules.py;
+    # value.loose_number: test_loose_numbers.py
     assert set(load_rules(load_catalog()).rules) == tested
 
 

@@ -41,7 +41,7 @@ def evaluate(rules: RuleSet, catalog: Catalog, facts: pa.Table | None, ctx: Cont
     with localcontext(prec=MESSAGE_PRECISION):
         try:
             for rule in rules.rules.values():
-                if not rule.enabled or rule.kind == "contract":
+                if not rule.enabled or rule.kind in ("contract", "reading"):
                     continue
                 named = {
                     *rule.items,

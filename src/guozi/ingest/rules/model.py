@@ -16,6 +16,7 @@ from guozi.kernel.units import STORE_LIMIT, STORE_SCALE, amount_text
 RULES_FILE = "rules/validation.yaml"
 KINDS = (
     "contract",
+    "reading",  # how a cell was read (e.g. (3.5) as −3.5): raised by the readers, never evaluated
     "identity",
     "not_above",
     "non_negative",
