@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from guozi.cli import app
@@ -168,4 +168,21 @@ def test_bad_output_refused_at_once(store: str, tmp_path: Path, args: list[str],
     code, text = _run(store, *[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert code == 2, text
     assert words in " ".join(text.split()) and "Traceback" not in text  # the message may wrap
+    assert set(tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["report", "--format", "html", "--output", "{tmp}/x.pdf"], "后缀应为 .html、.htm（html），实为 .pdf"),
+        (["report", "--output", "{tmp}/missing/r.pdf"], "输出文件夹不存在"),
+        (["template", "--entity", "G", "--period", "2025-07", "--output", "{tmp}/f.csv"], "后缀应为 .xlsx"),
+    ],
+)
+def test_report_and_template_paths_refused_before_work(store: str, tmp_path: Path, args: list[str], words: str) -> None:
+    """HTML is not written into x.pdf; a missing folder is named before the report is built."""
+    before = set(tmp_path.rglob("*"))
+    result = runner.invoke(app, [*[a.replace("{tmp}", str(tmp_path)) for a in args], "--store", store])
+    assert result.exit_code == 2, result.output
+    assert words in " ".join(result.output.split()) and "Traceback" not in result.output
     assert set(tmp_path.rglob("*")) == before

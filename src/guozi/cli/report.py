@@ -14,6 +14,7 @@ from guozi.cli.common import (
     LangOpt,
     PeriodOpt,
     StoreOpt,
+    check_output,
     err,
     parse_lang,
     period_or_latest,
@@ -26,6 +27,9 @@ from guozi.kernel.text import pick
 
 if TYPE_CHECKING:
     from guozi.report import ReportFormat
+
+
+REPORT_SUFFIXES = {"html": (".html", ".htm"), "pdf": (".pdf",), "docx": (".docx",), "xlsx": (".xlsx",)}
 
 
 def parse_report_format(value: str | None, output: Path) -> ReportFormat:
@@ -68,6 +72,7 @@ def report(
 
     def body() -> None:
         f = parse_report_format(fmt, output)
+        check_output(output, REPORT_SUFFIXES[f], f)  # before the minute of work, not after it
         with workspace(store, catalog, data) as ws:
             p = period_or_latest(ws, period, entity)
             with spinner(pick(lang, "编写报告…", "writing the report…")):

@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 
 from guozi.cli.app import app
-from guozi.cli.common import CatalogOpt, LangOpt, StoreOpt, err, parse_lang, parse_period, run, workspace
+from guozi.cli.common import (
+    CatalogOpt,
+    LangOpt,
+    StoreOpt,
+    check_output,
+    err,
+    parse_lang,
+    parse_period,
+    run,
+    workspace,
+)
 from guozi.kernel.text import pick
 
 
@@ -27,6 +37,7 @@ def template(
 
     def body() -> None:
         p = parse_period(period)
+        check_output(output, (".xlsx",), "xlsx")
         with workspace(store, catalog) as ws:
             path = ws.template(entity, p, output, unit=unit, lang=lang)
         err.print(
