@@ -5,7 +5,7 @@ Also the columns of ``guozi indicators --view consolidated`` (the computed 合�
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -29,6 +29,7 @@ from guozi.cli.common import (
 )
 from guozi.cli.common import _table_columns as table_columns  # the panel's terminal table, shared
 from guozi.kernel.errors import GuoziError
+from guozi.kernel.money import DEFAULT_UNIT, money_figure
 from guozi.kernel.text import pick
 from guozi.presentation.output import Column, Format, emit
 
@@ -50,7 +51,7 @@ def _machine() -> list[Column]:
 def _wan(value: Any, row: dict[str, Any]) -> str:
     if value is None:
         return "—"
-    return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    return money_figure(Decimal(value), DEFAULT_UNIT)
 
 
 def _table(lang: str) -> list[Column]:

@@ -30,6 +30,7 @@ from typing import Literal
 
 from guozi.kernel.errors import GuoziError
 from guozi.kernel.periods import Period
+from guozi.kernel.text import pick
 from guozi.report import Report, ReportFormat, write_report
 
 __all__ = ["KEEP", "STAGES", "Job", "Jobs", "Renderer", "render_file"]
@@ -82,11 +83,11 @@ class Job:
     def stage_text(self, lang: str) -> str:
         """What the job is doing, in ``lang``."""
         _, zh, en = STAGES[self.stage]
-        return zh if lang == "zh" else en
+        return pick(lang, zh, en)
 
     def error(self, lang: str) -> str:
         """Why it failed, in ``lang`` (empty unless failed)."""
-        return self.error_zh if lang == "zh" else self.error_en
+        return pick(lang, self.error_zh, self.error_en)
 
 
 class Jobs:
