@@ -186,3 +186,33 @@ def test_report_and_template_paths_refused_before_work(store: str, tmp_path: Pat
     assert result.exit_code == 2, result.output
     assert words in " ".join(result.output.split()) and "Traceback" not in result.output
     assert set(tmp_path.rglob("*")) == before
+
+
+@pytest.fixture
+def progress(contract: Callable[..., Path]) -> Path:
+    """G's 2025-06 year-to-date 利润总额 540 000 元 against a 2025 target of 1 200 000 元: 45 % done."""
+    facts = [{"entity_id": "G", "period": "2025-06", "item": "total_profit", "value": 540000, "unit": "元"}]
+    targets = [{"entity_id": "G", "year": 2025, "indicator": "total_profit", "target": 1200000}]
+    return contract(entities=ENTITIES[:1], facts=facts, targets=targets, name="progress")
+
+
+def test_targets_in_the_unit_asked_with_completion_as_a_percentage(progress: Path, tmp_path: Path) -> None:
+    """54.00 / 120.00 万元 by default, 540,000.00 / 1,200,000.00 with --unit 元; completion 45.00% either
+    way; in Excel the amounts in 万元 (#,##0.00) and completion 45 shown 0.00"%"."""
+    base = ["targets", "--data", str(progress), "--period", "2025-06", "--entity", "G", "--no-verdict"]
+    result = runner.invoke(app, base)
+    assert result.exit_code == 0, result.output
+    line = next(x.split("\t") for x in result.output.splitlines() if x.startswith("集团\t利润总额"))
+    assert line[2:5] == ["54.00", "120.00", "45.00%"] and line[-2] == "万元"
+    result = runner.invoke(app, [*base, "--unit", "元"])
+    line = next(x.split("\t") for x in result.output.splitlines() if x.startswith("集团\t利润总额"))
+    assert line[2:5] == ["540,000.00", "1,200,000.00", "45.00%"] and line[-2] == "元"
+    out = tmp_path / "t.xlsx"
+    result = runner.invoke(app, [*base, "-f", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out)["目标完成"]
+    head = [c.value for c in ws[1]]
+    row = dict(zip(head, ws[2], strict=True))
+    assert row["本年实际"].value == pytest.approx(54) and row["本年实际"].number_format == "#,##0.00"
+    assert row["完成率"].value == pytest.approx(45) and row["完成率"].number_format == '0.00"%"'
+    assert row["单位"].value == "万元" and row["累计指标"].value == "是"

@@ -230,6 +230,9 @@ def run(lang: str, body: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
     except typer.Exit:
         raise
+    except BrokenPipeError:  # the reader stopped (`| head`): nothing more to say, no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except Exception as exc:
         traceback.print_exc(file=sys.stderr)
         msg = pick(lang, "内部错误（请报告此问题）", "internal error (please report it)")

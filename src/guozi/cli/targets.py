@@ -9,7 +9,6 @@ tree level (and ``--by`` column), then the entities; ``--detail`` puts the entit
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -28,21 +27,23 @@ from guozi.cli.common import (
     OutputOpt,
     PeriodOpt,
     StoreOpt,
+    UnitOpt,
     ViewOpt,
     check_view,
-    display_unit,
     need_file,
     parse_format,
     parse_lang,
+    parse_unit,
     period_or_latest,
     run,
     spinner,
+    unit_name,
     workspace,
 )
-from guozi.kernel.money import DEFAULT_UNIT, money_figure
+from guozi.kernel.money import money_unit
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
-from guozi.presentation.output import Column, Format, emit, rich_table, write_xlsx
+from guozi.presentation.output import Column, Format, default_unit, emit, in_unit, print_table, rich_table, write_xlsx
 
 GdpOpt = Annotated[
     Path | None,
@@ -58,8 +59,6 @@ def _num(value: Any, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    if unit == "元":
-        return money_figure(d, DEFAULT_UNIT)
     if unit == "人":
         return f"{d.quantize(Decimal(1), ROUND_HALF_UP):,}"
     return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
@@ -79,16 +78,23 @@ def _text(value: Any, _row: dict[str, Any]) -> str:
     return "" if value is None else str(value)
 
 
-def _write(sheets: Sequence[Sheet], *, fmt: Format, output: Path | None, lang: str, caption: str = "") -> None:
-    """The first sheet in csv/json; every sheet in xlsx and, one under another, in the table format."""
+def _write(
+    sheets: Sequence[Sheet], *, fmt: Format, output: Path | None, lang: str, caption: str = "", unit: str | None = None
+) -> None:
+    """The first sheet in csv/json; every sheet in xlsx and, one under another, in the table format.
+
+    Money in ``unit`` (the format's default without it: 万元 for tables and Excel, 元 for csv/json).
+    """
     need_file(fmt, output)
-    if fmt == "xlsx":
-        assert output is not None
-        write_xlsx(output, [(s, rows, cols) for s, rows, cols, _ in sheets], lang)
-        return
     if fmt in ("csv", "json"):
         sheet, rows, cols, _ = sheets[0]
-        emit(rows, cols, fmt=fmt, output=output, lang=lang, sheet=sheet)
+        emit(rows, cols, fmt=fmt, output=output, lang=lang, sheet=sheet, unit=unit)
+        return
+    money = unit or default_unit(fmt)
+    sheets = [(s, in_unit(rows, cols, money), cols, t) for s, rows, cols, t in sheets]
+    if fmt == "xlsx":
+        assert output is not None
+        write_xlsx(output, [(s, rows, cols) for s, rows, cols, _ in sheets], lang, money)
         return
     sheets = [s for i, s in enumerate(sheets) if i == 0 or s[1]]  # an empty second table says nothing
     last = len(sheets) - 1
@@ -98,7 +104,8 @@ def _write(sheets: Sequence[Sheet], *, fmt: Format, output: Path | None, lang: s
             console.print(rich_table(rows, cols, lang, title, caption if i == last else ""))
 
     if output is None:
-        print_all(Console(width=None if sys.stdout.isatty() else 160))
+        for i, (_, rows, cols, title) in enumerate(sheets):
+            print_table(Console(), rows, cols, lang, title, caption if i == last else "")
         return
     with output.open("w", encoding="utf-8") as fh:
         print_all(Console(file=fh, width=200, color_system=None))
@@ -116,17 +123,17 @@ TARGET_COLUMNS = [
     Column("unit", "单位", "unit"),
     Column("direction", "优化方向", "better when"),
     Column("accumulating", "累计指标", "accumulating"),
-    Column("actual", "本年实际", "actual", _by_unit, "right"),
-    Column("target", "年度目标", "target", _by_unit, "right"),
-    Column("completion", "完成率", "completion %", _pct, "right"),
-    Column("pace", "序时进度", "pace %", _pct, "right"),
+    Column("actual", "本年实际", "actual", _by_unit, "right", money="row"),
+    Column("target", "年度目标", "target", _by_unit, "right", money="row"),
+    Column("completion", "完成率", "completion %", _pct, "right", fmt="percent"),
+    Column("pace", "序时进度", "pace %", _pct, "right", fmt="percent"),
     Column("status", "状态代码", "status"),
     Column("status_label", "状态", "status", _text),
-    Column("gap", "差额", "gap", _by_unit, "right"),
-    Column("pace_target", "序时目标", "target to date", _by_unit, "right"),
-    Column("gap_to_pace", "较序时差额", "gap to pace", _by_unit, "right"),
-    Column("projection", "全年预计", "year-end projection", _by_unit, "right"),
-    Column("projected_completion", "预计完成率", "projected completion %", _pct, "right"),
+    Column("gap", "差额", "gap", _by_unit, "right", money="row"),
+    Column("pace_target", "序时目标", "target to date", _by_unit, "right", money="row"),
+    Column("gap_to_pace", "较序时差额", "gap to pace", _by_unit, "right", money="row"),
+    Column("projection", "全年预计", "year-end projection", _by_unit, "right", money="row"),
+    Column("projected_completion", "预计完成率", "projected completion %", _pct, "right", fmt="percent"),
     Column("method", "预计方法代码", "method"),
     Column("method_label", "预计方法", "method", _text),
     Column("profile_share", "以往同期占全年", "profile share"),
@@ -151,10 +158,10 @@ TARGET_TABLE = (
 
 
 def _table(columns: Sequence[Column], keys: Sequence[str], lang: str) -> list[Column]:
-    """The columns of the terminal table, units shown as displayed (money in 万元)."""
+    """The columns of the terminal table, units by their names in ``lang``."""
 
     def unit(value: Any, _row: dict[str, Any]) -> str:
-        return display_unit(str(value), lang)
+        return unit_name(str(value), lang)
 
     by_key = {c.key: c for c in columns}
     return [
@@ -177,11 +184,11 @@ VERDICT_COLUMNS = [
     Column("test", "检验代码", "test"),
     Column("test_label", "要求", "requirement", _text),
     Column("unit", "单位", "unit"),
-    Column("value", "本期", "value", _by_unit, "right"),
-    Column("baseline", "比较基数", "base", _by_unit, "right"),
+    Column("value", "本期", "value", _by_unit, "right", money="row"),
+    Column("baseline", "比较基数", "base", _by_unit, "right", money="row"),
     Column("baseline_period", "基数期间", "base period"),
-    Column("change", "增减", "change", _by_unit, "right"),
-    Column("growth", "增幅", "growth %", _pct, "right"),
+    Column("change", "增减", "change", _by_unit, "right", money="row"),
+    Column("growth", "增幅", "growth %", _pct, "right", fmt="percent"),
     Column("threshold", "阈值", "threshold"),
     Column("reference", "GDP增速", "GDP growth %"),
     Column("reference_period", "GDP期间", "GDP period"),
@@ -213,6 +220,7 @@ def targets(
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
+    unit: UnitOpt = None,
     lang: LangOpt = "zh",
     catalog: CatalogOpt = None,
 ) -> None:
@@ -223,6 +231,7 @@ def targets(
 
     def body() -> None:
         f = parse_format(fmt)
+        money = parse_unit(unit)
         need_file(f, output)
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period, entity)
@@ -234,8 +243,8 @@ def targets(
             sheets: list[Sheet] = [("targets", rows, cols, title)]
             caption = ""
             if not rows:
-                caption = (
-                    pick(lang, f"{p.year} 年没有导入目标（targets.csv）", f"no targets imported for {p.year} (targets.csv)")
+                caption = pick(
+                    lang, f"{p.year} 年没有导入目标（targets.csv）", f"no targets imported for {p.year} (targets.csv)"
                 )
             if verdict and f in ("table", "xlsx"):
                 ids = set(report.frame.entity_id) or ({entity} if entity else set())
@@ -245,7 +254,7 @@ def targets(
                 vcols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
                 if vrows:
                     sheets.append(("verdicts", vrows, vcols, _verdict_title(p, vrows, lang)))
-            _write(sheets, fmt=f, output=output, lang=lang, caption=caption)
+            _write(sheets, fmt=f, output=output, lang=lang, caption=caption, unit=money)
 
     run(lang, body)
 
@@ -263,6 +272,7 @@ def verdict_(
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
+    unit: UnitOpt = None,
     lang: LangOpt = "zh",
     catalog: CatalogOpt = None,
 ) -> None:
@@ -273,6 +283,7 @@ def verdict_(
 
     def body() -> None:
         f = parse_format(fmt)
+        money = parse_unit(unit)
         v = check_view(view, by, level)
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period, entity)
@@ -280,7 +291,9 @@ def verdict_(
                 vs = ws.regime_verdict(p, entity=entity, view=v, by=by, level=level or 1, regime=regime, gdp=gdp)
             rows = verdict_rows(vs, ws, lang)
             cols = _table(VERDICT_COLUMNS, VERDICT_TABLE, lang) if f == "table" else VERDICT_COLUMNS
-            _write([("verdicts", rows, cols, _verdict_title(p, rows, lang))], fmt=f, output=output, lang=lang)
+            _write(
+                [("verdicts", rows, cols, _verdict_title(p, rows, lang))], fmt=f, output=output, lang=lang, unit=money
+            )
 
     run(lang, body)
 
@@ -297,16 +310,16 @@ LOSS_GROUP_COLUMNS = [
     Column("reported", "有数据", "reported", None, "right"),
     Column("missing", "缺数", "missing", None, "right"),
     Column("loss_count", "亏损户数", "loss-makers", _text, "right"),
-    Column("loss_rate", "亏损面", "loss rate %", _pct, "right"),
-    Column("loss_amount", "亏损额", "loss amount", _by_unit, "right"),
+    Column("loss_rate", "亏损面", "loss rate %", _pct, "right", fmt="percent"),
+    Column("loss_amount", "亏损额", "loss amount", _by_unit, "right", money="row"),
     Column("prior_period", "上年同期", "prior period"),
     Column("prior_entities", "上年户数", "prior entities", None, "right"),
     Column("prior_reported", "上年有数据", "prior reported", None, "right"),
     Column("prior_loss_count", "上年亏损户数", "prior loss-makers", _text, "right"),
-    Column("prior_loss_amount", "上年亏损额", "prior loss amount", _by_unit, "right"),
+    Column("prior_loss_amount", "上年亏损额", "prior loss amount", _by_unit, "right", money="row"),
     Column("change_count", "户数增减", "change in count", _text, "right"),
-    Column("change_amount", "亏损额增减", "change in amount", _by_unit, "right"),
-    Column("amount_growth", "亏损额增幅", "amount growth %", _pct, "right"),
+    Column("change_amount", "亏损额增减", "change in amount", _by_unit, "right", money="row"),
+    Column("amount_growth", "亏损额增幅", "amount growth %", _pct, "right", fmt="percent"),
     Column("new_count", "新增亏损", "newly loss-making", None, "right"),
     Column("turned_around_count", "扭亏", "turned around", None, "right"),
     Column("unit", "单位", "unit"),
@@ -334,8 +347,8 @@ LOSS_ENTITY_COLUMNS = [
     Column("level_label", "层级", "level", _text),
     Column("group", "分组代码", "group"),
     Column("group_label", "分组", "group", _text),
-    Column("value", "本年累计", "year to date", _by_unit, "right"),
-    Column("baseline", "对比期", "baseline", _by_unit, "right"),
+    Column("value", "本年累计", "year to date", _by_unit, "right", money="row"),
+    Column("baseline", "对比期", "baseline", _by_unit, "right", money="row"),
     Column("baseline_period", "对比期间", "baseline period"),
     Column("status", "状态代码", "status"),
     Column("status_label", "状态", "status", _text),
@@ -369,6 +382,7 @@ def losses(
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
+    unit: UnitOpt = None,
     lang: LangOpt = "zh",
     catalog: CatalogOpt = None,
 ) -> None:
@@ -379,6 +393,7 @@ def losses(
 
     def body() -> None:
         f = parse_format(fmt)
+        money = parse_unit(unit)
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period, entity)
             with spinner(pick(lang, "计算…", "computing…")):
@@ -390,14 +405,14 @@ def losses(
             ekeys = [k for k in LOSS_ENTITY_TABLE if k != "group_label" or by]
             gcols = _table(LOSS_GROUP_COLUMNS, gkeys, lang) if f == "table" else LOSS_GROUP_COLUMNS
             ecols = _table(LOSS_ENTITY_COLUMNS, ekeys, lang) if f == "table" else LOSS_ENTITY_COLUMNS
-            unit = display_unit(report.groups.unit.iloc[0] if not report.groups.empty else "元", lang)
-            gtitle = (
-                pick(lang, f"{p} 亏损企业（{crit}；金额单位：{unit}）", f"{p} loss-makers ({crit}; amounts in {unit})")
+            shown = money_unit(money or default_unit(f)).name(lang)
+            gtitle = pick(
+                lang, f"{p} 亏损企业（{crit}；金额单位：{shown}）", f"{p} loss-makers ({crit}; amounts in {shown})"
             )
             etitle = pick(lang, "亏损及扭亏企业", "loss-making and turned-around entities")
             sheets: list[Sheet] = [("losses", groups, gcols, gtitle), ("loss_entities", ents, ecols, etitle)]
             if detail:
                 sheets.reverse()
-            _write(sheets, fmt=f, output=output, lang=lang, caption=missing_note(report, lang))
+            _write(sheets, fmt=f, output=output, lang=lang, caption=missing_note(report, lang), unit=money)
 
     run(lang, body)

@@ -47,9 +47,13 @@ SHEET_NAMES: Final[dict[str, Text]] = {
     "breakdown": Text("计算过程", "breakdown"),
     "eva": Text("经济增加值", "EVA"),
     "targets": Text("目标完成", "targets"),
-    "verdict": Text("考核结论", "verdict"),
+    "verdicts": Text("考核结论", "verdicts"),
     "losses": Text("亏损企业", "losses"),
-    "peers": Text("对标", "peers"),
+    "loss_entities": Text("亏损及扭亏企业", "loss entities"),
+    "peers": Text("同行对标", "peers"),
+    "world": Text("对标世界一流", "world"),
+    "world_peers": Text("世界一流对标明细", "world peers"),
+    "standards": Text("标准值评分", "standards"),
 }
 
 

@@ -427,7 +427,7 @@ def test_cli_targets_table_shows_the_verdict_and_xlsx_has_two_sheets(progress_fo
     out = tmp_path / "t.xlsx"
     res = CliRunner().invoke(app, [*args, "-f", "xlsx", "-o", str(out)])
     assert res.exit_code == 0, res.output
-    assert openpyxl.load_workbook(out).sheetnames == ["targets", "verdicts"]
+    assert openpyxl.load_workbook(out).sheetnames == ["目标完成", "考核结论"]  # Chinese names in zh (issue 20)
 
 
 def test_cli_verdict_csv_in_english(verdict_folder: Path) -> None:
