@@ -38,11 +38,11 @@ def test_balance_identity_says_what_differs_by_how_much_in_wan_yuan(desk: Desk) 
     )
     assert p.severity == Severity.BLOCKING
     assert p.message_zh == (
-        f"资产总计 与 负债和所有者权益总计 不等：资产总计 1{T}250.00 万元，负债+所有者权益 1{T}248.30 万元，"
+        f"A 2025-06：资产总计 与 负债和所有者权益总计 不等：资产总计 1{T}250.00 万元，负债+所有者权益 1{T}248.30 万元，"
         "差额 1.70 万元（允许 0.01 万元）"
     )
     assert p.message_en == (
-        f"total assets and total liabilities and equity differ: total assets 1{T}250.00 10k yuan, "
+        f"A 2025-06: total assets and total liabilities and equity differ: total assets 1{T}250.00 10k yuan, "
         f"liabilities + equity 1{T}248.30 10k yuan, difference 1.70 10k yuan (tolerance 0.01 10k yuan)"
     )
     assert (p.file, p.row, p.column) == ("facts_1.csv", 2, "value")  # the total_assets row
@@ -84,25 +84,25 @@ def test_the_tolerance_is_a_parameter_a_user_file_sets(desk: Desk, tmp_path: Pat
             "subtotal.current_assets",
             {"current_assets": 1300, "total_assets": 1250},
             {"current_assets": 1250, "total_assets": 1250},
-            f"流动资产合计 1{T}300.00 万元 大于 资产总计 1{T}250.00 万元，超出 50.00 万元（允许 0.01 万元）",
+            f"A 2025-06：流动资产合计 1{T}300.00 万元 大于 资产总计 1{T}250.00 万元，超出 50.00 万元（允许 0.01 万元）",
         ),
         (
             "subtotal.current_asset_lines",
             {"cash": 100, "accounts_receivable": 200, "inventory": 300, "current_assets": 550},
             {"cash": 100, "accounts_receivable": 200, "current_assets": 550},
-            "货币资金、应收账款、存货 之和 600.00 万元 大于 流动资产合计 550.00 万元，超出 50.00 万元（允许 0.01 万元）",
+            "A 2025-06：货币资金、应收账款、存货 之和 600.00 万元 大于 流动资产合计 550.00 万元，超出 50.00 万元（允许 0.01 万元）",
         ),
         (
             "subtotal.current_liabilities",
             {"current_liabilities": 800, "total_liabilities": 700},
             {"current_liabilities": 699.99, "total_liabilities": 700},
-            "流动负债合计 800.00 万元 大于 负债合计 700.00 万元，超出 100.00 万元（允许 0.01 万元）",
+            "A 2025-06：流动负债合计 800.00 万元 大于 负债合计 700.00 万元，超出 100.00 万元（允许 0.01 万元）",
         ),
         (
             "subtotal.interest_bearing_debt",
             {"interest_bearing_debt": 701, "total_liabilities": 700},
             {"interest_bearing_debt": 700.01, "total_liabilities": 700},
-            "带息负债 701.00 万元 大于 负债合计 700.00 万元，超出 1.00 万元（允许 0.01 万元）",
+            "A 2025-06：带息负债 701.00 万元 大于 负债合计 700.00 万元，超出 1.00 万元（允许 0.01 万元）",
         ),
     ],
 )
@@ -126,8 +126,8 @@ def test_assets_and_employees_cannot_be_negative(desk: Desk) -> None:
     (p,) = desk.rules(wan("A", "2025-06", employees=-5), "sign.balance")
     assert (p.severity, p.message_zh, p.message_en) == (
         Severity.BLOCKING,
-        "从业人员不能为负数：-5 人",
-        "Employees at period end cannot be negative: -5 persons",
+        "A 2025-06：从业人员不能为负数：-5 人",
+        "A 2025-06: Employees at period end cannot be negative: -5 persons",
     )
     assert desk.rules(wan("A", "2025-06", employees=0), "sign.balance") == []
 
@@ -136,7 +136,7 @@ def test_negative_revenue_is_to_be_verified(desk: Desk) -> None:
     """营业收入 -1 万元 year to date: 核实; 0 passes."""
     (p,) = desk.rules(wan("A", "2025-06", revenue=-1), "sign.revenue")
     assert p.severity == Severity.VERIFY
-    assert p.message_zh.startswith("营业收入为负数：-1.00 万元")
+    assert p.message_zh.startswith("A 2025-06：营业收入为负数：-1.00 万元")
     assert desk.rules(wan("A", "2025-06", revenue=0), "sign.revenue") == []
 
 
@@ -148,7 +148,7 @@ def test_debt_ratio_beyond_300_percent_is_to_be_verified(desk: Desk) -> None:
     (p,) = desk.rules(wan("A", "2025-06", total_liabilities=3100, total_assets=1000), "ratio.debt_ratio")
     assert p.severity == Severity.VERIFY
     assert p.message_zh == (
-        f"资产负债率 310.00% 超出 0%–300% 的合理范围（负债合计 3{T}100.00 万元，资产总计 1{T}000.00 万元）"
+        f"A 2025-06：资产负债率 310.00% 超出 0%–300% 的合理范围（负债合计 3{T}100.00 万元，资产总计 1{T}000.00 万元）"
     )
     assert desk.rules(wan("A", "2025-06", total_liabilities=3000, total_assets=1000), "ratio.debt_ratio") == []
 
@@ -163,7 +163,7 @@ def test_a_year_to_date_flow_falling_is_to_be_verified(desk: Desk) -> None:
     (p,) = desk.rules(wan("A", "2025-06", revenue=250), "flow.ytd_decrease")
     assert p.severity == Severity.VERIFY
     assert p.message_zh == (
-        "营业收入 本年累计数较上月下降：2025-06 累计 250.00 万元，2025-05 累计 300.00 万元，"
+        "A 2025-06：营业收入 本年累计数较上月下降：2025-06 累计 250.00 万元，2025-05 累计 300.00 万元，"
         "减少 50.00 万元（本年累计数通常只增不减）"
     )
     assert desk.rules(wan("A", "2025-06", revenue=300), "flow.ytd_decrease") == []
@@ -180,13 +180,13 @@ def test_restating_an_earlier_month_above_the_next_is_caught_too(desk: Desk) -> 
 
 
 def test_a_balance_a_thousand_times_its_previous_is_a_unit_slip(desk: Desk) -> None:
-    """从业人员 100 in May, 100 000 in June: ×1 000 (within 500–2 000). Not also reported as a jump."""
+    """A 2025-06：从业人员 100 in May, 100 000 in June: ×1 000 (within 500–2 000). Not also reported as a jump."""
     desk.seed(wan("A", "2025-05", employees=100))
     problems = desk.problems(wan("A", "2025-06", employees=100_000))
     assert [p.rule for p in problems] == ["value.unit_slip"]
     assert problems[0].severity == Severity.VERIFY
     assert problems[0].message_zh == (
-        f"从业人员 100{T}000 人 约为上期（2025-05）100 人 的 1{T}000.0 倍（按期末余额比较），"
+        f"A 2025-06：从业人员 100{T}000 人 约为上期（2025-05）100 人 的 1{T}000.0 倍（按期末余额比较），"
         "疑为单位错误（如元、千元、万元混用）"
     )
 
@@ -197,7 +197,7 @@ def test_a_flow_is_compared_by_its_monthly_average(desk: Desk) -> None:
     desk.seed(wan("A", "2025-05", revenue=500))
     (p,) = desk.rules(wan("A", "2025-06", revenue=6_000_000), "value.unit_slip")
     assert p.message_zh.startswith(
-        f"营业收入 6{T}000{T}000.00 万元 约为上期（2025-05）500.00 万元 的 10{T}000.0 倍（按本年累计月均数比较）"
+        f"A 2025-06：营业收入 6{T}000{T}000.00 万元 约为上期（2025-05）500.00 万元 的 10{T}000.0 倍（按本年累计月均数比较）"
     )
     assert desk.rules(wan("A", "2025-06", revenue=720), "value.unit_slip") == []
 
@@ -216,7 +216,7 @@ def test_a_jump_over_the_threshold_is_a_notice(desk: Desk) -> None:
     (p,) = desk.rules(wan("A", "2025-06", cash=1600), "value.jump")
     assert p.severity == Severity.NOTICE
     assert p.message_zh == (
-        f"货币资金 较上期变动 +60.00%（按期末余额比较：本期 1{T}600.00 万元，2025-05 1{T}000.00 万元），超过 50%"
+        f"A 2025-06：货币资金 较上期变动 +60.00%（按期末余额比较：本期 1{T}600.00 万元，2025-05 1{T}000.00 万元），超过 50%"
     )
     assert desk.rules(wan("A", "2025-06", cash=1400), "value.jump") == []
     assert desk.rules(wan("D", "2025-04", cash=100), "value.jump") == []
@@ -411,7 +411,7 @@ def test_a_debt_ratio_of_trillions_is_tested_without_overflow(desk: Desk) -> Non
     assert desk.rules(ok, "ratio.debt_ratio") == []
     (p,) = desk.rules(wan("A", "2025-06", total_liabilities=400_000_000, total_assets=100_000_000), "ratio.debt_ratio")
     assert p.message_zh == (
-        f"资产负债率 400.00% 超出 0%–300% 的合理范围（负债合计 400{T}000{T}000.00 万元，资产总计 100{T}000{T}000.00 万元）"
+        f"A 2025-06：资产负债率 400.00% 超出 0%–300% 的合理范围（负债合计 400{T}000{T}000.00 万元，资产总计 100{T}000{T}000.00 万元）"
     )
     assert p.found == "400.0000%"
 

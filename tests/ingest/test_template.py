@@ -134,7 +134,7 @@ def test_a_problem_in_a_form_names_its_sheet_row_and_column(desk: Desk, tmp_path
         "C",
     )
     assert identity.location("zh") + " " + identity.message_zh == (
-        "form_filled.xlsx 资产负债表 第5行 C列 资产总计 与 负债和所有者权益总计 不等："
+        "form_filled.xlsx 资产负债表 第5行 C列 A 2025-06：资产总计 与 负债和所有者权益总计 不等："
         "资产总计 1\u2009250.00 万元，负债+所有者权益 1\u2009248.30 万元，差额 1.70 万元（允许 0.01 万元）"
     )
     text = by["value.not_numeric"]
