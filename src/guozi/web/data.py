@@ -51,6 +51,7 @@ __all__ = ["PanelRows", "WarningRow", "WebData", "clean", "file_name", "records"
 
 T = TypeVar("T")
 USER_TTL = 5.0  # seconds an account is trusted from the cache (changes through guozi.workspace.accounts apply at once)
+USER_BUSY_TTL = 300.0  # ... and while the store is busy with a long computation (see WebData.user)
 PAGES = 2000  # rendered pages kept per store state (the least recently used go first)
 STATE_TTL = 1.0  # seconds between two looks at the store's version for changes made by other processes
 _MISSING = object()
@@ -324,17 +325,32 @@ class WebData:
         return session_digest(sid) in self._ended
 
     def user(self, name: str) -> User | None:
-        """The account ``name``, read at most every few seconds (and again after any change made here)."""
+        """The account ``name``, read at most every few seconds (and again after any change made here).
+
+        While the store is busy (a long computation, e.g. a report job reading its figures, holds
+        its lock), an account read less than :data:`USER_BUSY_TTL` seconds ago is trusted a while
+        longer rather than waited for, so a signed-in user's cached pages never wait; a change
+        made through this process is always waited for.
+        """
         now = time.monotonic()
         hit = self._users.get(name)
-        if hit is not None and hit[1] == accounts_generation() and now - hit[2] < USER_TTL:
-            return hit[0]
+        if hit is not None and hit[1] == accounts_generation():
+            age = now - hit[2]
+            if age < USER_TTL or (age < USER_BUSY_TTL and not self._lock_free()):
+                return hit[0]
         with self.lock:
             user = self.ws.store.get_user(name)
             if len(self._users) > 10_000:
                 self._users = {}
             self._users[name] = (user, accounts_generation(), now)
             return user
+
+    def _lock_free(self) -> bool:
+        """Whether the store's lock could be taken now (taken and let go at once if so)."""
+        if self.lock.acquire(blocking=False):
+            self.lock.release()
+            return True
+        return False
 
     # -- periods and the tree --------------------------------------------------------------
     def period(self, text: str | None, roots: Sequence[str] | None = None) -> Period:

@@ -140,10 +140,14 @@ class Jobs:
         return future.result()
 
     def close(self) -> None:
-        """Stop the pools (running jobs are abandoned)."""
+        """Stop the pools: running jobs are abandoned, a rendering process is ended (it would
+        otherwise render on after the server stopped)."""
         self._threads.shutdown(wait=False, cancel_futures=True)
         if self._processes is not None:
+            running = list(getattr(self._processes, "_processes", {}).values())  # the executor's workers
             self._processes.shutdown(wait=False, cancel_futures=True)
+            for process in running:
+                process.terminate()
 
     def _run(self, job: Job, work: Callable[[Job], bytes]) -> None:
         try:
