@@ -150,10 +150,18 @@ def _duplicates(rows: pd.DataFrame) -> list[Problem]:
 
 def check_tree(current: pd.DataFrame | None, new: pd.DataFrame, problems: list[Problem]) -> None:
     """The ownership tree of the entities after the import (``current``): cycles, missing parents, overlaps."""
-    if current is None or any(p.rule in ("period.format", "value.required") for p in problems):
+    if current is None:
         return
     frame = current.reset_index(drop=True)
+    # rows that cannot be read are left out, so that a cycle among the others is reported in the
+    # same round; what else the tree says then (a missing parent …) may stem from them: held back
+    unread = {(p.file, p.row) for p in problems if p.rule in ("period.format", "value.required")}
+    if unread and "__file__" in frame.columns:
+        keep = [(str(f), r) not in unread for f, r in zip(frame["__file__"], frame["__row__"], strict=True)]
+        frame = frame[keep].reset_index(drop=True)
     for tp in tree_problems(frame):
+        if unread and tp.rule != "tree.cycle":
+            continue
         row = frame.iloc[tp.row]
         file = str(row.get("__file__", "")) if "__file__" in frame.columns else ""
         rownum = row.get("__row__") if "__row__" in frame.columns else None
