@@ -144,16 +144,16 @@ def print_consolidated(panel: Panel, ws: Workspace, *, fmt: Format, output: Path
     """Write a ``consolidated`` panel: the computed 合并 with the filed one and their difference beside it."""
     rows = panel_rows(panel, ws, lang)
     by = {c.key: c for c in PANEL_COLUMNS}
-    filed = Column("reported_value", "报送合并数", "filed consolidated")
-    diff = Column("difference", "差额（报送−计算）", "difference (filed − computed)")
+    filed = Column("reported_value", "报送合并数", "filed consolidated", money="row")
+    diff = Column("difference", "差额（报送−计算）", "difference (filed − computed)", money="row")
     if fmt != "table":
         emit(rows, [*PANEL_COLUMNS, filed, diff], fmt=fmt, output=output, lang=lang, title=title, sheet="indicators")
         return
     shown = [c for c in table_columns(lang) if c.key not in ("prior_value", "change", "growth")]
     at = next(i for i, c in enumerate(shown) if c.key == "value") + 1
     extra = [
-        Column(filed.key, "报送合并", "filed", by["value"].display, "right"),
-        Column(diff.key, "差额", "difference", by["value"].display, "right"),
+        Column(filed.key, "报送合并", "filed", by["value"].display, "right", money="row"),
+        Column(diff.key, "差额", "difference", by["value"].display, "right", money="row"),
     ]
     if panel.frame.entity_id.nunique() <= 1 and len(panel.periods) == 1:
         shown = [c for c in shown if c.key not in ("name", "period")]  # both are in the title
