@@ -98,10 +98,10 @@ def test_check_lists_problems_as_csv_with_rows_and_changes_nothing(
     assert rows == [
         {
             "severity": "强制", "file": "facts.csv", "sheet": "", "row": "2", "column": "value",
-            "rule": "value.required", "expected": "a decimal number", "found": "",
+            "rule": "value.required", "expected": "十进制数", "found": "",
             "message": "数值为空（缺失不等于零：请填写数值或删除此行）",
         }
-    ]  # fmt: skip
+    ]  # fmt: skip  (expected in the listing's language, zh by default: issue 17)
     assert _counts(store) == before
 
 
