@@ -159,6 +159,7 @@ def _world(ask: _Ask, peer_set: Path | None, rates: list[Path], exclude: list[st
     """The full year's figures against world-class peers (the shipped Fortune Global 500 set or ``peer_set``)."""
     from guozi.analyses.benchmark import size_period
     from guozi.analyses.benchmark.world import (
+        latest_fiscal_year,
         load_peer_set,
         load_rates,
         world_columns,
@@ -178,15 +179,15 @@ def _world(ask: _Ask, peer_set: Path | None, rates: list[Path], exclude: list[st
                 f"world comparisons use full years: {year}-12 is used",
             )
         )
-    ps = load_peer_set(peer_set, ask.ws.catalog, params=ask.params) if peer_set else None
+    ps = load_peer_set(peer_set, ask.ws.catalog, params=ask.params)
+    year, note_zh, note_en = latest_fiscal_year(ps, year)
+    if note_zh:
+        err.print(f"[yellow]{pick(lang, note_zh, note_en)}[/yellow]")
     with spinner(pick(lang, "计算…", "computing…")):
         report = ask.ws.world_comparison(
             year, ask.entity, peer_set=ps, rates=load_rates(rates), indicators=ask.indicators,
             exclude=exclude, params=ask.params,
         )  # fmt: skip
-    if report.asked_year is not None:
-        err.print(f"[yellow]{report.fallback_note(lang)}[/yellow]")
-    year = report.year
     if any(c.second_hand for c in report.companies):
         err.print(
             pick(

@@ -19,12 +19,22 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from guozi.kernel.text import Text, pick
 
-if TYPE_CHECKING:
-    from guozi.presentation.output import Column
+
+class Column(Protocol):
+    """What a workbook needs of a column (:class:`guozi.presentation.output.Column` has it)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def money(self) -> str: ...
+    @property
+    def fmt(self) -> str: ...
+    def heading(self, lang: str, unit: str = "") -> str: ...
+
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT: Final = "#,##0.00"

@@ -39,7 +39,14 @@ from guozi.analyses.benchmark.world.columns import (
     world_company_records,
     world_records,
 )
-from guozi.analyses.benchmark.world.compare import Converted, WorldCompany, WorldReport, convert, world_comparison
+from guozi.analyses.benchmark.world.compare import (
+    Converted,
+    WorldCompany,
+    WorldReport,
+    convert,
+    latest_fiscal_year,
+    world_comparison,
+)
 from guozi.analyses.benchmark.world.peer_set import PEER_SET_FILE, REQUIRED, PeerFigure, PeerSet, load_peer_set
 from guozi.analyses.benchmark.world.rates import HOME_CURRENCY, RATES_FILE, ExchangeRates, Rate, load_rates
 from guozi.analyses.benchmark.world.units import PrintedUnit, parse_unit
@@ -58,6 +65,7 @@ __all__ = [
     "WorldCompany",
     "WorldReport",
     "convert",
+    "latest_fiscal_year",
     "load_peer_set",
     "load_rates",
     "parse_unit",

@@ -30,7 +30,6 @@ from guozi.analyses.source import Source
 from guozi.engine.panel import Scope, compute_panel
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.periods import Period
-from guozi.kernel.text import pick
 from guozi.kernel.units import STORE_LIMIT, STORE_SCALE, VALUE_PRECISION
 from guozi.tree import build_tree
 
@@ -84,18 +83,6 @@ class WorldReport:
     notes: Notes
     companies: tuple[WorldCompany, ...]
     rates: tuple[Rate, ...]
-    asked_year: int | None = None  # the year asked for when the set had none and ``year`` is its latest before
-
-    def fallback_note(self, lang: str) -> str:
-        """Why the year compared is not the one asked for ("" when it is)."""
-        if self.asked_year is None:
-            return ""
-        return pick(
-            lang,
-            f"对标集 {self.peer_set} 尚无 {self.asked_year} 财年数据，改用最近的 {self.year} 财年（双方均用 {self.year} 年数据）",
-            f"the peer set {self.peer_set} has no figures for FY{self.asked_year} yet; "
-            f"the latest fiscal year, {self.year}, is compared instead (both sides' {self.year} figures)",
-        )
 
     def row(self, indicator: str) -> PeerRow:
         """The row of ``indicator``."""
@@ -131,6 +118,23 @@ def _facts_table(converted: Sequence[Converted], period: Period) -> pa.Table:
     )
 
 
+def latest_fiscal_year(ps: PeerSet, year: int) -> tuple[int, str, str]:
+    """``year``, or the set's latest earlier fiscal year when it has none for ``year`` yet (the
+    Fortune list of a year comes out the next summer), with the note saying so in both languages
+    ("" when ``year`` is kept). Without an earlier year, ``year`` is kept and the comparison says
+    what the set has."""
+    earlier = [y for y in ps.years() if y < year]
+    if year in ps.years() or not earlier:
+        return year, "", ""
+    used = earlier[-1]
+    return (
+        used,
+        f"对标集 {ps.name} 尚无 {year} 财年数据，改用最近的 {used} 财年（双方均用 {used} 年数据）",
+        f"the peer set {ps.name} has no figures for FY{year} yet; "
+        f"the latest fiscal year, {used}, is compared instead (both sides' {used} figures)",
+    )
+
+
 def world_comparison(
     source: Source,
     year: int,
@@ -145,17 +149,10 @@ def world_comparison(
     """Compare ``entity``'s figures of ``year`` (its ``YYYY-12`` reported figures) with the
     companies of an external peer set for that fiscal year (default: the Fortune Global 500 set),
     on the indicators of ``world.indicators`` (or ``indicators``); ``exclude`` drops companies
-    (e.g. the entity itself when it is in the set).
-
-    A set without figures for ``year`` yet (the Fortune list of a year comes out the next summer)
-    is compared on its latest earlier fiscal year, both sides; the report says so
-    (:meth:`WorldReport.fallback_note`)."""
+    (e.g. the entity itself when it is in the set); :func:`latest_fiscal_year` picks an earlier
+    year when the set has none for ``year`` yet."""
     params = params or load_params(catalog=source.catalog)
     ps = peer_set if isinstance(peer_set, PeerSet) else load_peer_set(peer_set, source.catalog, params=params)
-    asked: int | None = None
-    earlier = [y for y in ps.years() if y < year]
-    if year not in ps.years() and earlier:
-        asked, year = year, earlier[-1]
     rates = rates or load_rates()
     codes = list(indicators or params.world_indicators)
     period = Period(year, 12)
@@ -218,5 +215,4 @@ def world_comparison(
         notes,
         wc,
         tuple(used[k] for k in sorted(used)),
-        asked,
     )
