@@ -96,7 +96,7 @@ def test_check_exits_2_on_a_blocking_problem_and_writes_the_list(tmp_path: Path)
         app, ["check", str(bad), "--store", store, "--format", "csv", "--output", str(out), "--lang", "en"]
     )
     assert result.exit_code == 2
-    (rec,) = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    (rec,) = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert (rec["rule"], rec["row"], rec["severity"]) == ("balance.identity", "2", "blocking")
     assert rec["message"].startswith("total assets and total liabilities and equity differ")
 
