@@ -53,9 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--end-period", default="2025-12")
     parser.add_argument("--seed", type=int, default=20230717)
     parser.add_argument("--out", type=Path, required=True, help="output folder")
-    parser.add_argument(
-        "--items", default="", help="comma-separated item codes (default: the benchmark's BENCH_ITEMS)"
-    )
+    parser.add_argument("--items", default="", help="comma-separated item codes (default: the benchmark's BENCH_ITEMS)")
     parser.add_argument("--typed", action="store_true", help="also write facts.typed.parquet")
     parser.add_argument("--typed-only", action="store_true", help="only write facts.typed.parquet from facts.parquet")
     args = parser.parse_args(argv)
