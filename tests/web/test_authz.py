@@ -41,6 +41,8 @@ B_REQUESTS = [
     "/api/v1/filings?entity=B",
     "/api/v1/filings/export?entity=B",
     "/filings?entity=B",
+    "/api/v1/reconcile?entity=B",
+    "/reconcile?entity=B",
 ]
 ADMIN_ONLY = ["/api/v1/users", "/api/v1/audit", "/admin/users", "/admin/audit"]
 SIGNED_IN_API = [
@@ -61,6 +63,7 @@ SIGNED_IN_API = [
     "/api/v1/search?q=A",
     "/api/v1/filings",
     "/api/v1/filings/export",
+    "/api/v1/reconcile",
     "/api/v1/users",
     "/api/v1/audit",
 ]
