@@ -98,7 +98,8 @@ def test_check_exits_2_on_a_blocking_problem_and_writes_the_list(tmp_path: Path)
     assert result.exit_code == 2
     (rec,) = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert (rec["rule"], rec["row"], rec["severity"]) == ("balance.identity", "2", "blocking")
-    assert rec["message"].startswith("total assets and total liabilities and equity differ")
+    # the message names the entity and period first (issue 19), then the rule's sentence
+    assert rec["message"].startswith("A 2025-06: total assets and total liabilities and equity differ")
 
 
 def test_a_bad_explain_option_and_an_unknown_entity_exit_2(tmp_path: Path) -> None:
