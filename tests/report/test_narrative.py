@@ -263,3 +263,15 @@ def test_a_period_without_any_data_reports_only_what_is_missing(small_group: Wor
     text = "\n".join(p.text.zh for s in report.sections for p in s.paragraphs())
     assert "0.00亿元" not in text and "0.00万元" not in text
     assert all(f.value is None for f in report.section("overview").tables()[0].rows[0] if isinstance(f, Fig))
+
+
+def test_shares_are_of_the_gross_change_and_the_year_is_projected(small_group: Workspace) -> None:
+    """A +5.00亿元 and B −5.00亿元 offset (net −2.12亿元 with the headquarters): each is 50 % of the
+    gross change 10.00亿元 (+50.00 %, −50.00 %), not 236 % of the net; the June verdict is followed
+    by the linear projection 98.76 × 12 / 6 = 197.52亿元, 197.52 / 200 = 98.8 % of the target."""
+    report = build_report(small_group, Period(2025, 6))
+    t = report.section("drivers").tables()[0]
+    shares = {str(r[0]): r[t.column("share")] for r in t.rows}
+    assert {k: v.value for k, v in shares.items() if isinstance(v, Fig)} == {"甲制造": 50.0, "乙建设": -50.0}
+    projected = report.section("regime").paragraphs()[1].text.zh
+    assert projected.startswith("按时序进度预计全年") and "利润总额约197.52亿元，完成全年目标的98.8%" in projected

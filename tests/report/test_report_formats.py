@@ -18,80 +18,42 @@ then:
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from guozi.cli import app
 from guozi.kernel.periods import Period
-from guozi.report import FORMATS, Report, build_report, write_report
+from guozi.report import Report
 from guozi.report.cells import column_scales
 from guozi.report.model import Fig, Table
-from guozi.report.render_html import table_view
+from guozi.report.render_html import body_sections, table_view
 from guozi.workspace import Workspace
 
 PERIOD = Period(2025, 12)
 TOP = "HX00001"
-HEADINGS_ZH = (
+HEADINGS_ZH = (  # the body's sections; the 附表 is its own workbook (test_layout.py)
     "一、总体情况",
     "二、「一利五率",
     "三、利润总额增减因素",
-    "四、主要指标走势",
-    "五、风险情况",
-    "六、经济增加值",
-    "七、对标分析",
-    "八、附表",
+    "四、重点指标情况",
+    "五、主要指标走势",
+    "六、风险情况",
+    "七、经济增加值",
+    "八、对标分析",
+    "九、与中央企业",
+    "十、存在的主要问题",
+    "十一、原因分析",
+    "十二、下一步工作措施",
 )
 NB = "\u202f"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    """The demo group (40 entities, 2023-01 … 2025-12) in an in-memory workspace."""
-    from guozi.demo import generate_group, write_group
-
-    folder = tmp_path_factory.mktemp("demo")
-    write_group(generate_group(entities=40, months=36), folder)
-    ws = Workspace.from_data([folder])
-    yield ws
-    ws.close()
-
-
-class _Warnings(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@pytest.fixture(scope="module")
-def written(demo: Workspace, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The report's content (with 对标) and its four files (Chinese), with WeasyPrint's warnings."""
-    report = build_report(demo, PERIOD, benchmark=True)
-    folder = tmp_path_factory.mktemp("report")
-    handler = _Warnings()
-    logging.getLogger("weasyprint").addHandler(handler)
-    try:
-        files = {}
-        for fmt in FORMATS:
-            path = folder / f"report.{fmt}"
-            write_report(report, path, fmt, "zh")
-            files[fmt] = path
-    finally:
-        logging.getLogger("weasyprint").removeHandler(handler)
-    return {"report": report, "files": files, "warnings": handler.records, "folder": folder}
 
 
 def _pdftotext(path: Path, *args: str) -> str:
@@ -167,7 +129,7 @@ def test_headline_parsed_back_from_every_format(demo: Workspace, written: dict[s
     files = written["files"]
     _check_headline(_pdftotext(files["pdf"]), demo)
     doc = docx.Document(str(files["docx"]))
-    body = [p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Normal"]
+    body = [p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Normal" and p.text]
     _check_headline(body[0], demo)
     _check_headline(files["html"].read_text(encoding="utf-8"), demo)
 
@@ -176,7 +138,8 @@ def test_headline_parsed_back_from_every_format(demo: Workspace, written: dict[s
 
 
 def _tables(report: Report) -> list[Table]:
-    return [t for s in report.sections for t in s.tables()]
+    """The body's tables (the 附表's are in their own workbook)."""
+    return [t for s in body_sections(report) for t in s.tables()]
 
 
 def test_word_document_has_heading_styles_and_the_content_cells(written: dict[str, Any]) -> None:
@@ -297,10 +260,10 @@ def test_workbook_numbers_equal_the_content_exactly(written: dict[str, Any]) -> 
         )
 
 
-def test_pdf_renders_with_chinese_text_and_every_appendix_row(written: dict[str, Any]) -> None:
+def test_pdf_renders_with_chinese_text_and_every_body_table_row(written: dict[str, Any]) -> None:
     """The first page renders to a PNG with ink on it; the text layer holds the Chinese headings; no
-    WeasyPrint warning (a missing font or ignored CSS would warn); each appendix row's cells are
-    found in order on one line of the layout text."""
+    WeasyPrint warning (a missing font or ignored CSS would warn); each row of the regime's table
+    (11 columns set dense, figures never wrapped) is found in order on one line of the layout text."""
     from PIL import Image
 
     pdf: Path = written["files"]["pdf"]
@@ -319,10 +282,10 @@ def test_pdf_renders_with_chinese_text_and_every_appendix_row(written: dict[str,
         assert h in text
     layout = [_plain(line).replace(NB, "") for line in _pdftotext(pdf, "-layout").splitlines()]
     report: Report = written["report"]
-    appendix = report.section("appendix").tables()[0]
-    view = table_view(appendix, "zh")
+    regime = report.section("regime").tables()[0]
+    view = table_view(regime, "zh")
     for vrow in view["rows"]:
-        wanted = [c["text"].replace(NB, "") for c in vrow]
+        wanted = [c["text"].replace(NB, "") for c in vrow if c["cls"] == "num"]  # figures never wrap
         assert any(_in_order(wanted, line) for line in layout), wanted
 
 
@@ -366,7 +329,8 @@ def test_benchmark_section_quotes_the_entity_own_figures(demo: Workspace, writte
     """With ``benchmark``, 对标 comes just before the appendix; the "this entity" figure of every
     peer row is the group's own panel value (HX00001, 2025-12)."""
     report: Report = written["report"]
-    assert [s.key for s in report.sections][-2:] == ["benchmark", "appendix"]
+    keys = [s.key for s in report.sections]
+    assert keys[keys.index("eva") + 1] == "benchmark" and keys[-1] == "appendix"
     assert [s.number for s in report.sections] == list(range(1, len(report.sections) + 1))
     peers = report.section("benchmark").tables()[0]
     figs = [row[1] for row in peers.rows]

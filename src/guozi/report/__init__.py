@@ -37,3 +37,7 @@ def write_report(report: Report, path: Path, fmt: ReportFormat, lang: str = "zh"
         raise GuoziError(
             f"--format 应为 html、pdf、docx 或 xlsx，实为 {fmt}", f"--format must be html, pdf, docx or xlsx, not {fmt}"
         )
+    if fmt != "xlsx":  # the body's 附表 as its own workbook beside it (the xlsx report holds every table)
+        from guozi.report.render_xlsx import annex_path, write_annex  # noqa: PLC0415 - xlsxwriter only when written
+
+        write_annex(report, annex_path(path, lang), lang)

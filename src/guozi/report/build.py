@@ -18,10 +18,14 @@ from guozi.kernel.periods import Period
 from guozi.report import narrative as nv
 from guozi.report.context import Cells, Ctx, load_layout
 from guozi.report.model import Report, Section, Text
+from guozi.report.sections.annex import to_annex
 from guozi.report.sections.appendix import appendix
 from guozi.report.sections.benchmark import benchmarking
+from guozi.report.sections.central import central
+from guozi.report.sections.closing import closing
 from guozi.report.sections.drivers import drivers
 from guozi.report.sections.eva import eva
+from guozi.report.sections.focus import focus
 from guozi.report.sections.overview import overview
 from guozi.report.sections.reconcile import with_reconcile
 from guozi.report.sections.regime import regime
@@ -67,10 +71,17 @@ def build_report(source: Source, period: Period, *, entity: str | None = None, b
     in the same tree level and industry, standard-value bands, world-class peers)."""
     ctx = _context(source, period, entity)
     trend_section, trend_panels = trends(ctx)
-    sections = [overview(ctx), regime(ctx), drivers(ctx), trend_section, risks(ctx), eva(ctx)]
-    sections.append(with_reconcile(appendix(ctx), ctx))  # the appendix, with 内部往来对账 where there is any
+    sections = [overview(ctx), regime(ctx), drivers(ctx), focus(ctx), trend_section, risks(ctx), eva(ctx)]
+    sections = [s for s in sections if s.blocks or s.key != "focus"]
     if benchmark:
-        sections.insert(6, benchmarking(ctx))
+        sections.append(benchmarking(ctx))
+    compared = central(ctx)  # against all central enterprises, same basis, where published
+    if compared is not None:
+        sections.append(compared)
+    sections += closing(ctx, sections)  # 存在的主要问题, 原因分析, 下一步工作措施: drafts from the above
+    # the appendix, with 内部往来对账 where there is any and the body's long tables in full
+    sections, annex = to_annex(sections, with_reconcile(appendix(ctx), ctx), ctx.layout)
+    sections.append(annex)
     sections = [Section(s.key, i, s.title, s.blocks) for i, s in enumerate(sections, start=1)]
     rules = source.catalog.regime_for(period.year)
     title = Text(

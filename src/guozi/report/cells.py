@@ -9,16 +9,13 @@ from guozi.report.narrative import Scale, amount, amount_scale, dec, number, sca
 
 
 def column_scales(table: Table, lang: str) -> list[Scale | None]:
-    """The scale of each amount column of a :class:`~guozi.report.model.Table` (None for others)."""
-    out: list[Scale | None] = []
-    for j, col in enumerate(table.columns):
-        if col.kind != "amount":
-            out.append(None)
-            continue
-        cells = [row[j] for row in table.rows]
-        values = [c.value for c in cells if isinstance(c, Fig) and c.value is not None]
-        out.append(amount_scale(values, lang))
-    return out
+    """The scale of each amount column of a :class:`~guozi.report.model.Table` (None for others):
+    one scale for the whole table, so 本期, 上年同期 and 增减 read in the same unit (亿元 only
+    when every amount of the table reaches 1 亿)."""
+    amounts = [j for j, col in enumerate(table.columns) if col.kind == "amount"]
+    values = [c.value for row in table.rows for j in amounts if isinstance(c := row[j], Fig) and c.value is not None]
+    scale = amount_scale(values, lang) if amounts else None
+    return [scale if col.kind == "amount" else None for col in table.columns]
 
 
 def heading(col: Col, scale: Scale | None, lang: str) -> str:
@@ -57,7 +54,7 @@ def cell_text(cell: object, col: Col, scale: Scale | None, lang: str) -> str:
     if kind == "growth" or cell.unit == "growth":
         return f"{number(v, 1, lang, signed=True)}%"
     if kind == "pct" or cell.unit == "pct":
-        return f"{number(v, 2, lang)}%"
+        return f"{number(v, decisive_decimals(v, 100), lang)}%"
     if kind == "count" or cell.unit == "count":
         return number(v, 0, lang)
     if cell.unit == "元" and signed:
@@ -67,3 +64,14 @@ def cell_text(cell: object, col: Col, scale: Scale | None, lang: str) -> str:
     if cell.unit == "%" and signed:
         return shown(v, "pp", lang)
     return shown(v, cell.unit, lang)
+
+
+def decisive_decimals(value: object, mark: int, decimals: int = 2, most: int = 4) -> int:
+    """Decimals enough that ``value`` just short of (or past) ``mark`` does not show as the mark
+    itself: 99.997 % against 100 % is 「99.997%」, never 「100.00%」 beside 未达标."""
+    d = dec(value)
+    if d is None:
+        return decimals
+    while decimals < most and d != mark and round(d, decimals) == mark:
+        decimals += 1
+    return decimals

@@ -159,18 +159,29 @@ def _waterfall(fig: Figure, chart: Chart, lang: str) -> None:
     colours.append(TOTAL)
     x = list(range(len(labels)))
     ax.bar(x, heights, bottom=bottoms, color=colours, width=0.6)
+    many = len(labels) > 8
     for i, s in enumerate(steps, start=1):
         delta = _f(s["delta"], div)
         ax.annotate(
             nv.number(delta, 2, lang, signed=True),
             (i, bottoms[i] + heights[i]),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=6.5,
+            rotation=90 if many else 0,  # side by side, a dozen labels overlap
+        )
+    for i, v in ((0, start), (len(labels) - 1, end)):
+        ax.annotate(
+            nv.number(v, 2, lang),
+            (i, v),
+            xytext=(0, 2),
+            textcoords="offset points",
             ha="center",
             va="bottom",
             fontsize=7,
         )
-    for i, v in ((0, start), (len(labels) - 1, end)):
-        ax.annotate(nv.number(v, 2, lang), (i, v), ha="center", va="bottom", fontsize=7)
-    many = len(labels) > 8
     ax.set_xticks(
         x,
         [_wrap(t, 24 if many else 14) for t in labels],
@@ -181,11 +192,24 @@ def _waterfall(fig: Figure, chart: Chart, lang: str) -> None:
     )
     if many:
         fig.set_size_inches(7.0, 3.8)
-    ax.set_ylabel(unit)
-    low = min([*bottoms, 0.0])
-    top = max(b + h for b, h in zip(bottoms, heights, strict=True))
-    span = top - low if top > low else 1.0
-    ax.set_ylim(low - 0.05 * span if low < 0 else 0.0, top + 0.1 * span)
+    lo, hi = waterfall_range(start, [_f(st["delta"], div) for st in steps])
+    ax.set_ylim(lo, hi)
+    ax.set_ylabel(unit if lo == 0 else pick(lang, f"{unit}（纵轴未从零起）", f"{unit} (axis not from zero)"))
+
+
+def waterfall_range(start: float, deltas: Sequence[float]) -> tuple[float, float]:
+    """The waterfall's value axis: from near the lowest running total (not from 0, where the
+    changes would be slivers on two tall totals) to above the highest, with room for the labels.
+    The axis starts at 0 only when the running totals cross it or come within their own spread of it."""
+    levels = [start]
+    for d in deltas:
+        levels.append(levels[-1] + d)
+    low, high = min(levels), max(levels)
+    spread = high - low if high > low else abs(high) or 1.0
+    base = low - 0.6 * spread
+    if low <= 0 or base <= 0:
+        base = min(0.0, low - 0.05 * spread)
+    return base, high + 0.35 * spread
 
 
 def _trend(fig: Figure, chart: Chart, lang: str) -> None:

@@ -141,9 +141,7 @@ def shown(value: Any, unit: str, lang: str) -> str:
     if unit == "倍":
         return times(value, lang)
     if unit == "pp":
-        return (
-            pick(lang, f"{number(value, 2, lang, signed=True)}个百分点", f"{number(value, 2, lang, signed=True)} pp")
-        )
+        return pick(lang, f"{number(value, 2, lang, signed=True)}个百分点", f"{number(value, 2, lang, signed=True)} pp")
     if unit == "growth":
         return f"{number(value, 1, lang, signed=True)}%"
     if unit == "count":

@@ -1,5 +1,9 @@
 """The report as a Word document that can be edited and restyled: Title, Heading 1/2 and Caption
-styles, real tables, charts as PNG pictures."""
+styles, real tables, charts as PNG pictures.
+
+A4 公文 layout after GB/T 9704-2012: margins 37/26/35/28 mm, 仿宋 body and 黑体 headings, a cover
+without a page number, then the body numbered from 「— 1 —」 by a PAGE field at the foot.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -19,9 +23,12 @@ from guozi.report.charts import png
 from guozi.report.model import Report
 from guozi.report.render_html import view
 
-CHART_WIDTH = Cm(17.0)  # A4 portrait less 2 cm margins
-BODY_FONT = ("Times New Roman", "宋体")  # (Latin, East Asian): what a Chinese office document expects
-HEADING_FONT = ("Arial", "黑体")
+CHART_WIDTH = Cm(15.6)  # the 公文 版心: 156 mm wide
+A4 = (Cm(21.0), Cm(29.7))
+MARGINS = {"top_margin": Cm(3.7), "bottom_margin": Cm(3.5), "left_margin": Cm(2.8), "right_margin": Cm(2.6)}
+BODY_FONT = ("Times New Roman", "仿宋")  # (Latin, East Asian): what a Chinese office document expects
+HEADING_FONT = ("Times New Roman", "黑体")
+TITLE_FONT = ("Times New Roman", "方正小标宋简体")
 
 
 def _fonts(style: Any, latin: str, east_asian: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -40,13 +47,15 @@ def _fonts(style: Any, latin: str, east_asian: str, size: float | None = None, b
 
 def _styles(doc: Any) -> None:
     styles = doc.styles
-    _fonts(styles["Normal"], *BODY_FONT, size=10.5)
-    _fonts(styles["Title"], *HEADING_FONT, size=18, bold=True)
-    _fonts(styles["Heading 1"], *HEADING_FONT, size=14, bold=True)
-    _fonts(styles["Heading 2"], *HEADING_FONT, size=11, bold=True)
-    _fonts(styles["Caption"], *BODY_FONT, size=8)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        styles[name].font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+    _fonts(styles["Normal"], *BODY_FONT, size=12)
+    _fonts(styles["Title"], *TITLE_FONT, size=22, bold=False)
+    _fonts(styles["Heading 1"], *HEADING_FONT, size=14, bold=False)
+    _fonts(styles["Heading 2"], *HEADING_FONT, size=11, bold=False)
+    _fonts(styles["Caption"], *BODY_FONT, size=9)
+    _fonts(styles["Subtitle"], *BODY_FONT, size=16)
+    styles["Subtitle"].font.italic = False
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2"):
+        styles[name].font.color.rgb = RGBColor(0, 0, 0)
 
 
 def _cell(cell: Any, text: str, *, bold: bool = False, right: bool = False, size: float = 8) -> None:
@@ -66,10 +75,52 @@ def _repeat_header(row: Any) -> None:
     tr_pr.append(el)
 
 
-def _landscape(doc: Any) -> None:
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+def _page(section: Any) -> None:
+    section.page_width, section.page_height = A4
+    for side, length in MARGINS.items():
+        setattr(section, side, length)
+
+
+def _field(para: Any, instruction: str) -> None:
+    """A Word field (e.g. PAGE) in ``para``: begin, instruction, separate, a placeholder, end."""
+    for kind, text in (("begin", ""), ("instr", instruction), ("separate", ""), ("text", "1"), ("end", "")):
+        run = para.add_run()
+        if kind == "instr":
+            el = run._r.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
+            el.text = f" {text} "
+        elif kind == "text":
+            run.text = text
+            continue
+        else:
+            el = run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind})
+        run._r.append(el)
+
+
+def _numbered_from_one(section: Any) -> None:
+    """The body's section: its own footer 「— PAGE —」 (centred, 宋体 四号), pages counted from 1."""
+    section.footer.is_linked_to_previous = False
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("— ")
+    _field(para, "PAGE")
+    para.add_run(" —")
+    for run in para.runs:
+        run.font.size = Pt(14)
+    sect_pr = section._sectPr
+    sect_pr.append(sect_pr.makeelement(qn("w:pgNumType"), {qn("w:start"): "1"}))
+
+
+def _cover(doc: Any, v: dict[str, Any]) -> None:
+    """The cover: title, group and period, then the unit and date at the foot; no page number.
+    Its lines are in the Subtitle style (仿宋 三号), so the body's first Normal paragraph is the text."""
+    title = doc.add_paragraph(v["title"], style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Cm(5.0)
+    for i, line in enumerate([*v["cover"], *v["cover_foot"]]):
+        para = doc.add_paragraph(line, style="Subtitle")
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if i == len(v["cover"]):
+            para.paragraph_format.space_before = Cm(8.0)
 
 
 def docx_document(report: Report, lang: str = "zh") -> Any:
@@ -77,17 +128,16 @@ def docx_document(report: Report, lang: str = "zh") -> Any:
     v = view(report, lang)
     doc = Document()
     _styles(doc)
-    sec = doc.sections[0]
-    sec.left_margin = sec.right_margin = Cm(2.0)
-    sec.top_margin = sec.bottom_margin = Cm(2.0)
+    _page(doc.sections[0])
     doc.core_properties.title = v["title"]
     doc.core_properties.author = "guozi"
-    doc.add_paragraph(v["title"], style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _cover(doc, v)
+    body = doc.add_section(WD_SECTION.NEW_PAGE)
+    _page(body)
+    _numbered_from_one(body)
     sub = doc.add_paragraph(v["subtitle"], style="Caption")
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for s in v["sections"]:
-        if s["key"] == "appendix":
-            _landscape(doc)
         doc.add_heading(s["heading"], level=1)
         for b in s["blocks"]:
             if b["type"] == "p":

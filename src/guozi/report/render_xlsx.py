@@ -201,3 +201,27 @@ def write_xlsx(report: Report, path: Path, lang: str = "zh") -> None:
     for _key, title, frame in report.panels:
         w.panel_sheet(title(lang), frame, report)
     w.wb.close()
+
+
+def annex_path(path: Path, lang: str = "zh") -> Path:
+    """Where the 附表 workbook of the report written to ``path`` goes: beside it, "<name>_附表.xlsx"."""
+    return path.with_name(f"{path.stem}{pick(lang, '_附表', '_appendix')}.xlsx")
+
+
+def write_annex(report: Report, path: Path, lang: str = "zh") -> bool:
+    """Write the 附表 (every entity's figures, every warning, what could not be checked) as its own
+    workbook, one sheet per table, set up to print on A4 landscape; False when the report has none."""
+    annex = [s for s in report.sections if s.key == "appendix"]
+    tables = [t for s in annex for t in s.tables()]
+    if not tables:
+        return False
+    w = _Writer(path, lang)
+    for i, t in enumerate(tables, start=1):
+        w.section_sheet(i, t.title(lang), [t])
+    for ws in w.wb.worksheets():
+        ws.set_paper(9)  # A4
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(3)
+    w.wb.close()
+    return True

@@ -221,6 +221,21 @@ def _bound(test: str, ind: Indicator, value: Decimal, threshold: Decimal | None,
     )
 
 
+def _grew(case: _Case, lang: str) -> str:
+    """The growth in words: 「增长 5.60%」, or on a negative base (a loss) the loss narrowed or
+    widened by an amount and its rate (「减亏 93.36万元，减亏率 47.45%」), never a growth rate."""
+    growth, base, value, change = case.growth, case.base, case.value, case.change
+    if base >= 0:
+        return pick(lang, f"增长 {growth:.2f}%", f"growth {growth:.2f}%")
+    amt = show(abs(change), case.ind.unit, lang)
+    rate = f"{abs(growth or 0):.2f}%"
+    if value >= 0:
+        return pick(lang, f"扭亏为盈，增加 {amt}", f"turned from a loss to a profit, up {amt}")
+    if change >= 0:
+        return pick(lang, f"减亏 {amt}，减亏率 {rate}", f"loss narrowed by {amt} ({rate})")
+    return pick(lang, f"增亏 {amt}，增亏率 {rate}", f"loss widened by {amt} ({rate})")
+
+
 def _growth(case: _Case) -> Outcome:
     """``growth_at_least`` a rate, or ``growth_above_reference`` (national GDP growth)."""
     now_zh, now_en, growth, threshold, reference = case.now_zh, case.now_en, case.growth, case.threshold, case.reference
@@ -233,17 +248,17 @@ def _growth(case: _Case) -> Outcome:
         ok = sign * g >= case.needed()
         return (
             ok,
-            f"{now_zh}，增长 {growth:.2f}%，{'达到' if ok else '未达到'}要求的 "
+            f"{now_zh}，{_grew(case, 'zh')}，{'达到' if ok else '未达到'}要求的 "
             f"{'' if sign > 0 else '下降 '}{threshold}%",
-            f"{now_en}: growth {growth:.2f}%, {'meets' if ok else 'misses'} the required "
+            f"{now_en}: {_grew(case, 'en')}, {'meets' if ok else 'misses'} the required "
             f"{'' if sign > 0 else 'fall of '}{threshold}%",
         )
     ref = reference.figure.growth if reference is not None else None
     if reference is None or ref is None:
         return (
             None,
-            f"{now_zh}，增长 {growth:.2f}%；缺少本期及当年、上年的 GDP 增速（可用 --gdp 文件补充）",
-            f"{now_en}: growth {growth:.2f}%; no GDP growth for the period, its year or the prior year "
+            f"{now_zh}，{_grew(case, 'zh')}；缺少本期及当年、上年的 GDP 增速（可用 --gdp 文件补充）",
+            f"{now_en}: {_grew(case, 'en')}; no GDP growth for the period, its year or the prior year "
             "(add one with --gdp FILE)",
         )
     r = rounded(ref, case.decimals)
@@ -251,10 +266,23 @@ def _growth(case: _Case) -> Outcome:
     ok = g > r if sign > 0 else g < r
     return (
         ok,
-        f"{now_zh}，增长 {growth:.2f}%，{'高于' if g > r else '不高于'} GDP 增速 {ref}%（{reference.describe('zh')}）",
-        f"{now_en}: growth {growth:.2f}%, {'above' if g > r else 'not above'} GDP growth of {ref}% "
+        f"{now_zh}，{_grew(case, 'zh')}，{'高于' if g > r else '不高于'} GDP 增速 {ref}%（{reference.describe('zh')}）",
+        f"{now_en}: {_grew(case, 'en')}, {'above' if g > r else 'not above'} GDP growth of {ref}% "
         f"({reference.describe('en')})",
     )
+
+
+def _points(change: Decimal, decimals: int, lang: str) -> str:
+    """A change in percentage points with enough digits to show the decision: 「+0.004 个百分点」,
+    not 「+0.00 个百分点，实现提升」 (two decimals, more while a non-zero change would show as zero,
+    up to the comparison's own decimals)."""
+    shown_at = 2
+    while change != 0 and rounded(change, shown_at) == 0 and shown_at < max(decimals, 2):
+        shown_at += 1
+    if shown_at == 2:
+        return pp(change, lang)
+    text = f"{rounded(change, shown_at):+}"
+    return pick(lang, f"{text} 个百分点", f"{text} pp")
 
 
 def _change(case: _Case) -> Outcome:
@@ -263,8 +291,8 @@ def _change(case: _Case) -> Outcome:
     c = rounded(change, case.decimals)
     assert c is not None
     sign = case.sign
-    ch_zh = pp(change, "zh") if unit == "%" else show(change, unit, "zh")
-    ch_en = pp(change, "en") if unit == "%" else show(change, unit, "en")
+    ch_zh = _points(change, case.decimals, "zh") if unit == "%" else show(change, unit, "zh")
+    ch_en = _points(change, case.decimals, "en") if unit == "%" else show(change, unit, "en")
     if case.test == "stable":
         ok = abs(c) <= case.needed("容差", "a tolerance")
         tol_zh = f"±{threshold} 个百分点" if unit == "%" else f"±{show(threshold, unit, 'zh')}"

@@ -3,10 +3,12 @@ industry, standard-value bands and world-class peers."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from guozi.analyses.benchmark import benchmark_section
+from guozi.analyses.benchmark.standards import load_standards
 from guozi.report import narrative as nv
 from guozi.report.context import Ctx, table
 from guozi.report.model import Block, Cell, Col, Fig, Number, Paragraph, Section, Table, Text
@@ -48,6 +50,28 @@ def _stat_table(key: str, title: Text, zh: Mapping[str, Any], en: Mapping[str, A
     return table(key, title, cols, rows, *notes)
 
 
+EXAMPLE_NOTE = Text(
+    "注意：上述得分与综合得分依据软件自带的示例标准值（虚构数字，仅作演示），并非国务院国资委发布的"
+    "《企业绩效评价标准值》；请以 guozi peers --standards 文件载入正式标准值后再作评价。",
+    "Note: these scores and the overall score are computed on the example standard values shipped with "
+    "guozi (invented figures, for illustration), not SASAC's published standard values; load the official "
+    "table with guozi peers --standards FILE before drawing conclusions.",
+)
+
+
+def _bilingual(zh: str, en: str) -> Text:
+    """A note of the benchmark in both languages: a missing fiscal year of the world-class peers is
+    said as what it means for the reader, not as the raw error."""
+    m = re.search(r"(\d{4})", zh)
+    if "财年" in zh and "没有" in zh and m:  # the peer set lacks the year (a fallback note passes as is)
+        return Text(
+            f"世界一流企业对标：{m.group(1)}财年的对标企业数据尚未收录，本节未列示（原因：{zh}）。",
+            f"World-class peers: their fiscal year {m.group(1)} figures are not in the data yet, so "
+            f"this part is left out (reason: {en}).",
+        )
+    return Text(zh, en)
+
+
 def benchmarking(ctx: Ctx) -> Section:
     """对标: the peers' table, the standard-value bands and the world-class peers."""
     src, p, e = ctx.source, ctx.period, ctx.entity
@@ -82,6 +106,8 @@ def benchmarking(ctx: Ctx) -> Section:
             if overall is not None
             else []
         )
+        if load_standards(None, src).illustration:
+            notes.append(EXAMPLE_NOTE)
         if scores_zh.get("note"):
             notes.append(Text(str(scores_zh["note"]), str(scores_en.get("note") or "")))
         blocks.append(
@@ -105,7 +131,7 @@ def benchmarking(ctx: Ctx) -> Section:
             )
         )
     for nz, ne in zip(zh.get("notes") or [], en.get("notes") or [], strict=False):
-        blocks.append(Paragraph(Text(str(nz), str(ne)), kind="note"))
+        blocks.append(Paragraph(_bilingual(str(nz), str(ne)), kind="note"))
     if not blocks:
         blocks.append(Paragraph(Text("无可用的对标数据。", "No benchmarking data."), kind="note"))
     return Section("benchmark", 8, Text("对标分析", "Benchmarking"), tuple(blocks))

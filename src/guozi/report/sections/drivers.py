@@ -160,23 +160,26 @@ def _by_subsidiary(ctx: Ctx, code: str, ind: Indicator, kids: list[Kid], tc: Dec
         Col("prior", "上年同期", "a year earlier", "amount"),
         Col("change", "增减额", "change", "amount"),
         Col("growth", "增幅", "growth", "growth"),
-        Col("share", "占总变动", "share of the change", "pct"),
+        Col("share", "占增减总额", "share of gross change", "pct"),
     )
+    # shares of the gross change (Σ of each subsidiary's |change|): where changes offset, shares
+    # of the net change run past ±100 % (690 %, −2 541 %) and say nothing
+    gross = sum((abs(present(k[3].value)) for k in kids if k[3].value is not None), Decimal(0))
     rows: list[list[Cell]] = []
     for c, v, pr, ch, g in sorted(kids, key=lambda k: (k[3].value is None, -(nv.dec(k[3].value) or Decimal(0)), k[0])):
         sec = _section_of(industries.get(c, ""))
         label = sections.get(sec)
         ind_text: Cell = Text(label[0], label[1]) if label else (industries.get(c) or None)
         share: Cell = None
-        if tc is not None and tc != 0 and ch.value is not None:
+        if gross != 0 and ch.value is not None:
             share = Fig(
-                float(present(ch.value) / abs(tc) * 100),
+                float(present(ch.value) / gross * 100),
                 "pct",
                 "derived",
                 c,
                 str(p),
                 code,
-                "change / |total change| × 100",
+                "change / Σ|subsidiaries' changes| × 100",
             )
         rows.append([ctx.names[c], ind_text, v, pr, ch, g, share])
     return table(
@@ -187,6 +190,11 @@ def _by_subsidiary(ctx: Ctx, code: str, ind: Indicator, kids: list[Kid], tc: Dec
         Text(
             "下属企业为直接下级企业的合并（报表）数；其合计与集团合并数之差为本部及合并抵销。",
             "Subsidiaries' own (consolidated) figures; their sum differs from the group's by the headquarters and eliminations.",
+        ),
+        Text(
+            "占增减总额 = 该企业增减额 ÷ 各下属企业增减额绝对值之和（增减相抵时，按净变动计算的占比会超出 ±100%）。",
+            "Share of gross change = the subsidiary's change ÷ the sum of every subsidiary's absolute change "
+            "(where changes offset, shares of the net change exceed ±100 %).",
         ),
     )
 

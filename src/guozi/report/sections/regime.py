@@ -41,6 +41,9 @@ def regime(ctx: Ctx) -> Section:
     verdicts = [v for v in regime_verdict(src, p, entity=e) if v.entity_id == e]
     verdict = verdicts[0] if verdicts else None
     blocks: list[Block] = [_verdict_paragraph(ctx, rules, verdict)]
+    projected = _projection_paragraph(ctx, trows)
+    if projected is not None:
+        blocks.append(projected)
     notes = [
         Text(
             "完成率 = 本期累计 ÷ 全年目标；序时进度 = 月份 ÷ 12；资产负债率等越低越好的指标不计完成率。",
@@ -155,6 +158,42 @@ def _verdict_paragraph(ctx: Ctx, rules: Regime, verdict: Verdict | None) -> Para
             f"{intro_zh}；该年考核体系没有可逐项判定的目标规则。",
             f"{intro_en}; the year's regime has no target rule to judge clause by clause.",
         )
+    )
+
+
+def _projection_paragraph(ctx: Ctx, trows: dict[str, Any]) -> Paragraph | None:
+    """Before December, the full-year projection of ``guozi targets`` (the earlier years' monthly
+    profile, else linear): 「按时序进度预计全年，利润总额约 80.12亿元，完成全年目标的 101.3%……」,
+    so a mid-year verdict is read against where the year is heading, not only the months so far."""
+    p, e = ctx.period, ctx.entity
+    if p.month == 12:
+        return None
+    parts_zh: list[str] = []
+    parts_en: list[str] = []
+    figs: list[Fig] = []
+    for code in ctx.regime_codes:
+        tr = trows.get(code)
+        if tr is None or tr.get("projection") is None or tr.get("projected_completion") is None:
+            continue
+        ind = ctx.source.catalog.indicator(code)
+        proj = Fig(tr["projection"], ind.unit, "targets", e, str(p), code, "projection")
+        done = Fig(tr["projected_completion"], "pct", "targets", e, str(p), code, "projected_completion")
+        figs += [proj, done]
+        pc = nv.number(tr["projected_completion"], 1, "zh")
+        parts_zh.append(f"{ind.name_zh}约{nv.fig_text(proj, 'zh')}，完成全年目标的{pc}%")
+        parts_en.append(f"{nv.lc(ind.name_en)} about {nv.fig_text(proj, 'en')}, {pc}% of the annual target")
+    if not parts_zh:
+        return None
+    return Paragraph(
+        Text(
+            "按时序进度预计全年（以往年度同期占全年比重推算，无历史数据时按线性外推）："
+            + "；".join(parts_zh)
+            + "。上述判定依据本年累计数，全年结论以年末数据为准。",
+            "Projected to the year end (by the earlier years' share of the year reached by this month, "
+            "else linearly): " + "; ".join(parts_en) + ". The verdict above is on the year to date; "
+            "the year's is made on December's figures.",
+        ),
+        tuple(figs),
     )
 
 
