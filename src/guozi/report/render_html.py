@@ -43,7 +43,7 @@ def _weight(key: str, kind: str, heading: str, texts: list[str]) -> float:
     longest = max((_width(t) for t in texts), default=0)
     if kind == "text":
         return max(8, min(longest, WIDE_TEXT.get(key, 24)), min(_width(heading), 10))
-    return max(6, longest + 1, min(_width(heading), 10))
+    return max(6, longest + 2, min(_width(heading), 10))
 
 
 def table_view(table: Table, lang: str) -> dict[str, Any]:
