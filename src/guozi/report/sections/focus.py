@@ -100,23 +100,17 @@ def focus(ctx: Ctx) -> Section:
 
 
 def _signed(fig: Fig, lang: str) -> str:
-    """「增加1.23亿元」/「下降0.35个百分点」 for a change."""
+    """「增加1.23亿元」/「下降0.35个百分点」 for a change; 「持平」 when it rounds to nothing as shown
+    (a change of -0.001 read 「减少0.00」)."""
     d = nv.dec(fig.value)
     assert d is not None
     if fig.unit == "pp":
-        return pick(
-            lang,
-            f"{'上升' if d >= 0 else '下降'}{nv.number(abs(d), 2, lang)}个百分点",
-            f"{'up' if d >= 0 else 'down'} {nv.number(abs(d), 2, lang)} pp",
-        )
-    if fig.unit == "元":
-        return pick(
-            lang,
-            f"{'增加' if d >= 0 else '减少'}{nv.amount(abs(d), lang)}",
-            f"{'up' if d >= 0 else 'down'} {nv.amount(abs(d), lang)}",
-        )
-    return pick(
-        lang,
-        f"{'增加' if d >= 0 else '减少'}{nv.number(abs(d), 2, lang)}",
-        f"{'up' if d >= 0 else 'down'} {nv.number(abs(d), 2, lang)}",
-    )
+        shown, zh_words, unit_zh, unit_en = nv.number(abs(d), 2, lang), ("上升", "下降"), "个百分点", " pp"
+    elif fig.unit == "元":
+        shown, zh_words, unit_zh, unit_en = nv.amount(abs(d), lang), ("增加", "减少"), "", ""
+    else:
+        shown, zh_words, unit_zh, unit_en = nv.number(abs(d), 2, lang), ("增加", "减少"), "", ""
+    if not any(c in "123456789" for c in shown):
+        return pick(lang, "持平", "unchanged")
+    up = d >= 0
+    return pick(lang, f"{zh_words[0 if up else 1]}{shown}{unit_zh}", f"{'up' if up else 'down'} {shown}{unit_en}")
