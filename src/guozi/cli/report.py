@@ -77,7 +77,9 @@ def report(
             p = period_or_latest(ws, period, entity)
             with spinner(pick(lang, "编写报告…", "writing the report…")):
                 content = ws.report(p, entity=entity, benchmark=benchmark)
-                write_report(content, output, f, lang)
+                annex = write_report(content, output, f, lang)
         err.print(f"{output}" + pick(lang, f"（{content.title(lang)}）", f" ({content.title(lang)})"))
+        if annex is not None:
+            err.print(f"{annex}" + pick(lang, "（附表）", " (appendix tables)"))
 
     run(lang, body)

@@ -15,8 +15,9 @@ FORMATS: tuple[ReportFormat, ...] = ("html", "pdf", "docx", "xlsx")
 __all__ = ["FORMATS", "Report", "ReportFormat", "build_report", "write_report"]
 
 
-def write_report(report: Report, path: Path, fmt: ReportFormat, lang: str = "zh") -> None:
-    """Write ``report`` to ``path`` in ``fmt`` (html, pdf, docx or xlsx) and ``lang`` (zh or en)."""
+def write_report(report: Report, path: Path, fmt: ReportFormat, lang: str = "zh") -> Path | None:
+    """Write ``report`` to ``path`` in ``fmt`` (html, pdf, docx or xlsx) and ``lang`` (zh or en); the
+    附表 workbook written beside it (html, pdf, docx), or None when none was (xlsx, or no 附表)."""
     if fmt == "html":
         from guozi.report.render_html import write_html  # noqa: PLC0415 - Jinja2 and matplotlib only for this format
 
@@ -40,4 +41,7 @@ def write_report(report: Report, path: Path, fmt: ReportFormat, lang: str = "zh"
     if fmt != "xlsx":  # the body's 附表 as its own workbook beside it (the xlsx report holds every table)
         from guozi.report.render_xlsx import annex_path, write_annex  # noqa: PLC0415 - xlsxwriter only when written
 
-        write_annex(report, annex_path(path, lang), lang)
+        annex = annex_path(path, lang)
+        if write_annex(report, annex, lang):
+            return annex
+    return None
