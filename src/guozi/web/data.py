@@ -111,7 +111,7 @@ class PanelRows(Mapping[str, dict[str, dict[str, Any]]]):
     """A panel's rows by entity, ``{entity: {indicator: row}}``, each entity's records made when first read.
 
     A row is ``value``, ``prior_value``, ``change``, ``growth``, ``unit``, ``note_zh``, ``note_en``
-    and ``members``, JSON-ready (:func:`clean`). Only the positions of each entity's rows are
+    and ``members`` (and ``difference`` in the ``consolidated`` view), JSON-ready (:func:`clean`). Only the positions of each entity's rows are
     worked out up front (one pass over the entity column).
     """
 
@@ -119,6 +119,8 @@ class PanelRows(Mapping[str, dict[str, dict[str, Any]]]):
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self._cols = [frame[c].tolist() for c in self._COLUMNS]
+        # the consolidated view's 差额 (filed 合并 − computed), None in the other views
+        self._difference = frame["difference"].tolist() if "difference" in frame.columns else None
         self._at: dict[str, list[int]] = {}
         for i, e in enumerate(frame["entity_id"].tolist()):
             self._at.setdefault(str(e), []).append(i)
@@ -138,6 +140,7 @@ class PanelRows(Mapping[str, dict[str, dict[str, Any]]]):
                     "note_zh": clean(note_zh[i]) or "",
                     "note_en": clean(note_en[i]) or "",
                     "members": clean(members[i]),
+                    **({"difference": clean(self._difference[i])} if self._difference is not None else {}),
                 }
                 for i in self._at[entity]  # KeyError for an entity without rows, as a dict
             }

@@ -4,7 +4,7 @@ indicator explained (formula, value, inputs with every version)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -27,7 +27,7 @@ from guozi.web.pages.common import (
     render_page,
     where,
 )
-from guozi.web.pages.models import EntityOut, ExplainOut, HistoryOut, TreeOut, TreeRow
+from guozi.web.pages.models import Cell, EntityOut, ExplainOut, HistoryOut, TreeOut, TreeRow
 
 __all__ = ["entity_model", "explain_model", "router", "tree_model"]
 
@@ -47,21 +47,32 @@ def tree_model(
     order: str,
     page: int = 1,
     per_page: int = PER_PAGE,
+    view: TreeView = "reported",
 ) -> TreeOut:
-    """A node and one page of its children, each with reported figures and children sums."""
+    """A node and one page of its children, each with reported figures and children sums (and, with
+    ``view="consolidated"``, the computed 合并 and its 差额, worked out only when asked)."""
     data, p, e = where(request, user, period, entity)
     lang = lang_of(request)
-    key = ("tree", p.code, e, sort, order, page, per_page, lang, user.role, user.scopes)
-    return data.cached(key, lambda: _tree(data, user, p, e, lang, sort, order, page, per_page))
+    key = ("tree", p.code, e, sort, order, page, per_page, lang, user.role, user.scopes, view)
+    return data.cached(key, lambda: _tree(data, user, p, e, lang, (sort, order), (page, per_page), view))
 
 
 def _tree(
-    data: WebData, user: User, p: Period, e: str, lang: str, sort: str | None, order: str, page: int, per_page: int
+    data: WebData,
+    user: User,
+    p: Period,
+    e: str,
+    lang: str,
+    sorting: tuple[str | None, str],
+    paging: tuple[int, int],
+    view: TreeView,
 ) -> TreeOut:
+    (sort, order), (page, per_page) = sorting, paging
     kids = data.children_of(p)
     children = kids.get(e, [])
     reported = data.full_panel(p, "reported")
     sums = data.full_panel(p, "children")
+    computed = data.full_panel(p, "consolidated") if view == "consolidated" else {}
     nodes = data.nodes(p)
     key = sort or "entity_id"
     if key in ("entity_id", "name", "children"):
@@ -95,6 +106,8 @@ def _tree(
             children=len(kids.get(x, [])),
             reported=cells(reported.get(x, {}), lang),
             children_sum=cells(sums.get(x, {}) if kids.get(x) else {}, lang),
+            consolidated=cells(computed.get(x, {}), lang),
+            difference=differences(computed.get(x, {})),
         )
 
     return TreeOut(
@@ -108,11 +121,21 @@ def _tree(
         page=page,
         pages=pages,
         total=len(ordered),
+        view=view,
     )
+
+
+def differences(rows: dict[str, dict[str, Any]]) -> dict[str, Cell]:
+    """差额 = the filed 合并 − the computed 合并, in each indicator's unit (a ratio's in percentage points)."""
+    return {code: Cell(value=r.get("difference"), unit=r["unit"]) for code, r in rows.items()}
 
 
 PageQ = Annotated[int, Query(ge=1, le=1_000_000, description="页码 page (1-based)")]
 PerPageQ = Annotated[int, Query(ge=1, le=1000, description="每页行数 rows per page")]
+TreeView = Literal["reported", "consolidated"]
+TreeViewQ = Annotated[
+    TreeView, Query(description="consolidated：另列计算合并与差额 also the computed 合并 and the difference")
+]
 
 
 def tree_query(
@@ -124,9 +147,10 @@ def tree_query(
     order: OrderQ = "asc",
     page: PageQ = 1,
     per_page: PerPageQ = PER_PAGE,
+    view: TreeViewQ = "reported",
 ) -> TreeOut:
     """The drill-down's parameters, shared by the page and the API, and its content."""
-    return tree_model(request, user, period, entity, sort, order, page, per_page)
+    return tree_model(request, user, period, entity, sort, order, page, per_page, view)
 
 
 TreeQ = Annotated[TreeOut, Depends(tree_query)]
@@ -135,7 +159,8 @@ TreeQ = Annotated[TreeOut, Depends(tree_query)]
 @router.get("/api/v1/tree", response_model=TreeOut, tags=["pages"])
 def api_tree(model: TreeQ) -> TreeOut:
     """Drill-down: a node and a page of its direct children (sorted over all of them), reported (合并)
-    figures beside the children's sums (节点汇总)."""
+    figures beside the children's sums (节点汇总); with ``view=consolidated`` also the computed 合并
+    (计算合并) and the difference (差额 = reported − computed)."""
     return model
 
 

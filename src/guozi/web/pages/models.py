@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -122,6 +122,9 @@ class TreeRow(BaseModel):
     children: int
     reported: dict[str, Cell]
     children_sum: dict[str, Cell]
+    # with ?view=consolidated only (computed on demand): 计算合并 and 差额 = reported 合并 − computed
+    consolidated: dict[str, Cell] = {}
+    difference: dict[str, Cell] = {}
 
 
 class TreeOut(BaseModel):
@@ -137,6 +140,7 @@ class TreeOut(BaseModel):
     page: int
     pages: int
     total: int
+    view: Literal["reported", "consolidated"] = "reported"  # consolidated: 计算合并 and 差额 columns too
 
 
 class EntityOut(BaseModel):
