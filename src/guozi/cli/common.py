@@ -6,7 +6,7 @@ import math
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -95,6 +95,18 @@ def parse_unit(value: str | None) -> str | None:
         choices = "、".join(DISPLAY_UNITS)
         raise GuoziError(f"--unit 应为 {choices} 之一，实为 {value}", f"--unit must be one of {choices}, not {value}")
     return value
+
+
+def write_workbook(
+    output: Path | None,
+    sheets: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[Column]]],
+    lang: str,
+    unit: str | None,
+) -> None:
+    """Several sheets in one Excel workbook, money in ``unit`` (万元 without it, as in every Excel file)."""
+    assert output is not None
+    money = unit or DEFAULT_UNIT
+    write_xlsx(output, [(name, in_unit(rows, cols, money), cols) for name, rows, cols in sheets], lang, money)
 
 
 OTHER_SUFFIXES = (".csv", ".json", ".xlsx", ".pdf", ".html", ".htm", ".docx", ".tar", ".parquet")

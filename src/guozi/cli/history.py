@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -14,33 +13,25 @@ from guozi.cli.common import (
     LangOpt,
     OutputOpt,
     StoreOpt,
+    UnitOpt,
+    _amount,
     err,
     need_file,
     parse_format,
     parse_lang,
     parse_period,
+    parse_unit,
     run,
+    unit_name,
     workspace,
 )
-from guozi.kernel.money import DEFAULT_UNIT, UNITS, money_figure
+from guozi.kernel.money import money_unit
 from guozi.kernel.text import pick
-from guozi.presentation.output import Column, emit
-
-
-def _shown(value: Any, row: dict[str, Any]) -> str:
-    if value is None:
-        return "—"
-    if row["unit"] == "人":
-        return f"{Decimal(value):,.0f}"
-    return money_figure(Decimal(value), DEFAULT_UNIT)
+from guozi.presentation.output import Column, default_unit, emit
 
 
 def _yes(value: Any, row: dict[str, Any]) -> str:
     return "✓" if value else ""
-
-
-def _unit(value: Any, row: dict[str, Any]) -> str:
-    return "人" if value == "人" else DEFAULT_UNIT
 
 
 MACHINE = [
@@ -50,7 +41,7 @@ MACHINE = [
     Column("item_name", "项目", "item name"),
     Column("version", "版本", "version", justify="right"),
     Column("current", "当前", "current"),
-    Column("value", "数值", "value", justify="right"),
+    Column("value", "数值", "value", justify="right", money="row"),
     Column("unit", "单位", "unit"),
     Column("submission_id", "提交", "submission", justify="right"),
     Column("created_at", "时间", "when"),
@@ -68,13 +59,8 @@ def _table(lang: str) -> list[Column]:
         by["item_name"],
         by["version"],
         Column("current", "当前", "current", _yes),
-        Column("value", "数值", "value", _shown, "right"),
-        Column(
-            "unit",
-            "单位",
-            "unit",
-            lambda v, r: pick(lang, _unit(v, r), "persons" if v == "人" else UNITS[DEFAULT_UNIT].name("en")),
-        ),
+        Column("value", "数值", "value", lambda v, r: _amount(v, r["unit"]), "right", money="row"),
+        Column("unit", "单位", "unit", lambda v, r: unit_name(v, lang)),
         by["created_at"],
         by["user"],
         by["file"],
@@ -92,6 +78,7 @@ def history(
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
+    unit: UnitOpt = None,
     lang: LangOpt = "zh",
     catalog: CatalogOpt = None,
 ) -> None:
@@ -100,6 +87,7 @@ def history(
 
     def body() -> None:
         f = parse_format(fmt)
+        money = parse_unit(unit)
         need_file(f, output)
         p = parse_period(period)
         with workspace(store, catalog) as ws:
@@ -115,8 +103,9 @@ def history(
             r["created_at"] = str(r["created_at"])[:19]
             r["current"] = bool(r["current"])
             rows.append(r)
-        title = (
-            pick(lang, f"{entity} {p} 数据版本（金额：万元）", f"{entity} {p}: every version (amounts in 10k yuan)")
+        shown = money_unit(money or default_unit(f)).name(lang)
+        title = pick(
+            lang, f"{entity} {p} 数据版本（金额：{shown}）", f"{entity} {p}: every version (amounts in {shown})"
         )
         emit(
             rows,
@@ -126,6 +115,7 @@ def history(
             lang=lang,
             title=title,
             sheet="history",
+            unit=money,
         )
 
     run(lang, body)

@@ -17,10 +17,12 @@ from guozi.cli.common import (
     OutputOpt,
     PeriodOpt,
     StoreOpt,
+    UnitOpt,
     err,
     need_file,
     parse_format,
     parse_lang,
+    parse_unit,
     period_or_latest,
     run,
     spinner,
@@ -77,6 +79,7 @@ def peers(
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
+    unit: UnitOpt = None,
     lang: LangOpt = "zh",
     catalog: CatalogOpt = None,
 ) -> None:
@@ -87,6 +90,7 @@ def peers(
 
     def body() -> None:
         f = parse_format(fmt)
+        money = parse_unit(unit)
         need_file(f, output)
         if standards and world:
             raise GuoziError(
@@ -104,7 +108,7 @@ def peers(
                 out = _world(ask, peer_set, rates or [], exclude or [], detail)
             else:
                 out = _peers(ask, by, min_peers)
-            emit(out.rows, out.columns, fmt=f, output=output, lang=lang, title=out.title, sheet=out.sheet)
+            emit(out.rows, out.columns, fmt=f, output=output, lang=lang, title=out.title, sheet=out.sheet, unit=money)
 
     run(lang, body)
 

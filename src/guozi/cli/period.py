@@ -21,16 +21,16 @@ from guozi.cli.common import (
     StoreOpt,
     err,
     need_file,
-    out,
     parse_format,
     parse_lang,
     parse_period,
     run,
     workspace,
+    write_workbook,
 )
 from guozi.kernel.errors import GuoziError
 from guozi.kernel.text import pick
-from guozi.presentation.output import Format, emit, rich_table, write_xlsx
+from guozi.presentation.output import Format, emit, print_table, rich_table
 
 if TYPE_CHECKING:
     from guozi.workspace.filings import PeriodStatus
@@ -81,19 +81,20 @@ def _write(
     if fmt == "xlsx":
         assert output is not None
         sheets = [(pick(lang, "上报情况", "filings"), rows, FILING_COLUMNS)]
-        write_xlsx(output, [*sheets, (pick(lang, "统计", "counts"), tally, COUNT_COLUMNS)], lang)
+        write_workbook(output, [*sheets, (pick(lang, "统计", "counts"), tally, COUNT_COLUMNS)], lang, None)
         return
     if fmt in ("csv", "json"):
         sheet = (tally, COUNT_COLUMNS) if counts else (rows, FILING_COLUMNS)
         emit(sheet[0], sheet[1], fmt=fmt, output=output, lang=lang)
         return
     title = _title(status, lang)
+    if output is None:  # Rich tables on a wide terminal, plain tab-separated lines for a pipe
+        if not counts:
+            print_table(Console(), rows, FILING_COLUMNS, lang, title)
+        print_table(Console(), tally, COUNT_COLUMNS, lang, title if counts else "")
+        return
     tables = [] if counts else [rich_table(rows, FILING_COLUMNS, lang, title)]
     tables.append(rich_table(tally, COUNT_COLUMNS, lang, title if counts else ""))
-    if output is None:
-        for t in tables:
-            out.print(t)
-        return
     with output.open("w", encoding="utf-8") as fh:
         file_console = Console(file=fh, width=200, color_system=None)
         for t in tables:

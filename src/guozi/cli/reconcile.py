@@ -19,19 +19,22 @@ from guozi.cli.common import (
     OutputOpt,
     PeriodOpt,
     StoreOpt,
+    UnitOpt,
+    _amount,
     need_file,
     panel_rows,
     parse_format,
     parse_lang,
+    parse_unit,
     period_or_latest,
     run,
     workspace,
 )
 from guozi.cli.common import _table_columns as table_columns  # the panel's terminal table, shared
 from guozi.kernel.errors import GuoziError
-from guozi.kernel.money import DEFAULT_UNIT, money_figure
+from guozi.kernel.money import money_unit
 from guozi.kernel.text import pick
-from guozi.presentation.output import Column, Format, emit
+from guozi.presentation.output import Column, Format, default_unit, emit
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -45,22 +48,19 @@ def _machine() -> list[Column]:
     """Every column of the report, exact (csv, json, xlsx)."""
     from guozi.engine.reconcile import LABELS
 
-    return [Column(k, zh, en) for k, (zh, en) in LABELS.items()]
+    return [Column(k, zh, en, money="always" if k in AMOUNTS else "") for k, (zh, en) in LABELS.items()]
 
 
-def _wan(value: Any, row: dict[str, Any]) -> str:
-    if value is None:
-        return "—"
-    return money_figure(Decimal(value), DEFAULT_UNIT)
+AMOUNTS = ("receivable", "payable", "difference", "sales")  # yuan in the report, shown in the unit asked for
 
 
 def _table(lang: str) -> list[Column]:
-    """The terminal table: names, amounts in 万元, the node where each pair meets."""
+    """The terminal table: names, amounts (in the unit asked for), the node where each pair meets."""
     by = {c.key: c for c in _machine()}
     return [
         by["creditor_name"],
         by["debtor_name"],
-        *(Column(k, by[k].zh, by[k].en, _wan, "right") for k in ("receivable", "payable", "difference", "sales")),
+        *(Column(k, by[k].zh, by[k].en, lambda v, r: _amount(v, "元"), "right", money="always") for k in AMOUNTS),
         Column("meet_name", by["meet_id"].zh, by["meet_id"].en),
         Column(
             "mismatch", by["mismatch"].zh, by["mismatch"].en, lambda v, r: pick(lang, "不符", "mismatch") if v else ""
@@ -105,6 +105,7 @@ def reconcile(
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
+    unit: UnitOpt = None,
     lang: LangOpt = "zh",
     catalog: CatalogOpt = None,
 ) -> None:
@@ -113,6 +114,7 @@ def reconcile(
 
     def body() -> None:
         f = parse_format(fmt)
+        money = parse_unit(unit)
         need_file(f, output)
         given = parse_tolerance(tolerance)
         with workspace(store, catalog) as ws:
@@ -121,10 +123,11 @@ def reconcile(
             names = ws.tree().names
         tol = report.tolerance
         where = names.get(entity, entity) if entity else pick(lang, "全部企业", "every entity")
+        shown = money_unit(money or default_unit(f)).name(lang)
         title = pick(
             lang,
-            f"{where} {p} 内部往来对账（金额：万元；容差 {tol.value} 元；{report.mismatches} 对不符）",
-            f"{where} {p}: intercompany reconciliation (10k yuan; tolerance {tol.value} yuan; "
+            f"{where} {p} 内部往来对账（金额：{shown}；容差 {tol.value} 元；{report.mismatches} 对不符）",
+            f"{where} {p}: intercompany reconciliation ({shown}; tolerance {tol.value} yuan; "
             f"{report.mismatches} pairs do not match)",
         )
         emit(
@@ -135,6 +138,7 @@ def reconcile(
             lang=lang,
             title=title,
             sheet="reconcile",
+            unit=money,
         )
 
     run(lang, body)

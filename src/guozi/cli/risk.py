@@ -17,19 +17,22 @@ from guozi.cli.common import (
     OutputOpt,
     PeriodOpt,
     StoreOpt,
+    UnitOpt,
     ViewOpt,
     check_view,
     need_file,
     parse_format,
     parse_lang,
+    parse_unit,
     period_or_latest,
     run,
     spinner,
     workspace,
+    write_workbook,
 )
 from guozi.kernel.errors import GuoziError
 from guozi.kernel.text import pick
-from guozi.presentation.output import emit, write_xlsx
+from guozi.presentation.output import emit
 
 EntityOpt = Annotated[
     str | None, typer.Option("--entity", help="one entity and (unless --no-subtree) its subsidiaries")
@@ -60,6 +63,7 @@ def warnings_command(
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
+    unit: UnitOpt = None,
     lang: LangOpt = "zh",
     catalog: CatalogOpt = None,
 ) -> None:
@@ -78,6 +82,7 @@ def warnings_command(
 
     def body() -> None:
         f = parse_format(fmt)
+        money = parse_unit(unit)
         v = check_view(view)
         need_file(f, output)
         with workspace(store, catalog, data, lang=lang) as ws:
@@ -100,12 +105,12 @@ def warnings_command(
                 assert output is not None
                 sheets = [(pick(lang, "预警", "warnings"), rows, WARNING_COLUMNS)]
                 sheets.append((pick(lang, "无法判断", "not checked"), gap_rows, GAP_COLUMNS))
-                write_xlsx(output, sheets, lang)
+                write_workbook(output, sheets, lang, money)
             elif gaps:
                 title = (
                     pick(lang, f"{p} 无法判断的检查（{len(gap_rows)} 项）", f"{p}: {len(gap_rows)} check(s) not made")
                 )
-                emit(gap_rows, GAP_COLUMNS, fmt=f, output=output, lang=lang, title=title, sheet="gaps")
+                emit(gap_rows, GAP_COLUMNS, fmt=f, output=output, lang=lang, title=title, sheet="gaps", unit=money)
             else:
                 columns = WARNING_COLUMNS
                 title = caption = ""
@@ -121,7 +126,17 @@ def warnings_command(
                                 f"{len(gap_rows)} check(s) could not be made for missing figures; --gaps lists why",
                             )
                         )
-                emit(rows, columns, fmt=f, output=output, lang=lang, title=title, caption=caption, sheet="warnings")
+                emit(
+                    rows,
+                    columns,
+                    fmt=f,
+                    output=output,
+                    lang=lang,
+                    title=title,
+                    caption=caption,
+                    sheet="warnings",
+                    unit=money,
+                )
 
     run(lang, body)
 
@@ -148,6 +163,7 @@ def eva_command(
     store: StoreOpt = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
+    unit: UnitOpt = None,
     lang: LangOpt = "zh",
     catalog: CatalogOpt = None,
 ) -> None:
@@ -169,6 +185,7 @@ def eva_command(
 
     def body() -> None:
         f = parse_format(fmt)
+        money = parse_unit(unit)
         v = check_view(view, by, level)
         need_file(f, output)
         with workspace(store, catalog, data, lang=lang) as ws:
@@ -191,7 +208,7 @@ def eva_command(
             caption = unconfirmed_caption(report, lang)
             if f == "xlsx":
                 assert output is not None
-                write_xlsx(
+                write_workbook(
                     output,
                     [
                         (pick(lang, "经济增加值", "eva"), rows, EVA_COLUMNS),
@@ -199,6 +216,7 @@ def eva_command(
                         (pick(lang, "参数", "parameters"), parameter_records(report, lang), PARAMETER_COLUMNS),
                     ],
                     lang,
+                    money,
                 )
             elif f == "table":
                 title = pick(lang, f"{p} 经济增加值", f"{p} economic value added")
@@ -210,12 +228,21 @@ def eva_command(
                     else:
                         title += pick(lang, f"：{report.rows[0].name}", f": {report.rows[0].name}")
                     cols = [by_key[k] for k in keys]
-                    emit(steps, cols, fmt=f, output=output, lang=lang, title=title, caption=caption)
+                    emit(steps, cols, fmt=f, output=output, lang=lang, title=title, caption=caption, unit=money)
                 else:
-                    emit(rows, EVA_TABLE_COLUMNS, fmt=f, output=output, lang=lang, title=title, caption=caption)
+                    emit(
+                        rows,
+                        EVA_TABLE_COLUMNS,
+                        fmt=f,
+                        output=output,
+                        lang=lang,
+                        title=title,
+                        caption=caption,
+                        unit=money,
+                    )
             elif breakdown:
-                emit(steps, BREAKDOWN_COLUMNS, fmt=f, output=output, lang=lang, sheet="breakdown")
+                emit(steps, BREAKDOWN_COLUMNS, fmt=f, output=output, lang=lang, sheet="breakdown", unit=money)
             else:
-                emit(rows, EVA_COLUMNS, fmt=f, output=output, lang=lang, sheet="eva")
+                emit(rows, EVA_COLUMNS, fmt=f, output=output, lang=lang, sheet="eva", unit=money)
 
     run(lang, body)

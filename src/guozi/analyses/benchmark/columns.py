@@ -11,17 +11,19 @@ from guozi.analyses.benchmark.params import BenchmarkParams
 from guozi.analyses.benchmark.peers import PeerReport
 from guozi.analyses.benchmark.ranks import PeerRow
 from guozi.analyses.benchmark.scores import ScoreReport
-from guozi.kernel.money import DEFAULT_UNIT, money_figure
+from guozi.kernel.money import UNITS
 from guozi.kernel.text import is_zh, pick
 from guozi.presentation.output import Column
 
 
 def shown_value(v: Any, unit: str, signed: bool = False) -> str:
+    """A value for the table format; money is already in its row's unit (emit converts it)."""
     if v is None:
         return "—"
-    if unit == "元":
+    if unit in UNITS:
         # rounded half to even, as this table always has (the others round half up)
-        return money_figure(Decimal(v), DEFAULT_UNIT, signed=signed, rounding=ROUND_HALF_EVEN)
+        d = Decimal(repr(v) if isinstance(v, float) else v).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+        return f"{d:+,}" if signed else f"{d:,}"
     if unit == "人":
         return f"{Decimal(v):+,.0f}" if signed else f"{Decimal(v):,.0f}"
     return f"{float(v):+,.2f}" if signed else f"{float(v):,.2f}"
@@ -36,10 +38,12 @@ def shown_gap(v: Any, r: dict[str, Any]) -> str:
 
 
 def shown_unit(unit: str, lang: str) -> str:
-    shown = DEFAULT_UNIT if unit == "元" else unit
+    """A row's unit in ``lang`` (money by its name: 万元 / 10k yuan)."""
+    if unit in UNITS:
+        return UNITS[unit].name(lang)
     if is_zh(lang):
-        return shown
-    return {"万元": "10k yuan", "万元/人": "10k yuan/person", "人": "persons", "倍": "times"}.get(shown, shown)
+        return unit
+    return {"万元/人": "10k yuan/person", "人": "persons", "倍": "times"}.get(unit, unit)
 
 
 def stat_record(row: PeerRow, lang: str) -> dict[str, Any]:
@@ -87,21 +91,26 @@ def stat_columns(lang: str) -> list[Column]:
     return [
         Column("indicator", "指标代码", "indicator"),
         Column("indicator_name", "指标", "indicator name"),
-        Column("value", "本企业", "value", lambda v, r: shown_value(v, r["unit"]), "right"),
+        Column("value", "本企业", "value", lambda v, r: shown_value(v, r["unit"]), "right", money="row"),
         Column("unit", "单位", "unit", lambda v, r: shown_unit(v, lang)),
         Column("direction", "优劣方向", "better when"),
         Column("rank", "排名", "rank", None, "right"),
         Column("of", "参与排名", "ranked", None, "right"),
         Column("percentile", "百分位", "percentile", lambda v, r: "—" if v is None else f"{v:.1f}", "right"),
-        Column("median", "中位数", "median", lambda v, r: shown_value(v, r["unit"]), "right"),
-        Column("better_quartile", "较优四分位", "better quartile", lambda v, r: shown_value(v, r["unit"]), "right"),
-        Column("worse_quartile", "较差四分位", "worse quartile", lambda v, r: shown_value(v, r["unit"]), "right"),
-        Column("best", "最优", "best", lambda v, r: shown_value(v, r["unit"]), "right"),
+        *(
+            Column(k, zh, en, lambda v, r: shown_value(v, r["unit"]), "right", money="row")
+            for k, zh, en in (
+                ("median", "中位数", "median"),
+                ("better_quartile", "较优四分位", "better quartile"),
+                ("worse_quartile", "较差四分位", "worse quartile"),
+                ("best", "最优", "best"),
+            )
+        ),
         Column("best_entity", "最优者", "best by"),
-        Column("gap_median", "与中位数差", "gap to median", shown_gap, "right"),
-        Column("gap_better_quartile", "与较优四分位差", "gap to better quartile", shown_gap, "right"),
-        Column("gap_worse_quartile", "与较差四分位差", "gap to worse quartile", shown_gap, "right"),
-        Column("gap_best", "与最优差", "gap to best", shown_gap, "right"),
+        Column("gap_median", "与中位数差", "gap to median", shown_gap, "right", money="row"),
+        Column("gap_better_quartile", "与较优四分位差", "gap to better quartile", shown_gap, "right", money="row"),
+        Column("gap_worse_quartile", "与较差四分位差", "gap to worse quartile", shown_gap, "right", money="row"),
+        Column("gap_best", "与最优差", "gap to best", shown_gap, "right", money="row"),
         Column("group_size", "同行数", "group size", None, "right"),
         Column("note", "说明", "note"),
     ]
@@ -197,7 +206,7 @@ def score_columns(params: BenchmarkParams, lang: str, *, table: bool = False) ->
         Column("size", "规模", "size"),
         Column("indicator", "指标代码", "indicator"),
         Column("indicator_name", "指标", "indicator name"),
-        Column("value", "本企业", "value", lambda v, r: shown_value(v, r.get("unit", "")), "right"),
+        Column("value", "本企业", "value", lambda v, r: shown_value(v, r.get("unit", "")), "right", money="row"),
         Column("unit", "单位", "unit", lambda v, r: "" if v is None else shown_unit(v, lang)),
         Column("band", "档次", "band"),
         score,
@@ -210,6 +219,7 @@ def score_columns(params: BenchmarkParams, lang: str, *, table: bool = False) ->
                 f"{b.name_en} value",
                 lambda v, r: shown_value(v, r.get("unit") or "%"),
                 "right",
+                money="row",
             )
             for b in params.bands
         ],

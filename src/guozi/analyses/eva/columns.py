@@ -10,7 +10,7 @@ from typing import Any
 
 from guozi.analyses.eva.params import Entry
 from guozi.analyses.eva.results import SUMMED, EvaReport, EvaRow
-from guozi.kernel.money import DEFAULT_UNIT, money_figure
+from guozi.kernel.money import UNITS
 from guozi.kernel.text import Text, pick
 from guozi.presentation.output import Column
 
@@ -139,7 +139,10 @@ def eva_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
 
 
 EVA_COLUMNS = [
-    *[Column(f, *_STEP_LABELS[f], None, "left" if f in _TEXT else "right") for f in EVA_FIELDS],
+    *[
+        Column(f, *_STEP_LABELS[f], None, "left" if f in _TEXT else "right", money="always" if _unit(f) == "元" else "")
+        for f in EVA_FIELDS
+    ],
     Column("reduction_reason", "下浮原因", "reduction reason"),
     Column("unconfirmed", "未经确认的口径", "unconfirmed definitions"),
     Column("note", "说明", "note"),
@@ -147,12 +150,12 @@ EVA_COLUMNS = [
 
 
 def _wan(v: Any, r: Mapping[str, Any]) -> str:
-    """Money in 万元, rates to 4 decimals, for the table format."""
+    """Money to 2 decimals (already in the unit shown: emit converts it), rates to 4, for the table format."""
     if v is None:
         return "—"
     unit = r.get("unit", "元")
-    if unit == "元":
-        return money_figure(Decimal(v), DEFAULT_UNIT)
+    if unit in UNITS:
+        return f"{Decimal(v).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
     if unit in ("%", "pp"):
         return f"{Decimal(v).quantize(Decimal('0.0001'), ROUND_HALF_UP)}"
     return str(v)
@@ -160,21 +163,22 @@ def _wan(v: Any, r: Mapping[str, Any]) -> str:
 
 EVA_TABLE_COLUMNS = [
     Column("name", "企业/分组", "entity / group"),
-    Column("nopat", "税后净营业利润（万元）", "NOPAT (10k yuan)", lambda v, r: _wan(v, {"unit": "元"}), "right"),
+    Column("nopat", "税后净营业利润", "NOPAT", lambda v, r: _wan(v, {"unit": "元"}), "right", money="always"),
     Column(
         "adjusted_capital",
-        "调整后资本（万元）",
-        "adjusted capital (10k yuan)",
+        "调整后资本",
+        "adjusted capital",
         lambda v, r: _wan(v, {"unit": "元"}),
         "right",
+        money="always",
     ),
     Column(
         "cost_of_capital", "平均资本成本率（%）", "cost of capital (%)", lambda v, r: _wan(v, {"unit": "%"}), "right"
     ),
     Column(
-        "capital_charge", "资本成本（万元）", "capital charge (10k yuan)", lambda v, r: _wan(v, {"unit": "元"}), "right"
+        "capital_charge", "资本成本", "capital charge", lambda v, r: _wan(v, {"unit": "元"}), "right", money="always"
     ),
-    Column("eva", "经济增加值（万元）", "EVA (10k yuan)", lambda v, r: _wan(v, {"unit": "元"}), "right"),
+    Column("eva", "经济增加值", "EVA", lambda v, r: _wan(v, {"unit": "元"}), "right", money="always"),
     Column("note", "说明", "note"),
 ]
 
@@ -294,8 +298,8 @@ BREAKDOWN_COLUMNS = [
     Column("period", "期间", "period"),
     Column("step", "步骤代码", "step"),
     Column("label", "项目", "item"),
-    Column("value", "数值", "value", _wan, "right"),
-    Column("unit", "单位", "unit", lambda v, r: DEFAULT_UNIT if v == "元" else v),
+    Column("value", "数值", "value", _wan, "right", money="row"),
+    Column("unit", "单位", "unit"),
     Column("formula", "计算方法", "how"),
     Column("source", "参数依据", "parameter source"),
     Column("confirmed", "已确认", "confirmed"),

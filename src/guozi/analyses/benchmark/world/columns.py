@@ -145,7 +145,7 @@ def world_company_columns(lang: str) -> list[Column]:
         Column("self", "本企业", "self", yes_no),
         Column("country", "国家", "country"),
         Column("central_soe", "中央企业", "Chinese central SOE"),
-        Column("value", "数值", "value", lambda v, r: shown_value(v, r["unit"]), "right"),
+        Column("value", "数值", "value", lambda v, r: shown_value(v, r["unit"]), "right", money="row"),
         Column("unit", "单位", "unit", lambda v, r: shown_unit(v, lang)),
         Column("rank", "排名", "rank", None, "right"),
         Column("percentile", "百分位", "percentile", lambda v, r: "—" if v is None else f"{v:.1f}", "right"),
