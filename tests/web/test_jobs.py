@@ -17,9 +17,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from guozi.kernel.periods import Period
 from guozi.report import Report, ReportFormat
 from guozi.web.app import create_app
-from guozi.web.jobs import Jobs
+from guozi.web.jobs import Jobs, Rendered, render_file
 from guozi.web.pages.downloads import report_renderer
 from guozi.workspace import Workspace
 from tests.web.conftest import serving, sign_in
@@ -32,19 +33,21 @@ SECRET = "jobs-test-secret-not-for-production"
 class Gate:
     """A renderer that waits for :meth:`open` before making the file (with the real renderer, or a stub)."""
 
-    def __init__(self, real: Callable[[Report, ReportFormat, str], bytes] | None = None) -> None:
+    def __init__(self, real: Callable[[Report, ReportFormat, str], Rendered] | None = None) -> None:
         self.entered = threading.Event()  # the job reached its rendering stage
         self.released = threading.Event()
         self.calls: list[tuple[str, str, str]] = []
         self.real = real
 
-    def __call__(self, report: Report, fmt: ReportFormat, lang: str) -> bytes:
+    def __call__(self, report: Report, fmt: ReportFormat, lang: str) -> Rendered:
         self.calls.append((report.entity, fmt, lang))
         self.entered.set()
         assert self.released.wait(120), "the test never let the renderer go"
         if self.real is not None:
             return self.real(report, fmt, lang)
-        return f"{report.entity} {report.period} {fmt} {lang}".encode()
+        # the stub's files: entity, period, format, language; a 附表 beside all but an Excel report
+        annex = None if fmt == "xlsx" else f"annex {report.entity} {report.period} {lang}".encode()
+        return Rendered(f"{report.entity} {report.period} {fmt} {lang}".encode(), annex)
 
     def open(self) -> None:
         self.released.set()
@@ -164,15 +167,59 @@ def test_old_download_urls_still_give_the_file_or_the_job(gated: tuple[FastAPI, 
     assert f'href="/api/v1/jobs/{queued.json()["id"]}/file"' in finished.text
 
 
+def test_the_annex_is_offered_beside_the_report(gated: tuple[FastAPI, Gate, Workspace]) -> None:
+    """A PDF job's JSON gives the 附表's URL once done (not before: 409), the file is the one the
+    renderer wrote beside the report, and the job page links both; an Excel report (every table
+    inside it) has none: no URL, no link, 404."""
+    app, gate, _ = gated
+    admin = client(app, "admin")
+    job = admin.post("/api/v1/report/jobs?entity=G&format=pdf").json()
+    assert gate.entered.wait(120)
+    assert admin.get(job["status_url"]).json()["annex_url"] is None
+    assert admin.get(f"/api/v1/jobs/{job['id']}/annex").status_code == 409
+    gate.open()
+    assert admin.get(f"/api/v1/jobs/{job['id']}/file?wait=1").status_code == 200
+    done = admin.get(job["status_url"]).json()
+    assert done["annex_url"] == f"/api/v1/jobs/{job['id']}/annex"
+    annex = admin.get(done["annex_url"])
+    assert annex.status_code == 200
+    assert annex.content == b"annex G 2025-06 zh"  # the stub's 附表: entity, period, language
+    assert annex.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="guozi-report-G-2025-06-appendix.xlsx"' in annex.headers["content-disposition"]
+    page = admin.get(done["page_url"]).text
+    assert f'href="{done["download_url"]}"' in page and f'href="{done["annex_url"]}"' in page
+    assert "下载附表" in page
+
+    xlsx = admin.post("/api/v1/report/jobs?entity=G&format=xlsx").json()
+    assert admin.get(f"/api/v1/jobs/{xlsx['id']}/file?wait=1").status_code == 200
+    xdone = admin.get(xlsx["status_url"]).json()
+    assert xdone["annex_url"] is None
+    assert admin.get(f"/api/v1/jobs/{xlsx['id']}/annex").status_code == 404
+    assert "下载附表" not in admin.get(xdone["page_url"]).text
+
+
+def test_the_real_renderer_returns_the_annex_workbook(group_ws: Workspace) -> None:
+    """render_file (what the rendering process runs) hands back the HTML report and the 附表 workbook
+    written beside it, whose sheets are the report's appendix tables; an Excel report, none."""
+    report = group_ws.report(Period.parse("2025-06"))
+    html = render_file(report, "html", "zh")
+    assert html.body.startswith(b"<!DOCTYPE html") or b"<html" in html.body[:500]
+    assert html.annex is not None
+    book = openpyxl.load_workbook(io.BytesIO(html.annex))
+    tables = [t for s in report.sections if s.key == "appendix" for t in s.tables()]
+    assert len(book.sheetnames) == len(tables) > 0
+    assert render_file(report, "xlsx", "zh").annex is None
+
+
 def test_a_failed_job_says_why_and_is_tried_again(gated: tuple[FastAPI, Gate, Workspace]) -> None:
     app, _, _ = gated
     calls: list[str] = []
 
-    def failing(report: Report, fmt: ReportFormat, lang: str) -> bytes:
+    def failing(report: Report, fmt: ReportFormat, lang: str) -> Rendered:
         calls.append(fmt)
         if len(calls) == 1:
             raise RuntimeError("renderer broke")
-        return b"second try"
+        return Rendered(b"second try")
 
     app.dependency_overrides[report_renderer] = lambda: failing
     admin = client(app, "admin")

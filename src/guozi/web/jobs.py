@@ -26,14 +26,14 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from guozi.kernel.errors import GuoziError
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 from guozi.report import Report, ReportFormat, write_report
 
-__all__ = ["KEEP", "STAGES", "Job", "Jobs", "Renderer", "render_file"]
+__all__ = ["KEEP", "STAGES", "Job", "Jobs", "Rendered", "Renderer", "render_file"]
 
 LOG = logging.getLogger("guozi.web")
 KEEP = 64  # jobs kept (their files with them); the oldest finished go first
@@ -46,15 +46,24 @@ STAGES: dict[str, tuple[int, str, str]] = {
     "done": (100, "已完成", "done"),
     "failed": (100, "失败", "failed"),
 }
-Renderer = Callable[[Report, ReportFormat, str], bytes]  # (content, format, language) -> the file
 
 
-def render_file(report: Report, fmt: ReportFormat, lang: str) -> bytes:
-    """The report as a file's bytes (run in the rendering process: it needs no store)."""
+class Rendered(NamedTuple):
+    """A report job's files: the report, and the 附表 workbook written beside it (None when none was)."""
+
+    body: bytes
+    annex: bytes | None = None
+
+
+Renderer = Callable[[Report, ReportFormat, str], Rendered]  # (content, format, language) -> the files
+
+
+def render_file(report: Report, fmt: ReportFormat, lang: str) -> Rendered:
+    """The report and its 附表 as files' bytes (run in the rendering process: it needs no store)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"report.{fmt}"
-        write_report(report, path, fmt, lang)
-        return path.read_bytes()
+        annex = write_report(report, path, fmt, lang)
+        return Rendered(path.read_bytes(), None if annex is None else annex.read_bytes())
 
 
 @dataclass
@@ -71,6 +80,7 @@ class Job:
     created: float = field(default_factory=time.time)
     finished: float | None = None
     body: bytes | None = None
+    annex: bytes | None = None  # the 附表 workbook written beside the report, if any
     error_zh: str = ""
     error_en: str = ""
     done: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -107,7 +117,7 @@ class Jobs:
         self._by_id: OrderedDict[str, Job] = OrderedDict()
 
     def start(
-        self, key: Hashable, period: Period, entity: str, fmt: ReportFormat, lang: str, work: Callable[[Job], bytes]
+        self, key: Hashable, period: Period, entity: str, fmt: ReportFormat, lang: str, work: Callable[[Job], Rendered]
     ) -> Job:
         """The job of ``key``: the one running or done, or a new one (a failed one is tried again)
         whose file ``work(job)`` makes in a worker thread."""
@@ -128,7 +138,7 @@ class Jobs:
         with self._lock:
             return self._by_id.get(job_id)
 
-    def render(self, report: Report, fmt: ReportFormat, lang: str) -> bytes:
+    def render(self, report: Report, fmt: ReportFormat, lang: str) -> Rendered:
         """:func:`render_file` in the rendering process; waits for it (called from a worker thread)."""
         with self._lock:
             if self._processes is None:
@@ -136,7 +146,7 @@ class Jobs:
                 context = multiprocessing.get_context("spawn")
                 self._processes = ProcessPoolExecutor(max_workers=self._render_processes, mp_context=context)
             pool = self._processes
-        future: Future[bytes] = pool.submit(render_file, report, fmt, lang)
+        future: Future[Rendered] = pool.submit(render_file, report, fmt, lang)
         return future.result()
 
     def close(self) -> None:
@@ -144,14 +154,14 @@ class Jobs:
         otherwise render on after the server stopped)."""
         self._threads.shutdown(wait=False, cancel_futures=True)
         if self._processes is not None:
-            running = list(getattr(self._processes, "_processes", {}).values())  # the executor's workers
+            running = list((getattr(self._processes, "_processes", None) or {}).values())  # the executor's workers (None once broken)
             self._processes.shutdown(wait=False, cancel_futures=True)
             for process in running:
                 process.terminate()
 
-    def _run(self, job: Job, work: Callable[[Job], bytes]) -> None:
+    def _run(self, job: Job, work: Callable[[Job], Rendered]) -> None:
         try:
-            job.body = work(job)
+            job.body, job.annex = work(job)
             job.stage = "done"
         except GuoziError as exc:
             job.error_zh, job.error_en = exc.message_zh, exc.message_en

@@ -7,7 +7,8 @@ A report takes seconds to minutes, so it is never made inside a request (:mod:`g
   ``/jobs/{id}``, which shows the progress and then the download link;
 - ``POST /api/v1/report/jobs?format=…`` starts it for a script: 202 with the job's JSON, whose
   ``status_url`` (``/api/v1/jobs/{id}``) says how far it is and ``download_url``
-  (``/api/v1/jobs/{id}/file``) gives the file once done;
+  (``/api/v1/jobs/{id}/file``) gives the file once done, ``annex_url`` (``/api/v1/jobs/{id}/annex``)
+  the 附表 workbook written beside an HTML, PDF or Word report;
 - ``GET /api/v1/report?format=…`` answers with the file itself, as it always did: it waits for the
   job (the worker makes it; the waiting costs other users nothing); ``wait=0`` answers 202 with the
   job instead. ``/report?…&wait=1`` waits the same way.
@@ -24,7 +25,7 @@ from pydantic import BaseModel
 from guozi.report import ReportFormat
 from guozi.store.base import User
 from guozi.web.deps import csrf_protect, ensure_visible, lang_of, visible_entities
-from guozi.web.jobs import Job, Jobs, Renderer
+from guozi.web.jobs import Job, Jobs, Rendered, Renderer
 from guozi.web.pages.common import EntityQ, PeriodQ, Signed, render_page, viewer_roots, web_data, where
 from guozi.web.pages.models import NodeRef, SearchOut
 from guozi.web.render import render
@@ -66,6 +67,7 @@ class JobOut(BaseModel):
     status_url: str
     page_url: str
     download_url: str | None
+    annex_url: str | None  # the 附表 workbook beside the report, once done (none for an Excel report)
     retry_url: str
 
 
@@ -85,6 +87,7 @@ def _job_out(job: Job, lang: str) -> JobOut:
         status_url=f"/api/v1/jobs/{job.id}",
         page_url=f"/jobs/{job.id}",
         download_url=f"/api/v1/jobs/{job.id}/file" if done else None,
+        annex_url=f"/api/v1/jobs/{job.id}/annex" if done and job.annex is not None else None,
         retry_url=f"/report?entity={job.entity}&period={job.period}&format={job.fmt}&lang={job.lang}",
     )
 
@@ -100,6 +103,20 @@ def _file(job: Job) -> Response:
         job.body,
         media_type=MEDIA[job.fmt],
         headers={"Content-Disposition": f'{disposition}; filename="{name}"', "Content-Security-Policy": "sandbox"},
+    )
+
+
+def _annex(job: Job) -> Response:
+    if job.annex is None:
+        raise HTTPException(
+            404,
+            {"message_zh": "此报告没有单独的附表文件", "message_en": "this report has no separate appendix workbook"},
+        )
+    name = f"guozi-report-{job.entity}-{job.period}-appendix.xlsx"
+    return Response(
+        job.annex,
+        media_type=MEDIA["xlsx"],
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Content-Security-Policy": "sandbox"},
     )
 
 
@@ -127,7 +144,7 @@ def started_job(
     lang = lang_of(request)
     jobs: Jobs = request.app.state.jobs
 
-    def work(job: Job) -> bytes:
+    def work(job: Job) -> Rendered:
         job.stage = "figures"
         report = data.report(p, e)  # under the store's lock, kept per store state
         job.stage = "rendering"
@@ -203,6 +220,20 @@ def api_job_file(
     """The job's file (409 while it is being made, unless ``wait=1``)."""
     job = visible_job(request, user, job_id)
     return _waited(job) if wait else _file(job)
+
+
+@router.get(
+    "/api/v1/jobs/{job_id}/annex",
+    tags=["downloads"],
+    response_class=Response,
+    responses={200: {"content": {MEDIA["xlsx"]: {}}, "description": "the 附表 workbook"}},
+)
+def api_job_annex(request: Request, user: Signed, job_id: str) -> Response:
+    """The 附表 workbook written beside the job's report (409 while it is being made; 404 when it has none)."""
+    job = visible_job(request, user, job_id)
+    if job.body is None:
+        return _file(job)  # 409 while made, 500 when failed: the same answers as the report's
+    return _annex(job)
 
 
 @router.get("/jobs/{job_id}", include_in_schema=False)
