@@ -154,7 +154,8 @@ class Jobs:
         otherwise render on after the server stopped)."""
         self._threads.shutdown(wait=False, cancel_futures=True)
         if self._processes is not None:
-            running = list((getattr(self._processes, "_processes", None) or {}).values())  # the executor's workers (None once broken)
+            workers = getattr(self._processes, "_processes", None) or {}  # the executor's (None once broken)
+            running = list(workers.values())
             self._processes.shutdown(wait=False, cancel_futures=True)
             for process in running:
                 process.terminate()
