@@ -24,6 +24,7 @@ from guozi.report.sections.benchmark import benchmarking
 from guozi.report.sections.central import central
 from guozi.report.sections.closing import closing
 from guozi.report.sections.consolidation import consolidation
+from guozi.report.sections.costs import costs
 from guozi.report.sections.drivers import drivers
 from guozi.report.sections.eva import eva
 from guozi.report.sections.focus import focus
@@ -72,8 +73,8 @@ def build_report(source: Source, period: Period, *, entity: str | None = None, b
     in the same tree level and industry, standard-value bands, world-class peers)."""
     ctx = _context(source, period, entity)
     trend_section, trend_panels = trends(ctx)
-    sections = [overview(ctx), regime(ctx), drivers(ctx), focus(ctx), trend_section, risks(ctx), eva(ctx)]
-    sections = [s for s in sections if s.blocks or s.key != "focus"]
+    sections = [overview(ctx), regime(ctx), drivers(ctx), focus(ctx), costs(ctx), trend_section, risks(ctx), eva(ctx)]
+    sections = [s for s in sections if s.blocks or s.key not in ("focus", "costs")]
     checked = consolidation(ctx)  # 合并口径核对: filed against computed 合并, where intercompany data exists
     if checked is not None:
         sections.insert(1, checked)
