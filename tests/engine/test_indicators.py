@@ -88,6 +88,8 @@ E_FACTS = {  # entity E, 2025-06, amounts in 万元 (one unit for all, converted
     "sei_revenue": 300, "total_assets": 1000, "total_liabilities": 650, "total_equity": 350,
     "current_assets": 600, "current_liabilities": 400, "accounts_receivable": 150, "inventory": 250,
     "interest_bearing_debt": 260,
+    "operating_cost": 1500, "taxes_and_surcharges": 20, "selling_expense": 100, "admin_expense": 150,
+    "rd_expense": 40, "finance_expense": 30,
 }  # fmt: skip
 E_OPENING = {"total_assets": 800, "total_liabilities": 500, "total_equity": 300}  # 2024-12, 万元
 E_EMPLOYEES = {"2024-12": 90, "2025-06": 110}  # persons → average 100
@@ -136,6 +138,8 @@ HAND_WORKED: dict[str, tuple[str, object, str]] = {
     "interest_coverage": ("E", 7.0, "(120 + 20) / 20"),
     "current_ratio": ("E", 1.5, "600 / 400"),
     "sei_revenue_share": ("E", 15.0, "300 / 2 000"),
+    "cost_expense_total": ("E", Decimal("18400000"), "1 500 + 20 + 100 + 150 + 40 + 30 = 1 840 万元"),
+    "cost_expense_profit_margin": ("E", 120 / 1840 * 100, "利润总额 120 / 成本费用总额 1 840"),
 }
 
 
