@@ -114,6 +114,17 @@ CATALOG_ZH: dict[str, str] = {
     "证券时报); SCIO press conferences 2023-02-23 and 2024-01-24": "guozi 共享规范 indicators.md：国资委中央企业"
     "负责人会议（新华社、人民日报、证券时报报道）；国新办新闻发布会 2023-02-23、2024-01-24",
     "企业绩效评价标准值 (SASAC), 偿债能力状况": "国资委《企业绩效评价标准值》，偿债能力状况",
+    "企业绩效评价标准值 (SASAC), 盈利能力状况: 成本费用总额 = 营业成本 + 税金及附加 + 销售费用 + 管理费用 + 研发费用 + 财务费用": (
+        "国资委《企业绩效评价标准值》，盈利能力状况：成本费用总额 = 营业成本 + 税金及附加 + 销售费用 + 管理费用 + 研发费用 + 财务费用"
+    ),
+    "the 《中央企业综合绩效评价实施细则》 (2006) total with 研发费用, a line of the income statement since 2018; not "
+    "confirmed from the primary text; a missing line leaves the total missing (never read as zero)": (
+        "《中央企业综合绩效评价实施细则》（2006）口径，加上2018年起利润表单列的研发费用；未经原文核实；任一项缺数则总额缺数（不按零计）"
+    ),
+    "企业绩效评价标准值 (SASAC), 盈利能力状况: 成本费用利润率 = 利润总额 ÷ 成本费用总额 × 100%": (
+        "国资委《企业绩效评价标准值》，盈利能力状况：成本费用利润率 = 利润总额 ÷ 成本费用总额 × 100%"
+    ),
+    "over several entities Σ利润总额 ÷ Σ成本费用总额": "多户合计时为 Σ利润总额 ÷ Σ成本费用总额",
     "at period end, never averaged": "期末数，不取平均",
     "year to date, not annualised; average equity = (opening + closing) / 2": (
         "本年累计，不年化；平均净资产 =（年初 + 期末）÷ 2"
