@@ -97,8 +97,14 @@ def test_check_lists_problems_as_csv_with_rows_and_changes_nothing(
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows == [
         {
-            "severity": "强制", "file": "facts.csv", "sheet": "", "row": "2", "column": "value",
-            "rule": "value.required", "expected": "十进制数", "found": "",
+            "severity": "强制",
+            "file": "facts.csv",
+            "sheet": "",
+            "row": "2",
+            "column": "value",
+            "rule": "value.required",
+            "expected": "十进制数",
+            "found": "",
             "message": "数值为空（缺失不等于零：请填写数值或删除此行）",
         }
     ]  # fmt: skip  (expected in the listing's language, zh by default: issue 17)

@@ -42,9 +42,7 @@ def _on_store(store: str | None, lang: str, work: Callable[[Store], BackupReport
     def body() -> None:
         opened = open_store(store)
         try:
-            with spinner(
-                pick(lang, "恢复…" if restored else "备份…", "restoring…" if restored else "backing up…")
-            ):
+            with spinner(pick(lang, "恢复…" if restored else "备份…", "restoring…" if restored else "backing up…")):
                 report = work(opened)
         finally:
             opened.close()

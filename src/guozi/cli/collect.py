@@ -187,7 +187,11 @@ def check(
         if result.blocking:
             n = len(result.blocking)
             err.print(
-                pick(lang, f"[red]有 {n} 个强制问题：不能导入[/red]", f"[red]{n} blocking problem(s): cannot import[/red]")
+                pick(
+                    lang,
+                    f"[red]有 {n} 个强制问题：不能导入[/red]",
+                    f"[red]{n} blocking problem(s): cannot import[/red]",
+                )
             )
             raise typer.Exit(2)
         verify = len(result.verify)

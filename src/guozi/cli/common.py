@@ -65,7 +65,9 @@ def parse_format(value: str) -> Format:
 def parse_lang(value: str) -> str:
     """The --lang value; a bad one is refused in both languages with exit code 2 (there is no language yet)."""
     if value not in LANGS:
-        err.print(f"[red]{GuoziError.code} --lang 应为 zh 或 en，实为 {value} / --lang must be zh or en, not {value}[/red]")
+        err.print(
+            f"[red]{GuoziError.code} --lang 应为 zh 或 en，实为 {value} / --lang must be zh or en, not {value}[/red]"
+        )
         raise typer.Exit(2)
     return value
 
@@ -125,7 +127,9 @@ def check_output(output: Path | None, suffixes: tuple[str, ...] = (), what: str 
     if output.is_dir():
         raise GuoziError(f"输出路径是文件夹：{output}", f"the output path is a folder: {output}")
     if not folder.is_dir():
-        raise GuoziError(f"输出文件夹不存在：{folder}（{output}）", f"the output folder does not exist: {folder} ({output})")
+        raise GuoziError(
+            f"输出文件夹不存在：{folder}（{output}）", f"the output folder does not exist: {folder} ({output})"
+        )
     if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
         raise GuoziError(f"无权写入：{output}", f"cannot write to {output} (permission denied)")
     if suffixes and output.suffix.lower() not in suffixes:
@@ -182,12 +186,10 @@ def show_problems(problems: list[Problem], lang: str, fmt: Format = "table", out
         more = len(rows) - len(shown)
         caption = ""
         if more:
-            caption = (
-                pick(
-                    lang,
-                    f"另有 {more} 个问题未显示；用 --format csv --output 文件 保存全部",
-                    f"{more} more not shown; use --format csv --output FILE for all",
-                )
+            caption = pick(
+                lang,
+                f"另有 {more} 个问题未显示；用 --format csv --output 文件 保存全部",
+                f"{more} more not shown; use --format csv --output FILE for all",
             )
         title = pick(lang, f"发现 {len(rows)} 个问题", f"{len(rows)} problem(s) found")
         emit(shown, PROBLEM_COLUMNS, fmt="table", output=None, lang=lang, title=title, caption=caption, console=err)
@@ -389,7 +391,10 @@ def print_panel(
         converted = in_unit(rows, PANEL_COLUMNS, money)
         wide_rows, wide_columns = wide_sheet(converted, lang)
         write_xlsx(
-            output, [("indicators", converted, PANEL_COLUMNS), ("indicators_wide", wide_rows, wide_columns)], lang, money
+            output,
+            [("indicators", converted, PANEL_COLUMNS), ("indicators_wide", wide_rows, wide_columns)],
+            lang,
+            money,
         )
         return
     columns = _table_columns(lang) if fmt == "table" else PANEL_COLUMNS

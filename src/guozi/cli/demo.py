@@ -40,16 +40,14 @@ def demo(
             with spinner(pick(lang, "导入…", "importing…")):
                 report = ws.import_files([folder], user="demo")
             n_new = len(report.result.submissions)
-            msg = (
-                pick(
-                    lang,
-                    f"已导入 {report.facts:,} 条数据（{n_new} 个文件）到 {ws.store.url}"
-                    if n_new
-                    else f"演示数据已在 {ws.store.url} 中，未重复导入",
-                    f"imported {report.facts:,} facts ({n_new} files) into {ws.store.url}"
-                    if n_new
-                    else f"the demo is already in {ws.store.url}; nothing imported again",
-                )
+            msg = pick(
+                lang,
+                f"已导入 {report.facts:,} 条数据（{n_new} 个文件）到 {ws.store.url}"
+                if n_new
+                else f"演示数据已在 {ws.store.url} 中，未重复导入",
+                f"imported {report.facts:,} facts ({n_new} files) into {ws.store.url}"
+                if n_new
+                else f"the demo is already in {ws.store.url}; nothing imported again",
             )
             err.print(msg)
             period = ws.default_period()

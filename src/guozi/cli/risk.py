@@ -107,8 +107,8 @@ def warnings_command(
                 sheets.append((pick(lang, "无法判断", "not checked"), gap_rows, GAP_COLUMNS))
                 write_workbook(output, sheets, lang, money)
             elif gaps:
-                title = (
-                    pick(lang, f"{p} 无法判断的检查（{len(gap_rows)} 项）", f"{p}: {len(gap_rows)} check(s) not made")
+                title = pick(
+                    lang, f"{p} 无法判断的检查（{len(gap_rows)} 项）", f"{p}: {len(gap_rows)} check(s) not made"
                 )
                 emit(gap_rows, GAP_COLUMNS, fmt=f, output=output, lang=lang, title=title, sheet="gaps", unit=money)
             else:
@@ -119,12 +119,10 @@ def warnings_command(
                     columns = [by_key[k] for k in WARNING_TABLE_KEYS]
                     title = pick(lang, f"{p} 风险预警（{len(rows)} 条）", f"{p} risk warnings ({len(rows)})")
                     if gap_rows:
-                        caption = (
-                            pick(
-                                lang,
-                                f"另有 {len(gap_rows)} 项检查因数据不全无法判断；加 --gaps 查看原因",
-                                f"{len(gap_rows)} check(s) could not be made for missing figures; --gaps lists why",
-                            )
+                        caption = pick(
+                            lang,
+                            f"另有 {len(gap_rows)} 项检查因数据不全无法判断；加 --gaps 查看原因",
+                            f"{len(gap_rows)} check(s) could not be made for missing figures; --gaps lists why",
                         )
                 emit(
                     rows,

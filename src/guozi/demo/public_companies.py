@@ -128,7 +128,8 @@ def _read(src: Path) -> list[_Row]:
             ticker = record["ticker"]
             if ticker not in COMPANIES:
                 raise UnknownCompanyError(
-                    f"第{order + 2}行：股票代码 {ticker} 没有行业分类", f"row {order + 2}: no industry for ticker {ticker}"
+                    f"第{order + 2}行：股票代码 {ticker} 没有行业分类",
+                    f"row {order + 2}: no industry for ticker {ticker}",
                 )
             year = int(record["fiscal_year"])
             if code == "total_assets_begin":

@@ -41,7 +41,6 @@ __all__ = [
 ]
 
 
-
 class LoginRequiredError(GuoziError):
     """Raised for a page that needs a signed-in user; the app answers with a redirect to /login."""
 

@@ -82,7 +82,9 @@ def load_standards(
     indicator's unit and must run from best to worst in its direction.
     """
     files = list(paths) if paths else [data_path(STANDARDS_FILE)]
-    reader = _Reader(source.catalog, params or load_params(catalog=source.catalog), sizes or load_sizes(catalog=source.catalog))
+    reader = _Reader(
+        source.catalog, params or load_params(catalog=source.catalog), sizes or load_sizes(catalog=source.catalog)
+    )
     rows: list[StandardRow] = []
     illustration = False
     for path in files:

@@ -283,8 +283,8 @@ def breakdown_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
             elif param in described:
                 source, confirmed = described[param].name(lang), param not in r.unconfirmed
             if fld == "cost_of_debt" and entries["cost_of_debt"].method == "actual":
-                formula = (
-                    pick(lang, "利息费用 / 平均带息负债 × 12 / 月数", "interest / avg interest-bearing debt × 12 / months")
+                formula = pick(
+                    lang, "利息费用 / 平均带息负债 × 12 / 月数", "interest / avg interest-bearing debt × 12 / months"
                 )
             out.append(_step_record(r, fld, value, formula, source, confirmed, lang))
         if r.note_zh:

@@ -29,12 +29,10 @@ class Criterion:
     def describe(self, source: Source, lang: str) -> str:
         """The criterion in words, e.g. "净利润（本年累计）< 0"."""
         name = source.catalog.indicator(self.indicator).name(lang)
-        base = (
-            pick(
-                lang,
-                "上年同期" if self.turnaround_baseline == "prior_year" else "上年全年",
-                "the same period of the prior year" if self.turnaround_baseline == "prior_year" else "the prior year",
-            )
+        base = pick(
+            lang,
+            "上年同期" if self.turnaround_baseline == "prior_year" else "上年全年",
+            "the same period of the prior year" if self.turnaround_baseline == "prior_year" else "the prior year",
         )
         if is_zh(lang):
             return f"{name}（本年累计）< {self.below}；扭亏与新增亏损对比{base}"

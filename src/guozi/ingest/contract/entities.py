@@ -62,10 +62,14 @@ def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_col
     eid, name = frame.entity_id[i], frame.name[i]
     if eid == "":
         out.append(
-            problem_at(raw, r, "entity_id", "value.required", "企业代码为空", "entity_id is empty", Text("代码", "a code"), "")
+            problem_at(
+                raw, r, "entity_id", "value.required", "企业代码为空", "entity_id is empty", Text("代码", "a code"), ""
+            )
         )
     if name == "":
-        out.append(problem_at(raw, r, "name", "value.required", "企业名称为空", "name is empty", Text("名称", "a name"), ""))
+        out.append(
+            problem_at(raw, r, "name", "value.required", "企业名称为空", "name is empty", Text("名称", "a name"), "")
+        )
     for col in period_columns:
         v = frame[col][i] if col in frame else ""
         if v != "" and not is_period(v):

@@ -177,7 +177,9 @@ def _check_rule(rule: Rule, catalog: Catalog, where: str, where_en: str) -> None
     }
     if not needs.get(rule.kind, True):
         raise CatalogError(f"{where} 缺少所检查的项目", f"{where_en} does not name the items it checks")
-    allowed = set(COMMON_FIELDS) | set(KIND_FIELDS.get(rule.kind, CONTRACT_FIELDS if rule.kind in ("contract", "reading") else ()))
+    allowed = set(COMMON_FIELDS) | set(
+        KIND_FIELDS.get(rule.kind, CONTRACT_FIELDS if rule.kind in ("contract", "reading") else ())
+    )
     if rule.kind == "contract":
         allowed |= set(CONTRACT_FIELDS)
     for text in (rule.message_zh, rule.message_en):

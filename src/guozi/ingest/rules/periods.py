@@ -148,7 +148,9 @@ def closed(run: Run, rule: Rule) -> None:
             fields,
             items,
             expected=Text("修改已关闭的期间须提供 --reason", "--reason for restating a closed period"),
-            found=Text(f"{len(items)} 个数字有变动；已报送 {later}", f"{len(items)} changed figure(s); {later} already filed"),
+            found=Text(
+                f"{len(items)} 个数字有变动；已报送 {later}", f"{len(items)} changed figure(s); {later} already filed"
+            ),
         )
 
 

@@ -27,5 +27,13 @@ from guozi.web.pages import reconcile as reconciling
 __all__ = ["router"]
 
 router = APIRouter()
-for _part in (overview, drill, tables, filing_status, reconciling, downloads, apidocs):  # the order of the paths in /docs
+for _part in (
+    overview,
+    drill,
+    tables,
+    filing_status,
+    reconciling,
+    downloads,
+    apidocs,
+):  # the order of the paths in /docs
     router.include_router(_part.router)

@@ -96,9 +96,7 @@ def world_company_records(report: WorldReport, lang: str = "zh") -> list[dict[st
             c = companies.get(key)
             st = standing(vals, key, r.direction)
             nz, ne = report.notes[r.indicator].get(key, ("", ""))
-            notes = [pick(lang, nz, ne)] + (
-                [] if c is None else [x.figure.note for x in c.figures if x.figure.note]
-            )
+            notes = [pick(lang, nz, ne)] + ([] if c is None else [x.figure.note for x in c.figures if x.figure.note])
             out.append(
                 {
                     "indicator": r.indicator,
@@ -131,12 +129,10 @@ def world_company_records(report: WorldReport, lang: str = "zh") -> list[dict[st
 
 def world_company_columns(lang: str) -> list[Column]:
     """The columns of :func:`world_company_records`."""
-    yes_no = (
-        pick(
-            lang,
-            lambda v, r: "" if v is None else ("是" if v else "否"),
-            lambda v, r: "" if v is None else ("yes" if v else "no"),
-        )
+    yes_no = pick(
+        lang,
+        lambda v, r: "" if v is None else ("是" if v else "否"),
+        lambda v, r: "" if v is None else ("yes" if v else "no"),
     )
     return [
         Column("indicator", "指标代码", "indicator"),
