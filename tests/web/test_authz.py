@@ -60,6 +60,7 @@ SIGNED_IN_API = [
     "/api/v1/report",
     "/api/v1/jobs/J",
     "/api/v1/jobs/J/file",
+    "/api/v1/jobs/J/annex",
     "/api/v1/search?q=A",
     "/api/v1/filings",
     "/api/v1/filings/export",
