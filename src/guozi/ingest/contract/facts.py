@@ -63,9 +63,12 @@ class FactChecker:
         finally:
             self.con.unregister("raw_t")
 
-    def add_parquet(self, path: Path) -> int:
-        """Check a Parquet facts file of text columns in place (DuckDB reads it); the rows it holds."""
-        rows = stage_parquet(self.con, path)
+    def add_parquet(self, path: Path, where: str | None = None) -> int:
+        """Check a Parquet facts file of text columns in place (DuckDB reads it); the rows it holds.
+
+        ``where``: check only the rows it holds for (see :func:`stage_parquet`).
+        """
+        rows = stage_parquet(self.con, path, where)
         try:
             self._check(path, {})
         finally:

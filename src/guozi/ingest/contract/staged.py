@@ -55,8 +55,12 @@ def in_place(path: Path) -> bool:
     )
 
 
-def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, where: str | None = None) -> int:
     """The view ``raw_t`` over the file at ``path`` (the columns the facts' checks read); its row count.
+
+    ``where`` (SQL over the file's text columns, written by guozi, never from a file) keeps only
+    the rows it holds for: DuckDB pushes it into the scan (``guozi indicators --data`` checks the
+    rows the panel reads). The row count is the file's, filtered or not.
 
     The values DuckDB cannot read exactly by itself are read by :func:`parse_numbers` into the
     temp table ``slow_t`` (by row number), which ``raw_t`` joins.
@@ -71,7 +75,7 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         f"""create or replace temp view cells_t as
             select file_row_number + 2 as rn, coalesce(entity_id, '') as entity_id, coalesce(period, '') as period,
                    coalesce(item, '') as item, coalesce(value, '') as value, {unit} as unit
-            from file_t"""
+            from file_t{"" if where is None else f" where {where}"}"""
     )
     fast = f"(regexp_full_match(value, '{FAST_NUMBER}') and unit in ('', {units}))"
     slow = con.execute(f"select rn, value, unit from cells_t where not {fast}").arrow()
