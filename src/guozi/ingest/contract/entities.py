@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from guozi.catalog.industries import industry_issue
 from guozi.engine.consolidate import REPORT_TYPES
 from guozi.ingest.contract.cells import PERIOD_EXPECTED, cell_texts, is_period, problem_at, short
 from guozi.ingest.readers import ROW, RawTable
@@ -50,6 +51,7 @@ def read_entities(raws: list[RawTable], problems: list[Problem], period_columns:
         frame["__source__"] = str(raw.path)
         for i, r in enumerate(rows):
             problems.extend(_row_problems(raw, frame, i, r, period_columns))
+            problems.extend(_industry_problems(raw, frame, i, r))
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     problems.extend(_duplicates(out))
@@ -127,6 +129,28 @@ def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_col
             )
         )
     return out
+
+
+def _industry_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int) -> list[Problem]:
+    """An ``industry`` that is not a GB/T 4754-2017 code (:mod:`guozi.catalog.industries`)."""
+    value = frame.industry[i]
+    issue = industry_issue(value) if value != "" else None
+    if issue is None:
+        return []
+    why, expected = issue
+    eid = frame.entity_id[i] or "—"
+    return [
+        problem_at(
+            raw,
+            r,
+            "industry",
+            "entity.industry",
+            f"企业 {eid} 的行业代码 {short(value)} 无效：{why.zh}",
+            f"entity {eid}: industry code {short(value)} is not valid: {why.en}",
+            expected,
+            short(value),
+        )
+    ]
 
 
 def _duplicates(rows: pd.DataFrame) -> list[Problem]:
