@@ -76,8 +76,8 @@ def test_peers_in_the_unit_asked(store: str) -> None:
     assert result.exit_code == 0, result.output
     line = _line(result.stdout, "营业收入")
     # median (1 234 567 800 + 1 000 000 000) / 2 = 1 117 283 900 元; the better quartile 1 175 925 850 元
-    # = 117 592.585 万元, rounded half to even as this table always has; the gap to the median +117 283 900 元
-    assert line[:2] == ["营业收入", "123,456.78"] and line[5:7] == ["111,728.39", "117,592.58"]
+    # = 117 592.585 万元, rounded half up (四舍五入) like every figure shown; the gap to the median +117 283 900 元
+    assert line[:2] == ["营业收入", "123,456.78"] and line[5:7] == ["111,728.39", "117,592.59"]
     assert line[8] == "+11,728.39 ▲" and line[10] == "万元"
     line = _line(runner.invoke(app, [*base, "--unit", "亿元"]).stdout, "营业收入")
     assert line[1] == "12.35" and line[5] == "11.17" and line[10] == "亿元"

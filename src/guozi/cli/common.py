@@ -8,7 +8,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from guozi.kernel.errors import INTERNAL_ERROR, GuoziError, InvalidInputError, Problem
-from guozi.kernel.money import DEFAULT_UNIT, DISPLAY_UNITS, UNITS, money_figure
+from guozi.kernel.money import DEFAULT_UNIT, DISPLAY_UNITS, UNITS, figure, money_figure
 from guozi.kernel.periods import RANGE_TEXT, Period
 from guozi.kernel.text import LANGS, is_zh, pick
 from guozi.presentation.output import Column, Format, emit, in_unit, write_xlsx
@@ -257,12 +257,7 @@ def run(lang: str, body: Callable[[], T]) -> T:
 # display helpers: the table format rounds, machine formats do not
 def _amount(value: Any, unit: str) -> str:
     """An amount already in its row's unit (emit converts money to the unit asked for)."""
-    if value is None:
-        return "—"
-    d = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
-    if unit == "人":
-        return f"{d.quantize(Decimal(1), ROUND_HALF_UP):,}"
-    return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    return figure(value, 0 if unit == "人" else 2)
 
 
 def unit_name(unit: str, lang: str) -> str:
@@ -283,19 +278,19 @@ def _change(value: Any, unit: str, lang: str) -> str:
     if value is None:
         return "—"
     if unit == "%":
-        pp = f"{float(value):+.2f}"
+        pp = figure(value, signed=True, group="")
         return pick(lang, f"{pp} 个百分点", f"{pp} pp")
     if unit in UNITS:
         return money_figure(Decimal(value) * UNITS[unit].factor, unit, signed=True)
     if unit == "人":
-        return f"{Decimal(value):+,.0f}"
-    return f"{float(value):+,.2f}"
+        return figure(value, 0, signed=True)
+    return figure(value, signed=True)
 
 
 def _growth(value: Any, row: dict[str, Any]) -> str:
     if value is None or math.isnan(value) or row.get("unit") == "%":
         return ""
-    return f"{float(value):+.2f}%"
+    return f"{figure(value, signed=True, group='')}%"
 
 
 def panel_rows(panel: Panel, ws: Workspace, lang: str) -> list[dict[str, Any]]:

@@ -8,9 +8,7 @@ tree level (and ``--by`` column), then the entities; ``--detail`` puts the entit
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -40,7 +38,7 @@ from guozi.cli.common import (
     unit_name,
     workspace,
 )
-from guozi.kernel.money import money_unit
+from guozi.kernel.money import NO_VALUE, figure, money_unit
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 from guozi.presentation.output import Column, Format, default_unit, emit, in_unit, print_table, rich_table, write_xlsx
@@ -56,18 +54,12 @@ Sheet = tuple[str, Sequence[dict[str, Any]], Sequence[Column], str]  # sheet, ro
 
 
 def _num(value: Any, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    if unit == "人":
-        return f"{d.quantize(Decimal(1), ROUND_HALF_UP):,}"
-    return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    return figure(value, 0 if unit == "人" else 2)
 
 
 def _pct(value: Any, _row: dict[str, Any] | None = None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{float(value):.2f}%"
+    text = figure(value, group="")
+    return text if text == NO_VALUE else f"{text}%"
 
 
 def _by_unit(value: Any, row: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ aliases such as ``10k``) is :mod:`guozi.kernel.units`; its factors are these.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Final
@@ -51,6 +52,46 @@ DISPLAY_UNITS: Final[tuple[str, ...]] = ("元", "万元", "亿元")  # what a re
 DEFAULT_UNIT: Final = "万元"  # tables and sentences show money in 万元 unless told otherwise
 NO_VALUE: Final = "—"  # a missing amount is shown as a dash, never as zero
 
+# The one rounding of every figure shown (pages, CLI tables, Excel text, the report, messages):
+# 四舍五入, half up, as Chinese finance practice writes figures (0.125 → 0.13, 2.5 → 3); stored and
+# machine-readable values (csv, json) are never rounded.
+ROUNDING: Final = ROUND_HALF_UP
+
+
+def exact_decimal(value: Decimal | float | int | str | None) -> Decimal | None:
+    """``value`` as a Decimal: a float by its shortest repr (0.125 stays 0.125, 2.675 stays 2.675,
+    not its binary neighbour), NaN and None as ``None`` (missing is not zero)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return None if value.is_nan() else value
+    if isinstance(value, float):
+        return None if math.isnan(value) else Decimal(repr(value))
+    return Decimal(str(value))
+
+
+def half_up(value: Decimal | float | int | str, decimals: int = 2) -> Decimal:
+    """``value`` rounded to ``decimals`` places the one way figures are shown (:data:`ROUNDING`)."""
+    d = exact_decimal(value)
+    if d is None:
+        raise ValueError("no value to round")
+    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUNDING)
+
+
+def figure(
+    value: Decimal | float | int | str | None, decimals: int = 2, *, signed: bool = False, group: str = ","
+) -> str:
+    """A number as shown: rounded half up to ``decimals`` places, thousands grouped by ``group``
+    (``""`` for none), ``+`` before a positive figure if ``signed``, never ``-0.00``; ``—`` if missing."""
+    d = exact_decimal(value)
+    if d is None:
+        return NO_VALUE
+    q = half_up(d, decimals)
+    if q == 0:
+        q = abs(q)
+    text = f"{q:+,.{decimals}f}" if signed else f"{q:,.{decimals}f}"
+    return text if group == "," else text.replace(",", group)
+
 
 def money_unit(unit: str) -> MoneyUnit:
     """The unit named ``unit`` (its Chinese code: ``万元``); an unknown one is refused in both languages."""
@@ -81,17 +122,17 @@ def money_figure(
     *,
     decimals: int = 2,
     signed: bool = False,
-    rounding: str = ROUND_HALF_UP,
     group: str = ",",
 ) -> str:
     """The figure of ``value`` yuan in ``unit``, without the unit's name: ``843,321.12``.
 
-    Rounded half up to ``decimals`` places (``rounding`` may say otherwise), thousands grouped by
-    ``group`` (a comma; a thin space in messages), with ``+`` before a positive figure if ``signed``.
+    Rounded half up to ``decimals`` places (:data:`ROUNDING`, the one rule of every figure shown),
+    thousands grouped by ``group`` (a comma; a thin space in messages), with ``+`` before a positive
+    figure if ``signed``.
     """
     if value is None:
         return NO_VALUE
-    q = to_unit(value, unit).quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+    q = to_unit(value, unit).quantize(Decimal(1).scaleb(-decimals), rounding=ROUNDING)
     text = f"{q:+,}" if signed else f"{q:,}"
     return text if group == "," else text.replace(",", group)
 
@@ -103,7 +144,6 @@ def format_money(
     *,
     decimals: int = 2,
     signed: bool = False,
-    rounding: str = ROUND_HALF_UP,
     group: str = ",",
     gap: str = " ",
 ) -> str:
@@ -113,5 +153,5 @@ def format_money(
     """
     if value is None:
         return NO_VALUE
-    figure = money_figure(value, unit, decimals=decimals, signed=signed, rounding=rounding, group=group)
+    figure = money_figure(value, unit, decimals=decimals, signed=signed, group=group)
     return f"{figure}{gap}{money_unit(unit).name(lang)}"

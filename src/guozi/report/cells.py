@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from guozi.kernel.text import pick
 from guozi.report.model import Col, Fig, Table, Text
-from guozi.report.narrative import Scale, amount, amount_scale, dec, number, scaled, shown
+from guozi.report.narrative import Scale, amount, amount_scale, dec, number, rounded, scaled, shown
 
 
 def column_scales(table: Table, lang: str) -> list[Scale | None]:
@@ -72,6 +72,6 @@ def decisive_decimals(value: object, mark: int, decimals: int = 2, most: int = 4
     d = dec(value)
     if d is None:
         return decimals
-    while decimals < most and d != mark and round(d, decimals) == mark:
+    while decimals < most and d != mark and rounded(d, decimals) == mark:
         decimals += 1
     return decimals

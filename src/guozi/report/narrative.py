@@ -10,12 +10,11 @@ A missing figure is written as "（缺数：…）" naming what is missing, neve
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from guozi.kernel.money import UNITS, MoneyUnit, to_unit
+from guozi.kernel.money import UNITS, MoneyUnit, exact_decimal, half_up, to_unit
 from guozi.kernel.periods import Period
 from guozi.kernel.text import is_zh, pick
 from guozi.report.model import Fig
@@ -39,21 +38,12 @@ MONTHS_EN = (
 
 def dec(value: Any) -> Decimal | None:
     """``value`` as a Decimal (floats by their shortest repr); None stays None."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else Decimal(repr(value))  # NaN is not a value
-    return Decimal(str(value))
+    return exact_decimal(value)
 
 
 def rounded(value: Any, decimals: int) -> Decimal:
-    """``value`` rounded half up to ``decimals`` places."""
-    d = dec(value)
-    if d is None:
-        raise ValueError("no value to round")
-    return d.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    """``value`` rounded half up (四舍五入, the one rounding of every figure shown) to ``decimals`` places."""
+    return half_up(value, decimals)
 
 
 def number(value: Any, decimals: int, lang: str, *, signed: bool = False) -> str:

@@ -6,7 +6,7 @@ import math
 import secrets
 from collections.abc import Hashable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from guozi.kernel.money import DEFAULT_UNIT, UNITS, money_figure
+from guozi.kernel.money import DEFAULT_UNIT, UNITS, figure, money_figure
 from guozi.kernel.text import pick
 from guozi.web import labels
 from guozi.web.deps import csrf_token, lang_of, optional_user
@@ -35,18 +35,18 @@ BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 
 def fmt(value: Any, unit: str = "", lang: str = "zh") -> str:
-    """A figure as the pages show it: amounts in 万元 with thousands separators, ratios with two decimals."""
+    """A figure as the pages show it: amounts in 万元 with thousands separators, ratios with two decimals,
+    rounded half up (四舍五入) like every figure guozi shows (:func:`guozi.kernel.money.figure`)."""
     if value is None or isinstance(value, bool):
         return "—"
     if isinstance(value, float) and math.isnan(value):
         return "—"
     if unit in MONEY:
-        # rounded half to even, as the pages always have (the CLI's tables round half up)
-        return money_figure(Decimal(str(value)), DEFAULT_UNIT, rounding=ROUND_HALF_EVEN)
+        return money_figure(Decimal(str(value)), DEFAULT_UNIT)
     if unit in PERCENT:
-        return f"{float(value):,.2f}%"
+        return f"{figure(value)}%"
     if isinstance(value, (int, float, Decimal)):
-        return f"{float(value):,.2f}"
+        return figure(value)
     return str(value)
 
 
@@ -66,9 +66,9 @@ def show(value: Any, kind: str = "auto", unit: str = "") -> str:
     if kind == "pct":
         return fmt(value, "%")
     if kind == "pp":
-        return f"{float(value):+,.2f}"
+        return figure(value, signed=True)
     if kind == "count":
-        return f"{int(value):,d}" if float(value).is_integer() else f"{float(value):,.2f}"
+        return figure(value, 0 if float(value).is_integer() else 2)
     return fmt(value, unit)
 
 

@@ -4,14 +4,13 @@ and the wording of values, gaps and units shared with the world comparison.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from guozi.analyses.benchmark.params import BenchmarkParams
 from guozi.analyses.benchmark.peers import PeerReport
 from guozi.analyses.benchmark.ranks import PeerRow
 from guozi.analyses.benchmark.scores import ScoreReport
-from guozi.kernel.money import UNITS
+from guozi.kernel.money import UNITS, figure
 from guozi.kernel.text import is_zh, pick
 from guozi.presentation.output import Column
 
@@ -20,13 +19,7 @@ def shown_value(v: Any, unit: str, signed: bool = False) -> str:
     """A value for the table format; money is already in its row's unit (emit converts it)."""
     if v is None:
         return "—"
-    if unit in UNITS:
-        # rounded half to even, as this table always has (the others round half up)
-        d = Decimal(repr(v) if isinstance(v, float) else v).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
-        return f"{d:+,}" if signed else f"{d:,}"
-    if unit == "人":
-        return f"{Decimal(v):+,.0f}" if signed else f"{Decimal(v):,.0f}"
-    return f"{float(v):+,.2f}" if signed else f"{float(v):,.2f}"
+    return figure(v, 0 if unit == "人" else 2, signed=signed)
 
 
 def shown_gap(v: Any, r: dict[str, Any]) -> str:
@@ -96,7 +89,7 @@ def stat_columns(lang: str) -> list[Column]:
         Column("direction", "优劣方向", "better when"),
         Column("rank", "排名", "rank", None, "right"),
         Column("of", "参与排名", "ranked", None, "right"),
-        Column("percentile", "百分位", "percentile", lambda v, r: "—" if v is None else f"{v:.1f}", "right"),
+        Column("percentile", "百分位", "percentile", lambda v, r: figure(v, 1), "right"),
         *(
             Column(k, zh, en, lambda v, r: shown_value(v, r["unit"]), "right", money="row")
             for k, zh, en in (
@@ -197,7 +190,7 @@ def score_records(report: ScoreReport, lang: str = "zh") -> list[dict[str, Any]]
 
 def score_columns(params: BenchmarkParams, lang: str, *, table: bool = False) -> list[Column]:
     """The columns of :func:`score_records`; ``table``: the shorter set for the terminal."""
-    score = Column("score", "得分", "score", lambda v, r: "—" if v is None else f"{v:.1f}", "right")
+    score = Column("score", "得分", "score", lambda v, r: figure(v, 1), "right")
     cols = [
         Column("entity_id", "企业", "entity"),
         Column("name", "名称", "name"),

@@ -45,6 +45,12 @@
     var digits = Math.abs(v) >= 1000 ? 0 : 3;
     return v.toLocaleString("zh-CN", { maximumFractionDigits: digits });
   }
+  function halfUp(v, digits) {
+    // 四舍五入 as every figure guozi shows (kernel/money.py figure): half away from zero on the
+    // decimal digits, so 0.125 → 0.13 and 1.005 → 1.01 despite their binary neighbours
+    var f = Math.pow(10, digits), a = Number((Math.abs(v) * f).toPrecision(15));
+    return (v < 0 ? -1 : 1) * Math.round(a) / f;
+  }
   function charts() {
     var holder = document.getElementById("trend-data");
     if (!holder || !window.echarts) return;
@@ -52,7 +58,7 @@
     Array.prototype.forEach.call(document.querySelectorAll(".chart"), function (el) {
       var code = el.getAttribute("data-code"), unit = el.getAttribute("data-unit");
       var scale = function (v) {
-        return v === null || v === undefined ? null : Math.round((unit === "元" ? v / 10000 : v) * 100) / 100;
+        return v === null || v === undefined ? null : halfUp(unit === "元" ? v / 10000 : v, 2);
       };
       var series = [{ name: el.getAttribute("data-current"), type: "line", data: (data.series[code] || []).map(scale) }];
       var prior = (data.prior || {})[code] || [];

@@ -8,6 +8,7 @@ from guozi.analyses.benchmark.charts import stat_chart
 from guozi.analyses.benchmark.columns import shown_unit, shown_value, stat_columns, stat_record
 from guozi.analyses.benchmark.ranks import standing
 from guozi.analyses.benchmark.world.compare import Converted, WorldReport
+from guozi.kernel.money import figure
 from guozi.kernel.text import pick
 from guozi.presentation.output import Column
 
@@ -144,7 +145,7 @@ def world_company_columns(lang: str) -> list[Column]:
         Column("value", "数值", "value", lambda v, r: shown_value(v, r["unit"]), "right", money="row"),
         Column("unit", "单位", "unit", lambda v, r: shown_unit(v, lang)),
         Column("rank", "排名", "rank", None, "right"),
-        Column("percentile", "百分位", "percentile", lambda v, r: "—" if v is None else f"{v:.1f}", "right"),
+        Column("percentile", "百分位", "percentile", lambda v, r: figure(v, 1), "right"),
         Column("figures", "原始数据", "figures as printed"),
         Column("rates", "汇率（元/单位）", "rates (yuan per unit)"),
         Column("second_hand", "二手来源", "second-hand", yes_no),
