@@ -7,7 +7,7 @@ workspace reads (entities, facts, targets, periods) and refuses every write.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,9 +18,10 @@ import pandas as pd
 from guozi.engine.backends import entity_frame, find_lake, read_entities, read_facts, read_parquet, to_arrow
 from guozi.kernel.errors import GuoziError
 from guozi.store.batch import INTERCOMPANY_SCHEMA
+from guozi.store.lakeguard import GuardedDuckDB
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
     from datetime import date, datetime
 
     import ibis.expr.types as ir
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
         WriteResult,
     )
     from guozi.store.batch import Batch
+    from guozi.store.lakeguard import Span
 
 
 class LakeStore:
@@ -56,29 +58,42 @@ class LakeStore:
         *,
         url: str,
         targets: pd.DataFrame | None = None,
-        periods: Sequence[int] | None = None,
+        periods: Sequence[int] | Callable[[], Sequence[int]] | None = None,
     ) -> None:
         self.url = url
         self._con = con
         self._facts = facts
         self._entities = entities
         self._targets = targets
-        self._periods = sorted(periods) if periods is not None else None
+        self._periods = sorted(periods) if periods is not None and not callable(periods) else None
+        self._read_periods = periods if callable(periods) else None
+        self._before_read: Callable[[list[Span]], None] | None = None
         self.writes = 0  # read-only: never changes
         self.lock = threading.RLock()  # as the SQL stores': held around work on the backend's connection
 
     @classmethod
-    def open(cls, con: BaseBackend, path: str | Path, *, entities: pd.DataFrame | None = None) -> LakeStore:
-        """The files at ``path`` (see :func:`read_facts_dir`); ``entities`` replace the files' own."""
+    def open(
+        cls,
+        con: BaseBackend,
+        path: str | Path,
+        *,
+        entities: pd.DataFrame | None = None,
+        periods: Callable[[], Sequence[int]] | None = None,
+    ) -> LakeStore:
+        """The files at ``path`` (see :func:`read_facts_dir`); ``entities`` replace the files' own.
+
+        ``periods`` reads the periods holding facts, when asked, instead of a query on the facts
+        (``--data`` read in place: a query on the facts has the rows it reads checked first).
+        """
         facts = read_facts(con, path)
         lake = find_lake(path)
         targets: pd.DataFrame | None = None
-        periods: list[int] | None = None
+        held: Sequence[int] | Callable[[], Sequence[int]] | None = periods
         if lake is not None:
             if lake.targets is not None:
                 targets = to_arrow(read_parquet(con, lake.targets, dataset=False)).to_pandas()
             if "periods" in lake.manifest:
-                periods = [int(p.replace("-", "")) for p in lake.manifest["periods"]]
+                held = [int(p.replace("-", "")) for p in lake.manifest["periods"]]
         scheme = "lake" if lake is not None else "files"
         return cls(
             con,
@@ -86,7 +101,7 @@ class LakeStore:
             read_entities(con, path) if entities is None else entity_frame(entities),
             url=f"{scheme}:{path}",
             targets=targets,
-            periods=periods,
+            periods=held,
         )
 
     def backend(self) -> BaseBackend:
@@ -100,6 +115,29 @@ class LakeStore:
     def facts(self) -> ir.Table:
         """The facts (one current value per entity, period and item)."""
         return self._facts
+
+    def guard_reads(self, check: Callable[[list[Span]], None]) -> None:
+        """Have ``check`` called with the spans of the facts every read takes, before it reads them.
+
+        :meth:`facts_of` calls it with its span; a :class:`~guozi.store.lakeguard.GuardedDuckDB`
+        backend with the spans of every query over the facts (those of :meth:`facts_of` are then
+        already checked).
+        """
+        self._before_read = check
+        if isinstance(self._con, GuardedDuckDB):
+            self._con.guard(self._facts, check)
+
+    def facts_of(self, items: Collection[str], periods: Collection[int]) -> ir.Table:
+        """The facts of ``items`` in ``periods`` (``YYYYMM``), checked first where the store checks what is read.
+
+        A store over contract files read in place (``--data DIR``) checks those rows now (its
+        problems are raised); the table returned is filtered to them, so a query over it reads
+        nothing else.
+        """
+        if self._before_read is not None:
+            self._before_read([(frozenset(items), frozenset(periods))])
+        f = self._facts
+        return f.filter(f.item.isin(sorted(items)), f.period.isin(sorted(periods)))
 
     def intercompany(self) -> ir.Table:
         """The intercompany rows (none yet: a lake holds facts, entities and targets)."""
@@ -131,6 +169,8 @@ class LakeStore:
 
     def periods(self) -> list[int]:
         """The periods holding facts (from the lake's manifest when it has one)."""
+        if self._periods is None and self._read_periods is not None:
+            self._periods = sorted(int(p) for p in self._read_periods())
         if self._periods is None:
             column = to_arrow(self._facts.select("period").distinct().order_by("period")).column(0)
             self._periods = [int(p) for p in column.to_pylist()]

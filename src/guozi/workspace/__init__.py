@@ -46,7 +46,7 @@ from guozi.store.duckdb import DuckDBStore
 from guozi.store.export import ExportReport, export_parquet
 from guozi.tree import Tree
 from guozi.workspace import browse as browsing
-from guozi.workspace import collect, forms, lake
+from guozi.workspace import collect, forms, inplace, lake
 from guozi.workspace import consolidation as consolidating
 from guozi.workspace import history as records
 from guozi.workspace import periods as cycle
@@ -424,7 +424,7 @@ class Workspace:
                 )
             else:
                 panel = read_panel(
-                    self.store.facts(),
+                    inplace.panel_facts(self.store, self.catalog, periods, codes, prior=prior),
                     tree,
                     self.catalog,
                     periods=periods,

@@ -24,10 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guozi.engine.backends import connect
 from guozi.ingest.contract import collect_files, merge_entities, read_files
-from guozi.ingest.contract.facts import FactChecker
-from guozi.ingest.contract.staged import in_place
 from guozi.ingest.readers import Progress
 from guozi.ingest.rules import Context, Finding, RuleSet, evaluate, load_rules
 from guozi.kernel.errors import InvalidInputError, Problem, Severity
@@ -35,6 +32,7 @@ from guozi.kernel.files import file_hash
 from guozi.store.base import Explanation, Status, WriteResult
 from guozi.store.batch import Batch, Kind
 from guozi.store.lake import LakeStore
+from guozi.workspace import inplace
 from guozi.workspace.explain import (
     Explain,
     ExplanationRequiredError,
@@ -316,34 +314,7 @@ def import_files(
 def in_place_store(paths: Sequence[Path], catalog: Catalog) -> LakeStore | None:
     """A read-only store over ``paths`` read where they lie (``--data DIR``), or ``None`` if they cannot be.
 
-    They can when ``paths`` is one folder of entities and facts files only, every facts file a
-    Parquet file of text columns (:func:`~guozi.ingest.contract.staged.in_place`). The contract's
-    checks then run in DuckDB over the files themselves, and the engine computes on them as on
-    a lake: no figure is copied into a store. Otherwise ``--data`` imports the files into memory.
-
-    Raises:
-        InvalidInputError: the files break the contract (every problem is listed).
+    See :func:`guozi.workspace.inplace.in_place_store`: the entities are checked now, the facts
+    each query reads before it runs (a clean check is remembered per file content).
     """
-    if len(paths) != 1 or not paths[0].is_dir():
-        return None
-    files, problems = collect_files(paths)
-    facts = [p for p, k in files if k == "facts"]
-    entities = [(p, k) for p, k in files if k == "entities"]
-    if problems or not facts or not entities or len(facts) + len(entities) != len(files):
-        return None
-    if not all(in_place(p) for p in facts):
-        return None
-    batch = read_files(entities, catalog)
-    if batch.entities is None or batch.blocking:
-        raise InvalidInputError(problems=batch.problems)
-    checker = FactChecker(catalog, set(batch.entities.entity_id), load_rules(catalog), batch.problems)
-    try:
-        for path in facts:
-            checker.add_parquet(path)
-        checker.duplicates()
-    finally:
-        checker.close()
-    if batch.blocking:
-        raise InvalidInputError(problems=batch.problems)
-    rows = batch.entities[[c for c in batch.entities.columns if not str(c).startswith("__")]]
-    return LakeStore.open(connect("duckdb"), paths[0], entities=rows)
+    return inplace.in_place_store(paths, catalog)
