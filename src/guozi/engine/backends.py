@@ -204,6 +204,53 @@ def to_arrow(expr: ir.Table, backend: BaseBackend | None = None) -> pa.Table:
         return table
 
 
+# compiled SQL run directly (guozi.engine.sqlcache) -------------------------------------------------
+
+# the backends a kept query runs on as text; Spark's SQL is not run this way (its session and
+# temporary views are Ibis's business), so on Spark every panel is built and compiled by Ibis
+SQL_BACKENDS = ("duckdb", "postgres")
+
+
+def runs_sql(con: BaseBackend) -> bool:
+    """Whether ``con`` runs kept SQL text directly (:data:`SQL_BACKENDS`)."""
+    return str(con.name) in SQL_BACKENDS
+
+
+def register_tables(con: BaseBackend, tables: Iterable[ir.Table]) -> None:
+    """Register the in-memory tables (``ibis.memtable``) in ``tables`` on ``con``, as Ibis does before a query."""
+    for table in tables:
+        con._run_pre_execute_hooks(table)  # Ibis's own registration of an expression's memtables
+
+
+def execute_sql(con: BaseBackend, sql: str) -> None:
+    """Run a statement that returns nothing (a temporary table made or dropped)."""
+    if str(con.name) == "postgres":
+        con.raw_sql(sql).close()
+    else:
+        con.raw_sql(sql)
+
+
+def fetch_sql(con: BaseBackend, sql: str, schema: Any) -> pa.Table:
+    """Run a query's SQL text on ``con`` and fetch the result as Arrow, typed by the Ibis ``schema``
+    exactly as Ibis's ``to_pyarrow`` types the result of the expression it compiled."""
+    import pyarrow as pa  # noqa: PLC0415 - pyarrow is imported with Ibis anyway; typed lazily above
+    from ibis.formats.pyarrow import PyArrowData  # noqa: PLC0415 - Ibis's own result conversion
+
+    if str(con.name) == "duckdb":
+        from ibis.backends.duckdb.converter import DuckDBPyArrowData  # noqa: PLC0415 - the DuckDB backend's
+
+        result: pa.Table = DuckDBPyArrowData.convert_table(con.con.sql(sql).to_arrow_table(), schema)
+        return result
+    raw = con.con
+    with raw.cursor() as cursor, raw.transaction():
+        rows = cursor.execute(sql).fetchall()
+    arrow_schema = schema.to_pyarrow()
+    struct = pa.array(rows, type=schema.as_struct().to_pyarrow())
+    table = pa.Table.from_batches([pa.RecordBatch.from_struct_array(struct)]).cast(arrow_schema)
+    converted: pa.Table = PyArrowData.convert_table(table, schema)
+    return converted
+
+
 # reading facts --------------------------------------------------------------------------------
 
 

@@ -7,16 +7,19 @@ prior year (steps 3–5); :func:`~guozi.engine.panel.frame.long_frame` turns the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 from guozi.catalog.model import Catalog
-from guozi.engine.backends import to_arrow
+from guozi.engine.backends import register_tables, runs_sql, to_arrow
 from guozi.engine.compile import (
     Expr,
     Pick,
@@ -31,10 +34,16 @@ from guozi.engine.compile import (
     widen,
 )
 from guozi.engine.panel.frame import long_frame
+from guozi.engine.panel.members import member_tables, members_of
 from guozi.engine.panel.model import Basis, Panel, Scope
+from guozi.engine.panel.prepared import bind, compile_over, fetch, placeholder, registered, subquery, temporary
+from guozi.engine.sqlcache import QUERIES, SqlCache, make_key
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 from guozi.tree import Tree
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
 
 REPORTED = Scope()  # the default scope: every entity's own figures
 
@@ -72,57 +81,6 @@ def _slots(roles: dict[str, set[str]]) -> list[tuple[str, str]]:
     return [(item, role) for item, rs in sorted(roles.items()) for role in sorted(rs)]
 
 
-def _members(tree: Tree, targets: Sequence[Period], scope: Scope) -> ir.Table:
-    """(key, entity_id, target) for every member of every group, valid in the target period."""
-    tgt = ibis.memtable(pd.DataFrame({"target": [t.code for t in targets]}, dtype="int64"))
-    node_cols = ["entity_id", "level", "is_leaf", "from_code", "to_code"]
-    if scope.by is not None:
-        if scope.by not in tree.attribute_columns():
-            raise NotFoundError(f"没有可用于分组的企业列 {scope.by}", f"no entity column {scope.by} to group by")
-        node_cols.append(scope.by)
-    nodes_df = tree.nodes[node_cols].copy()
-    if scope.by is not None:
-        nodes_df[scope.by] = _group_labels(nodes_df[scope.by])
-    nodes = ibis.memtable(nodes_df.astype({"from_code": "int64", "to_code": "int64", "level": "int64"}))
-    closure = ibis.memtable(tree.closure.astype({"from_code": "int64", "to_code": "int64", "depth": "int64"}))
-
-    def valid(t: ir.Table) -> ir.BooleanValue:
-        return (t.from_code <= tgt.target) & (t.to_code >= tgt.target)
-
-    if scope.view == "reported":
-        m = nodes.join(tgt, valid(nodes)).select(key=nodes.entity_id, entity_id=nodes.entity_id, target=tgt.target)
-    elif scope.view == "children":
-        c = closure.filter(closure.depth == 1)
-        m = c.join(tgt, valid(c)).select(key=c.ancestor_id, entity_id=c.entity_id, target=tgt.target)
-    elif scope.view == "leaves":
-        c = closure.filter(closure.depth >= 1)
-        cl = c.join(tgt, valid(c)).select(key=c.ancestor_id, entity_id=c.entity_id, target=tgt.target)
-        leaf = nodes.filter(nodes.is_leaf)
-        m = cl.join(
-            leaf, (cl.entity_id == leaf.entity_id) & (leaf.from_code <= cl.target) & (leaf.to_code >= cl.target)
-        ).select(key=cl.key, entity_id=cl.entity_id, target=cl.target)
-    else:
-        lv = nodes.filter(nodes.level == scope.level)
-        key = lv[scope.by] if scope.by is not None else ibis.literal(f"level-{scope.level}")
-        m = lv.join(tgt, valid(lv)).select(key=key, entity_id=lv.entity_id, target=tgt.target)
-        if scope.entity is not None:
-            sub = closure.filter(closure.ancestor_id == scope.entity)
-            m = m.join(
-                sub, (m.entity_id == sub.entity_id) & (sub.from_code <= m.target) & (sub.to_code >= m.target)
-            ).select(m.key, m.entity_id, m.target)
-        return m
-    if scope.entity is not None:
-        m = m.filter(m.key == scope.entity)
-    return m
-
-
-def _group_labels(column: pd.Series) -> pd.Series:
-    """An entity column as group keys: the text of each value, ``""`` for an empty one."""
-    if isinstance(column.dtype, pd.StringDtype):  # text already: only the empty cells change
-        return column.fillna("")
-    return column.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
-
-
 def compute_panel(
     facts: ir.Table,
     tree: Tree,
@@ -133,16 +91,17 @@ def compute_panel(
     scope: Scope = REPORTED,
     basis: Basis = "ytd",
     prior: bool = True,
+    cache: SqlCache | None = QUERIES,
 ) -> Panel:
     """Compute ``indicators`` for ``periods`` over ``facts`` (entity_id, period, item, value).
 
     ``facts`` holds one current value per (entity_id, period ``YYYYMM``, item); ``tree`` is the
     ownership tree of :func:`guozi.tree.build_tree`. One panel of :func:`compute_panels`.
     """
-    (panel,) = compute_panels(
-        facts, tree, catalog, periods=periods, indicators=indicators, scopes=[scope], basis=basis, prior=prior
-    )
-    return panel
+    one = [scope]
+    return compute_panels(
+        facts, tree, catalog, periods=periods, indicators=indicators, scopes=one, basis=basis, prior=prior, cache=cache
+    )[0]
 
 
 def compute_panels(
@@ -155,13 +114,19 @@ def compute_panels(
     scopes: Sequence[Scope],
     basis: Basis = "ytd",
     prior: bool = True,
+    cache: SqlCache | None = QUERIES,
 ) -> list[Panel]:
     """The panels of several scopes over the same facts, periods and indicators, in ``scopes`` order.
 
     Each panel is the one :func:`compute_panel` gives for its scope. The per-entity quantities
     (step 1–2: the facts read and pivoted) do not depend on the scope: with more than one scope
-    they are computed once, kept by the backend as a temporary table (Ibis ``cache``) for the
-    scopes' queries, and dropped at the end.
+    they are computed once, kept by the backend as a temporary table for the scopes' queries,
+    and dropped at the end.
+
+    ``cache``: where the compiled queries are kept between calls (by default the process's
+    :data:`~guozi.engine.sqlcache.QUERIES`, also on disk): on DuckDB and PostgreSQL each query is
+    built by Ibis over placeholders once per shape and later run as kept SQL text with this
+    call's data. ``None``, and always on Spark: Ibis builds and compiles every query of the call.
     """
     for code in indicators:
         ind = catalog.indicator(code)
@@ -184,16 +149,93 @@ def compute_panels(
             qs.setdefault(q.column, q)
         for t in terms(e):
             all_terms.setdefault(t, None)
-    per_entity = _per_entity(facts, catalog, targets, list(all_terms), qs, basis)
+    roles = _role_columns(catalog, list(all_terms), basis)
+    plan = _Plan(tuple(periods), tuple(targets), tuple(indicators), exprs, qs, tuple(all_terms), roles, basis, prior)
+    backend = ibis.get_backend(facts)
+    if cache is not None and runs_sql(backend):
+        return _prepared_panels(backend, facts, tree, catalog, plan, scopes, cache)
+    per_entity = _per_entity(facts, ibis.memtable(_requests(plan.targets, roles)), catalog, plan)
     shared = len(scopes) > 1
     if shared:
         per_entity = _cached(per_entity)  # one scan and pivot for every scope
-    plan = _Plan(tuple(periods), tuple(targets), tuple(indicators), exprs, qs, basis, prior)
     try:
-        return [_scope_panel(per_entity, tree, catalog, plan, scope) for scope in scopes]
+        return [
+            _panel(
+                to_arrow(_scope_query(per_entity, member_tables(tree, _member_targets(plan, s), s), catalog, plan, s)),
+                tree,
+                catalog,
+                plan,
+                s,
+            )
+            for s in scopes
+        ]
     finally:
         if shared:
             per_entity.release()
+
+
+def _prepared_panels(
+    con: BaseBackend,
+    facts: ir.Table,
+    tree: Tree,
+    catalog: Catalog,
+    plan: _Plan,
+    scopes: Sequence[Scope],
+    cache: SqlCache,
+) -> list[Panel]:
+    """:func:`compute_panels` with each query compiled over placeholders once per shape and kept in ``cache``.
+
+    The key of a query holds everything that shapes its SQL (:func:`~guozi.engine.sqlcache.make_key`
+    adds guozi's and Ibis's versions, the engine's code, the dialect and the catalogue): the plan
+    (periods, indicators and their resolved formulas, basis, prior values), the scope, and the
+    schema of each placeholder's data.
+    """
+    dialect = str(con.name)
+    shape = {
+        "periods": [p.code for p in plan.periods],
+        "targets": [p.code for p in plan.targets],
+        "indicators": plan.indicators,
+        "exprs": plan.exprs,
+        "terms": plan.terms,
+        "roles": _slots(plan.roles),
+        "basis": plan.basis,
+        "prior": plan.prior,
+    }
+    req = ibis.memtable(_requests(plan.targets, plan.roles))
+    inputs = {"facts": facts.schema(), "req": req.schema()}
+    pivot = cache.get(
+        make_key(dialect, catalog, {**shape, "query": "pivot", **inputs}),
+        lambda: compile_over(
+            con,
+            _per_entity(placeholder("facts", inputs["facts"]), placeholder("req", inputs["req"]), catalog, plan),
+            tuple(inputs),
+        ),
+    )
+    register_tables(con, [facts])  # the facts' own in-memory tables (an id list …), if any
+    pivot_sql = bind(pivot.sql, {"facts": subquery(str(con.compile(facts))), **registered(con, {"req": req})})
+    with ExitStack() as stack:
+        per_entity = stack.enter_context(temporary(con, pivot_sql)) if len(scopes) > 1 else subquery(pivot_sql)
+        panels: list[Panel] = []
+        for scope in scopes:
+            tables = member_tables(tree, _member_targets(plan, scope), scope)
+            schemas = {"pe": pivot.schema, **{name: t.schema() for name, t in tables.items()}}
+            query = cache.get(
+                make_key(dialect, catalog, {**shape, "query": "scope", "scope": scope, **schemas}),
+                lambda scope=scope, schemas=schemas: compile_over(  # type: ignore[misc]
+                    con,
+                    _scope_query(
+                        placeholder("pe", schemas["pe"]),
+                        {n: placeholder(n, s) for n, s in schemas.items() if n != "pe"},
+                        catalog,
+                        plan,
+                        scope,
+                    ),
+                    tuple(schemas),
+                ),
+            )
+            table = fetch(con, query, {"pe": per_entity, **registered(con, tables)})
+            panels.append(_panel(table, tree, catalog, plan, scope))
+    return panels
 
 
 def _cached(table: ir.Table) -> ir.Table:
@@ -209,25 +251,18 @@ def _cached(table: ir.Table) -> ir.Table:
     return table.cache()
 
 
-def _per_entity(
-    facts: ir.Table,
-    catalog: Catalog,
-    targets: Sequence[Period],
-    all_terms: Sequence[Term],
-    qs: dict[str, Quantity],
-    basis: Basis,
-) -> ir.Table:
-    """Steps 1–2: (entity_id, target, one column per quantity) for every entity with facts."""
-    roles = _role_columns(catalog, all_terms, basis)
+def _per_entity(facts: ir.Table, req: ir.Table, catalog: Catalog, plan: _Plan) -> ir.Table:
+    """Steps 1–2: (entity_id, target, one column per quantity) for every entity with facts.
+
+    ``req`` is :func:`_requests` of the plan's targets and roles.
+    """
+    roles, basis, qs = plan.roles, plan.basis, plan.qs
     # 1. pivot the needed facts to one row per (entity, target): only the needed items and periods
     # are read (a filter the backend can push into its scan), and each fact is matched to its
     # pivot column by an integer slot
-    requests = _requests(targets, roles)
-    req = ibis.memtable(requests)
+    fact_periods = sorted(_fact_periods(plan))
     period = facts.period if facts.period.type().is_integer() else facts.period.cast("int64")
-    f = facts.filter(
-        facts.item.isin(sorted(roles)), period.isin(sorted({int(c) for c in requests.fact_period.unique()}))
-    )
+    f = facts.filter(facts.item.isin(sorted(roles)), period.isin(fact_periods))
     fperiod = f.period if f.period.type().is_integer() else f.period.cast("int64")
     fj = f.join(req, (f.item == req.item) & (fperiod.cast("int64") == req.fact_period))
     # max(CASE WHEN slot = k THEN value END): one value per (entity, target, slot); in DuckDB about
@@ -241,7 +276,7 @@ def _per_entity(
     # 2. per-entity quantities
     month = (base.target % 100).cast("int64")
     cols: dict[str, ir.NumericValue] = {}
-    for t in all_terms:
+    for t in plan.terms:
         flow = catalog.items[t.item].kind == "flow"
         if t.role == "cur":
             cur = base[f"{t.item}__cur"]
@@ -257,6 +292,11 @@ def _per_entity(
     return base.select(base.entity_id, base.target, **{n: cols[n] for n in qs})
 
 
+def _fact_periods(plan: _Plan) -> set[int]:
+    """The fact periods the pivot reads (those of :func:`_requests`)."""
+    return {int(c) for c in _requests(plan.targets, plan.roles).fact_period.unique()}
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What every scope's panel of one :func:`compute_panels` call shares."""
@@ -266,16 +306,21 @@ class _Plan:
     indicators: tuple[str, ...]
     exprs: dict[str, Expr]
     qs: dict[str, Quantity]
+    terms: tuple[Term, ...]  # every term of the formulas, inside picks too
+    roles: dict[str, set[str]]  # the raw roles (cur / prev / open) of each item the pivot carries
     basis: Basis
     prior: bool
 
 
-def _scope_panel(per_entity: ir.Table, tree: Tree, catalog: Catalog, plan: _Plan, scope: Scope) -> Panel:
-    """Steps 3–5 for one scope, run on the backend, and the result as the long frame."""
+def _scope_query(
+    per_entity: ir.Table, tables: Mapping[str, ir.Table], catalog: Catalog, plan: _Plan, scope: Scope
+) -> ir.Table:
+    """Steps 3–5 for one scope over the per-entity quantities and the members' ``tables``: the wide
+    result, one row per key and target period, ordered."""
     periods, exprs, qs, basis, prior = plan.periods, plan.exprs, plan.qs, plan.basis, plan.prior
     # 3.–4. members, sums and formulas
     same = prior and scope.same_basis
-    members = _members(tree, periods if (same or not prior) else plan.targets, scope)
+    members = members_of(tables, scope)
     wide = _evaluate(members, per_entity, exprs, qs, catalog, basis, shift=0, single=scope.view == "reported")
 
     # 5. prior year
@@ -296,9 +341,19 @@ def _scope_panel(per_entity: ir.Table, tree: Tree, catalog: Catalog, plan: _Plan
         wide = cur.left_join(prev, (cur.key == prev.key) & (cur.target == prev.target)).select(
             cur, *[prev[c] for c in pcols]
         )
-    table = to_arrow(wide.order_by([wide.key, wide.target]))
-    frame = long_frame(table, catalog, exprs, scope, basis, prior, tree.names)
-    return Panel(frame=frame, periods=periods, indicators=plan.indicators, scope=scope, basis=basis)
+    return wide.order_by([wide.key, wide.target])
+
+
+def _member_targets(plan: _Plan, scope: Scope) -> tuple[Period, ...]:
+    """The target periods a scope's members are found in: the periods, and their prior years
+    unless the prior values are on the same basis (then the current members are used)."""
+    return plan.periods if (scope.same_basis or not plan.prior) else plan.targets
+
+
+def _panel(table: pa.Table, tree: Tree, catalog: Catalog, plan: _Plan, scope: Scope) -> Panel:
+    """The wide result of a scope's query as its panel (the long frame)."""
+    frame = long_frame(table, catalog, plan.exprs, scope, plan.basis, plan.prior, tree.names)
+    return Panel(frame=frame, periods=plan.periods, indicators=plan.indicators, scope=scope, basis=plan.basis)
 
 
 def _evaluate(
