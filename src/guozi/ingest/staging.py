@@ -10,25 +10,11 @@ checked in bounded memory. ``GUOZI_MEMORY_LIMIT`` (a DuckDB size such as ``2GB``
 
 from __future__ import annotations
 
-import os
-import tempfile
-import uuid
-from pathlib import Path
-
 import duckdb
 
-MEMORY_LIMIT = "1GB"  # what the staging database may hold in memory before it spills
+from guozi.store.limits import MEMORY_LIMIT, memory_limit, spill_directory, spill_path
 
-
-def memory_limit() -> str:
-    """DuckDB's ``memory_limit`` for staging: ``GUOZI_MEMORY_LIMIT`` or :data:`MEMORY_LIMIT`."""
-    return os.environ.get("GUOZI_MEMORY_LIMIT", "").strip() or MEMORY_LIMIT
-
-
-def spill_directory() -> Path:
-    """Where staging spills: ``GUOZI_TEMP_DIR`` or a ``guozi-spill`` folder in the system's temp folder."""
-    given = os.environ.get("GUOZI_TEMP_DIR", "").strip()
-    return Path(given) if given else Path(tempfile.gettempdir()) / "guozi-spill"
+__all__ = ["MEMORY_LIMIT", "connect", "memory_limit", "spill_directory"]
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -37,9 +23,6 @@ def connect() -> duckdb.DuckDBPyConnection:
     Each connection spills to a folder of its own there (DuckDB makes it when it first spills
     and removes it when the connection closes), so concurrent imports never share spill files.
     """
-    base = spill_directory()
-    base.mkdir(parents=True, exist_ok=True)
-    folder = base / f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
-    con = duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": str(folder)})
+    con = duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": str(spill_path())})
     con.execute("set enable_progress_bar = false")
     return con

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from ibis.backends.duckdb import Backend
 from guozi.kernel.errors import GuoziError
 from guozi.store.base import Explanation, Status, Submission, WriteResult
 from guozi.store.batch import Batch
+from guozi.store.limits import memory_limit, spill_path
 from guozi.store.schema import BY_NAME, SCHEMA_VERSION, decimal_of, duckdb_ddl
 from guozi.store.sessions import FileBackend, UnitLock, open_file
 from guozi.store.sql import IC_KEYS, SQLStatements, attribute_columns, quote_identifier, utc_now, with_submission_ids
@@ -34,6 +35,11 @@ _VIEW = """create or replace view submission_status as
     from submissions s left join (
         select submission_id, arg_max(status, id) as status from reviews group by submission_id
     ) r on r.submission_id = s.id"""
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal (a setting's value)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 class DuckDBStore(SQLStatements):
@@ -242,8 +248,8 @@ class DuckDBStore(SQLStatements):
                 con.execute("insert or replace into meta values ('reviewed', 'true')")
             if batch.entities is not None:
                 self._write_entities(batch.entities, ids)
-            if batch.facts is not None and batch.facts.num_rows and ids:
-                self._write_facts(batch.facts, ids)
+            if batch.fact_rows and ids:
+                self._write_facts(batch, ids)
             if batch.intercompany is not None and batch.intercompany.num_rows and ids:
                 self._insert_arrow("intercompany", with_submission_ids(batch.intercompany, ids, [*IC_KEYS, "value"]))
             if batch.targets is not None and not batch.targets.empty:
@@ -331,26 +337,66 @@ class DuckDBStore(SQLStatements):
         finally:
             self._con.unregister("new_rows")
 
-    def _write_facts(self, facts: pa.Table, ids: dict[str, int]) -> None:
+    def _write_facts(self, batch: Batch, ids: dict[str, int]) -> None:
+        """Append the batch's facts of the new submissions ``ids`` (input path → id), streamed, memory bounded.
+
+        The rows flow from :meth:`Batch.fact_stream` straight into ``facts`` (no copy of the whole
+        batch): DuckDB scans the record batches as they come, within :func:`memory_limit`, spilling
+        beyond it. Whether a figure restates a stored one is asked afterwards, of the table itself.
+        """
         con = self._con
-        mapping = pa.table({"source": list(ids), "submission_id": list(ids.values())})
-        con.register("new_facts", facts.select(["source", "entity_id", "period", "item", "value"]))
-        con.register("new_ids", mapping)
-        con.execute(
-            """create or replace temp table staged as
-               select i.submission_id, n.entity_id, n.period, n.item, n.value
-               from new_facts n join new_ids i on n.source = i.source"""
+        reader, sources = batch.fact_stream()
+        mapping = pa.table(
+            {
+                "source_id": pa.array([k for k, s in enumerate(sources) if s in ids], pa.int32()),
+                "submission_id": pa.array([ids[s] for s in sources if s in ids], pa.int64()),
+            }
         )
-        con.unregister("new_facts")
-        con.unregister("new_ids")
-        restates: Any = con.execute(
-            """select exists (select 1 from facts f join staged n
-                on f.entity_id = n.entity_id and f.period = n.period and f.item = n.item)"""
-        ).fetchone()
-        con.execute("insert into facts select * from staged")
-        con.execute("drop table staged")
+        stored: Any = con.execute("select exists (select 1 from facts)").fetchone()
+        with self._bounded():
+            con.register("new_facts", reader)
+            con.register("new_ids", mapping)
+            try:
+                con.execute(
+                    """insert into facts (submission_id, entity_id, period, item, value)
+                       select i.submission_id, n.entity_id, n.period, n.item, n.value
+                       from new_facts n join new_ids i on n.source_id = i.source_id"""
+                )
+            finally:
+                con.unregister("new_facts")
+                con.unregister("new_ids")
+            first = min(ids.values())  # the new submissions' ids come after every stored one's
+            restates: Any = (
+                con.execute(
+                    """select exists (select 1 from facts n join facts f
+                        on f.entity_id = n.entity_id and f.period = n.period and f.item = n.item
+                        where n.submission_id >= ? and f.submission_id < ?)""",
+                    [first, first],
+                ).fetchone()
+                if stored and stored[0]
+                else None
+            )
         if restates and restates[0]:
             con.execute("insert or replace into meta values ('restated', 'true')")
+
+    @contextmanager
+    def _bounded(self) -> Iterator[None]:
+        """The file's connection within :func:`memory_limit`, spilling under :func:`spill_path`, then as before.
+
+        A store in memory is left unbounded: its data is the memory.
+        """
+        if self.path == ":memory:":
+            yield
+            return
+        con = self._con
+        row: Any = con.execute("select current_setting('memory_limit')").fetchone()
+        con.execute(f"set memory_limit = {_literal(memory_limit())}")
+        with suppress(duckdb.Error):  # DuckDB keeps a temp folder it has already spilled to
+            con.execute(f"set temp_directory = {_literal(str(spill_path()))}")
+        try:
+            yield
+        finally:
+            con.execute(f"set memory_limit = {_literal(str(row[0]))}")
 
     def close(self) -> None:
         """Close the connection (a later call opens the file again)."""

@@ -259,10 +259,7 @@ class PostgresStore(SQLStatements):
         user = user or getpass.getuser()
         result = WriteResult(submissions=[], skipped=[])
         with self._transaction() as con:
-            staged = batch.facts is not None and batch.facts.num_rows > 0
-            if staged:
-                assert batch.facts is not None
-                self._stage_facts(batch.facts)
+            sources = self._stage_facts(batch) if batch.fact_rows else None
             self._write_lock()
             ids: dict[str, int] = {}
             for f in batch.files:
@@ -287,8 +284,8 @@ class PostgresStore(SQLStatements):
                 self._set_meta("reviewed", "true")
             if batch.entities is not None:
                 self._write_entities(batch.entities, ids)
-            if staged and ids:
-                self._write_facts(ids)
+            if sources is not None and ids:
+                self._write_facts(ids, sources)
             if batch.intercompany is not None and batch.intercompany.num_rows and ids:
                 self.copy_arrow("intercompany", with_submission_ids(batch.intercompany, ids, [*IC_KEYS, "value"]))
             if batch.targets is not None and not batch.targets.empty:
@@ -316,29 +313,45 @@ class PostgresStore(SQLStatements):
             for start in range(0, len(body), 1 << 20):
                 copy.write(body[start : start + (1 << 20)])
 
-    def _stage_facts(self, new: pa.Table) -> None:
+    def _stage_facts(self, batch: Batch) -> tuple[str, ...]:
+        """The batch's facts streamed into a temporary table of this session, one ``COPY`` of CSV chunks.
+
+        Each record batch of :meth:`Batch.fact_stream` is written as CSV and sent as it comes: the
+        batch is never one table in memory. The rows carry ``source_id``; the sources it indexes are returned.
+        """
         self._pg.execute("drop table if exists staged_facts")  # a second write in one atomic()
         self._pg.execute(
-            f"""create temporary table staged_facts (source text, entity_id text collate "C", period integer,
+            f"""create temporary table staged_facts (source_id integer, entity_id text collate "C", period integer,
                 item text collate "C",
                 value {VALUE_TYPE}) on commit drop"""
         )
-        self.copy_arrow("staged_facts", new.select(["source", "entity_id", "period", "item", "value"]))
+        reader, sources = batch.fact_stream()
+        columns = ["source_id", "entity_id", "period", "item", "value"]
+        query = sql.SQL("copy staged_facts ({}) from stdin with (format csv)").format(
+            sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+        )
+        plain = pacsv.WriteOptions(include_header=False)
+        with self._pg.cursor() as cur, cur.copy(query) as copy:
+            for part in reader:
+                buf = io.BytesIO()
+                pacsv.write_csv(pa.Table.from_batches([part]).select(columns), buf, plain)
+                copy.write(buf.getvalue())
+        return sources
 
-    def _write_facts(self, ids: dict[str, int]) -> None:
+    def _write_facts(self, ids: dict[str, int], sources: Sequence[str]) -> None:
         con = self._pg
-        mapping = [list(ids), list(ids.values())]
+        mapping = [[k for k, s in enumerate(sources) if s in ids], [ids[s] for s in sources if s in ids]]
         row = con.execute(
             """select exists (select 1 from facts f join staged_facts n
                 on f.entity_id = n.entity_id and f.period = n.period and f.item = n.item
-                where n.source = any(%s::text[]))""",
+                where n.source_id = any(%s::integer[]))""",
             [mapping[0]],
         ).fetchone()
         con.execute(
             """insert into facts (submission_id, entity_id, period, item, value)
                select i.submission_id, n.entity_id, n.period, n.item, n.value
-               from staged_facts n join unnest(%s::text[], %s::bigint[]) as i(source, submission_id)
-                 on n.source = i.source""",
+               from staged_facts n join unnest(%s::integer[], %s::bigint[]) as i(source_id, submission_id)
+                 on n.source_id = i.source_id""",
             mapping,
         )
         if row is not None and row[0]:
