@@ -400,6 +400,6 @@ class SQLStatements:
             return  # nothing closed: no look at the rows
         tables = [
             None if t is None or not t.num_rows else with_submission_ids(t, ids, ["entity_id", "period"])
-            for t in (batch.facts, batch.intercompany)
+            for t in (batch.fact_keys(), batch.intercompany)
         ]
         refuse_closed(events, tables)
