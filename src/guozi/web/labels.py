@@ -95,6 +95,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "user.update": ("修改用户", "user changed"),
     "submission.upload": ("上传填报文件", "file uploaded"),
     "submission.submit": ("提交审核", "submitted"),
+    "submission.check": ("初审通过", "checked (first of two reviews)"),
     "submission.approve": ("审核通过", "approved"),
     "submission.return": ("退回修改", "returned"),
     "submission.withdraw": ("撤回草稿", "draft withdrawn"),
