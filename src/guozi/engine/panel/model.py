@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
+import pyarrow as pa
 
 from guozi.kernel.periods import Period
 
@@ -47,6 +49,33 @@ class Scope:
         return "same_basis" if self.same_basis else "reported"
 
 
+class _LazyFrame:
+    """The ``frame`` field of :class:`Panel`: a frame given, or one made on first read by a
+    :class:`Deferred` (so a panel whose frame no one reads never makes its Python objects)."""
+
+    slot = "_frame"
+
+    def __get__(self, panel: Panel | None, owner: type | None = None) -> pd.DataFrame:
+        if panel is None:
+            raise AttributeError(self.slot)  # the field has no default
+        value = panel.__dict__[self.slot]
+        if isinstance(value, Deferred):
+            value = panel.__dict__[self.slot] = value.make()
+        frame: pd.DataFrame = value
+        return frame
+
+    def __set__(self, panel: Panel, value: pd.DataFrame | Deferred) -> None:
+        panel.__dict__[self.slot] = value
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """How to make a panel's frame from its columnar result, when it is first read."""
+
+    make: Callable[[], pd.DataFrame]
+    columns: pa.Table  # the query's result: one row per key and period, typed columns per indicator
+
+
 @dataclass(frozen=True)
 class Panel:
     """The computed panel in long form (contract §4) with prior-year values.
@@ -65,6 +94,17 @@ class Panel:
     basis: Basis
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with its frame made (a :class:`Deferred` holds a function)."""
+        return {**self.__dict__, "_frame": self.frame}
+
+    @property
+    def columns(self) -> pa.Table | None:
+        """The columnar result the frame is made from (``v__{indicator}`` and ``p__{indicator}`` per
+        key and period, amounts as Arrow decimals), while the frame is not made yet; else ``None``."""
+        kept = self.__dict__.get("_frame")
+        return kept.columns if isinstance(kept, Deferred) else None
+
     def value(self, key: str, period: Period | str, indicator: str) -> Any:
         """One value (``None`` when empty); raise :class:`KeyError` if there is no such row."""
         f = self.frame
@@ -80,3 +120,6 @@ class Panel:
         if row.empty:
             raise KeyError((key, str(period), indicator))
         return row.iloc[0]
+
+
+setattr(Panel, "frame", _LazyFrame())  # noqa: B010 - mypy takes the field for a frame; after the dataclass is made: its __init__ sets the field through it

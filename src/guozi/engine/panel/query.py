@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.operations as ops
@@ -35,7 +35,7 @@ from guozi.engine.compile import (
 )
 from guozi.engine.panel.frame import long_frame
 from guozi.engine.panel.members import member_tables, members_of
-from guozi.engine.panel.model import Basis, Panel, Scope
+from guozi.engine.panel.model import Basis, Deferred, Panel, Scope
 from guozi.engine.panel.prepared import bind, compile_over, fetch, placeholder, registered, subquery, temporary
 from guozi.engine.sqlcache import QUERIES, SqlCache, make_key
 from guozi.kernel.errors import NotFoundError
@@ -352,8 +352,13 @@ def _member_targets(plan: _Plan, scope: Scope) -> tuple[Period, ...]:
 
 def _panel(table: pa.Table, tree: Tree, catalog: Catalog, plan: _Plan, scope: Scope) -> Panel:
     """The wide result of a scope's query as its panel (the long frame)."""
-    frame = long_frame(table, catalog, plan.exprs, scope, plan.basis, plan.prior, tree.names)
-    return Panel(frame=frame, periods=plan.periods, indicators=plan.indicators, scope=scope, basis=plan.basis)
+    names = tree.names
+
+    def make() -> pd.DataFrame:
+        return long_frame(table, catalog, plan.exprs, scope, plan.basis, plan.prior, names)
+
+    later: Any = Deferred(make, table)  # the frame is made when first read (Panel.frame)
+    return Panel(frame=later, periods=plan.periods, indicators=plan.indicators, scope=scope, basis=plan.basis)
 
 
 def _evaluate(
