@@ -34,7 +34,8 @@ def _setup(tmp_path: Path) -> str:
 
 
 def test_template_fill_check_import_history(tmp_path: Path) -> None:
-    """June's form shows May's 300 万元 of revenue; filled with 350 it imports, and history lists it."""
+    """June's form works out 本月数 from May's 300 万元 of revenue (营业收入 is the income statement's
+    second line, row 6, after 营业总收入); filled with 350 it imports, and history lists it."""
     store = _setup(tmp_path)
     form = tmp_path / "A-2025-06.xlsx"
     made = runner.invoke(
@@ -43,8 +44,8 @@ def test_template_fill_check_import_history(tmp_path: Path) -> None:
     assert made.exit_code == 0, made.output
     wb = openpyxl.load_workbook(form)
     income = wb["利润表"]
-    assert (income["A5"].value, income["D5"].value) == ("营业收入", 300)
-    income["C5"] = 350
+    assert (income["A6"].value, income["D6"].value) == ("营业收入", '=IF(C6="","",C6-(300))')
+    income["C6"] = 350
     wb.save(form)
     checked = runner.invoke(app, ["check", str(form), "--store", store])
     assert checked.exit_code == 0, checked.output

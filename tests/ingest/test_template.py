@@ -47,24 +47,36 @@ def row_of(path: Path, sheet: str, code: str) -> int:
 
 
 def test_round_trip_generate_fill_import_read_back(desk: Desk, tmp_path: Path) -> None:
-    """May is stored; June's form shows May beside each line (1 200.00 万元 of assets, 3 000 人).
-    Filled with 资产 1 250, 负债 750, 权益 500 (balanced), 收入 360 万元 and 3 200 人, it imports and
-    the store holds 12 500 000 / 7 500 000 / 5 000 000 / 3 600 000 元 and 3 200 persons."""
+    """May is stored; June's form shows May's assets beside 资产总计 (1 200.00 万元, 上月末数), and
+    June 2024's 3 000 人 as 上年同期. Filled with 资产 1 250, 负债 750, 权益 500 (balanced), 收入 360
+    万元 and 3 200 人, it imports and the store holds 12 500 000 / 7 500 000 / 5 000 000 / 3 600 000 元
+    and 3 200 persons."""
     desk.seed(
-        wan("A", "2025-05", total_assets=1200, total_liabilities=700, total_equity=500, revenue=300, employees=3000)
+        wan("A", "2025-05", total_assets=1200, total_liabilities=700, total_equity=500, revenue=300)
+        + wan("A", "2024-06", employees=3000)
     )
     form = desk.ws.template("A", JUNE, tmp_path / "form.xlsx")
     wb = openpyxl.load_workbook(form)
     assert wb.sheetnames == ["资产负债表", "利润表", "现金流量表", "统计指标", "_meta"]
     bs = wb["资产负债表"]
     assert bs["A2"].value == "企业：甲公司（A）    期间：2025年6月    金额单位：万元"
-    assert [c.value for c in bs[4]] == ["项目", "行次", "本期数", "上期数（2025-05）", "单位", "口径", "代码"]
-    assert [c.value for c in bs[5]] == ["资产总计", 1, None, 1200, "万元", "期末数", "total_assets"]
+    assert [c.value for c in bs[4]] == [
+        "项目", "行次", "期末数", "年初数（2024年末）", "上月末数（2025-05）", "单位", "代码",
+    ]  # fmt: skip
+    assets = row_of(form, "资产负债表", "total_assets")
+    # 资产总计 is the 34th line: 13 current-asset lines + 流动资产合计, 18 lines + 非流动资产合计 (form.yaml)
+    assert [c.value for c in bs[assets]] == ["资产总计", 34, None, None, 1200, "万元", "total_assets"]
     stats = wb["统计指标"]
     people = row_of(form, "统计指标", "employees")
-    assert (stats.cell(people, 4).value, stats.cell(people, 5).value) == (3000, "人")
+    assert (stats.cell(people, 4).value, stats.cell(people, 5).value, stats.cell(people, 6).value) == (
+        3000,
+        "期末数",
+        "人",
+    )
     income = wb["利润表"]
-    assert (income.cell(5, 1).value, income.cell(5, 6).value) == ("营业收入", "本年累计")
+    revenue = row_of(form, "利润表", "revenue")
+    assert [c.value for c in income[4]][2:5] == ["本年累计数", "本月数", "上年同期累计数（2024-06）"]
+    assert income.cell(revenue, 1).value == "营业收入"
 
     filled = fill(
         form,
@@ -82,17 +94,24 @@ def test_round_trip_generate_fill_import_read_back(desk: Desk, tmp_path: Path) -
 
 
 def test_the_form_is_locked_but_its_value_cells_and_numbers_only(desk: Desk, tmp_path: Path) -> None:
-    """Sheets protected, the code column hidden, only column C unlocked, Excel validation 'decimal'
-    over C5 to the last line, and _meta very hidden."""
+    """Sheets protected, the code column hidden, only column C unlocked (and 年初数 where no 上年末数
+    is stored), Excel validation 'decimal' over C5 to the last line, and _meta very hidden. Row 5
+    is the heading 流动资产：, row 6 货币资金."""
+    desk.seed(wan("A", "2024-12", cash=80))
     form = desk.ws.template("A", JUNE, tmp_path / "form.xlsx")
     wb = openpyxl.load_workbook(form)
     bs = wb["资产负债表"]
     assert bs.protection.sheet
     assert bs.column_dimensions["G"].hidden
-    assert not bs["C5"].protection.locked and bs["A5"].protection.locked and bs["D5"].protection.locked
-    (dv,) = bs.data_validations.dataValidation
-    last = 4 + sum(1 for r in range(5, bs.max_row + 1) if bs.cell(r, 7).value)
-    assert (dv.type, str(dv.sqref)) == ("decimal", f"C5:C{last}")
+    assert (bs["A5"].value, bs["G5"].value, bs["A6"].value) == ("流动资产：", None, "货币资金")
+    assert not bs["C6"].protection.locked and bs["A6"].protection.locked and bs["E6"].protection.locked
+    assert bs["D6"].protection.locked and not bs["D7"].protection.locked  # cash's 年初数 is stored
+    dv = {str(v.sqref)[0]: v for v in bs.data_validations.dataValidation}
+    assert sorted(dv) == ["C", "D"]
+    last = bs.max_row
+    assert (dv["C"].type, str(dv["C"].sqref)) == ("decimal", f"C5:C{last}")
+    assert str(dv["D"].sqref) == f"D7:D{last}"
+    dv = dv["C"]
     assert dv.error == "只能填写数字（单位：万元，人数以人计）"
     assert wb["_meta"].sheet_state == "veryHidden"
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows(max_col=2)}
@@ -128,13 +147,10 @@ def test_a_problem_in_a_form_names_its_sheet_row_and_column(desk: Desk, tmp_path
     problems = desk.ws.check([filled], today=TODAY).problems
     by = {p.rule: p for p in problems}
     identity = by["balance.identity"]
-    assert (identity.sheet, identity.row, identity.column) == (
-        "资产负债表",
-        row_of(form, "资产负债表", "total_assets"),
-        "C",
-    )
+    assets = row_of(form, "资产负债表", "total_assets")
+    assert (identity.sheet, identity.row, identity.column) == ("资产负债表", assets, "C")
     assert identity.location("zh") + " " + identity.message_zh == (
-        "form_filled.xlsx 资产负债表 第5行 C列 A 2025-06：资产总计 与 负债和所有者权益总计 不等："
+        f"form_filled.xlsx 资产负债表 第{assets}行 C列 A 2025-06：资产总计 与 负债和所有者权益总计 不等："
         "资产总计 1\u2009250.00 万元，负债+所有者权益 1\u2009248.30 万元，差额 1.70 万元（允许 0.01 万元）"
     )
     text = by["value.not_numeric"]
@@ -185,7 +201,7 @@ def test_the_visible_heading_does_not_decide_the_entity(desk: Desk, tmp_path: Pa
     form = desk.ws.template("A", JUNE, tmp_path / "form.xlsx")
     wb = openpyxl.load_workbook(form)
     wb["资产负债表"]["A2"] = "企业：新设公司（N）"
-    wb["资产负债表"]["C8"] = 7  # 应收账款
+    wb["资产负债表"].cell(row_of(form, "资产负债表", "accounts_receivable"), 3).value = 7
     wb.save(tmp_path / "renamed.xlsx")
     desk.ws.import_files([tmp_path / "renamed.xlsx"], today=TODAY)
     assert current(desk, "A", JUNE) == {"accounts_receivable": Decimal("70000.0000")}

@@ -1,9 +1,12 @@
 """The monthly form as the web shows it: its lines to fill in, and a submission's figures for review.
 
-* :func:`form_lines`: the lines of ``entity``'s form for ``period`` in the form's order (the sheets
-  of the template section of ``rules/validation.yaml``, then the catalogue's order), each with its
-  Chinese name, unit, the previous period's and the prior year's figure (a January is compared with
-  the previous January, never the whole previous year);
+* :func:`form_lines`: the lines of ``entity``'s form for ``period`` in the paper form's order (the
+  sheets of the template section of ``rules/validation.yaml``, their lines and section headings in
+  ``form.yaml``), each with its Chinese name, unit, the previous period's figure, the 年初数 (the
+  previous December's 期末数) of a balance and the prior year's figure (上年同期): a flow is year to
+  date, so its previous period is the previous month of the same year only — a January flow is
+  compared with the previous January, never with the whole previous year;
+* :func:`form_earlier`: the stored figures the xlsx form shows beside its lines;
 * :func:`review_lines`: a submission's figures in form order, each beside the previous period's and
   the prior year's current figure, the change, and whether the change is a large jump
   (``jump_factor`` of ``params/review.yaml``).
@@ -19,7 +22,8 @@ import pyarrow as pa
 
 from guozi.catalog.model import Catalog
 from guozi.catalog.params import load_section, param_decimal
-from guozi.ingest.template import layout
+from guozi.ingest.formlayout import Heading, sheet_lines
+from guozi.ingest.template import Earlier
 from guozi.kernel.periods import Period
 from guozi.store.sql import SQLStatements
 from guozi.workspace.collect import rule_set
@@ -35,6 +39,7 @@ __all__ = [
     "Note",
     "ReviewLine",
     "ReviewSheet",
+    "form_earlier",
     "form_lines",
     "jump_factor",
     "review_lines",
@@ -53,7 +58,21 @@ class FormLine:
     unit: str
     kind: str
     previous: Decimal | None  # the previous period's current figure (元 or persons); None: not filed
-    prior_year: Decimal | None  # the same month a year before
+    # (for a flow, only a previous month of the same year: None in January)
+    prior_year: Decimal | None  # the same month a year before (上年同期; 上年同期累计数 of a flow)
+    opening: Decimal | None = None  # a balance's 年初数: the previous December's 期末数
+    statement: str = ""  # the sheet's statement code (balance, income, cash, statistics)
+    section_zh: str = ""  # the section heading the line opens (流动资产：…), if any
+    section_en: str = ""
+    january: bool = False  # the form is a January's
+
+    @property
+    def month_base(self) -> Decimal | None:
+        """What a flow's 本年累计 less gives its 本月数: 0 in January, else the previous month's
+        本年累计 (None when not filed, and for a balance)."""
+        if self.kind != "flow":
+            return None
+        return Decimal(0) if self.january else self.previous
 
 
 @dataclass(frozen=True)
@@ -109,17 +128,36 @@ def _values(ws: Source, keys: list[tuple[str, Period]]) -> dict[tuple[str, int, 
     }
 
 
-def _order(ws: Source) -> list[tuple[str, str, str]]:
-    """(sheet_zh, sheet_en, item) in the form's order."""
-    return [
-        (st.name("zh"), st.name("en"), item.code)
-        for st, items in layout(rule_set(ws, None).statements, ws.catalog)
-        for item in items
-    ]
+def _order(ws: Source) -> list[tuple[str, str, str, str, Heading | None]]:
+    """(sheet_zh, sheet_en, statement, item, the heading before it) in the form's order."""
+    out: list[tuple[str, str, str, str, Heading | None]] = []
+    for st, lines in sheet_lines(rule_set(ws, None).statements, ws.catalog):
+        heading: Heading | None = None
+        for x in lines:
+            if isinstance(x, Heading):
+                heading = x
+                continue
+            out.append((st.name("zh"), st.name("en"), st.code, x.code, heading))
+            heading = None
+    return out
 
 
-def _line(ws: Source, sheet_zh: str, sheet_en: str, code: str, prev: Decimal | None, year: Decimal | None) -> FormLine:
+def _previous(kind: str, period: Period, value: Decimal | None) -> Decimal | None:
+    """The previous period's figure as a comparison: a flow's only within its year (本年累计)."""
+    return None if kind == "flow" and period.month == 1 else value
+
+
+def _line(
+    ws: Source,
+    place: tuple[str, str, str, str, Heading | None],
+    period: Period,
+    known: dict[tuple[str, int, str], Decimal],
+    entity: str,
+) -> FormLine:
+    sheet_zh, sheet_en, statement, code, heading = place
     item = ws.catalog.items.get(code)
+    kind = str(item.kind) if item else ""
+    opening = known.get((entity, period.shift(-period.month).code, code)) if kind == "stock" else None
     return FormLine(
         sheet_zh=sheet_zh,
         sheet_en=sheet_en,
@@ -127,20 +165,39 @@ def _line(ws: Source, sheet_zh: str, sheet_en: str, code: str, prev: Decimal | N
         name_zh=item.name_zh if item else code,
         name_en=item.name_en if item else code,
         unit=item.unit if item else "元",
-        kind=str(item.kind) if item else "",
-        previous=prev,
-        prior_year=year,
+        kind=kind,
+        previous=_previous(kind, period, known.get((entity, period.shift(-1).code, code))),
+        prior_year=known.get((entity, period.shift(-12).code, code)),
+        opening=opening,
+        statement=statement,
+        section_zh=heading.name_zh if heading else "",
+        section_en=heading.name_en if heading else "",
+        january=period.month == 1,
     )
+
+
+def _earlier_keys(entity: str, period: Period) -> list[tuple[str, Period]]:
+    """The periods a form shows figures of: the previous month, the previous December, a year before."""
+    return sorted({(entity, period.shift(-1)), (entity, period.shift(-period.month)), (entity, period.shift(-12))})
 
 
 def form_lines(ws: Source, entity: str, period: Period) -> list[FormLine]:
     """The lines of ``entity``'s form for ``period``, in form order, with the earlier figures."""
-    prev, year = period.shift(-1), period.shift(-12)
-    known = _values(ws, [(entity, prev), (entity, year)])
-    return [
-        _line(ws, sz, se, code, known.get((entity, prev.code, code)), known.get((entity, year.code, code)))
-        for sz, se, code in _order(ws)
-    ]
+    known = _values(ws, _earlier_keys(entity, period))
+    return [_line(ws, place, period, known, entity) for place in _order(ws)]
+
+
+def form_earlier(ws: Source, entity: str, period: Period) -> Earlier:
+    """The stored figures ``entity``'s xlsx form for ``period`` shows: the previous month's, the
+    previous December's (年初数) and those of the same month a year before, by item."""
+    known = _values(ws, _earlier_keys(entity, period))
+
+    def of(p: Period) -> dict[str, Decimal]:
+        return {code: v for (e, c, code), v in known.items() if e == entity and c == p.code}
+
+    return Earlier(
+        previous=of(period.shift(-1)), opening=of(period.shift(-period.month)), prior_year=of(period.shift(-12))
+    )
 
 
 def _jump(value: Decimal, earlier: Decimal | None, factor: Decimal) -> bool:
@@ -169,26 +226,25 @@ def review_lines(ws: Source, submission_id: int) -> ReviewSheet:
     """A submission's figures in form order (entity, period, then line), beside the earlier figures."""
     rows = ws.store.submission_facts(submission_id).to_pylist()
     pairs = sorted({(str(r["entity_id"]), Period.from_code(int(r["period"]))) for r in rows}, key=str)
-    earlier = [(e, p.shift(k)) for e, p in pairs for k in (-1, -12)]
-    known = _values(ws, earlier)
-    order = {code: (k, sz, se) for k, (sz, se, code) in enumerate(_order(ws))}
+    known = _values(ws, sorted({k for e, p in pairs for k in _earlier_keys(e, p)}))
+    places = _order(ws)
+    order = {place[3]: (k, place) for k, place in enumerate(places)}
     notes = _notes(ws, submission_id, {e for e, _ in pairs})
     factor = jump_factor(ws.catalog)
     out: list[ReviewLine] = []
     for r in rows:
         e, p, code = str(r["entity_id"]), Period.from_code(int(r["period"])), str(r["item"])
         value = Decimal(str(r["value"]))
-        prev = known.get((e, p.shift(-1).code, code))
-        year = known.get((e, p.shift(-12).code, code))
-        _, sz, se = order.get(code, (len(order), "", ""))
+        _, place = order.get(code, (len(order), ("", "", "", code, None)))
+        line = _line(ws, place, p, known, e)
         out.append(
             ReviewLine(
                 entity_id=e,
                 period=p,
-                line=_line(ws, sz, se, code, prev, year),
+                line=line,
                 value=value,
-                change=None if prev is None else value - prev,
-                jump=_jump(value, prev, factor) or _jump(value, year, factor),
+                change=None if line.previous is None else value - line.previous,
+                jump=_jump(value, line.previous, factor) or _jump(value, line.prior_year, factor),
                 explanations=notes.get((e, p.code, code), ()),
             )
         )

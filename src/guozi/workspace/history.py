@@ -1,7 +1,8 @@
 """What the store holds of one entity, read back: every version of its figures, and its report form.
 
 * :func:`history` lists every version of an entity's figures for a period;
-* :func:`make_template` writes a subsidiary's monthly report form, with last month's figures.
+* :func:`make_template` writes a subsidiary's monthly report form, with the stored figures beside
+  its lines (:func:`guozi.workspace.forms.form_earlier`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import pyarrow as pa
 
 from guozi.ingest.template import write_template
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 from guozi.workspace.collect import Rules, rule_set
+from guozi.workspace.forms import form_earlier
 
 if TYPE_CHECKING:
     from guozi.analyses.source import Source
@@ -85,13 +86,9 @@ def make_template(
     lang: str = "zh",
     rules: Rules = None,
 ) -> Path:
-    """Write ``entity``'s monthly report form for ``period`` to ``path``, with last month's figures."""
+    """Write ``entity``'s monthly report form for ``period`` to ``path``, with the stored figures beside it."""
     rows = _entity_rows(ws, entity)
     names = [str(n) for n in rows["name"] if n is not None and str(n) != ""] if "name" in rows else []
-    prev = period.shift(-1)
-    keys = pa.table({"entity_id": pa.array([entity], pa.string()), "period": pa.array([prev.code], pa.int32())})
-    values = ws.store.current_values(keys).to_pylist()
-    prior = {str(r["item"]): r["value"] for r in values}
     return write_template(
         path,
         catalog=ws.catalog,
@@ -99,7 +96,7 @@ def make_template(
         entity_id=entity,
         entity_name=names[-1] if names else entity,
         period=period,
-        prior=prior,
+        earlier=form_earlier(ws, entity, period),
         unit=unit,
         lang=lang,
     )
