@@ -9,6 +9,7 @@ naming the file, row, entity and period. Every test keeps its cache in its own f
 
 from __future__ import annotations
 
+import json
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -136,14 +137,17 @@ def test_the_command_exits_2_on_a_problem_in_a_row_it_reads(tmp_path: Path) -> N
 
 def test_a_clean_check_is_remembered_until_the_files_or_the_catalogue_change(tmp_path: Path, cache: Path) -> None:
     folder = _folder(tmp_path / "d", GOOD)
+    entities = []
     for runs in (1, 0):  # the first run checks the rows read; the second finds them in the cache
         ws = Workspace.from_data([folder])
         try:
             assert _debt_ratio(ws) == Decimal(60)
             assert _check(ws).runs == runs
+            entities.append(ws.store.entities())
         finally:
             ws.close()
     assert len(list(cache.glob("*.json"))) == 1
+    assert entities[0].equals(entities[1])  # read without the row checks, the same entity rows
     # the same size and time, another content: 600 → 900 万元 → 90 %; the cache is not trusted
     stat = (folder / "facts.parquet").stat()
     _folder(folder, [("A", "2025-06", "total_liabilities", "900", "万元"), GOOD[1]])
@@ -174,7 +178,8 @@ def test_a_problem_is_never_remembered_as_clean(tmp_path: Path, cache: Path) -> 
                 _debt_ratio(ws)
         finally:
             ws.close()
-    assert list(cache.glob("*.json")) == []
+    (entry,) = cache.glob("*.json")  # the entities were clean; no facts span is
+    assert json.loads(entry.read_text(encoding="utf-8"))["spans"] == []
 
 
 def test_the_demo_group_in_place_gives_the_figures_of_the_imported_store(tmp_path: Path) -> None:

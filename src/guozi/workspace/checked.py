@@ -27,6 +27,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import guozi
 from guozi.catalog import Catalog, data_path
@@ -76,12 +77,20 @@ class CheckedCache:
         self.key = h.hexdigest()
         self.path = cache_dir() / f"{self.key}.json"
 
-    def spans(self) -> list[Span]:
-        """The spans found clean before (none when there is no entry, or it cannot be read)."""
+    def _entry(self) -> dict[str, Any] | None:
+        """The entry of this key, if there is one and it can be read."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("key") != self.key:
-                return []
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("key") == self.key else None
+
+    def spans(self) -> list[Span]:
+        """The spans found clean before (none when there is no entry, or it cannot be read)."""
+        data = self._entry()
+        if data is None:
+            return []
+        try:
             return [
                 (
                     None if s["items"] is None else frozenset(str(i) for i in s["items"]),
@@ -89,8 +98,12 @@ class CheckedCache:
                 )
                 for s in data["spans"]
             ]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return []
+
+    def known(self) -> bool:
+        """Whether the folder's content was found clean before (its entities, and the spans listed)."""
+        return self._entry() is not None
 
     def covers(self, span: Span) -> bool:
         """Whether ``span`` was found clean before."""
@@ -100,7 +113,7 @@ class CheckedCache:
         """Remember ``spans`` as clean (with those remembered before), written atomically."""
         known = self.spans()
         new = [s for s in spans if not any(covers(k, s) for k in known)]
-        if not new:
+        if not new and self.known():
             return
         rows = [
             {

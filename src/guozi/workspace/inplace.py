@@ -26,14 +26,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from guozi.catalog import Catalog
 from guozi.engine.compile import resolve, terms
 from guozi.ingest.contract import collect_files, read_files
+from guozi.ingest.contract.cells import cell_texts
 from guozi.ingest.contract.facts import FactChecker
 from guozi.ingest.contract.staged import in_place
+from guozi.ingest.readers import ROW, read_raw
 from guozi.ingest.rules import load_rules
 from guozi.kernel.errors import InvalidInputError, Problem
 from guozi.kernel.periods import Period
+from guozi.store.batch import ENTITY_COLUMNS
 from guozi.store.lake import LakeStore
 from guozi.store.lakeguard import GuardedDuckDB, Span, covers
 from guozi.workspace.checked import CheckedCache
@@ -136,16 +141,35 @@ def in_place_store(paths: Sequence[Path], catalog: Catalog, *, remember: bool = 
         return None
     if not all(in_place(p) for p in facts):
         return None
-    batch = read_files(entities, catalog)
-    if batch.entities is None or batch.blocking:
-        raise InvalidInputError(problems=batch.problems)
     cache = CheckedCache([p for p, _ in files], catalog) if remember else None
-    check = InPlaceCheck(facts, set(batch.entities.entity_id), catalog, cache)
-    rows = batch.entities[[c for c in batch.entities.columns if not str(c).startswith("__")]]
+    rows = _entity_rows([p for p, _ in entities]) if cache is not None and cache.known() else None
+    if rows is None:  # not found clean before: checked now
+        batch = read_files(entities, catalog)
+        if batch.entities is None or batch.blocking:
+            raise InvalidInputError(problems=batch.problems)
+        rows = batch.entities[[c for c in batch.entities.columns if not str(c).startswith("__")]]
+        if cache is not None:
+            cache.add([])  # the entities are clean: remembered even if a facts row is not
+    check = InPlaceCheck(facts, set(rows.entity_id), catalog, cache)
     con = GuardedDuckDB().connect()
     store = LakeStore.open(con, paths[0], entities=rows, periods=lambda: _periods(con, facts))
     store.guard_reads(check)
     return store
+
+
+def _entity_rows(paths: Sequence[Path]) -> pd.DataFrame | None:
+    """The entity rows of files found clean before, as the contract reads them (every cell text,
+    trimmed) but without checking each row again; ``None`` if a file cannot be read."""
+    frames: list[pd.DataFrame] = []
+    for path in paths:
+        raw = read_raw(path)
+        if isinstance(raw, Problem):
+            return None
+        data = {c: cell_texts(raw, c) for c in raw.table.column_names if c != ROW}
+        for c in ENTITY_COLUMNS:
+            data.setdefault(c, [""] * raw.table.num_rows)
+        frames.append(pd.DataFrame(data))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _periods(con: GuardedDuckDB, facts: Sequence[Path]) -> list[int]:

@@ -1,0 +1,101 @@
+"""``guozi indicators --data DIR`` against a plain pandas script, whole processes, in one run (issue 18).
+
+Times, each in a fresh process under ``/usr/bin/time -v`` (wall and CPU seconds, peak RSS):
+
+1. **--data, first run**: ``guozi indicators --data DIR --period P --format csv --output F`` with
+   an empty check cache (``GUOZI_CACHE_DIR`` a new folder): the entities and the facts rows the
+   panel reads are checked in place, then the panel computed on the files;
+2. **--data, repeat**: the same command on the same files: the clean check is remembered;
+3. **pandas**: the same panel by ``bench/pandas_panel.py`` (read the needed items and months,
+   parse, pivot, tree, panel, csv), as ``bench/import_scale.py`` runs it.
+
+Each step runs ``--rounds`` times in turn (first, repeat, pandas, first, …) so that the load of a
+shared machine falls alike on all three; the table gives each round and the medians, the ratios
+to pandas taken within the same round. The two panels are compared value by value (``compare``).
+
+    .venv/bin/python bench/data_speed.py --data bench/data/g20k36 --work /tmp/h3/speed --rounds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pandas as pd
+from import_scale import GUOZI, PANDAS_PANEL, PYTHON, ROOT, load_average, timed
+
+import pandas_panel as pp
+
+
+def _round(data: Path, work: Path, period: str, k: int) -> dict[str, dict[str, Any]]:
+    cache = work / f"cache-{k}"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {"GUOZI_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT / "src")}
+    out = work / "panel.csv"
+    cmd = [*GUOZI, "indicators", "--data", str(data), "--period", period, "--format", "csv", "--output", str(out)]
+    steps = {
+        "--data, first run": timed(cmd, env=env),
+        "--data, repeat": timed(cmd, env=env),
+        "pandas": timed([PYTHON, "-c", PANDAS_PANEL, str(ROOT / "bench"), str(data), period, str(work / "pd.csv")]),
+    }
+    for s in steps.values():
+        s["load"] = load_average()
+    return steps
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, required=True, help="a folder of entities.parquet and facts.parquet")
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--period", default="2025-12")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    folder = work / "data"  # the entities and facts alone (a bench folder may hold more files)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for name in ("entities.parquet", "facts.parquet"):
+        (folder / name).symlink_to((args.data / name).resolve())
+    rounds = [_round(folder, work, args.period, k) for k in range(args.rounds)]
+    ours = pd.read_csv(work / "panel.csv", dtype={"entity_id": str})
+    theirs = pd.read_csv(work / "pd.csv", dtype={"entity_id": str})
+    rows = ["| round | step | wall s | CPU s | peak RSS MiB | ÷ pandas wall | ÷ pandas CPU | load (1/5/15 min) |"]
+    rows.append("|---|---|---:|---:|---:|---:|---:|---|")
+    for k, steps in enumerate(rounds, 1):
+        base = steps["pandas"]
+        for name, s in steps.items():
+            rows.append(
+                f"| {k} | {name} | {s['seconds']:.2f} | {s['cpu_seconds']:.2f} | {s['peak_mib']} | "
+                f"{s['seconds'] / base['seconds']:.2f} × | {s['cpu_seconds'] / base['cpu_seconds']:.2f} × | {s['load']} |"
+            )
+    for name in rounds[0]:
+        wall = statistics.median(r[name]["seconds"] / r["pandas"]["seconds"] for r in rounds)
+        cpu = statistics.median(r[name]["cpu_seconds"] / r["pandas"]["cpu_seconds"] for r in rounds)
+        rows.append(f"| median | {name} | | | | {wall:.2f} × | {cpu:.2f} × | |")
+    print("\n".join(rows))
+    print(f"\n{len(ours)} rows from guozi, {len(theirs)} from pandas; exits {[s['exit'] for r in rounds for s in r.values()]}")
+    print(f"differences (guozi vs pandas): {_differences(ours, theirs)}")
+    if args.json is not None:
+        args.json.write_text(json.dumps(rounds, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def _differences(ours: pd.DataFrame, theirs: pd.DataFrame) -> list[str] | str:
+    """What :func:`pandas_panel.compare` finds between the two csv panels (or why they cannot be compared)."""
+    try:
+        return pp.compare(ours, theirs)
+    except (KeyError, ValueError, TypeError) as exc:
+        return f"not compared: {exc!r}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
