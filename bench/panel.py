@@ -216,19 +216,30 @@ def profile_query(con: Any, expr: Any, out: Path) -> dict[str, Any]:
 
 
 def run_duckdb(
-    data: Path, period: str, *, mode: str, frames: Path | None, profile: Path | None, together: bool = True
+    data: Path,
+    period: str,
+    *,
+    mode: str,
+    frames: Path | None,
+    profile: Path | None,
+    together: bool = True,
+    sql_cache: bool = True,
 ) -> tuple[Run, dict[str, Any]]:
     """The engine: load, tree, the three panels; the run and the panels' frames (also pickled to ``frames``).
 
     ``together``: the three panels in one :func:`~guozi.engine.panel.compute_panels` call (the facts
-    read and pivoted once), timed as one step; otherwise one ``compute_panel`` call each.
+    read and pivoted once), timed as one step; otherwise one ``compute_panel`` call each. The
+    panels' frames (``Panel.frame``, made when first read) are made inside the timed step, as the
+    pandas reference makes its frames; ``info["columnar_s"]`` is the time before they are made.
+    ``sql_cache``: queries kept between calls (:mod:`guozi.engine.sqlcache`); off: Ibis compiles each.
     """
     import ibis
     import pandas as pd
 
-    import guozi.engine.panel as engine_panel
+    import guozi.engine.panel.query as engine_query
     from guozi.catalog import load_catalog
     from guozi.engine.panel import Scope, compute_panel, compute_panels
+    from guozi.engine.sqlcache import QUERIES
     from guozi.kernel.periods import Period
     from guozi.tree import build_tree
 
@@ -238,9 +249,11 @@ def run_duckdb(
     if profile is not None:
         from ibis.backends.duckdb import Backend
 
-        timers.wrap(engine_panel, "_long", "python _long (rows to the long frame)")
-        timers.wrap(engine_panel, "_per_entity", "_per_entity (building the pivot expression)")
-        timers.wrap(engine_panel, "_members", "_members (building the members expression)")
+        timers.wrap(engine_query, "long_frame", "python _long (rows to the long frame)")
+        timers.wrap(engine_query, "_per_entity", "_per_entity (building the pivot expression)")
+        timers.wrap(engine_query, "members_of", "_members (building the members expression)")
+        timers.wrap(engine_query, "fetch", "to_pyarrow (all of it)")
+        timers.wrap(engine_query, "temporary", CACHE_LABEL)
         timers.wrap(Backend, "to_pyarrow", "to_pyarrow (all of it)", keep_expr=True)
         timers.wrap(Backend, "_run_pre_execute_hooks", "registering memtables")
         timers.wrap(Backend, "compile", "compiling to SQL")
@@ -261,20 +274,24 @@ def run_duckdb(
     results: dict[str, pd.DataFrame] = {}
     inner: dict[str, dict[str, float]] = {}
     scopes = {name: Scope(view=view, level=level, by=by) for name, (view, level, by) in PANELS.items()}
+    cache = QUERIES if sql_cache else None
     if together:
         with run.step(TOGETHER):
+            started = time.perf_counter()
             panels = compute_panels(
-                facts, tree, catalog, periods=[p], indicators=indicators, scopes=list(scopes.values())
+                facts, tree, catalog, periods=[p], indicators=indicators, scopes=list(scopes.values()), cache=cache
             )
-        results = {name: panel.frame for name, panel in zip(scopes, panels, strict=True)}
+            run.info["columnar_s"] = time.perf_counter() - started
+            results = {name: panel.frame for name, panel in zip(scopes, panels, strict=True)}
         inner[TOGETHER] = timers.take()
     else:
         for name, scope in scopes.items():
             with run.step(name):
                 results[name] = compute_panel(
-                    facts, tree, catalog, periods=[p], indicators=indicators, scope=scope
+                    facts, tree, catalog, periods=[p], indicators=indicators, scope=scope, cache=cache
                 ).frame
             inner[name] = timers.take()
+    run.info["sql_cache"] = {"on": sql_cache, "compiled": QUERIES.compiled, "from_disk": QUERIES.from_disk}
     for name in PANELS:
         run.info[f"rows_{name}"] = len(results[name])
     run.info["indicators"] = indicators
@@ -284,7 +301,7 @@ def run_duckdb(
         profile.mkdir(parents=True, exist_ok=True)
         for name, (view, level, by) in PANELS.items():
             scope = Scope(view=view, level=level, by=by)
-            compute_panel(facts, tree, catalog, periods=[p], indicators=indicators, scope=scope)
+            compute_panel(facts, tree, catalog, periods=[p], indicators=indicators, scope=scope, cache=None)
             run.info["operators"][name] = profile_query(con, timers.last_expr, profile / f"duckdb-{name}.json")
     if frames is not None:
         with frames.open("wb") as fh:
@@ -314,6 +331,44 @@ def run_pandas(data: Path, period: str, *, read: str, frames: Path | None) -> tu
             results[name] = pp.panel(wide, nodes, code, view=view, level=level, by=by)
         run.info[f"rows_{name}"] = len(results[name])
     run.info["read"] = read
+    if frames is not None:
+        with frames.open("wb") as fh:
+            pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return run, results
+
+
+def _polars_panel() -> ModuleType:
+    """The polars reference beside this file."""
+    name = "bench_polars_panel"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, HERE / "polars_panel.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_polars(data: Path, period: str, *, frames: Path | None) -> tuple[Run, dict[str, Any]]:
+    """The plain-polars reference: load (lazy filtered scan, exact parse, pivot), tree (the pandas
+    reference's), the three panels; the run and the frames."""
+    import pandas as pd
+
+    pp, pl_ref = _pandas_panel(), _polars_panel()
+    code = pp.period_code(period)
+    run = Run("polars")
+    run.rss_mb["start"] = peak_rss_mb()
+    with run.step("load"):
+        wide = pl_ref.load(data / "facts.parquet", code)
+        run.info["wide_rows"] = wide.height
+    with run.step("tree"):
+        nodes = pp.nodes(pd.read_parquet(data / "entities.parquet"), [code, pp.prior_year(code)])
+    results: dict[str, pd.DataFrame] = {}
+    for name, (view, level, by) in PANELS.items():
+        with run.step(name):
+            results[name] = pl_ref.panel(wide, nodes, code, view=view, level=level, by=by)
+        run.info[f"rows_{name}"] = len(results[name])
     if frames is not None:
         with frames.open("wb") as fh:
             pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -407,7 +462,7 @@ def dataset(data: Path) -> dict[str, Any]:
 def _worker_command(args: argparse.Namespace, engine: str, result: Path, frames: Path | None) -> list[str]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", engine, "--data", str(args.data)]
     cmd += ["--period", args.period, "--load", args.load, "--read", args.read, "--result", str(result)]
-    cmd += ["--panels", args.panels, "--warm", str(args.warm)]
+    cmd += ["--panels", args.panels, "--warm", str(args.warm), "--sql-cache", args.sql_cache]
     if frames is not None:
         cmd += ["--frames", str(frames)]
     if args.profile is not None and engine == "duckdb":
@@ -431,20 +486,23 @@ def markdown(report: dict[str, Any]) -> str:
     """The report as the Markdown of BENCHMARKS.md: one table, the goals, the verification."""
     ds = report["dataset"]
     runs: dict[str, dict[str, Any]] = report["runs"]
-    engines = [e for e in ("duckdb", "pandas") if e in runs]
+    engines = [e for e in ("duckdb", "pandas", "polars") if e in runs]
     panels = report.get("panels", "separate")
     head = {
-        "duckdb": f"engine (Ibis/DuckDB, load={report['load']}, panels={panels})",
+        "duckdb": f"engine (Ibis/DuckDB, load={report['load']}, panels={panels}, "
+        f"sql cache={report.get('sql_cache', 'off')})",
         "pandas": f"pandas (read={report['read']})",
+        "polars": "polars",
     }
-    both = len(engines) == 2
+    refs = [e for e in ("pandas", "polars") if e in runs and "duckdb" in runs]  # speed-up: reference ÷ engine
     lines = [
         f"#### {ds['entity_rows']:,} entity rows × {ds['months']} months: {ds['facts']:,} facts, period {ds['period']}",
         "",
         "| step | "
         + " | ".join(f"{head[e]} wall | CPU" for e in engines)
-        + (" | speed-up, wall (CPU) |" if both else " |"),
-        "|---|" + "---:|---:|" * len(engines) + ("---:|" if both else ""),
+        + "".join(f" | {r} ÷ engine, wall (CPU)" for r in refs)
+        + " |",
+        "|---|" + "---:|---:|" * len(engines) + "---:|" * len(refs),
     ]
 
     def get(e: str, step: str, cpu: bool) -> float | None:
@@ -461,12 +519,12 @@ def markdown(report: dict[str, Any]) -> str:
         cells = [f"{cell(get(e, step, False))} | {cell(get(e, step, True))}" for e in engines]
         label = f"**{LABELS[step]}**" if step == "total" else LABELS[step]
         row = f"| {label} | " + " | ".join(cells) + " |"
-        if both:  # pandas ÷ engine, wall (CPU); none for a panel the engine computed with the others
-            w, c = ([get(e, step, cpu) for e in ("pandas", "duckdb")] for cpu in (False, True))
+        for ref in refs:  # reference ÷ engine, wall (CPU); none for a panel the engine computed with the others
+            w, c = ([get(e, step, cpu) for e in (ref, "duckdb")] for cpu in (False, True))
             row += " |" if None in (*w, *c) else f" {_ratio(*w):.2f} × ({_ratio(*c):.2f} ×) |"
         lines.append(row)
     cells = [f"{runs[e]['peak_rss_mb']:,.0f} MiB | " for e in engines]
-    lines.append("| peak RSS | " + " | ".join(cells) + (" | |" if both else " |"))
+    lines.append("| peak RSS | " + " | ".join(cells) + " |" * (len(refs) + 1))
     lines.append("")
     if "duckdb" in runs:
         r = runs["duckdb"]
@@ -476,17 +534,25 @@ def markdown(report: dict[str, Any]) -> str:
             f"without the load {r['totals']['compute']:,.1f} s; peak RSS {rss / 1024:,.2f} GiB "
             f"({'under' if rss < GOAL_RSS_MB else 'over'} {GOAL_RSS_MB / 1024:.0f} GiB)."
         )
-    if both:
-        sp = runs["pandas"]["totals"]["total"] / runs["duckdb"]["totals"]["total"]
+    for ref in refs:
+        sp = runs[ref]["totals"]["total"] / runs["duckdb"]["totals"]["total"]
         lines.append(
-            f"Speed-up on the total: {sp:.2f} × (goal ≥ {GOAL_SPEEDUP:.0f} ×: {'met' if sp >= GOAL_SPEEDUP else 'not met'})."
+            f"Speed-up on the total over {ref}: {sp:.2f} × "
+            f"(goal ≥ {GOAL_SPEEDUP:.0f} ×: {'met' if sp >= GOAL_SPEEDUP else 'not met'})."
+        )
+    if "duckdb" in runs and "columnar_s" in runs["duckdb"]["info"]:
+        info = runs["duckdb"]["info"]
+        lines.append(
+            f"Engine panels before their frames were made (columnar results): {info['columnar_s']:,.2f} s; "
+            f"queries compiled in the timed process: {info['sql_cache']['compiled']} "
+            f"(read from the disk cache: {info['sql_cache']['from_disk']})."
         )
     if report.get("verified") is not None:
         v = report["verified"]
         lines.append(
             "Verification: "
             + (
-                "the engine and pandas agree on every row of the three panels."
+                "the engine (and polars) agree with pandas on every row of the three panels."
                 if v
                 else "**they differ** (see the problems)."
             )
@@ -548,7 +614,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the options; as the parent run the workers and report, as a worker run one engine."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, required=True, help="a folder written by bench/generate.py")
-    parser.add_argument("--engine", choices=["duckdb", "pandas", "both"], default="both")
+    parser.add_argument(
+        "--engine",
+        choices=["duckdb", "pandas", "polars", "both", "all"],
+        default="all",
+        help="both: the engine and pandas; all: the engine, pandas and polars (each verified against pandas)",
+    )
+    parser.add_argument(
+        "--sql-cache",
+        choices=["kept", "fresh", "off"],
+        default="kept",
+        help="engine: compiled queries kept on disk for the whole benchmark (the first run compiles, later "
+        "processes read them: a command line run again), in a new empty folder for every run (every cold "
+        "run compiles), or not kept at all (Ibis compiles every query, in every round)",
+    )
     parser.add_argument("--period", help="YYYY-MM (default: the last period of the data)")
     parser.add_argument(
         "--load",
@@ -586,7 +665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--profile", type=Path, help="engine: time its inner steps and write DuckDB operator profiles here"
     )
-    parser.add_argument("--worker", choices=["duckdb", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["duckdb", "pandas", "polars"], help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--frames", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -597,8 +676,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.worker == "duckdb":
                 together = args.panels == "together"
                 return run_duckdb(
-                    args.data, args.period, mode=args.load, frames=frames, profile=profile, together=together
+                    args.data,
+                    args.period,
+                    mode=args.load,
+                    frames=frames,
+                    profile=profile,
+                    together=together,
+                    sql_cache=args.sql_cache != "off",
                 )[0]
+            if args.worker == "polars":
+                return run_polars(args.data, args.period, frames=frames)[0]
             return run_pandas(args.data, args.period, read=args.read, frames=frames)[0]
 
         for _ in range(args.warm):  # untimed rounds first: imports and first-use set-up, not the panel's work
@@ -621,13 +708,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ds = dataset(args.data)
     args.period = args.period or ds["period"]
-    engines = ["duckdb", "pandas"] if args.engine == "both" else [args.engine]
+    engines = {"both": ["duckdb", "pandas"], "all": ["duckdb", "pandas", "polars"]}.get(args.engine, [args.engine])
     if "duckdb" in engines and args.load == "typed" and not (args.data / "facts.typed.parquet").exists():
         # once per data set, like generating it: the facts as a store holds them (not timed)
         seconds = _generate_module().write_typed(args.data)
         ds["typed_conversion_s"] = round(seconds, 1)
         print(f"wrote {args.data / 'facts.typed.parquet'} in {seconds:,.1f} s (once, not timed)", file=sys.stderr)
-    verify = args.engine == "both" and not args.no_verify
+    verify = args.engine in ("both", "all") and not args.no_verify
     report: dict[str, Any] = {
         "machine": machine(),
         "dataset": ds | {"period": args.period},
@@ -636,6 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "read": args.read,
         "repeat": args.repeat,
         "warm": args.warm,
+        "sql_cache": args.sql_cache,
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "busy_before": busy(),
         "all_runs": {e: [] for e in engines},
@@ -647,8 +735,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for engine in engines:
                 out = folder / f"{engine}-{k}.json"
                 frames = folder / f"{engine}.pkl" if verify and k == 0 else None
+                # where the engine keeps its compiled queries (GUOZI_CACHE_DIR): see --sql-cache
+                cache_dir = {"kept": folder / "cache", "fresh": folder / f"cache-{k}", "off": ""}[args.sql_cache]
+                env = {**os.environ, "GUOZI_CACHE_DIR": str(cache_dir)}
                 started = time.perf_counter()
-                done = subprocess.run(_worker_command(args, engine, out, frames), check=False)
+                done = subprocess.run(_worker_command(args, engine, out, frames), check=False, env=env)
                 if done.returncode != 0:
                     print(f"the {engine} worker failed (exit {done.returncode})", file=sys.stderr)
                     return 1
@@ -661,11 +752,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
         if verify:
             pp = _pandas_panel()
-            with (folder / "duckdb.pkl").open("rb") as fh:
-                got = pickle.load(fh)
             with (folder / "pandas.pkl").open("rb") as fh:
                 ref = pickle.load(fh)
-            problems = {name: pp.compare(got[name], ref[name]) for name in PANELS}
+            problems: dict[str, list[str]] = {}
+            for engine in (e for e in engines if e != "pandas"):  # the engine and polars, each against pandas
+                with (folder / f"{engine}.pkl").open("rb") as fh:
+                    got = pickle.load(fh)
+                problems |= {f"{engine} {name}": pp.compare(got[name], ref[name]) for name in PANELS}
             report["problems"] = problems
             report["verified"] = not any(problems.values())
             for name, probs in problems.items():
