@@ -146,7 +146,7 @@ def test_a_clean_check_is_remembered_until_the_files_or_the_catalogue_change(tmp
             entities.append(ws.store.entities())
         finally:
             ws.close()
-    assert len(list(cache.glob("*.json"))) == 1
+    assert len(list((cache / "checked").glob("*.json"))) == 1
     assert entities[0].equals(entities[1])  # read without the row checks, the same entity rows
     # the same size and time, another content: 600 → 900 万元 → 90 %; the cache is not trusted
     stat = (folder / "facts.parquet").stat()
@@ -178,7 +178,7 @@ def test_a_problem_is_never_remembered_as_clean(tmp_path: Path, cache: Path) -> 
                 _debt_ratio(ws)
         finally:
             ws.close()
-    (entry,) = cache.glob("*.json")  # the entities were clean; no facts span is
+    (entry,) = (cache / "checked").glob("*.json")  # the entities were clean; no facts span is
     assert json.loads(entry.read_text(encoding="utf-8"))["spans"] == []
 
 

@@ -2,8 +2,8 @@
 
 ``guozi indicators --data DIR`` checks the rows a panel reads (:mod:`guozi.workspace.inplace`).
 When they are clean, the (items, periods) spans checked are written to a small JSON file in the
-user's cache folder (``$GUOZI_CACHE_DIR``, else ``$XDG_CACHE_HOME/guozi/checked``, else
-``~/.cache/guozi/checked``). Its name is a sha256 over everything the check's verdict depends on:
+user's cache folder (``$GUOZI_CACHE_DIR/checked``, else ``$XDG_CACHE_HOME/guozi/checked``, else
+``~/.cache/guozi/checked``; ``GUOZI_CACHE_DIR=""`` turns it off). Its name is a sha256 over everything the check's verdict depends on:
 
 * the sha256 of every file of the folder (facts and entities: an unknown entity and a duplicate
   depend on the other files), read in full each time: a file rewritten in the same second with
@@ -31,23 +31,25 @@ from typing import Any
 
 import guozi
 from guozi.catalog import Catalog, data_path
+from guozi.engine.sqlcache import cache_root
 from guozi.kernel.files import file_hash
 from guozi.store.lakeguard import Span, covers
 
 __all__ = ["CheckedCache", "cache_dir"]
 
-ENV_CACHE = "GUOZI_CACHE_DIR"
+SUBDIR = "checked"
 _CHECK_SOURCES = ("ingest/contract", "ingest/rules/load.py", "kernel/units.py", "kernel/periods.py")
 _RULES = "rules/validation.yaml"
 
 
-def cache_dir() -> Path:
-    """Where clean checks are remembered."""
-    given = os.environ.get(ENV_CACHE)
-    if given:
-        return Path(given)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "guozi" / "checked"
+def cache_dir() -> Path | None:
+    """Where clean checks are remembered; ``None``: nowhere (``GUOZI_CACHE_DIR`` set empty).
+
+    ``checked/`` in guozi's cache folder (:func:`guozi.engine.sqlcache.cache_root`: beside the
+    engine's compiled queries).
+    """
+    root = cache_root()
+    return None if root is None else root / SUBDIR
 
 
 def _code_digest() -> str:
@@ -75,10 +77,13 @@ class CheckedCache:
         for f in sorted(files, key=lambda p: p.name):
             h.update(f"file\0{f.name}\0{file_hash(f)}".encode())
         self.key = h.hexdigest()
-        self.path = cache_dir() / f"{self.key}.json"
+        folder = cache_dir()
+        self.path = None if folder is None else folder / f"{self.key}.json"
 
     def _entry(self) -> dict[str, Any] | None:
         """The entry of this key, if there is one and it can be read."""
+        if self.path is None:
+            return None
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -113,7 +118,7 @@ class CheckedCache:
         """Remember ``spans`` as clean (with those remembered before), written atomically."""
         known = self.spans()
         new = [s for s in spans if not any(covers(k, s) for k in known)]
-        if not new and self.known():
+        if self.path is None or (not new and self.known()):
             return
         rows = [
             {
