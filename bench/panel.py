@@ -63,12 +63,11 @@ GOAL_RSS_MB = 8 * 1024.0  # … and under 8 GB …
 GOAL_SPEEDUP = 5.0  # … and at least 5 × faster than the pandas version
 
 
-def _pandas_panel() -> ModuleType:
-    """The reference module beside this file (``bench`` is not a package)."""
-    name = "bench_pandas_panel"
+def _bench_module(name: str, filename: str) -> ModuleType:
+    """A module beside this file (``bench`` is not a package), loaded once."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, HERE / "pandas_panel.py")
+    spec = importlib.util.spec_from_file_location(name, HERE / filename)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -76,13 +75,19 @@ def _pandas_panel() -> ModuleType:
     return module
 
 
+def _pandas_panel() -> ModuleType:
+    """The pandas reference."""
+    return _bench_module("bench_pandas_panel", "pandas_panel.py")
+
+
+def _polars_panel() -> ModuleType:
+    """The polars reference."""
+    return _bench_module("bench_polars_panel", "polars_panel.py")
+
+
 def _generate_module() -> ModuleType:
     """``bench/generate.py``, for its typed-facts writer."""
-    spec = importlib.util.spec_from_file_location("bench_generate", HERE / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _bench_module("bench_generate", "generate.py")
 
 
 def peak_rss_mb() -> float:
@@ -335,19 +340,6 @@ def run_pandas(data: Path, period: str, *, read: str, frames: Path | None) -> tu
         with frames.open("wb") as fh:
             pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return run, results
-
-
-def _polars_panel() -> ModuleType:
-    """The polars reference beside this file."""
-    name = "bench_polars_panel"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, HERE / "polars_panel.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def run_polars(data: Path, period: str, *, frames: Path | None) -> tuple[Run, dict[str, Any]]:

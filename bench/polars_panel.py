@@ -10,10 +10,8 @@ into polars frames: both references time the same tree code. Nothing from guozi 
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -23,20 +21,9 @@ import polars as pl
 HERE = Path(__file__).resolve().parent
 
 
-def _pandas_panel() -> ModuleType:
-    """The pandas reference beside this file (``bench`` is not a package): formulas, labels, tree, notes."""
-    name = "bench_pandas_panel"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, HERE / "pandas_panel.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+sys.path.insert(0, str(HERE))  # bench is not a package: its pandas reference, beside this file
+import pandas_panel as pp  # noqa: E402 - after the path is set
 
-
-pp = _pandas_panel()
 AMOUNT = pl.Decimal(38, pp.SCALE)  # a group's sums: exact, 38 digits
 
 
