@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from guozi.kernel.errors import Problem
 from guozi.kernel.units import STORE_SCALE, VALUE_PRECISION
-from guozi.store.limits import memory_limit, spill_path
+from guozi.store.limits import memory_limit, remove_orphans, spill_path
 
 Kind = Literal["entities", "facts", "targets", "intercompany"]  # KINDS: the kinds the contract reads
 KINDS: tuple[Kind, ...] = ("entities", "facts", "targets", "intercompany")
@@ -110,6 +110,7 @@ class StagedFacts:
     @classmethod
     def save(cls, con: duckdb.DuckDBPyConnection, query: str, sources: Sequence[str]) -> StagedFacts:
         """The rows of ``query`` on ``con`` (the columns of :data:`STAGED_SCHEMA`) written to a new file."""
+        remove_orphans(".duckdb")  # what imports killed part-way left
         path = spill_path(".duckdb")
         casts = ", ".join(f'cast("{f.name}" as {_DUCK_TYPES[f.name]}) as "{f.name}"' for f in STAGED_SCHEMA)
         con.execute(f"attach {_quoted(str(path))} as guozi_staged")
@@ -130,7 +131,7 @@ class StagedFacts:
 
     def reader(self, batch_rows: int = STREAM_ROWS) -> pa.RecordBatchReader:
         """The rows as a stream of record batches in :data:`STAGED_SCHEMA` (each call reads the file anew)."""
-        found = self._query("select * from facts").fetch_record_batch(batch_rows)
+        found = self._query("select * from facts").to_arrow_reader(batch_rows)
         progress = self.progress
         if progress is None:
             return found

@@ -395,8 +395,9 @@ class DuckDBStore(SQLStatements):
             con.execute(f"set temp_directory = {_literal(str(spill_path()))}")
         try:
             yield
-        finally:
-            con.execute(f"set memory_limit = {_literal(str(row[0]))}")
+        finally:  # not in a failed transaction: the connection is closed with the unit of work anyway
+            with suppress(duckdb.Error):
+                con.execute(f"set memory_limit = {_literal(str(row[0]))}")
 
     def close(self) -> None:
         """Close the connection (a later call opens the file again)."""

@@ -9,6 +9,7 @@ DuckDB size such as ``2GB``) and ``GUOZI_TEMP_DIR`` override the defaults.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -26,6 +27,30 @@ def spill_directory() -> Path:
     """Where an import spills: ``GUOZI_TEMP_DIR`` or a ``guozi-spill`` folder in the system's temp folder."""
     given = os.environ.get("GUOZI_TEMP_DIR", "").strip()
     return Path(given) if given else Path(tempfile.gettempdir()) / "guozi-spill"
+
+
+def remove_orphans(suffix: str) -> None:
+    """Delete the files ``PID-xxxxxxxxxxxx{suffix}`` (and their ``.wal``) under :func:`spill_directory` left by
+    processes no longer running (an import killed part-way leaves its staged facts)."""
+    base = spill_directory()
+    if not base.is_dir():
+        return
+    for path in base.glob(f"*-*{suffix}*"):
+        pid, _, rest = path.name.partition("-")
+        if not pid.isdigit() or not rest.removesuffix(".wal").endswith(suffix) or _running(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: running
+        return True
+    return True
 
 
 def spill_path(suffix: str = "") -> Path:
