@@ -59,7 +59,8 @@ def test_the_check_needs_a_filer_of_the_entity_and_the_csrf_token(client_as: Cli
 
 
 def test_the_own_form_downloads_as_the_monthly_template(client_as: ClientAs, tmp_path: Path) -> None:
-    """The xlsx is the guozi template of A1 for 2025-07, with June's revenue (500 万元) as 上期数."""
+    """The xlsx is the guozi template of A1 for 2025-07, whose 营业收入 本月数 is its 本年累计 less
+    June's 500 万元."""
     filer = client_as("filer_a")
     r = filer.get("/submissions/fill/form.xlsx", params=JULY)
     assert r.status_code == 200 and "guozi_A1_2025-07.xlsx" in r.headers["content-disposition"]
@@ -68,8 +69,9 @@ def test_the_own_form_downloads_as_the_monthly_template(client_as: ClientAs, tmp
     form = read_form(path)
     assert form is not None and (form.entity_id, form.period) == ("A1", "2025-07")
     sheet = openpyxl.load_workbook(path)["利润表"]
-    prior = {sheet.cell(row, 7).value: sheet.cell(row, 4).value for row in range(5, sheet.max_row + 1)}
-    assert prior["revenue"] == 500
+    month = {sheet.cell(row, 7).value: (row, sheet.cell(row, 4).value) for row in range(5, sheet.max_row + 1)}
+    row, formula = month["revenue"]
+    assert formula == f'=IF(C{row}="","",C{row}-(500))'
     assert filer.get("/submissions/fill/form.xlsx", params={"entity": "B1", "period": "2025-07"}).status_code == 404
 
 

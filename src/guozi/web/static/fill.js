@@ -1,5 +1,7 @@
 // The web form of a report (/submissions/fill): after each pause in typing, the figures go to
 // /api/v1/submissions/check and every problem is shown on its line (a 核实 one asks for a reason).
+// A flow's 本月数 follows its 本年累计数 as one types: the year to date less the previous month's
+// (data-base, in the form's unit; 0 in January), shown only, never sent.
 (function () {
   "use strict";
   var form = document.getElementById("fill-form");
@@ -81,8 +83,23 @@
     });
   }
 
+  function month(row) {
+    var cell = row.querySelector("td.month[data-base]");
+    if (!cell) { return; }
+    var text = row.querySelector("input[name^='v:']").value.trim().replace(/,/g, "");
+    var value = Number(text);
+    if (text === "" || !isFinite(value)) { cell.textContent = "—"; return; }
+    var digits = Number(cell.dataset.decimals);
+    cell.textContent = (value - Number(cell.dataset.base)).toLocaleString("en-US", {
+      minimumFractionDigits: digits, maximumFractionDigits: digits
+    });
+  }
+
+  form.querySelectorAll("tr[data-item]").forEach(month);
+
   form.addEventListener("input", function (event) {
     if (!event.target.name || event.target.name.indexOf("v:") !== 0) { return; }
+    month(event.target.closest("tr"));
     clearTimeout(timer);
     timer = setTimeout(check, 400);
   });

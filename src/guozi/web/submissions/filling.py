@@ -1,7 +1,9 @@
 """Filing in the browser: download the own form, fill it in a web page checked as one types, save it.
 
-* ``GET /submissions/fill?entity=&period=``: the form's lines in form order with the previous period's
-  and the prior year's figures; money in 万元, persons in 人;
+* ``GET /submissions/fill?entity=&period=``: the form's lines in the paper form's order and sections,
+  each sheet with its columns: 资产负债表 期末数 | 年初数 | 上月末数, 利润表 and 现金流量表 本年累计数 |
+  本月数 (worked out as one types) | 上年同期累计数, 统计指标 本期数 | 上年同期 | 上期数; money in 万元,
+  persons in 人;
 * ``GET /submissions/fill/form.xlsx``: the same form as the monthly xlsx template (to fill in Excel);
 * ``POST /api/v1/submissions/check``: the figures typed so far checked by the same rules as an upload
   (表内/表间审核), each problem placed on its item's cell; nothing is written;
