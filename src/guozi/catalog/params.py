@@ -60,6 +60,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "params/targets.yaml": ("targets", "verdict"),
     "params/losses.yaml": ("losses",),
     "params/consolidation.yaml": ("consolidation",),
+    "params/review.yaml": ("review",),
     "report.yaml": ("report",),
 }
 WRAPPED: dict[str, str] = {

@@ -45,6 +45,7 @@ app.add_typer(period_app, name="period")
 
 PeriodArg = Annotated[str, typer.Argument(help="期间 YYYY-MM period")]
 UserOpt = Annotated[str, typer.Option("--user", help="who acts (default: the login name)")]
+SubtreeOpt = Annotated[str | None, typer.Option("--entity", help="只对该企业及其下属企业 only this entity's subtree")]
 STATUSES = ("missing", "draft", "submitted", "returned", "approved")
 
 
@@ -105,9 +106,7 @@ def _write(
 def open_(
     period: PeriodArg,
     deadline: Annotated[str, typer.Option("--deadline", help="截止日期 YYYY-MM-DD the filing deadline")],
-    entity: Annotated[
-        str | None, typer.Option("--entity", help="只开启该企业及其下属企业 only this entity's subtree")
-    ] = None,
+    entity: SubtreeOpt = None,
     store: StoreOpt = None,
     user: UserOpt = "",
     lang: LangOpt = "zh",
@@ -177,21 +176,28 @@ def status(
 
 
 @period_app.command("close")
-def close(period: PeriodArg, store: StoreOpt = None, user: UserOpt = "", lang: LangOpt = "zh") -> None:
-    """关账：此后不能再导入或上报该月数据。 Close a month: no import or upload into it any more."""
+def close(
+    period: PeriodArg,
+    entity: SubtreeOpt = None,
+    store: StoreOpt = None,
+    user: UserOpt = "",
+    lang: LangOpt = "zh",
+) -> None:
+    """关账：此后不能再导入或上报该月数据（可只关某一子树）。 Close a month (or one subtree): no import or upload into it."""
     lang = parse_lang(lang)
 
     def body() -> None:
         p = parse_period(period)
         with workspace(store) as ws:
-            ws.close_period(p, user=user)
-            now = ws.filing_progress(p)
+            ws.close_period(p, user=user, entity=entity)
+            now = ws.filing_progress(p, entity=entity)
             done, expected = now.approved, now.expected
+        where = f"（{entity} 及其下属企业）" if entity else ""
         err.print(
             pick(
                 lang,
-                f"已关账 {p}：应报 {expected} 户，已通过 {done} 户",
-                f"closed {p}: {expected} expected, {done} approved",
+                f"已关账 {p}{where}：应报 {expected} 户，已通过 {done} 户",
+                f"closed {p}{f' for {entity} and below' if entity else ''}: {expected} expected, {done} approved",
             )
         )
 
@@ -202,17 +208,19 @@ def close(period: PeriodArg, store: StoreOpt = None, user: UserOpt = "", lang: L
 def reopen(
     period: PeriodArg,
     reason: Annotated[str, typer.Option("--reason", help="重新打开的原因（记入审计日志） why, kept in the audit log")],
+    entity: SubtreeOpt = None,
     store: StoreOpt = None,
     user: UserOpt = "",
     lang: LangOpt = "zh",
 ) -> None:
-    """重新打开已关账的月份（须说明原因）。 Reopen a closed month, with a reason."""
+    """重新打开已关账的月份（须说明原因；可只开某一子树）。 Reopen a closed month (or one subtree), with a reason."""
     lang = parse_lang(lang)
 
     def body() -> None:
         p = parse_period(period)
         with workspace(store) as ws:
-            ws.reopen_period(p, reason, user=user)
-        err.print(pick(lang, f"已重新打开 {p}", f"reopened {p}"))
+            ws.reopen_period(p, reason, user=user, entity=entity)
+        where = pick(lang, f"（{entity} 及其下属企业）", f" for {entity} and below") if entity else ""
+        err.print(pick(lang, f"已重新打开 {p}{where}", f"reopened {p}{where}"))
 
     run(lang, body)

@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 
 
 # A submission's review status. The command line lands files as ``approved``; a web upload lands
-# as ``draft``, the filer ``submitted`` it, a supervisor ``approved`` or ``returned`` it. Only
-# approved submissions feed the indicators.
-Status = Literal["draft", "submitted", "approved", "returned"]
-STATUSES: tuple[Status, ...] = ("draft", "submitted", "approved", "returned")
+# as ``draft``, the filer ``submitted`` it, a supervisor ``approved`` or ``returned`` it. Under two
+# levels of review (params/review.yaml ``two_level``) the first level moves it to ``checked`` (初审通过)
+# and headquarters then to ``approved`` or ``returned``. Only approved submissions feed the
+# indicators. A status is text in the store (no schema change for a new one).
+Status = Literal["draft", "submitted", "checked", "approved", "returned"]
+STATUSES: tuple[Status, ...] = ("draft", "submitted", "checked", "approved", "returned")
 Role = Literal["admin", "supervisor", "filer", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "supervisor", "filer", "viewer")
 

@@ -46,7 +46,7 @@ from guozi.store.duckdb import DuckDBStore
 from guozi.store.export import ExportReport, export_parquet
 from guozi.tree import Tree
 from guozi.workspace import browse as browsing
-from guozi.workspace import collect, forms, inplace, lake
+from guozi.workspace import collect, forms, inplace, lake, levels
 from guozi.workspace import consolidation as consolidating
 from guozi.workspace import history as records
 from guozi.workspace import periods as cycle
@@ -55,6 +55,7 @@ from guozi.workspace.browse import IndicatorInput, TreeView, Trend
 from guozi.workspace.collect import CheckResult, Explain, ImportReport, Rules
 from guozi.workspace.filings import FilingProgress, PeriodStatus
 from guozi.workspace.forms import FormLine, ReviewSheet
+from guozi.workspace.levels import LineComment, ReviewState
 from guozi.workspace.memo import Memo, paused_gc, read_panel
 from guozi.workspace.review import (
     REVIEWERS,
@@ -244,14 +245,18 @@ class Workspace:
         """A submission's figures in form order beside the earlier figures, large jumps marked."""
         return forms.review_lines(self, submission_id)
 
-    def review(self, submission_id: int, user: User, approve: bool, comment: str = "") -> Review:
-        """A supervisor approves (its figures then count) or returns (with a comment) a submitted report.
-
-        Nobody reviews their own upload; returning needs a comment saying what to fix.
-        """
-        step = workflow.review(self, submission_id, user, approve, comment)
+    def review(
+        self, submission_id: int, user: User, approve: bool, comment: str = "", lines: Sequence[LineComment] = ()
+    ) -> Review:
+        """A supervisor approves (its figures then count) or returns (with a comment, ``lines`` on single figures)
+        a submitted report; two levels: :mod:`~guozi.workspace.levels`. Nobody reviews their own upload."""
+        step = workflow.review(self, submission_id, user, approve, comment, lines)
         self._memo.clear()  # approved rows change the figures and may change the tree
         return step
+
+    def review_state(self, submission_id: int, user: User) -> ReviewState:
+        """Where a submission ``user`` may see stands in review: levels, who may act, each step's level, line comments."""
+        return levels.review_state(self, self.visible_submission(submission_id, user), user)
 
     def submissions_for(self, user: User, status: Status | None = None) -> list[Submission]:
         """The submissions ``user`` may see (all of their figures in its subtrees), newest first."""
@@ -318,17 +323,21 @@ class Workspace:
         self._memo.clear()
         return event
 
-    def close_period(self, period: Period, *, user: str = "") -> PeriodEvent:
-        """Close ``period``: imports and uploads into it are refused from now on (in the audit log)."""
-        event = cycle.close_period(self, period, user=user)
+    def close_period(self, period: Period, *, user: str = "", entity: str | None = None) -> PeriodEvent:
+        """Close ``period`` (for ``entity``'s subtree, or all): imports and uploads into it are refused (audited)."""
+        event = cycle.close_period(self, period, root=entity or "", user=user)
         self._memo.clear()
         return event
 
-    def reopen_period(self, period: Period, reason: str, *, user: str = "") -> PeriodEvent:
-        """Reopen a closed ``period`` with a reason (kept with the event and in the audit log)."""
-        event = cycle.reopen_period(self, period, reason, user=user)
+    def reopen_period(self, period: Period, reason: str, *, user: str = "", entity: str | None = None) -> PeriodEvent:
+        """Reopen a closed ``period`` (for ``entity``'s subtree, or all) with a reason, kept with it and audited."""
+        event = cycle.reopen_period(self, period, reason, root=entity or "", user=user)
         self._memo.clear()
         return event
+
+    def closed_figures(self, result: CheckResult) -> list[tuple[str, Period]]:
+        """The (entity, period) pairs of checked files lying in a closed month: their import would be refused."""
+        return cycle.closed_figures(self, [result.batch.facts, result.batch.intercompany])
 
     def regime_indicators(self, period: Period, regime: str | None = None) -> list[str]:
         """The indicators of ``regime`` (default: the regime of the period's year)."""

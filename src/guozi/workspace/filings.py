@@ -42,7 +42,8 @@ STATE_ZH = {"unopened": "未开启", "open": "填报中", "closed": "已关账"}
 
 @dataclass(frozen=True)
 class Filing:
-    """One expected entity's filing of a month: its status, who filed and when, who reviewed and when."""
+    """One expected entity's filing of a month: its status, who filed and when, who reviewed and when
+    (under two levels of review: who checked it first, and when)."""
 
     entity_id: str
     name: str
@@ -56,11 +57,15 @@ class Filing:
     filed_at: datetime | None = None
     reviewed_by: str = ""
     reviewed_at: datetime | None = None
+    checked_by: str = ""  # under two levels of review: who passed it at the first level (初审), and when
+    checked_at: datetime | None = None
 
     def record(self, lang: str = "zh") -> dict[str, Any]:
-        """The filing as an output row (``status_label`` in ``lang``)."""
+        """The filing as an output row (``status_label`` in ``lang``; 「待审核（初审通过）」 once checked)."""
         row = {k: getattr(self, k) for k in self.__dataclass_fields__}
         row["status_label"] = pick(lang, FILING_ZH[self.status], self.status)
+        if self.status == "submitted" and self.checked_by:
+            row["status_label"] += pick(lang, "（初审通过）", " (checked)")
         return row
 
 
@@ -166,6 +171,8 @@ FILING_COLUMNS = [
     Column("filed_at", "报送时间", "filed at", _time),
     Column("reviewed_by", "审核人", "reviewed by"),
     Column("reviewed_at", "审核时间", "reviewed at", _time),
+    Column("checked_by", "初审人", "checked by"),
+    Column("checked_at", "初审时间", "checked at", _time),
 ]
 COUNT_COLUMNS = [
     Column("level", "层级", "level"),

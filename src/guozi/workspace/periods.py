@@ -2,8 +2,11 @@
 
 A month's lifecycle is a list of appended events kept by the store (``period_events``, see
 :mod:`guozi.store.lifecycle`): ``open`` with a deadline (for the whole tree, or for one root's
-subtree), ``close`` and ``reopen`` with a reason (for the whole tree). Closing refuses every later
-import or upload into the month (the store's guard); reopening lets them in again.
+subtree), ``close`` and ``reopen`` with a reason (for the whole tree, or one root's subtree: then one
+event per entity of the subtree in that month, the store's rule being entity by entity, and one
+audit entry). Closing refuses every later import or upload into the month (the store's guard);
+reopening lets them in again. A month is ``closed`` for a viewer when it is closed for the whole
+tree or for every entity under the viewer's roots.
 
 **Who is expected to file** month ``P`` under root ``R``: every entity of ``R``'s subtree alive in
 ``P`` by the tree's validity periods (and not yet ``established``, where that column is given).
@@ -37,14 +40,18 @@ import pandas as pd
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.periods import Period
 from guozi.store.base import PeriodEvent, Submission
+from guozi.store.lifecycle import closed_state, is_closed
 from guozi.workspace.filings import CHASED, Filing, FilingProgress, FilingStatus, PeriodStatus, State
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from guozi.store import Store
     from guozi.tree import Tree
 
 __all__ = [
     "close_period",
+    "closed_figures",
     "default_period",
     "expected_entities",
     "filing_period",
@@ -143,6 +150,15 @@ def _closed(events: Sequence[PeriodEvent]) -> bool:
     return last is not None and last.action == "close"
 
 
+def _all_closed(tree: Tree, events: Sequence[PeriodEvent], period: Period, roots: Sequence[str]) -> bool:
+    """Whether every entity of the ``roots``' subtrees is closed in ``period`` (the store's rule, entity by entity)."""
+    if not any(e.action == "close" for e in events):
+        return False
+    state = closed_state(events)
+    members = {m for r in roots for m in tree.subtree(r, period)}
+    return bool(members) and all(is_closed(state, m, period.code) for m in members)
+
+
 def _scope(
     tree: Tree, events: Sequence[PeriodEvent], period: Period, roots: Sequence[str] | None
 ) -> tuple[State, date | None]:
@@ -154,7 +170,7 @@ def _scope(
     reach = set().union(*_chains(tree, period, roots).values()) if roots else {"", *(e.root for e in events)}
     opened = _latest(events, reach, ("open",))
     deadline = opened.deadline if opened is not None else None
-    if _closed(events):
+    if _closed(events) or (roots and _all_closed(tree, events, period, roots)):
         return "closed", deadline
     return ("open" if _latest(events, reach, ("open", "reopen")) is not None else "unopened"), deadline
 
@@ -172,7 +188,7 @@ def period_status(
     events = tuple(store.period_events(period.code))
     approved = _approved(store, period)
     latest = _latest_submissions(ledger, period, set(expected.entity_id))
-    reviews: dict[int, tuple[str, datetime | None]] = {}
+    reviews: dict[int, Reviewed] = {}
     filings = []
     names = expected["name"] if "name" in expected.columns else expected["entity_id"]
     chains = _chains(tree, period, list(expected.entity_id))
@@ -180,8 +196,8 @@ def period_status(
         opened = _latest(events, chains[str(e)], ("open",))
         deadline = opened.deadline if opened is not None else None
         sub = latest.get(str(e), {}).get("approved" if e in approved else "other")
-        status: FilingStatus = "approved" if e in approved else (sub.status if sub is not None else "missing")
-        reviewer, reviewed_at = _reviewer(store, sub, reviews)
+        status: FilingStatus = "approved" if e in approved else _filing_status(sub)
+        reviewer, reviewed_at, checker, checked_at = _reviewer(store, sub, reviews)
         filings.append(
             Filing(
                 entity_id=str(e),
@@ -196,21 +212,39 @@ def period_status(
                 filed_at=sub.created_at if sub is not None else None,
                 reviewed_by=reviewer,
                 reviewed_at=reviewed_at,
+                checked_by=checker,
+                checked_at=checked_at,
             )
         )
     state, deadline = _scope(tree, events, period, roots)
     return PeriodStatus(period, _roots_text(roots), state, deadline, tuple(filings), events)
 
 
-def _reviewer(
-    store: Store, sub: Submission | None, seen: dict[int, tuple[str, datetime | None]]
-) -> tuple[str, datetime | None]:
-    """Who approved or returned ``sub``, and when (nobody for an import, a draft or a submitted one)."""
-    if sub is None or sub.status not in ("approved", "returned"):
-        return "", None
+Reviewed = tuple[str, datetime | None, str, datetime | None]
+
+
+def _filing_status(sub: Submission | None) -> FilingStatus:
+    """A submission's status as a filing's: ``checked`` (初审通过) still waits for headquarters (submitted)."""
+    if sub is None:
+        return "missing"
+    return "submitted" if sub.status == "checked" else sub.status
+
+
+def _reviewer(store: Store, sub: Submission | None, seen: dict[int, Reviewed]) -> Reviewed:
+    """Who approved or returned ``sub`` and when (nobody for an import, a draft or a submitted one), and
+    who checked it at the first level of two, and when (nobody under one level)."""
+    if sub is None or sub.status not in ("approved", "returned", "checked"):
+        return "", None, "", None
     if sub.id not in seen:
-        steps = [r for r in store.reviews(sub.id) if r.status == sub.status]
-        seen[sub.id] = (steps[-1].user, steps[-1].at) if steps else ("", None)
+        steps = store.reviews(sub.id)
+        final = [r for r in steps if r.status == sub.status and sub.status != "checked"]
+        checked = [r for r in steps if r.status == "checked"]
+        seen[sub.id] = (
+            final[-1].user if final else "",
+            final[-1].at if final else None,
+            checked[-1].user if checked else "",
+            checked[-1].at if checked else None,
+        )
     return seen[sub.id]
 
 
@@ -320,26 +354,100 @@ def open_period(ledger: Ledger, period: Period, deadline: date, *, root: str = "
             f"期间 {period} 已关账；如需继续填报，请用 guozi period reopen {period} --reason 说明原因",
             f"period {period} is closed; to let filing go on, use guozi period reopen {period} --reason TEXT",
         )
-    if root and not ledger.tree().subtree(root, period):
-        raise NotFoundError(f"{period} 没有企业 {root}", f"no entity {root} in {period}")
+    if root and _all_closed(ledger.tree(), events, period, _members(ledger, period, root)[:1]):
+        raise GuoziError(
+            f"期间 {period} 的 {root} 及其下属企业已关账；请先 guozi period reopen {period} --entity {root}",
+            f"period {period} is closed for {root}'s subtree; reopen it first (guozi period reopen --entity {root})",
+        )
     return _record(ledger.store, period, "open", user=user, root=root, deadline=deadline)
 
 
+def _members(ledger: Ledger, period: Period, root: str) -> list[str]:
+    found = ledger.tree().subtree(root, period)
+    if not found:
+        raise NotFoundError(f"{period} 没有企业 {root}", f"no entity {root} in {period}")
+    return found
+
+
+def _record_each(
+    store: Store, period: Period, action: Literal["close", "reopen"], members: Sequence[str], *, root: str, **kw: Any
+) -> PeriodEvent:
+    """A subtree's step: one event per member entity (the store's rule is entity by entity) and one audit
+    entry for the whole, in one transaction; the root's own event is returned (or the first member's)."""
+    user: str = kw.pop("user") or getpass.getuser()
+    with store.atomic():
+        before = _latest(store.period_events(period.code), {root}, ("open", "close", "reopen"))
+        made = [store.add_period_event(period.code, action, user=user, root=m, **kw) for m in members]
+        event = next((e for e in made if e.root == root), made[0])
+        after = json.loads(_event_json(event)) | {"entities": list(members)}
+        store.audit(
+            user=user,
+            action=f"period.{action}",
+            target=f"period:{period}/{root}",
+            before=_event_json(before),
+            after=json.dumps(after, ensure_ascii=False),
+        )
+    return event
+
+
 @_one_unit
-def close_period(ledger: Ledger, period: Period, *, user: str) -> PeriodEvent:
-    """Close ``period`` for the whole tree: imports and uploads into it are refused from now on."""
-    if _closed(ledger.store.period_events(period.code)):
+def close_period(ledger: Ledger, period: Period, *, root: str = "", user: str) -> PeriodEvent:
+    """Close ``period`` for the whole tree, or for ``root``'s subtree (every entity of it in ``period``):
+    imports and uploads of the closed entities' figures into it are refused from now on."""
+    events = ledger.store.period_events(period.code)
+    if _closed(events):
         raise GuoziError(f"期间 {period} 已经关账", f"period {period} is already closed")
-    return _record(ledger.store, period, "close", user=user)
+    if not root:
+        return _record(ledger.store, period, "close", user=user)
+    state = closed_state(events)
+    todo = [m for m in _members(ledger, period, root) if not is_closed(state, m, period.code)]
+    if not todo:
+        raise GuoziError(
+            f"期间 {period} 的 {root} 及其下属企业已经关账", f"period {period} is already closed for {root}'s subtree"
+        )
+    reason = f"关账 {root} 及其下属企业 closed with {root}'s subtree"
+    return _record_each(ledger.store, period, "close", todo, root=root, user=user, reason=reason)
 
 
 @_one_unit
-def reopen_period(ledger: Ledger, period: Period, reason: str, *, user: str) -> PeriodEvent:
-    """Reopen a closed ``period`` for the whole tree; the reason is kept with the event and in the audit log."""
+def reopen_period(ledger: Ledger, period: Period, reason: str, *, root: str = "", user: str) -> PeriodEvent:
+    """Reopen a closed ``period`` for the whole tree, or for ``root``'s subtree (its closed entities); the
+    reason is kept with the events and in the audit log."""
     if not reason.strip():
         raise GuoziError("重新打开期间须说明原因（--reason）", "reopening a period needs a reason (--reason)")
-    if not _closed(ledger.store.period_events(period.code)):
+    events = ledger.store.period_events(period.code)
+    if root:
+        state = closed_state(events)
+        todo = [m for m in _members(ledger, period, root) if is_closed(state, m, period.code)]
+        if not todo:
+            raise GuoziError(
+                f"期间 {period} 的 {root} 及其下属企业未关账，无需重新打开",
+                f"period {period} is not closed for {root}'s subtree; there is nothing to reopen",
+            )
+        return _record_each(ledger.store, period, "reopen", todo, root=root, user=user, reason=reason.strip())
+    if not _closed(events):
+        part = any(e.action == "close" and e.root for e in events)
+        hint = ("（只关闭了部分子树：请用 --entity 指定）", " (only subtrees are closed: name one with --entity)")
         raise GuoziError(
-            f"期间 {period} 未关账，无需重新打开", f"period {period} is not closed; there is nothing to reopen"
+            f"期间 {period} 未关账，无需重新打开{hint[0] if part else ''}",
+            f"period {period} is not closed; there is nothing to reopen{hint[1] if part else ''}",
         )
     return _record(ledger.store, period, "reopen", user=user, reason=reason.strip())
+
+
+@_one_unit
+def closed_figures(ledger: Ledger, tables: Sequence[pa.Table | None]) -> list[tuple[str, Period]]:
+    """The (entity, period) pairs of ``tables`` (entity_id, period columns) that lie in a closed month:
+    an import or upload of them would be refused (:mod:`guozi.store.lifecycle`)."""
+    events = ledger.store.period_events()
+    if not any(e.action == "close" for e in events):
+        return []
+    state = closed_state(events)
+    found: set[tuple[str, int]] = set()
+    for t in tables:
+        if t is None or not t.num_rows:
+            continue
+        pairs = t.select(["entity_id", "period"]).group_by(["entity_id", "period"]).aggregate([])
+        ents, pers = pairs.column("entity_id").to_pylist(), pairs.column("period").to_pylist()
+        found.update((str(e), int(p)) for e, p in zip(ents, pers, strict=True) if is_closed(state, str(e), int(p)))
+    return [(e, Period.from_code(p)) for e, p in sorted(found, key=lambda x: (x[1], x[0]))]

@@ -1,4 +1,5 @@
-"""The review workflow: draft → submitted → approved | returned (a returned file is uploaded anew).
+"""The review workflow: draft → submitted → approved | returned (a returned file is uploaded anew);
+under two levels of review (:mod:`guozi.workspace.levels`) submitted → checked → approved | returned.
 
 A filer uploads reports of the entities in its subtrees (:func:`stage_upload`) and submits them;
 a supervisor approves or returns them (:func:`move`). Who may do what is checked here
@@ -21,7 +22,9 @@ from guozi.kernel.errors import GuoziError, Problem, Severity
 from guozi.kernel.periods import Period
 from guozi.store.base import Review, Status, Submission, User
 from guozi.store.batch import Batch
+from guozi.workspace import levels
 from guozi.workspace.collect import Explain, Rules, stored_explanations
+from guozi.workspace.levels import LineComment
 
 if TYPE_CHECKING:
     from guozi.analyses.source import Source
@@ -47,7 +50,13 @@ if TYPE_CHECKING:
 
 UPLOADERS = ("filer", "admin")  # who may upload and submit
 REVIEWERS = ("supervisor", "admin")  # who may approve or return
-STATUS_ZH: dict[str, str] = {"draft": "草稿", "submitted": "已提交", "approved": "已通过", "returned": "已退回"}
+STATUS_ZH: dict[str, str] = {
+    "draft": "草稿",
+    "submitted": "已提交",
+    "checked": "初审通过",
+    "approved": "已通过",
+    "returned": "已退回",
+}
 
 
 class ForbiddenError(GuoziError):
@@ -130,8 +139,10 @@ def stage_upload(
     return staged
 
 
-def review(ws: Desk, submission_id: int, user: User, approve: bool, comment: str) -> Review:
-    """See :meth:`Workspace.review <guozi.workspace.Workspace.review>`."""
+def review(
+    ws: Desk, submission_id: int, user: User, approve: bool, comment: str, lines: Sequence[LineComment] = ()
+) -> Review:
+    """See :meth:`Workspace.review <guozi.workspace.Workspace.review>`; the levels: :mod:`guozi.workspace.levels`."""
     require(user, REVIEWERS, "审核报表", "review reports")
     sub = ws.visible_submission(submission_id, user)
     if sub.user == user.name:
@@ -140,10 +151,19 @@ def review(ws: Desk, submission_id: int, user: User, approve: bool, comment: str
             f"you uploaded submission {submission_id}; someone else must review it",
         )
     comment = comment.strip()
-    if not approve and not comment:
+    kept = levels.check_lines(ws, submission_id, lines, approve)
+    if not approve and not comment and not kept:
         raise GuoziError("退回时请填写意见，说明需要改正什么", "give a comment when returning: say what to correct")
-    action = "submission.approve" if approve else "submission.return"
-    return move(ws, submission_id, user, ("submitted",), "approved" if approve else "returned", comment, action)
+    roots, level, why = levels.next_step(ws, sub, user)
+    if sub.status in ("submitted", "checked") and why != ("", ""):
+        raise ForbiddenError(*why)
+    at: tuple[Status, ...] = ("checked",) if level == 2 else ("submitted",)
+    to: Status = "returned" if not approve else "checked" if level == 1 else "approved"
+    action = {"returned": "submission.return", "checked": "submission.check"}.get(to, "submission.approve")
+    extra: dict[str, object] = {"level": level, "roots": list(roots)} if roots else {}
+    if kept:
+        extra["lines"] = [x.record() for x in kept]
+    return move(ws, submission_id, user, at, to, comment, action, extra)
 
 
 def covers(ws: Desk, user: User, submission_id: int) -> bool:
@@ -212,9 +232,17 @@ def require(user: User, roles: Sequence[str], zh: str, en: str) -> None:
 
 
 def move(
-    ws: Desk, submission_id: int, user: User, allowed: Sequence[Status], to: Status, comment: str, action: str
+    ws: Desk,
+    submission_id: int,
+    user: User,
+    allowed: Sequence[Status],
+    to: Status,
+    comment: str,
+    action: str,
+    extra: dict[str, object] | None = None,
 ) -> Review:
-    """Move a submission ``user`` may see from one of ``allowed`` to ``to``, audited as ``action``."""
+    """Move a submission ``user`` may see from one of ``allowed`` to ``to``, audited as ``action`` (``extra``
+    joins the audit entry's after-state: the review level, line comments)."""
     ws.visible_submission(submission_id, user)
     # the status is read, moved and audited in one transaction: all stored together, or nothing
     with ws.store.atomic():
@@ -231,7 +259,7 @@ def move(
             action=action,
             target=f"submission:{submission_id}",
             before=json.dumps({"status": sub.status}),
-            after=json.dumps({"status": to, "comment": comment}, ensure_ascii=False),
+            after=json.dumps({"status": to, "comment": comment, **(extra or {})}, ensure_ascii=False),
         )
     return step
 

@@ -128,6 +128,12 @@ def api_withdraw(request: Request, user: Signed, submission_id: int) -> ReviewOu
     dependencies=[Depends(csrf_protect)],
 )
 def api_review(request: Request, user: Signed, submission_id: int, body: ReviewIn) -> ReviewOut:
-    """Approve (its figures then count) or return with a comment (submitted → approved | returned)."""
-    step = call(request, web_data(request).ws.review, submission_id, user, body.approve, body.comment)
+    """Approve (its figures then count) or return with a comment and/or ``lines``, comments on single
+    figures (submitted → approved | returned); under two levels of review the first approval makes it
+    ``checked`` (初审通过) and headquarters approves or returns it next."""
+    try:
+        lines = body.line_comments()
+    except GuoziError as exc:
+        raise http_error(exc) from exc
+    step = call(request, web_data(request).ws.review, submission_id, user, body.approve, body.comment, lines)
     return review_out(step, lang_of(request))

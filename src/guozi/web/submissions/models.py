@@ -4,13 +4,13 @@ steps and problems."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from guozi.kernel.errors import Problem, Severity
+from guozi.kernel.errors import GuoziError, Problem, Severity
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 from guozi.store.base import Review, Submission, User
@@ -18,9 +18,12 @@ from guozi.web.data import file_name
 from guozi.workspace import STATUS_ZH, UPLOADERS, Workspace
 from guozi.workspace.collect import explain_key
 from guozi.workspace.forms import ReviewLine
+from guozi.workspace.levels import LEVEL_ZH, LineComment, ReviewState
 
 __all__ = [
     "FactOut",
+    "LineCommentIn",
+    "LineCommentOut",
     "LineOut",
     "NoteOut",
     "ProblemOut",
@@ -58,13 +61,31 @@ class ProblemOut(BaseModel):
 
 
 class ReviewOut(BaseModel):
-    """One review step: who moved the submission to which status, when, with what comment."""
+    """One review step: who moved the submission to which status, when, with what comment, at which level."""
 
     at: str
     user: str
     status: str
     status_label: str
     comment: str
+    level: int = 0  # 0 one level (or the filer's step), 1 初审, 2 复审 (headquarters)
+    level_label: str = ""
+
+
+class LineCommentIn(BaseModel):
+    """A reviewer's comment on one figure of the submission, given when returning it."""
+
+    entity_id: str = Field(max_length=200)
+    period: str = Field(max_length=7, description="YYYY-MM")
+    item: str = Field(max_length=200)
+    comment: str = Field(max_length=2000)
+
+
+class LineCommentOut(LineCommentIn):
+    """A comment on one figure: who wrote it (returning the submission) and when."""
+
+    user: str
+    at: str
 
 
 class SubmissionOut(BaseModel):
@@ -120,6 +141,7 @@ class LineOut(BaseModel):
     change: str | None
     jump: bool  # a large jump (params/review.yaml jump_factor) against the previous or prior-year figure
     notes: list[NoteOut]
+    comments: list[LineCommentOut] = []  # the reviewers' comments on this line (returns)
 
 
 class SubmissionDetail(SubmissionOut):
@@ -130,6 +152,11 @@ class SubmissionDetail(SubmissionOut):
     jump_factor: str
     entity_names: dict[str, str]
     reviews: list[ReviewOut]
+    line_comments: list[LineCommentOut]  # every comment on a single line, oldest first (the fill page shows them too)
+    two_level: list[str]  # the two-level roots the submission falls under (params/review.yaml); [] for one level
+    review_level: int  # the level of the next review step: 0 one level, 1 初审, 2 复审
+    review_level_label: str
+    review_note: str  # why the user may not review it now ("" when it may, or when nothing waits)
     can_submit: bool
     can_review: bool
     can_withdraw: bool
@@ -153,10 +180,38 @@ class UploadOut(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    """A supervisor's decision: approve, or return with a comment."""
+    """A supervisor's decision: approve, or return with a comment and/or comments on single lines."""
 
     approve: bool
     comment: str = Field(default="", max_length=2000)
+    lines: list[LineCommentIn] = Field(default=[], max_length=2000)
+
+    def line_comments(self) -> list[LineComment]:
+        """The line comments as the workspace takes them (a bad period: GuoziError)."""
+        return [line_comment(x.entity_id, x.period, x.item, x.comment) for x in self.lines]
+
+
+def line_comment(entity_id: str, period: str, item: str, comment: str) -> LineComment:
+    """A comment on the line (entity, period ``YYYY-MM``, item), its period checked."""
+    try:
+        code = Period.parse(period.strip()).code
+    except ValueError:
+        raise GuoziError(
+            f"行内意见的期间格式错误：{period!r}，应为 YYYY-MM",
+            f"bad period {period!r} of a line comment; expected YYYY-MM",
+        ) from None
+    return LineComment(entity_id.strip(), code, item.strip(), comment)
+
+
+def comment_out(c: LineComment) -> LineCommentOut:
+    return LineCommentOut(
+        entity_id=c.entity_id,
+        period=str(Period.from_code(c.period)),
+        item=c.item,
+        comment=c.comment,
+        user=c.user,
+        at=c.at.isoformat(timespec="seconds") if c.at else "",
+    )
 
 
 def _cell(p: Problem, lang: str) -> str:
@@ -210,13 +265,15 @@ def submission_out(ws: Workspace, sub: Submission, lang: str) -> SubmissionOut:
     )
 
 
-def review_out(step: Review, lang: str) -> ReviewOut:
+def review_out(step: Review, lang: str, level: int = 0) -> ReviewOut:
     return ReviewOut(
         at=step.at.isoformat(timespec="seconds"),
         user=step.user,
         status=step.status,
         status_label=_status_label(step.status, lang),
         comment=step.comment,
+        level=level,
+        level_label=pick(lang, *LEVEL_ZH[level]) if level else "",
     )
 
 
@@ -224,12 +281,13 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def line_out(r: ReviewLine, names: Mapping[str, str], lang: str) -> LineOut:
-    """A figure for review as the page and the API show it."""
+def line_out(r: ReviewLine, names: Mapping[str, str], lang: str, comments: Sequence[LineCommentOut] = ()) -> LineOut:
+    """A figure for review as the page and the API show it, with the reviewers' comments on it."""
+    period = str(r.period)
     return LineOut(
         entity_id=r.entity_id,
         entity_name=names.get(r.entity_id, r.entity_id),
-        period=str(r.period),
+        period=period,
         sheet=pick(lang, r.line.sheet_zh, r.line.sheet_en),
         item=r.line.item,
         name=pick(lang, r.line.name_zh, r.line.name_en),
@@ -243,6 +301,7 @@ def line_out(r: ReviewLine, names: Mapping[str, str], lang: str) -> LineOut:
             NoteOut(rule=n.rule, message=pick(lang, n.message_zh, n.message_en), explanation=n.text)
             for n in r.explanations
         ],
+        comments=[c for c in comments if (c.entity_id, c.period, c.item) == (r.entity_id, period, r.line.item)],
     )
 
 
@@ -261,17 +320,25 @@ def detail_out(ws: Workspace, sub: Submission, user: User, lang: str, names: Map
         )
         for r in ws.store.submission_facts(sub.id).to_pylist()
     ]
-    reviews = [review_out(s, lang) for s in ws.store.reviews(sub.id)]
+    state: ReviewState = ws.review_state(sub.id, user)
+    reviews = [review_out(s, lang, level) for level, s in state.steps]
+    comments = [comment_out(c) for c in state.comments]
     base = submission_out(ws, sub, lang)
     sheet = ws.review_lines(sub.id)
+    waiting = sub.status in ("submitted", "checked") and user.role in ("supervisor", "admin")
     return SubmissionDetail(
         **base.model_dump(),
         facts=facts,
-        lines=[line_out(r, names, lang) for r in sheet.lines],
+        lines=[line_out(r, names, lang, comments) for r in sheet.lines],
         jump_factor=str(sheet.jump_factor),
         entity_names={e: names.get(e, e) for e in base.entities},
         reviews=reviews,
+        line_comments=comments,
+        two_level=list(state.roots),
+        review_level=state.level,
+        review_level_label=pick(lang, *LEVEL_ZH[state.level]),
+        review_note=pick(lang, *state.why_not) if waiting else "",
         can_submit=sub.status == "draft" and user.role in UPLOADERS,
-        can_review=sub.status == "submitted" and user.role in ("supervisor", "admin") and sub.user != user.name,
+        can_review=state.can_review,
         can_withdraw=sub.status == "draft" and user.role in UPLOADERS and sub.user == user.name,
     )

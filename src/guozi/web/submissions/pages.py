@@ -16,6 +16,7 @@ from guozi.web.deps import csrf_protect, lang_of
 from guozi.web.render import render
 from guozi.web.submissions.api import api_detail, api_list
 from guozi.web.submissions.common import Signed, call, http_error, tr, web_data
+from guozi.web.submissions.models import line_comment
 from guozi.web.submissions.uploads import discard, park, receive, stage, upload_out, uploads
 from guozi.workspace import UPLOADERS, Staged
 from guozi.workspace.collect import Explain, parse_explain
@@ -127,9 +128,19 @@ def withdraw_page(request: Request, user: Signed, submission_id: int) -> Respons
 
 @router.post("/submissions/{submission_id}/review", include_in_schema=False, dependencies=[Depends(csrf_protect)])
 async def review_page(request: Request, user: Signed, submission_id: int) -> Response:
-    """The approve and return buttons (form fields ``decision`` = approve | return, ``comment``)."""
-    form = await request.form(max_files=0, max_fields=10)
+    """The approve and return buttons (form fields ``decision`` = approve | return, ``comment``, and one
+    ``line:ENTITY|YYYY-MM|ITEM`` per figure: the comment on that line, when returning)."""
+    form = await request.form(max_files=0, max_fields=4000)
     approve = form.get("decision") == "approve"
     comment = str(form.get("comment") or "")[:2000]
-    await run_in_threadpool(call, request, web_data(request).ws.review, submission_id, user, approve, comment)
+    lines = []
+    for key, value in form.multi_items():
+        parts = key.split("|")
+        if key.startswith("line:") and len(parts) == 3 and str(value).strip():
+            try:
+                lines.append(line_comment(parts[0][5:], parts[1], parts[2], str(value)[:2000]))
+            except GuoziError as exc:
+                raise http_error(exc) from exc
+    ws = web_data(request).ws
+    await run_in_threadpool(call, request, ws.review, submission_id, user, approve, comment, lines)
     return RedirectResponse(f"/submissions/{submission_id}", status_code=303)
