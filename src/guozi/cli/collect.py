@@ -36,6 +36,7 @@ from guozi.kernel.text import is_zh, pick
 
 if TYPE_CHECKING:
     from guozi.ingest.readers import Progress as ProgressFn
+    from guozi.kernel.periods import Period
     from guozi.workspace.collect import Explain
 
 RulesOpt = Annotated[
@@ -163,6 +164,23 @@ def import_(
     run(lang, body)
 
 
+def _closed_note(closed: list[tuple[str, Period]], lang: str) -> None:
+    """A warning that some figures lie in a closed month (``guozi period close``): importing them is refused."""
+    months = sorted({str(p) for _, p in closed})
+    shown = "、".join(f"{e} {p}" for e, p in closed[:5]) + (f" 等 {len(closed)} 项" if len(closed) > 5 else "")
+    more = len(closed) - 5
+    shown_en = ", ".join(f"{e} {p}" for e, p in closed[:5]) + (f" and {more} more" if more > 0 else "")
+    err.print(
+        pick(
+            lang,
+            f"[yellow]注意：期间 {'、'.join(months)} 已关账（{shown}）：本次校验照常进行，但导入或上报会被拒绝；"
+            "如需补报，请先 guozi period reopen[/yellow]",
+            f"[yellow]note: period {', '.join(months)} is closed ({shown_en}): the check runs as usual, but an import "
+            "or upload would be refused; reopen it first (guozi period reopen)[/yellow]",
+        )
+    )
+
+
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="folders or files to check (contract files or filled forms)")],
@@ -182,6 +200,9 @@ def check(
         need_file(f, output)
         with workspace(store, catalog) as ws, progress_bar(lang) as report_progress:
             result = ws.check(paths, reason=reason, rules=rules or [], progress=report_progress)
+            closed = ws.closed_figures(result)
+        if closed:  # the check still runs; an import would be refused
+            _closed_note(closed, lang)
         if result.problems:
             show_problems(result.problems, lang, f, output)
         if result.blocking:
