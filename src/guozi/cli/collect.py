@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from guozi.cli.app import app
 from guozi.cli.common import (
@@ -52,9 +53,25 @@ STAGES = {
 }
 
 
+class RowsPerSecond(ProgressColumn):
+    """The rows a stage has done and its rows per second since it began (stages counting rows only)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.words = pick(lang, "{n} 行 · {r} 行/秒", "{n} rows · {r} rows/s")
+
+    def render(self, task: Task) -> Text:
+        """``1,234,567 行 · 456,789 行/秒`` (``rows · rows/s``); nothing for a stage of one step."""
+        if not task.total or task.total <= 1:
+            return Text("")
+        elapsed = task.finished_time if task.finished else task.elapsed
+        rate = task.completed / elapsed if elapsed else 0.0
+        return Text(self.words.format(n=f"{task.completed:,.0f}", r=f"{rate:,.0f}"), style="progress.data.speed")
+
+
 @contextmanager
 def progress_bar(lang: str) -> Iterator[ProgressFn | None]:
-    """A progress bar on the terminal for long work (nothing when output is redirected)."""
+    """A progress bar on the terminal for long work (nothing when output is redirected), with rows per second."""
     if not err.is_terminal:
         yield None
         return
@@ -63,6 +80,7 @@ def progress_bar(lang: str) -> Iterator[ProgressFn | None]:
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
+        RowsPerSecond(lang),
         TimeElapsedColumn(),
         console=err,
         transient=True,

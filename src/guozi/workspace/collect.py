@@ -43,6 +43,8 @@ from guozi.workspace.explain import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from guozi.analyses.source import Source
     from guozi.catalog import Catalog
     from guozi.store import Store
@@ -93,7 +95,7 @@ class CheckResult:
     @property
     def facts(self) -> int:
         """Facts read from the input."""
-        return 0 if self.batch.facts is None else self.batch.facts.num_rows
+        return self.batch.fact_rows
 
     @property
     def files(self) -> int:
@@ -117,7 +119,7 @@ class ImportReport:
     @property
     def facts(self) -> int:
         """Facts read from the input."""
-        return 0 if self.batch.facts is None else self.batch.facts.num_rows
+        return self.batch.fact_rows
 
     @property
     def problems(self) -> list[Problem]:
@@ -142,8 +144,12 @@ def check_files(
     validate: bool = True,
     progress: Progress | None = None,
     status: Status = "approved",
+    keep: bool = False,
 ) -> CheckResult:
     """Read and check ``paths`` against the contract, the rules and the store; change nothing.
+
+    ``keep``: the checked facts wait in a file (``batch.staged``, which the caller closes) for the
+    store to stream, instead of one table in memory (an import's way; a check or an upload keeps the table).
 
     Files whose content was already imported are skipped (and said so): for an import (``status``
     approved) an approved submission of the same bytes, for an upload (draft) any not returned. ``reason`` is the
@@ -156,13 +162,33 @@ def check_files(
     seen = _Seen.of(store, files, status, problems)
     known = store.entities()
     batch = read_files(
-        seen.todo, ws.catalog, known_entities=known, rules=ruleset, progress=progress, hashes=seen.hashes
+        seen.todo, ws.catalog, known_entities=known, rules=ruleset, progress=progress, hashes=seen.hashes, keep=keep
     )
     batch.problems[:0] = problems
+    try:
+        findings = _findings(ws, batch, ruleset, known, today, reason, progress) if validate else []
+    except BaseException:
+        if batch.staged is not None:
+            batch.staged.close()
+        raise
+    return CheckResult(batch=batch, findings=findings, skipped=seen.skipped, notes=seen.notes)
+
+
+def _findings(
+    ws: Source,
+    batch: Batch,
+    ruleset: RuleSet,
+    known: pd.DataFrame,
+    today: date | None,
+    reason: str,
+    progress: Progress | None,
+) -> list[Finding]:
+    """The validation rules' findings on the batch's facts (none without facts)."""
+    store = ws.store
     findings: list[Finding] = []
-    if validate and batch.facts is not None and batch.facts.num_rows:
+    if batch.fact_rows:
         if progress is not None:
-            progress("rules", 0, 1)
+            progress("rules", 0, batch.fact_rows)
         ctx = Context(
             lookup=store.current_values,
             last_periods=store.last_periods,
@@ -171,12 +197,15 @@ def check_files(
             reason=reason,
             value_columns={str(f.path): f.value_column for f in batch.files},
         )
-        findings = evaluate(ruleset, ws.catalog, batch.facts, ctx)
+        # the rules take a table: a staged batch is read back for them and let go after
+        facts = batch.staged.table() if batch.staged is not None else batch.facts
+        findings = evaluate(ruleset, ws.catalog, facts, ctx)
+        del facts
         forms = [f.path for f in batch.files if f.template]  # 年初数 = 上年末数 (issue 19)
         findings.extend(opening_findings(ruleset, ws.catalog, forms, store.current_values))
         if progress is not None:
-            progress("rules", 1, 1)
-    return CheckResult(batch=batch, findings=findings, skipped=seen.skipped, notes=seen.notes)
+            progress("rules", batch.fact_rows, batch.fact_rows)
+    return findings
 
 
 @dataclass
@@ -295,23 +324,44 @@ def import_files(
         InvalidInputError: a 强制 problem (every problem is listed); nothing is written.
         ExplanationRequiredError: 核实 problems without an explanation; nothing is written.
     """
-    result = check_files(ws, paths, reason=reason, rules=rules, today=today, validate=validate, progress=progress)
+    result = check_files(
+        ws, paths, reason=reason, rules=rules, today=today, validate=validate, progress=progress, keep=True
+    )
+    try:
+        stored = _stored_or_refused(result, explanations)
+        written = _write(ws.store, result.batch, user, reason, stored, progress)
+    finally:
+        if result.batch.staged is not None:
+            result.batch.staged.close()
+    merged = WriteResult(submissions=written.submissions, skipped=[*result.skipped, *written.skipped])
+    return ImportReport(result.batch, merged, result, tuple(stored))
+
+
+def _stored_or_refused(result: CheckResult, explanations: Sequence[Explain]) -> list[Explanation]:
+    """The explanations to store with a checked import; its refusal if a problem is 强制 or a 核实 one unexplained."""
     if result.blocking:
         raise InvalidInputError(problems=result.problems)
     missing = result.unexplained(explanations)
     if missing:
         raise ExplanationRequiredError(problems=[f.problem for f in missing])
-    stored = stored_explanations(result, explanations)
+    return stored_explanations(result, explanations)
+
+
+def _write(
+    store: Store, batch: Batch, user: str, reason: str, stored: list[Explanation], progress: Progress | None
+) -> WriteResult:
+    """Land ``batch`` in one transaction; ``progress`` is told the facts written so far ("write", rows, total)."""
+    total = batch.fact_rows
     if progress is not None:
-        progress("write", 0, 1)
-    if result.batch.files:
-        written = ws.store.write(result.batch, user=user, reason=reason, explanations=stored)
-    else:
-        written = WriteResult(submissions=[], skipped=[])
+        progress("write", 0, total)
+        if batch.staged is not None:
+            batch.staged.progress = lambda done: progress("write", done, total)
+    if not batch.files:
+        return WriteResult(submissions=[], skipped=[])
+    written = store.write(batch, user=user, reason=reason, explanations=stored)
     if progress is not None:
-        progress("write", 1, 1)
-    merged = WriteResult(submissions=written.submissions, skipped=[*result.skipped, *written.skipped])
-    return ImportReport(result.batch, merged, result, tuple(stored))
+        progress("write", total, total)
+    return written
 
 
 def in_place_store(paths: Sequence[Path], catalog: Catalog) -> LakeStore | None:

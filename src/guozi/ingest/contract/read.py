@@ -46,8 +46,13 @@ def read_files(
     rules: RuleSet | None = None,
     progress: Progress | None = None,
     hashes: Mapping[Path, str] | None = None,
+    keep: bool = False,
 ) -> Batch:
-    """Read and check ``files`` (from :func:`collect_files`); facts files are streamed."""
+    """Read and check ``files`` (from :func:`collect_files`); facts files are streamed.
+
+    ``keep``: the checked facts wait in a file (``batch.staged``, closed by the caller) instead of
+    a table in memory (``batch.facts``), for an import to stream into the store.
+    """
     rules = rules or load_rules(catalog)
     hashes = hashes or {}
     batch = Batch()
@@ -66,7 +71,10 @@ def read_files(
         try:
             for path in fact_paths:
                 _read_facts(path, checker, batch, rules, catalog, progress, hashes)
-            batch.facts = checker.finish()
+            if keep:
+                batch.staged = checker.keep()
+            else:
+                batch.facts = checker.finish()
         finally:
             checker.close()
     if raws["targets"]:
@@ -119,7 +127,7 @@ def _read_facts(
             progress("read", 0, 1)
         n = checker.add_parquet(path)
         if progress is not None:
-            progress("read", 1, 1)
+            progress("read", n, n)  # the rows checked: the bar shows rows per second
         batch.files.append(SourceFile(path, "facts", hashes.get(path) or file_hash(path), n, template, column))
         return
     else:
