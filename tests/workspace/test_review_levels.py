@@ -133,3 +133,13 @@ def test_a_bad_two_level_setting_is_refused(desk: Desk, tmp_path: Path) -> None:
     sid = _submitted(desk, bad, FILER_E, "E", revenue=30)
     with pytest.raises(GuoziError, match="two_level must be a list"):
         bad.review(sid, SUPER_G, approve=True)
+
+
+def test_the_same_file_uploaded_again_while_checked_is_not_a_new_draft(desk: Desk, ws: Workspace) -> None:
+    """A checked submission still holds its file: the same bytes uploaded again are skipped (as while submitted)."""
+    path = desk.file(wan("A", "2025-06", revenue=100))
+    (sub,) = ws.stage_upload([path], FILER_A, today=TODAY).submissions
+    ws.submit(sub.id, FILER_A)
+    ws.review(sub.id, SUPER_A, approve=True)
+    again = ws.stage_upload([path], FILER_A, today=TODAY)
+    assert again.submissions == [] and [sid for _, sid in again.skipped] == [sub.id]

@@ -199,7 +199,7 @@ class SQLStatements:
         write (a web upload, a draft) repeats every submission not returned: the filer may send a
         returned file again.
         """
-        blocking = ("approved",) if status == "approved" else ("draft", "submitted", "approved")
+        blocking = ("approved",) if status == "approved" else ("draft", "submitted", "checked", "approved")
         rows = self._rows(
             self._q(
                 f"""select min(s.id) from submissions s join submission_status st on st.submission_id = s.id

@@ -337,7 +337,7 @@ class Workspace:
 
     def closed_figures(self, result: CheckResult) -> list[tuple[str, Period]]:
         """The (entity, period) pairs of checked files lying in a closed month: their import would be refused."""
-        return cycle.closed_figures(self, [result.batch.facts, result.batch.intercompany])
+        return cycle.closed_figures(self, [result.batch.fact_keys(), result.batch.intercompany])
 
     def regime_indicators(self, period: Period, regime: str | None = None) -> list[str]:
         """The indicators of ``regime`` (default: the regime of the period's year)."""
