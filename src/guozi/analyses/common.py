@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from guozi.analyses.source import Source
@@ -31,6 +32,15 @@ def to_decimal(value: Any) -> Decimal | None:
     if isinstance(value, float):  # numpy floats too: repr of the plain float, the shortest round trip
         return None if math.isnan(value) else Decimal(repr(float(value)))
     return Decimal(str(value))
+
+
+def texts(column: pd.Series) -> np.ndarray[Any, np.dtype[np.object_]]:
+    """A column as Python texts by whole column (``astype(str)`` would make pandas' string dtype and
+    read it back one value at a time)."""
+    out: np.ndarray[Any, np.dtype[np.object_]] = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(out, skipna=False) in ("string", "empty"):
+        return out
+    return np.array([str(v) for v in out.tolist()], dtype=object)
 
 
 def object_frame(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:

@@ -5,16 +5,17 @@ See :mod:`guozi.analyses.losses` for the definitions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from guozi.analyses.common import object_frame, to_decimal
-from guozi.analyses.losses.criterion import BLANK_GROUP, Criterion, LossStatus, load_criterion
+from guozi.analyses.common import object_frame, texts, to_decimal
+from guozi.analyses.losses.criterion import BLANK_GROUP, Criterion, load_criterion
 from guozi.analyses.source import Source
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
@@ -22,7 +23,10 @@ from guozi.kernel.periods import Period
 if TYPE_CHECKING:
     from guozi.catalog.model import Indicator
 
-Values = dict[Period, dict[str, Decimal | None]]  # period → entity → value
+Values = dict[Period, pd.Series]  # period → the entities' values (exact Decimals, None when empty), by entity
+Objects = np.ndarray[Any, np.dtype[np.object_]]
+Mask = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.int64]
 
 GROUP_COLUMNS = [
     "period",
@@ -94,14 +98,17 @@ def _scope(source: Source, period: Period, entity: str | None, level: int | None
     if by is None:
         nodes["group"] = BLANK_GROUP
     else:
-        nodes["group"] = [
-            BLANK_GROUP if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in nodes[by]
-        ]
+        column = nodes[by]
+        nodes["group"] = np.where(column.isna().to_numpy(), BLANK_GROUP, texts(column))
     return nodes
 
 
-def _is_loss(value: Decimal | None, below: Decimal) -> bool | None:
-    return None if value is None else value < below
+def _losses(values: Objects, below: Decimal) -> tuple[Mask, Mask]:
+    """Which of ``values`` there are, and which of those are loss-making (below ``below``), by whole columns."""
+    has: Mask = ~pd.isna(values)
+    loss = np.zeros(len(values), dtype=bool)
+    loss[has] = (values[has] < below).astype(bool)
+    return has, loss
 
 
 def loss_makers(
@@ -134,139 +141,129 @@ def loss_makers(
     everyone = tree.at(period).entity_id.nunique()
     values: Values = {}
     latest = {period, prior, base_period}
-    _read(source, crit.indicator, latest, ids, everyone, values)
-    at_period, at_base = values.get(period, {}), values.get(base_period, {})
-    listed: set[str] = set()  # the loss-makers and those turned around: their loss months and years are counted
-    for e in map(str, now.entity_id):
-        loss = _is_loss(at_period.get(e), crit.below)
-        if loss is not None and (loss or _is_loss(at_base.get(e), crit.below)):
-            listed.add(e)
+    _read(source, ind, latest, ids, everyone, values)
+    keys = texts(now.entity_id)
+    has_now, loss_now = _losses(_at(values, period, keys), crit.below)
+    loss_base = _losses(_at(values, base_period, keys), crit.below)[1]
+    # the loss-makers and those turned around: their loss months and years are counted
+    listed = set(keys[has_now & (loss_now | loss_base)].tolist())
     if periods - latest and listed:
-        _read(source, crit.indicator, periods - latest, listed, everyone, values)
+        _read(source, ind, periods - latest, listed, everyone, values)
 
-    nothing: dict[str, Decimal | None] = {}
-
-    def values_at(p: Period) -> dict[str, Decimal | None]:
-        return values.get(p, nothing)
-
-    by_month = [values_at(Period(period.year, m)) for m in range(period.month, 0, -1)]  # latest first
-    by_year = [values_at(Period(y, 12)) for y in range(last_dec, first_year - 1, -1)]
-    entity_rows, statuses, missing = _entity_rows(
-        now, crit, ind, (period, values_at(period)), (base_period, values_at(base_period)), by_month, by_year
-    )
-
-    group_rows = _groups(now, then, period, prior, crit, statuses, values_at, ind.is_amount, ind.unit)
+    by_month = [Period(period.year, m) for m in range(period.month, 0, -1)]  # latest first
+    by_year = [Period(y, 12) for y in range(last_dec, first_year - 1, -1)]
+    entities, statuses, missing = _entities(now, crit, ind, values, (period, base_period), by_month, by_year)
+    group_rows = _groups(now, then, (period, prior), crit, statuses, values, ind.is_amount, ind.unit)
     return LossReport(
         period=period,
         criterion=crit,
         by=by,
         level=level,
         groups=object_frame(group_rows, GROUP_COLUMNS),
-        entities=object_frame(entity_rows, ENTITY_COLUMNS),
+        entities=entities,
         missing=tuple(missing),
     )
 
 
-def _entity_rows(
+def _entities(
     now: pd.DataFrame,
     crit: Criterion,
     ind: Indicator,
-    current: tuple[Period, Mapping[str, Decimal | None]],
-    baseline: tuple[Period, Mapping[str, Decimal | None]],
-    by_month: Sequence[Mapping[str, Decimal | None]],
-    by_year: Sequence[Mapping[str, Decimal | None]],
-) -> tuple[list[dict[str, Any]], dict[str, LossStatus], list[str]]:
-    """The rows of the loss-makers and those turned around, every entity's status, and those without a value."""
-    (period, cur), (base_period, base) = current, baseline
-    names = {str(e): str(n) for e, n in zip(now.entity_id, now.get("name", now.entity_id), strict=True)}
+    values: Values,
+    periods: tuple[Period, Period],
+    by_month: Sequence[Period],
+    by_year: Sequence[Period],
+) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """The rows of the loss-makers and those turned around (by whole columns), every entity's
+    status (by entity), and those without a value."""
+    period, base_period = periods
     ordered = now.sort_values(["level", "group", "entity_id"])
-    entity_rows: list[dict[str, Any]] = []
-    statuses: dict[str, LossStatus] = {}
-    missing: list[str] = []
-    for eid_, lv, grp in zip(ordered.entity_id, ordered.level, ordered.group, strict=True):
-        eid = str(eid_)
-        v, b = cur.get(eid), base.get(eid)
-        status = _status(_is_loss(v, crit.below), _is_loss(b, crit.below))
-        statuses[eid] = status
-        if status == "missing":
-            missing.append(eid)
-        if status in ("missing", "profit"):
-            continue
-        months, loss_years, stopped = _streaks(eid, by_month, by_year, crit.below)
-        entity_rows.append(
-            {
-                "entity_id": eid,
-                "name": names.get(eid, eid),
-                "period": str(period),
-                "level": int(lv),
-                "group": str(grp),
-                "value": _typed(v, ind.is_amount),
-                "baseline": _typed(b, ind.is_amount),
-                "baseline_period": str(base_period),
-                "status": status,
-                "loss_months": months,
-                "loss_years": loss_years,
-                "years_stopped_by_missing": stopped,
-                "unit": ind.unit,
-            }
-        )
-    return entity_rows, statuses, missing
+    keys = texts(ordered.entity_id)
+    cur, base = _at(values, period, keys), _at(values, base_period, keys)
+    (has, loss), (had, was) = _losses(cur, crit.below), _losses(base, crit.below)
+    status = np.select(
+        [~has, loss & ~had, loss & was, loss, was],
+        ["missing", "loss", "continuing", "new", "turned_around"],
+        "profit",
+    ).astype(object)
+    statuses = pd.Series(status, index=keys, dtype=object)
+    rows = (status != "missing") & (status != "profit")
+    months, years, stopped = _streaks(values, keys[rows], by_month, by_year, crit.below)
+    names = dict(zip(texts(now.entity_id), map(str, now.get("name", now.entity_id)), strict=True))
+    n = int(rows.sum())
+    columns: dict[str, list[Any]] = {
+        "entity_id": keys[rows].tolist(),
+        "name": [names.get(e, e) for e in keys[rows].tolist()],
+        "period": [str(period)] * n,
+        "level": ordered.level.to_numpy()[rows].astype("int64").tolist(),
+        "group": [str(g) for g in ordered.group.to_numpy(dtype=object)[rows].tolist()],
+        "value": _typed_column(cur[rows], ind.is_amount),
+        "baseline": _typed_column(base[rows], ind.is_amount),
+        "baseline_period": [str(base_period)] * n,
+        "status": status[rows].tolist(),
+        "loss_months": months.tolist(),
+        "loss_years": years.tolist(),
+        "years_stopped_by_missing": stopped.tolist(),
+        "unit": [ind.unit] * n,
+    }
+    frame = pd.DataFrame({c: pd.Series(columns[c], dtype=object) for c in ENTITY_COLUMNS})
+    return frame, statuses, keys[status == "missing"].tolist()
+
+
+def _at(values: Values, p: Period, keys: Objects) -> Objects:
+    """The values of ``keys`` at ``p`` (None where there is none), in their order."""
+    out: Objects = np.full(len(keys), None, dtype=object)
+    found = values.get(p)
+    if found is not None and len(keys):
+        pos = found.index.get_indexer(pd.Index(keys))
+        there = pos >= 0
+        out[there] = found.to_numpy(dtype=object)[pos[there]]
+    return out
 
 
 def _read(
-    source: Source, code: str, periods: set[Period], among: set[str] | None, everyone: int, values: Values
+    source: Source, ind: Indicator, periods: set[Period], among: set[str] | None, everyone: int, values: Values
 ) -> None:
-    """Read the values of ``code`` at ``periods`` (of the entities ``among``, or all) into ``values``.
+    """Read the values of ``ind`` at ``periods`` (of the entities ``among``, or all) into ``values``:
+    by period, the entities' values as exact Decimals (None when empty).
 
     The panel is limited to ``among`` when they are at most half of ``everyone``, else filtered.
     """
     small = among is not None and 2 * len(among) <= everyone
     panel = source.indicators(
-        sorted(periods), indicators=[code], view="reported", prior=False, entities=among if small else None
+        sorted(periods), indicators=[ind.code], view="reported", prior=False, entities=among if small else None
     )
     f = panel.frame
     if among is not None and not small:
         f = f[f.entity_id.isin(among)]
-    texts, where = np.unique(f.period.astype(str).to_numpy(dtype=object), return_inverse=True)
-    keys, raw = f.entity_id.astype(str).to_numpy(dtype=object), f.value.to_numpy(dtype=object)
-    for k, text in enumerate(texts):
+    labels, where = np.unique(texts(f.period), return_inverse=True)
+    keys, raw = texts(f.entity_id), f.value.to_numpy(dtype=object)
+    if not ind.is_amount:  # a ratio's floats by their shortest text (an amount is a Decimal already)
+        raw = np.frompyfunc(to_decimal, 1, 1)(raw).astype(object)
+    for k, text in enumerate(labels):
         rows = np.flatnonzero(where == k)
-        values[Period.parse(str(text))] = dict(zip(keys[rows], map(to_decimal, raw[rows]), strict=True))
-
-
-def _status(loss: bool | None, was: bool | None) -> LossStatus:
-    """An entity's status from whether it is loss-making now and at the baseline (None: no value)."""
-    if loss is None:
-        return "missing"
-    if loss:
-        return "loss" if was is None else ("continuing" if was else "new")
-    return "turned_around" if was else "profit"
+        values[Period.parse(str(text))] = pd.Series(raw[rows], index=pd.Index(keys[rows]), dtype=object)
 
 
 def _streaks(
-    eid: str,
-    by_month: Sequence[Mapping[str, Decimal | None]],
-    by_year: Sequence[Mapping[str, Decimal | None]],
-    below: Decimal,
-) -> tuple[int, int, bool]:
-    """Loss months back from the period, loss years back from the latest December, and whether a
-    missing December stopped the count of years."""
-    months = 0
+    values: Values, keys: Objects, by_month: Sequence[Period], by_year: Sequence[Period], below: Decimal
+) -> tuple[Ints, Ints, Mask]:
+    """For each of ``keys``: loss months back from the period, loss years back from the latest
+    December, and whether a missing December stopped the count of years."""
+    months = np.zeros(len(keys), dtype="int64")
+    running = np.ones(len(keys), dtype=bool)
     for month in by_month:
-        if _is_loss(month.get(eid), below):
-            months += 1
-        else:
-            break
-    loss_years, stopped = 0, False
+        running &= _losses(_at(values, month, keys), below)[1]
+        months += running
+    years = np.zeros(len(keys), dtype="int64")
+    stopped = np.zeros(len(keys), dtype=bool)
+    running = np.ones(len(keys), dtype=bool)
     for year in by_year:
-        at = _is_loss(year.get(eid), below)
-        if at is None:
-            stopped = True
-            break
-        if not at:
-            break
-        loss_years += 1
-    return months, loss_years, stopped
+        has, loss = _losses(_at(values, year, keys), below)
+        stopped |= running & ~has
+        running &= loss
+        years += running
+    return months, years, stopped
 
 
 def _exists(source: Source, entity: str, period: Period) -> bool:
@@ -279,45 +276,61 @@ def _typed(value: Decimal | None, amount: bool) -> Decimal | float | None:
     return value if amount else float(value)
 
 
+def _typed_column(values: Objects, amount: bool) -> list[Decimal | float | None]:
+    """:func:`_typed` of a column: an amount stays Decimal, a ratio is a float."""
+    if amount:
+        out: list[Decimal | float | None] = values.tolist()
+        return out
+    return [None if v is None else float(v) for v in values.tolist()]
+
+
 def _tally(
-    nodes: pd.DataFrame, p: Period, crit: Criterion, values_at: Callable[[Period], Mapping[str, Decimal | None]]
+    nodes: pd.DataFrame, p: Period, crit: Criterion, values: Values
 ) -> dict[tuple[int, str], tuple[int, int, int, Decimal]]:
-    """(level, group) → (entities, reported, loss count, −Σ value of the loss-makers)."""
+    """(level, group) → (entities, reported, loss count, −Σ value of the loss-makers), by whole columns."""
+    keys = texts(nodes.entity_id)
+    at = _at(values, p, keys)
+    has, loss = _losses(at, crit.below)
+    groups = pd.MultiIndex.from_arrays([nodes.level.to_numpy().astype("int64"), texts(nodes.group)])
+    codes, uniques = pd.factorize(groups)
     out: dict[tuple[int, str], tuple[int, int, int, Decimal]] = {}
-    at = values_at(p)
-    for eid, lv, grp in zip(nodes.entity_id, nodes.level, nodes.group, strict=True):
-        key = (int(lv), str(grp))
-        n, rep, cnt, amt = out.get(key, (0, 0, 0, Decimal(0)))
-        v = at.get(str(eid))
-        n += 1
-        if v is not None:
-            rep += 1
-            if v < crit.below:
-                cnt += 1
-                amt -= v
-        out[key] = (n, rep, cnt, amt)
+    for g, (lv, grp) in enumerate(uniques):
+        rows = codes == g
+        lost = at[rows & loss]
+        amount = -sum(lost.tolist(), Decimal(0)) if len(lost) else Decimal(0)
+        out[(int(lv), str(grp))] = (int(rows.sum()), int((rows & has).sum()), int((rows & loss).sum()), amount)
     return out
 
 
 def _groups(
     now: pd.DataFrame,
     then: pd.DataFrame,
-    period: Period,
-    prior: Period,
+    periods: tuple[Period, Period],
     crit: Criterion,
-    statuses: Mapping[str, LossStatus],
-    values_at: Callable[[Period], Mapping[str, Decimal | None]],
+    statuses: pd.Series,
+    values: Values,
     amount: bool,
     unit: str,
 ) -> list[dict[str, Any]]:
-    cur = _tally(now, period, crit, values_at)
-    old = _tally(then, prior, crit, values_at)
-    group_of = {str(e): (int(lv), str(g)) for e, lv, g in zip(now.entity_id, now.level, now.group, strict=True)}
-    counts: dict[tuple[int, str], dict[str, int]] = {}
-    for eid, st in statuses.items():
-        c = counts.setdefault(group_of[eid], {"new": 0, "turned_around": 0})
-        if st in c:
-            c[st] += 1
+    period, prior = periods
+    cur = _tally(now, period, crit, values)
+    old = _tally(then, prior, crit, values)
+    # the new and turned-around loss-makers of each group
+    status = statuses.reindex(pd.Index(texts(now.entity_id))).to_numpy(dtype=object)
+    counted = pd.DataFrame(
+        {
+            "level": now.level.to_numpy().astype("int64"),
+            "group": texts(now.group),
+            "new": status == "new",
+            "turned_around": status == "turned_around",
+        }
+    )
+    summed = counted.groupby(["level", "group"], sort=False)[["new", "turned_around"]].sum()
+    levels, names = summed.index.get_level_values(0), summed.index.get_level_values(1)
+    counts = {
+        (int(lv), str(g)): (int(n), int(t))
+        for lv, g, n, t in zip(levels, names, summed["new"], summed["turned_around"], strict=True)
+    }
     rows: list[dict[str, Any]] = []
     for key in sorted(set(cur) | set(old)):
         n, rep, cnt, amt = cur.get(key, (0, 0, 0, Decimal(0)))
@@ -343,8 +356,8 @@ def _groups(
                 "change_count": cnt - pcnt if has_now and has_then else None,
                 "change_amount": _typed(change_amount, amount),
                 "amount_growth": (float((amt - pamt) / pamt * 100) if has_now and has_then and pamt != 0 else None),
-                "new_count": counts.get(key, {}).get("new", 0),
-                "turned_around_count": counts.get(key, {}).get("turned_around", 0),
+                "new_count": counts.get(key, (0, 0))[0],
+                "turned_around_count": counts.get(key, (0, 0))[1],
                 "unit": unit,
             }
         )

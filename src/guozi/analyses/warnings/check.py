@@ -1,155 +1,245 @@
-"""The check of one rule for one entity: the panel cells it reads and the helpers every kind uses.
+"""The panel cells the rules read, as whole columns, and what a rule's check makes of one entity's row.
 
-:class:`Data` holds the panel values a rule reads, looked up by (basis, entity, period,
-indicator); :class:`Check` turns what a kind of test (:mod:`guozi.analyses.warnings.kinds`)
-finds into a :class:`RiskWarning` with its sentence, or a :class:`Gap` naming what is missing.
+:class:`Table` holds the panels a rule set reads, one column per (basis, period, indicator)
+aligned with the checked entities (:class:`Cells`); the tests of :mod:`~guozi.analyses.warnings.kinds`
+decide by whole columns, exactly (:func:`sign`, :func:`exceeds`: floats decide, the rare ties and
+near-ties are settled in :class:`~decimal.Decimal`). Only an entity a rule finds something for is
+handled one at a time: :class:`RuleCheck` makes its :class:`RiskWarning` or :class:`Gap`.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from guozi.analyses.common import texts
 from guozi.analyses.source import Source
 from guozi.analyses.warnings.messages import Fig
 from guozi.analyses.warnings.results import Gap, RiskWarning
 from guozi.analyses.warnings.rules import Rule, RuleSet
-from guozi.catalog import Indicator
 from guozi.catalog.params import DebtLine, DebtLines, IndustryClass
 from guozi.engine.panel import Panel
 from guozi.kernel.periods import Period
+
+Objects = np.ndarray[Any, np.dtype[np.object_]]
+Floats = np.ndarray[Any, np.dtype[np.float64]]
+Mask = npt.NDArray[np.bool_]
+Signs = npt.NDArray[np.int8]
+NEAR = 1e-9  # a float result this close (relative) to its limit is settled exactly, in Decimal
 
 
 def as_decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-class Cell(NamedTuple):
-    value: Any
-    prior: Any
-    growth: float | None
-    note_zh: str
-    note_en: str
+class Cells(NamedTuple):
+    """One indicator at one period and basis, one cell per checked entity (in their order)."""
 
+    present: Mask  # the panel has the entity's row
+    values: Objects  # None when empty or without a row
+    empty: Mask  # the value is None
+    floats: Floats  # the value as a float, NaN when empty
+    priors: Objects
+    prior_empty: Mask
+    prior_floats: Floats
+    growths: Objects  # float, or None
+    growth_empty: Mask
+    note_zh: Objects
+    note_en: Objects
 
-class Data:
-    """The panel values a rule reads, looked up by (entity, period, indicator)."""
-
-    def __init__(self, panels: Sequence[tuple[str, Panel]]) -> None:
-        self.cells: dict[tuple[str, str, str, str], Cell] = {}
-        self._texts: dict[Period, str] = {}
-        cells = self.cells
-        for basis, panel in panels:
-            f = panel.frame
-            cols = {c: f[c].tolist() for c in ("entity_id", "period", "indicator", "value", "prior_value", "growth")}
-            empty = f.growth.isna().tolist()
-            growths = [None if e else float(g) for g, e in zip(cols["growth"], empty, strict=True)]
-            keys = zip(
-                itertools.repeat(basis),
-                map(str, cols["entity_id"]),
-                map(str, cols["period"]),
-                map(str, cols["indicator"]),
-            )
-            values = zip(
-                cols["value"],
-                cols["prior_value"],
-                growths,
-                map(str, f.note_zh.tolist()),
-                map(str, f.note_en.tolist()),
-                strict=True,
-            )
-            # Cell(*v) without its Python-level __new__: millions of cells for a large group
-            cells.update(zip(keys, map(tuple.__new__, itertools.repeat(Cell), values), strict=True))
-
-    def get(self, key: str, period: Period | str, indicator: str, basis: str = "ytd") -> Cell | None:
-        if not isinstance(period, str):
-            text = self._texts.get(period)
-            if text is None:
-                text = self._texts[period] = str(period)
-            period = text
-        return self.cells.get((basis, key, period, indicator))
+    def note(self, i: int) -> tuple[str, str]:
+        """Why the cell of row ``i`` is empty (the panel's note), or that the entity has no row at all."""
+        return (str(self.note_zh[i]), str(self.note_en[i])) if self.present[i] else _NO_ROW
 
 
 _NO_ROW = ("没有数据", "no figures")
 
 
-class Check:
-    """The evaluation of one rule for one entity: a warning, a gap or nothing."""
+def _floats(values: Objects, empty: Mask) -> Floats:
+    out = np.full(len(values), np.nan)
+    out[~empty] = values[~empty].astype("float64")
+    return out
+
+
+class Table:
+    """The panels' cells by (basis, period, indicator), each a column over ``keys`` (made when first read)."""
+
+    _COLUMNS = ("value", "prior_value", "growth", "note_zh", "note_en")
+
+    def __init__(self, panels: Sequence[tuple[str, Panel]], keys: Sequence[str]) -> None:
+        self.n = len(keys)
+        index = pd.Index(keys)
+        # (basis, period, indicator) -> where its cells are: (rows of a frame, their entities' positions, the frame)
+        self._groups: dict[tuple[str, str, str], list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], int]]] = {}
+        self._frames: list[dict[str, Objects]] = []
+        self._made: dict[tuple[str, str, str], Cells] = {}
+        for basis, panel in panels:
+            f = panel.frame
+            at = index.get_indexer(pd.Index(texts(f.entity_id)))
+            periods, period_names = pd.factorize(texts(f.period))
+            codes, code_names = pd.factorize(texts(f.indicator))
+            group = periods * max(len(code_names), 1) + codes
+            order = np.argsort(group, kind="stable")
+            bounds = np.searchsorted(group[order], np.arange(len(period_names) * len(code_names) + 1))
+            frame = len(self._frames)
+            self._frames.append({c: f[c].to_numpy(dtype=object) for c in self._COLUMNS})
+            for p, period in enumerate(period_names):
+                for c, code in enumerate(code_names):
+                    g = p * len(code_names) + c
+                    rows = order[bounds[g] : bounds[g + 1]]
+                    keep = at[rows] >= 0
+                    self._groups.setdefault((basis, str(period), str(code)), []).append(
+                        (rows[keep], at[rows][keep], frame)
+                    )
+
+    def cells(self, period: Period | str, indicator: str, basis: str = "ytd") -> Cells:
+        """The column of ``indicator`` at ``period`` (empty cells where the panels have no row)."""
+        key = (basis, str(period), indicator)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self._make(key)
+        return made
+
+    def _make(self, key: tuple[str, str, str]) -> Cells:
+        n = self.n
+        present = np.zeros(n, dtype=bool)
+        columns = {c: np.full(n, None, dtype=object) for c in self._COLUMNS}
+        for rows, at, frame in self._groups.get(key, ()):  # a later panel's cell replaces an earlier one's
+            present[at] = True
+            for c, values in self._frames[frame].items():
+                columns[c][at] = values[rows]
+        values, priors, growths = columns["value"], columns["prior_value"], columns["growth"]
+        empty, prior_empty, growth_empty = pd.isna(values), pd.isna(priors), pd.isna(growths)
+        growths[growth_empty] = None
+        return Cells(
+            present,
+            values,
+            empty,
+            _floats(values, empty),
+            priors,
+            prior_empty,
+            _floats(priors, prior_empty),
+            growths,
+            growth_empty,
+            columns["note_zh"],
+            columns["note_en"],
+        )
+
+
+def sign(values: Objects, floats: Floats, limit: Decimal | Objects, rows: Mask) -> Signs:
+    """The sign of ``value − limit`` for ``rows`` (0 elsewhere), exactly as :class:`~decimal.Decimal` compares.
+
+    A float is the correctly rounded value of its shortest text (and a Decimal's float its
+    correctly rounded value); rounding keeps order, so only where the floats are equal can the
+    exact values differ: those are compared in Decimal.
+    """
+    limits = np.full(len(values), float(limit)) if isinstance(limit, Decimal) else _floats(limit, pd.isna(limit))
+    with np.errstate(invalid="ignore"):
+        out = ((floats > limits) & rows).astype(np.int8) - ((floats < limits) & rows).astype(np.int8)
+    ties = np.flatnonzero(rows & (floats == limits))
+    for i in ties.tolist():
+        exact = limit if isinstance(limit, Decimal) else limit[i]
+        out[i] = int(as_decimal(values[i]).compare(exact))
+    return out
+
+
+def exceeds(approx: Floats, limit: Decimal, rows: Mask, scale: Floats, exact: Callable[[int], Decimal]) -> Mask:
+    """Whether the exact result ``exact(i)`` is above ``limit``, for ``rows``: decided by its float
+    approximation ``approx`` unless that lies within :data:`NEAR` (relative to ``scale``) of the limit."""
+    bound = float(limit)
+    near = NEAR * np.maximum(np.maximum(np.abs(scale), abs(bound)), 1.0)
+    with np.errstate(invalid="ignore"):
+        out: Mask = rows & (approx > bound + near)
+        unsure = np.flatnonzero(rows & ~(approx > bound + near) & ~(approx < bound - near))
+    for i in unsure.tolist():
+        out[i] = exact(i) > limit
+    return out
+
+
+class Entities(NamedTuple):
+    """The checked entities, in order: their ids, names and industries."""
+
+    keys: list[str]
+    names: list[str]
+    industries: list[str]
+
+
+class RuleCheck:
+    """One rule over the checked entities: what it needs to know, and the warning or gap of one row."""
 
     def __init__(
-        self,
-        ws: Source,
-        ruleset: RuleSet,
-        r: Rule,
-        data: Data,
-        lines: DebtLines,
-        key: str,
-        name: str,
-        industry: str,
-        period: Period,
+        self, ws: Source, ruleset: RuleSet, r: Rule, table: Table, lines: DebtLines, entities: Entities, period: Period
     ) -> None:
-        self.ws, self.rules, self.r, self.data, self.lines = ws, ruleset, r, data, lines
-        self.key, self.name, self.industry, self.period = key, name, industry, period
-        # the same for every entity: worked out once (a check is run for entity after entity)
-        self._kind: Callable[[], RiskWarning | Gap | None] | None = None
-        self._text = str(period)
-        self._opening = period.opening
-        self._opening_text = str(self._opening)
-        self._decimals: dict[str, Decimal] = {}
-        self._inds: dict[str, Indicator] = {}
+        self.ws, self.rules, self.r, self.table, self.lines = ws, ruleset, r, table, lines
+        self.entities, self.period = entities, period
+        self.text = str(period)
+        self.found: list[tuple[int, RiskWarning | Gap]] = []  # (row, what the rule found for it)
         self._debts: dict[str, tuple[IndustryClass | None, DebtLine | None]] = {}
-        self._consecutive: dict[tuple[int, str], list[tuple[Period, str]]] = {}  # with each period's text
+        self._indicators: dict[str, tuple[str, tuple[str, str], Fig]] = {}
+        self._severities: dict[str, tuple[str, int]] = {}  # level -> severity, rank
 
-    def at(self, key: str, name: str, industry: str) -> Check:
-        """The check of another entity."""
-        self.key, self.name, self.industry = key, name, industry
-        return self
+    # what the rule reads
+    def cells(self, code: str | None = None, period: Period | None = None, basis: str = "ytd") -> Cells:
+        return self.table.cells(self.period if period is None else period, code or self.r.indicator, basis)
 
-    # helpers
-    def _ind(self, code: str) -> Indicator:
-        ind = self._inds.get(code)
-        if ind is None:
-            ind = self._inds[code] = self.ws.catalog.indicator(code)
-        return ind
+    def unit(self, code: str | None = None) -> str:
+        return self._indicator(code)[0]
 
-    def dec(self, key: str) -> Decimal:
-        """The rule's numeric parameter ``key``."""
-        d = self._decimals.get(key)
-        if d is None:
-            d = self._decimals[key] = self.r.decimal(key)
-        return d
+    def iname(self, code: str | None = None) -> tuple[str, str]:
+        return self._indicator(code)[1]
 
-    def unit(self, code: str) -> str:
-        return self._ind(code).unit
+    def named(self, code: str | None = None) -> Fig:
+        """The indicator's names and code, shown in a sentence."""
+        return self._indicator(code)[2]
 
-    def iname(self, code: str) -> tuple[str, str]:
-        ind = self._ind(code)
-        return (ind.name_zh, ind.name_en)
+    def _indicator(self, code: str | None) -> tuple[str, tuple[str, str], Fig]:
+        """The unit, names and shown name of ``code`` (the rule's indicator by default), worked out once."""
+        code = code or self.r.indicator
+        found = self._indicators.get(code)
+        if found is None:
+            ind = self.ws.catalog.indicator(code)
+            found = self._indicators[code] = (
+                ind.unit,
+                (ind.name_zh, ind.name_en),
+                ((ind.name_zh, ind.name_en, code), "texts"),
+            )
+        return found
 
-    def gap(self, zh: str, en: str) -> Gap:
-        return Gap(self.key, self.name, self._text, self.r.code, zh, en)
+    def debt(self, industry: str) -> tuple[IndustryClass | None, DebtLine | None]:
+        found = self._debts.get(industry)
+        if found is None:
+            found = self._debts[industry] = (
+                self.lines.industry_class(industry),
+                self.lines.line_for(industry, self.period.year),
+            )
+        return found
 
-    def missing(self, code: str, cell: Cell | None, period: Period | None = None) -> Gap:
-        nz, ne = (cell.note_zh, cell.note_en) if cell is not None else _NO_ROW
+    # what it finds
+    def gap(self, i: int, zh: str, en: str) -> None:
+        e = self.entities
+        self.found.append((i, Gap(e.keys[i], e.names[i], self.text, self.r.code, zh, en)))
+
+    def gaps(self, rows: Mask, zh: str, en: str) -> None:
+        for i in np.flatnonzero(rows).tolist():
+            self.gap(i, zh, en)
+
+    def missing(self, rows: Mask, cells: Cells, code: str | None = None, period: Period | None = None) -> None:
+        """A gap for each of ``rows``: ``code``'s cell (at ``period``, named when given) cannot be computed."""
         iz, ie = self.iname(code)
         when_zh = f"（{period}）" if period is not None else ""
         when_en = f" ({period})" if period is not None else ""
-        return self.gap(f"{iz}{when_zh}无法计算：{nz}", f"{ie}{when_en} cannot be computed: {ne}")
-
-    def reference(self, code: str) -> tuple[Any, Fig, Cell | None, Period | None]:
-        """The reference value of ``code`` (opening or prior year) and its label."""
-        ref = str(self.r.params["reference"])
-        if ref == "opening":
-            p = self._opening
-            cell = self.data.get(self.key, self._opening_text, code)
-            return (None if cell is None else cell.value), (("年初", "previous year end", ref), "texts"), cell, p
-        cell = self.data.get(self.key, self._text, code)
-        return (None if cell is None else cell.prior), (("上年同期", "same period last year", ref), "texts"), cell, None
+        for i in np.flatnonzero(rows).tolist():
+            nz, ne = cells.note(i)
+            self.gap(i, f"{iz}{when_zh}无法计算：{nz}", f"{ie}{when_en} cannot be computed: {ne}")
 
     def warn(
         self,
+        i: int,
         figures: dict[str, Fig],
         *,
         value: Any,
@@ -158,80 +248,40 @@ class Check:
         unit: str | None = None,
         level: str = "",
         line: DebtLine | None = None,
-    ) -> RiskWarning:
-        r = self.r
+    ) -> None:
+        r, e = self.r, self.entities
         source, confirmed = r.source, r.confirmed
         if line is not None:  # the line's own source and status travel with the warning
             source = f"{source}; {line.industry} {line.year}: {line.source}" if line.source else source
             confirmed = confirmed and line.confirmed
-        figures = {
-            "entity": (self.name, "text"),
-            "period": (self._text, "text"),
-            "indicator": ((*self.iname(r.indicator), r.indicator), "texts"),
+        shown: dict[str, Fig] = {
+            "entity": (e.names[i], "text"),
+            "period": (self.text, "text"),
+            "indicator": self.named(),
             **figures,
         }
-        sev = r.severity_for(level)
-        return RiskWarning(
-            entity_id=self.key,
-            name=self.name,
-            period=self._text,
+        found = self._severities.get(level)
+        if found is None:
+            sev = r.severity_for(level)
+            found = self._severities[level] = (sev, self.rules.rank(sev))
+        sev, rank = found
+        w = RiskWarning(
+            entity_id=e.keys[i],
+            name=e.names[i],
+            period=self.text,
             rule=r.code,
             rule_name_zh=r.name_zh,
             rule_name_en=r.name_en,
             severity=sev,
-            severity_rank=self.rules.rank(sev),
+            severity_rank=rank,
             indicator=r.indicator,
             value=value,
             threshold=threshold,
             reference=reference,
-            unit=unit or self.unit(r.indicator),
+            unit=unit or self.unit(),
             templates=(r.message_zh, r.message_en),
-            shown=figures,
+            shown=shown,
             source=source,
             confirmed=confirmed,
         )
-
-    def current(self) -> tuple[Any, Cell | None]:
-        cell = self.data.cells.get(("ytd", self.key, self._text, self.r.indicator))
-        return (None if cell is None else cell.value), cell
-
-    # kinds
-    def run(self) -> RiskWarning | Gap | None:
-        if self._kind is None:
-            self._kind = cast(Callable[[], RiskWarning | Gap | None], getattr(self, f"k_{self.r.kind}"))
-        return self._kind()
-
-    def _debt(self) -> tuple[DebtLine | None, dict[str, Fig]]:
-        found = self._debts.get(self.industry)
-        if found is None:
-            found = self._debts[self.industry] = (
-                self.lines.industry_class(self.industry),
-                self.lines.line_for(self.industry, self.period.year),
-            )
-        cls, line = found
-        if cls is None or line is None:
-            return None, {}
-        return line, {
-            "baseline": (line.baseline, "%"),
-            "line_year": (line.year, "int"),
-            "industry": (self.industry, "text"),
-            "industry_class": ((cls.name_zh, cls.name_en, cls.code), "texts"),
-            "warning_line": (line.warning, "%"),
-            "supervision_line": (line.supervision, "%"),
-        }
-
-    def _no_line(self) -> Gap:
-        if not self.industry:
-            return self.gap(
-                "企业未填行业（industry），无法确定资产负债率警戒线",
-                "the entity has no industry, so no debt line applies",
-            )
-        return self.gap(
-            f"没有行业 {self.industry} 在 {self.period.year} 年适用的资产负债率警戒线（可用 --debt-lines 加载）",
-            f"no debt line for industry {self.industry} in {self.period.year} (load one with --debt-lines)",
-        )
-
-    @staticmethod
-    def _level_name(level: str) -> Fig:
-        names = ("重点监管线", "key-supervision line") if level == "supervision" else ("预警线", "warning line")
-        return (*names, level), "texts"
+        self.found.append((i, w))

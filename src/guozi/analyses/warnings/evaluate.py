@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from guozi.analyses.common import selected_entities
+from guozi.analyses.common import selected_entities, texts
 from guozi.analyses.source import Source
-from guozi.analyses.warnings.check import Data, as_decimal
-from guozi.analyses.warnings.kinds import KindCheck, consecutive_periods
+from guozi.analyses.warnings.check import Entities, RuleCheck, Table, sign
+from guozi.analyses.warnings.kinds import TESTS, consecutive_periods
 from guozi.analyses.warnings.results import Gap, RiskWarning, WarningReport
 from guozi.analyses.warnings.rules import Rule, RuleSet, load_rules
 from guozi.catalog.params import DebtLines, load_debt_lines, text
@@ -26,22 +27,17 @@ WARNING_VIEWS: tuple[View, ...] = ("reported", "children", "leaves")
 
 
 def _reaching(panel: Panel, period: Period, r: Rule, ids: set[str] | None) -> set[str]:
-    """The entities (of ``ids``) whose ``r.indicator`` at ``period`` is below the rule's threshold
-    (or not a number): those whose consecutive-year check reads the years before."""
+    """The entities (of ``ids``) whose ``r.indicator`` at ``period`` is below the rule's threshold:
+    those whose consecutive-year check reads the years before."""
     f = panel.frame
     f = f[(f.period == str(period)) & (f.indicator == r.indicator)]
-    limit = r.decimal("threshold")
-    out: set[str] = set()
-    for key, value in zip(map(str, f.entity_id), f.value, strict=True):
-        if value is None or (ids is not None and key not in ids):
-            continue
-        try:
-            below = bool(as_decimal(value) < limit)
-        except (ArithmeticError, ValueError):
-            below = True
-        if below:
-            out.add(key)
-    return out
+    keys = texts(f.entity_id)
+    values = f.value.to_numpy(dtype=object)
+    empty = pd.isna(values)
+    floats = np.full(len(values), np.nan)
+    floats[~empty] = values[~empty].astype("float64")
+    rows = ~empty if ids is None else ~empty & pd.Index(keys).isin(list(ids))
+    return set(keys[sign(values, floats, r.decimal("threshold"), rows) < 0].tolist())
 
 
 def evaluate_warnings(
@@ -84,7 +80,7 @@ def evaluate_warnings(
     if small and 2 * nodes.entity_id.nunique() <= ws.tree().at(period).entity_id.nunique():
         ids = set(nodes.entity_id)
     panels = _panels(ws, period, codes, plan, view, ids)
-    found, gaps = _run(ws, rules, active, Data(panels), lines, period, nodes, panels[0][1])
+    found, gaps = _run(ws, rules, active, panels, lines, period, nodes)
     found.sort(key=lambda w: (-w.severity_rank, w.entity_id, w.rule))
     return WarningReport(period, tuple(found), tuple(gaps), rules, lines)
 
@@ -150,30 +146,31 @@ def _run(
     rws: Source,
     rules: RuleSet,
     active: Sequence[Rule],
-    data: Data,
+    panels: Sequence[tuple[str, Panel]],
     lines: DebtLines,
     period: Period,
     nodes: pd.DataFrame,
-    first: Panel,
 ) -> tuple[list[RiskWarning], list[Gap]]:
-    """Every active rule checked for every selected entity with figures at ``period``, in entity order."""
-    keys = set(first.frame.entity_id[first.frame.period == str(period)])
+    """Every active rule checked for every selected entity with figures at ``period``, by whole
+    columns; the gaps in entity order (then the rules' order)."""
+    first = panels[0][1].frame
+    with_figures = texts(first.entity_id[first.period == str(period)])
+    ordered = nodes.drop_duplicates("entity_id").sort_values("entity_id")
+    ordered = ordered[ordered.entity_id.isin(with_figures)]
+    keys: list[str] = texts(ordered.entity_id).tolist()
+    names = [text(n) or k for n, k in zip(ordered["name"], keys, strict=True)] if "name" in ordered else keys
+    industries = [text(x) for x in ordered["industry"]] if "industry" in ordered else [""] * len(keys)
+    entities = Entities(keys, names, industries)
+    table = Table(panels, keys)
     found: list[RiskWarning] = []
-    gaps: list[Gap] = []
-    checks = [KindCheck(rws, rules, r, data, lines, "", "", "", period) for r in active]
-    ordered = nodes.sort_values("entity_id")
-    entity_ids = [str(e) for e in ordered.entity_id]
-    names = ordered["name"].tolist() if "name" in ordered.columns else entity_ids
-    industries = ordered["industry"].tolist() if "industry" in ordered.columns else [""] * len(ordered)
-    for key, raw_name, raw_industry in zip(entity_ids, names, industries, strict=True):
-        if key not in keys:
-            continue
-        name = text(raw_name) or key
-        industry = text(raw_industry)
-        for check in checks:
-            out = check.at(key, name, industry).run()
+    gaps: list[tuple[int, int, Gap]] = []
+    for k, r in enumerate(active):
+        check = RuleCheck(rws, rules, r, table, lines, entities, period)
+        TESTS[r.kind](check, np.ones(len(keys), dtype=bool))
+        for row, out in check.found:
             if isinstance(out, RiskWarning):
                 found.append(out)
-            elif isinstance(out, Gap):
-                gaps.append(out)
-    return found, gaps
+            else:
+                gaps.append((row, k, out))
+    gaps.sort(key=lambda g: (g[0], g[1]))
+    return found, [g for _, _, g in gaps]

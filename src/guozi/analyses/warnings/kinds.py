@@ -1,208 +1,328 @@
-"""The tests a rule's ``kind`` names: one method ``k_<kind>`` each, on top of :class:`Check`."""
+"""The tests a rule's ``kind`` names, each over the whole column of checked entities at once.
+
+Each test narrows the rows still undecided step by step, in the order the rule's sentence needs
+its figures: a row whose figure is missing becomes a :class:`Gap` at that step, a row that passes
+drops out, and the rows left at the end are the warnings. Comparisons are exact
+(:func:`~guozi.analyses.warnings.check.sign`, :func:`~guozi.analyses.warnings.check.exceeds`);
+only a row that ends in a warning or a gap is handled on its own, to make it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
-from guozi.analyses.warnings.check import Check, as_decimal
+import numpy as np
+
+from guozi.analyses.warnings.check import Cells, Mask, RuleCheck, as_decimal, exceeds, sign
 from guozi.analyses.warnings.messages import Fig
-from guozi.analyses.warnings.results import Gap, RiskWarning
+from guozi.catalog.params import DebtLine
 from guozi.kernel.periods import Period
 
+ZERO = Decimal(0)
 
-class KindCheck(Check):
-    """A :class:`Check` with the test of every kind of rule."""
 
-    def k_debt_line(self) -> RiskWarning | Gap | None:
-        v, cell = self.current()
-        if v is None:
-            return self.missing(self.r.indicator, cell)
-        line, figs = self._debt()
-        if line is None:
-            return self._no_line()
-        x = as_decimal(v)
-        for level, limit in (("supervision", line.supervision), ("warning", line.warning)):
-            if x > limit:
-                figs |= {"value": (v, "%"), "line": (limit, "%"), "line_name": self._level_name(level)}
-                figs["threshold"] = (limit, "%")
-                return self.warn(figs, value=v, threshold=limit, level=level, line=line)
-        return None
+def _level_name(level: str) -> Fig:
+    names = ("重点监管线", "key-supervision line") if level == "supervision" else ("预警线", "warning line")
+    return (*names, level), "texts"
 
-    def k_debt_rising(self) -> RiskWarning | Gap | None:
-        v, cell = self.current()
-        if v is None:
-            return self.missing(self.r.indicator, cell)
-        line, figs = self._debt()
-        if line is None:
-            return self._no_line()
-        level = str(self.r.params["line"])
+
+def _current(c: RuleCheck, live: Mask) -> tuple[Cells, Mask]:
+    """The rule's indicator at the period; the rows without it are gaps, the others go on."""
+    cur = c.cells()
+    c.missing(live & cur.empty, cur)
+    return cur, live & ~cur.empty
+
+
+def _debt_lines(c: RuleCheck, live: Mask) -> tuple[Mask, list[DebtLine | None]]:
+    """Each row's debt line (by its industry); a row without one is a gap."""
+    industries = c.entities.industries
+    lines: list[DebtLine | None] = [None] * len(industries)
+    has = np.zeros(len(industries), dtype=bool)
+    for i in np.flatnonzero(live).tolist():
+        cls, line = c.debt(industries[i])
+        if cls is not None and line is not None:
+            lines[i], has[i] = line, True
+        elif not industries[i]:
+            c.gap(
+                i,
+                "企业未填行业（industry），无法确定资产负债率警戒线",
+                "the entity has no industry, so no debt line applies",
+            )
+        else:
+            ind, year = industries[i], c.period.year
+            c.gap(
+                i,
+                f"没有行业 {ind} 在 {year} 年适用的资产负债率警戒线（可用 --debt-lines 加载）",
+                f"no debt line for industry {ind} in {year} (load one with --debt-lines)",
+            )
+    return live & has, lines
+
+
+def _debt_figures(c: RuleCheck, i: int, line: DebtLine) -> dict[str, Fig]:
+    industry = c.entities.industries[i]
+    cls = c.debt(industry)[0]
+    assert cls is not None
+    return {
+        "baseline": (line.baseline, "%"),
+        "line_year": (line.year, "int"),
+        "industry": (industry, "text"),
+        "industry_class": ((cls.name_zh, cls.name_en, cls.code), "texts"),
+        "warning_line": (line.warning, "%"),
+        "supervision_line": (line.supervision, "%"),
+    }
+
+
+def _limits(lines: list[DebtLine | None], level: str) -> np.ndarray:
+    out = np.full(len(lines), None, dtype=object)
+    out[:] = [None if x is None else (x.supervision if level == "supervision" else x.warning) for x in lines]
+    return out
+
+
+def debt_line(c: RuleCheck, live: Mask) -> None:
+    cur, live = _current(c, live)
+    live, lines = _debt_lines(c, live)
+    above_sup = sign(cur.values, cur.floats, _limits(lines, "supervision"), live) > 0
+    above_warn = live & ~above_sup & (sign(cur.values, cur.floats, _limits(lines, "warning"), live) > 0)
+    for level, rows in (("supervision", above_sup), ("warning", above_warn)):
+        for i in np.flatnonzero(rows).tolist():
+            line = lines[i]
+            assert line is not None
+            v, limit = cur.values[i], line.supervision if level == "supervision" else line.warning
+            figs = _debt_figures(c, i, line)
+            figs |= {"value": (v, "%"), "line": (limit, "%"), "line_name": _level_name(level)}
+            figs["threshold"] = (limit, "%")
+            c.warn(i, figs, value=v, threshold=limit, level=level, line=line)
+    _in_order(c)
+
+
+def _reference(c: RuleCheck, cur: Cells) -> tuple[np.ndarray, Mask, np.ndarray, Fig, Cells, Period | None]:
+    """The reference of each row (the opening or prior-year value): values, empty, floats, label, cells, period."""
+    ref = str(c.r.params["reference"])
+    label: Fig = (
+        (("年初", "previous year end", ref) if ref == "opening" else ("上年同期", "same period last year", ref)),
+        "texts",
+    )
+    if ref == "opening":
+        at = c.cells(period=c.period.opening)
+        return at.values, at.empty, at.floats, label, at, c.period.opening
+    return cur.priors, cur.prior_empty, cur.prior_floats, label, cur, None
+
+
+def _rising(c: RuleCheck, cur: Cells, live: Mask) -> tuple[Mask, np.ndarray, Fig, Decimal]:
+    """The rows whose value rose by more than ``min_rise_pp`` from the reference (a missing reference: a gap)."""
+    refs, empty, floats, label, at, when = _reference(c, cur)
+    c.missing(live & empty, at, period=when)
+    live = live & ~empty
+    limit = c.r.decimal("min_rise_pp")
+
+    def change(i: int) -> Decimal:
+        return as_decimal(cur.values[i]) - as_decimal(refs[i])
+
+    scale = np.maximum(np.abs(cur.floats), np.abs(floats))
+    return exceeds(cur.floats - floats, limit, live, scale, change), refs, label, limit
+
+
+def debt_rising(c: RuleCheck, live: Mask) -> None:
+    cur, live = _current(c, live)
+    live, lines = _debt_lines(c, live)
+    level = str(c.r.params["line"])
+    live = live & (sign(cur.values, cur.floats, _limits(lines, level), live) > 0)
+    rows, refs, label, _ = _rising(c, cur, live)
+    for i in np.flatnonzero(rows).tolist():
+        line = lines[i]
+        assert line is not None
+        v, ref = cur.values[i], refs[i]
         limit = line.supervision if level == "supervision" else line.warning
-        if as_decimal(v) <= limit:
-            return None
-        ref, label, rcell, rp = self.reference(self.r.indicator)
-        if ref is None:
-            return self.missing(self.r.indicator, rcell, rp)
-        change = as_decimal(v) - as_decimal(ref)
-        if change <= self.dec("min_rise_pp"):
-            return None
-        figs |= {
+        figs = _debt_figures(c, i, line) | {
             "value": (v, "%"),
             "line": (limit, "%"),
-            "line_name": self._level_name(level),
+            "line_name": _level_name(level),
             "threshold": (limit, "%"),
             "reference": (ref, "%"),
             "reference_label": label,
-            "change": (change, "pp"),
+            "change": (as_decimal(v) - as_decimal(ref), "pp"),
         }
-        return self.warn(figs, value=v, threshold=limit, reference=ref, level=level, line=line)
+        c.warn(i, figs, value=v, threshold=limit, reference=ref, level=level, line=line)
+    _in_order(c)
 
-    def k_rise(self) -> RiskWarning | Gap | None:
-        v, cell = self.current()
-        if v is None:
-            return self.missing(self.r.indicator, cell)
-        ref, label, rcell, rp = self.reference(self.r.indicator)
-        if ref is None:
-            return self.missing(self.r.indicator, rcell, rp)
-        change = as_decimal(v) - as_decimal(ref)
-        limit = self.dec("min_rise_pp")
-        if change <= limit:
-            return None
-        unit = self.unit(self.r.indicator)
+
+def rise(c: RuleCheck, live: Mask) -> None:
+    cur, live = _current(c, live)
+    rows, refs, label, limit = _rising(c, cur, live)
+    unit = c.unit()
+    shown = "pp" if unit == "%" else unit
+    for i in np.flatnonzero(rows).tolist():
+        v, ref = cur.values[i], refs[i]
         figs: dict[str, Fig] = {
             "value": (v, unit),
             "reference": (ref, unit),
             "reference_label": label,
-            "change": (change, "pp" if unit == "%" else unit),
-            "threshold": (limit, "pp" if unit == "%" else unit),
+            "change": (as_decimal(v) - as_decimal(ref), shown),
+            "threshold": (limit, shown),
         }
-        return self.warn(figs, value=v, threshold=limit, reference=ref)
+        c.warn(i, figs, value=v, threshold=limit, reference=ref)
+    _in_order(c)
 
-    def _compare(self, below: bool) -> RiskWarning | Gap | None:
-        v, cell = self.current()
-        if v is None:
-            return self.missing(self.r.indicator, cell)
-        limit = self.dec("threshold")
-        hit = as_decimal(v) < limit if below else as_decimal(v) > limit
-        if not hit:
-            return None
-        unit = self.unit(self.r.indicator)
-        return self.warn({"value": (v, unit), "threshold": (limit, unit)}, value=v, threshold=limit)
 
-    def k_below(self) -> RiskWarning | Gap | None:
-        return self._compare(below=True)
+def _compare(c: RuleCheck, live: Mask, below: bool) -> None:
+    cur, live = _current(c, live)
+    limit = c.r.decimal("threshold")
+    s = sign(cur.values, cur.floats, limit, live)
+    unit = c.unit()
+    for i in np.flatnonzero(live & ((s < 0) if below else (s > 0))).tolist():
+        v = cur.values[i]
+        c.warn(i, {"value": (v, unit), "threshold": (limit, unit)}, value=v, threshold=limit)
+    _in_order(c)
 
-    def k_above(self) -> RiskWarning | Gap | None:
-        return self._compare(below=False)
 
-    def k_consecutive(self) -> RiskWarning | Gap | None:
-        n = int(self.dec("periods"))
-        step = str(self.r.params["step"])
-        limit = self.dec("threshold")
-        basis = "month" if step == "month" else "ytd"
-        periods = self._consecutive.get((n, step))
-        if periods is None:
-            periods = self._consecutive[(n, step)] = [(p, str(p)) for p in consecutive_periods(self.period, n, step)]
-        unit = self.unit(self.r.indicator)
-        shown: list[tuple[Period, Any]] = []
-        cells, key, code = self.data.cells, self.key, self.r.indicator
-        for k, (p, text) in enumerate(periods):
-            cell = cells.get((basis, key, text, code))
-            v = None if cell is None else cell.value
-            if v is None:
-                return self.missing(self.r.indicator, cell, p if k else None)
-            if as_decimal(v) >= limit:
-                return None
-            shown.append((p, v))
-        shown.reverse()
-        first = shown[-1][1]
+def below(c: RuleCheck, live: Mask) -> None:
+    _compare(c, live, below=True)
+
+
+def above(c: RuleCheck, live: Mask) -> None:
+    _compare(c, live, below=False)
+
+
+def consecutive(c: RuleCheck, live: Mask) -> None:
+    n = int(c.r.decimal("periods"))
+    step = str(c.r.params["step"])
+    limit = c.r.decimal("threshold")
+    basis = "month" if step == "month" else "ytd"
+    periods = consecutive_periods(c.period, n, step)
+    columns = []
+    for k, p in enumerate(periods):
+        at = c.cells(period=p, basis=basis)
+        c.missing(live & at.empty, at, period=p if k else None)
+        live = live & ~at.empty
+        live = live & (sign(at.values, at.floats, limit, live) < 0)
+        columns.append(at.values)
+    unit = c.unit()
+    labels = [str(p) for p in reversed(periods)]
+    for i in np.flatnonzero(live).tolist():
+        values = [col[i] for col in reversed(columns)]  # earliest first
+        first = columns[0][i]
         figs: dict[str, Fig] = {
             "value": (first, unit),
             "threshold": (limit, unit),
             "n": (n, "int"),
-            "values": ((unit, tuple((str(p), v) for p, v in shown)), "series"),
+            "values": ((unit, tuple(zip(labels, values, strict=True))), "series"),
         }
-        return self.warn(figs, value=first, threshold=limit)
+        c.warn(i, figs, value=first, threshold=limit)
+    _in_order(c)
 
-    def k_loss_grew(self) -> RiskWarning | Gap | None:
-        v, cell = self.current()
-        if v is None:
-            return self.missing(self.r.indicator, cell)
-        if as_decimal(v) >= 0:
-            return None
-        prior = None if cell is None else cell.prior
-        if prior is None:
-            iz, ie = self.iname(self.r.indicator)
-            return self.gap(f"缺少上年同期{iz}", f"no prior-year {ie}")
-        if as_decimal(prior) >= 0:
-            return None
-        increase = (abs(as_decimal(v)) - abs(as_decimal(prior))) / abs(as_decimal(prior)) * 100
-        limit = self.dec("min_increase_pct")
-        if increase <= limit:
-            return None
-        unit = self.unit(self.r.indicator)
+
+def loss_grew(c: RuleCheck, live: Mask) -> None:
+    cur, live = _current(c, live)
+    live = live & (sign(cur.values, cur.floats, ZERO, live) < 0)
+    iz, ie = c.iname()
+    c.gaps(live & cur.prior_empty, f"缺少上年同期{iz}", f"no prior-year {ie}")
+    live = live & ~cur.prior_empty
+    live = live & (sign(cur.priors, cur.prior_floats, ZERO, live) < 0)
+    limit = c.r.decimal("min_increase_pct")
+
+    def increase(i: int) -> Decimal:
+        v, prior = as_decimal(cur.values[i]), as_decimal(cur.priors[i])
+        return (abs(v) - abs(prior)) / abs(prior) * 100
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        approx = (np.abs(cur.floats) - np.abs(cur.prior_floats)) / np.abs(cur.prior_floats) * 100
+    rows = exceeds(approx, limit, live, approx, increase)
+    unit = c.unit()
+    for i in np.flatnonzero(rows).tolist():
+        v, prior = cur.values[i], cur.priors[i]
         figs: dict[str, Fig] = {
             "value": (v, unit),
             "reference": (prior, unit),
-            "increase": (increase, "pct"),
+            "increase": (increase(i), "pct"),
             "threshold": (limit, "pct"),
         }
-        return self.warn(figs, value=v, threshold=Decimal(0), reference=prior)
+        c.warn(i, figs, value=v, threshold=ZERO, reference=prior)
+    _in_order(c)
 
-    def k_sign_gap(self) -> RiskWarning | Gap | None:
-        pos_code = str(self.r.params["positive"])
-        pcell = self.data.get(self.key, self._text, pos_code)
-        pos = None if pcell is None else pcell.value
-        if pos is None:
-            return self.missing(pos_code, pcell)
-        if as_decimal(pos) <= 0:
-            return None
-        v, cell = self.current()
-        if v is None:
-            return self.missing(self.r.indicator, cell)
-        if as_decimal(v) >= 0:
-            return None
-        unit = self.unit(self.r.indicator)
+
+def sign_gap(c: RuleCheck, live: Mask) -> None:
+    pos_code = str(c.r.params["positive"])
+    pos = c.cells(pos_code)
+    c.missing(live & pos.empty, pos, pos_code)
+    live = live & ~pos.empty
+    live = live & (sign(pos.values, pos.floats, ZERO, live) > 0)
+    cur, live = _current(c, live)
+    live = live & (sign(cur.values, cur.floats, ZERO, live) < 0)
+    unit, pos_unit = c.unit(), c.unit(pos_code)
+    for i in np.flatnonzero(live).tolist():
+        v, p = cur.values[i], pos.values[i]
         figs: dict[str, Fig] = {
             "value": (v, unit),
-            "threshold": (Decimal(0), unit),
-            "positive": (pos, self.unit(pos_code)),
+            "threshold": (ZERO, unit),
+            "positive": (p, pos_unit),
             "negative": (v, unit),
-            "positive_name": ((*self.iname(pos_code), pos_code), "texts"),
-            "negative_name": ((*self.iname(self.r.indicator), self.r.indicator), "texts"),
+            "positive_name": c.named(pos_code),
+            "negative_name": c.named(),
         }
-        return self.warn(figs, value=v, threshold=Decimal(0), reference=pos)
+        c.warn(i, figs, value=v, threshold=ZERO, reference=p)
+    _in_order(c)
 
-    def k_growth_gap(self) -> RiskWarning | Gap | None:
-        slow_code = str(self.r.params["slow"])
-        fcell = self.data.get(self.key, self._text, self.r.indicator)
-        scell = self.data.get(self.key, self._text, slow_code)
-        for code, c in ((self.r.indicator, fcell), (slow_code, scell)):
-            if c is None or c.value is None:
-                return self.missing(code, c)
-            if c.growth is None:
-                iz, ie = self.iname(code)
-                return self.gap(
-                    f"{iz}无同比增速（缺少上年同期数或上年同期为零）",
-                    f"{ie} has no year-on-year growth (prior-year figure missing or zero)",
-                )
-        assert fcell is not None and scell is not None and fcell.growth is not None and scell.growth is not None
-        fg, sg = as_decimal(fcell.growth), as_decimal(scell.growth)
-        margin = self.dec("margin_pp")
-        gap = fg - sg
-        if gap <= margin:
-            return None
+
+def growth_gap(c: RuleCheck, live: Mask) -> None:
+    slow_code = str(c.r.params["slow"])
+    fast, slow = c.cells(), c.cells(slow_code)
+    for code, at in ((c.r.indicator, fast), (slow_code, slow)):
+        c.missing(live & at.empty, at, code)
+        live = live & ~at.empty
+        iz, ie = c.iname(code)
+        c.gaps(
+            live & at.growth_empty,
+            f"{iz}无同比增速（缺少上年同期数或上年同期为零）",
+            f"{ie} has no year-on-year growth (prior-year figure missing or zero)",
+        )
+        live = live & ~at.growth_empty
+    margin = c.r.decimal("margin_pp")
+    fg, sg = _growth_floats(fast, live), _growth_floats(slow, live)
+
+    def gap(i: int) -> Decimal:
+        return as_decimal(fast.growths[i]) - as_decimal(slow.growths[i])
+
+    rows = exceeds(fg - sg, margin, live, np.maximum(np.abs(fg), np.abs(sg)), gap)
+    for i in np.flatnonzero(rows).tolist():
+        f, s = fast.growths[i], slow.growths[i]
+        threshold = as_decimal(s) + margin
         figs: dict[str, Fig] = {
-            "value": (fcell.growth, "pct"),
-            "threshold": (sg + margin, "pct"),
-            "fast_name": ((*self.iname(self.r.indicator), self.r.indicator), "texts"),
-            "slow_name": ((*self.iname(slow_code), slow_code), "texts"),
-            "fast_growth": (fcell.growth, "pct"),
-            "slow_growth": (scell.growth, "pct"),
-            "gap": (gap, "pp"),
+            "value": (f, "pct"),
+            "threshold": (threshold, "pct"),
+            "fast_name": c.named(),
+            "slow_name": c.named(slow_code),
+            "fast_growth": (f, "pct"),
+            "slow_growth": (s, "pct"),
+            "gap": (gap(i), "pp"),
             "margin": (margin, "pp"),
         }
-        return self.warn(figs, value=fcell.growth, threshold=sg + margin, reference=scell.growth, unit="%")
+        c.warn(i, figs, value=f, threshold=threshold, reference=s, unit="%")
+    _in_order(c)
+
+
+def _growth_floats(cells: Cells, rows: Mask) -> np.ndarray:
+    out = np.full(len(rows), np.nan)
+    out[rows] = cells.growths[rows].astype("float64")
+    return out
+
+
+def _in_order(c: RuleCheck) -> None:
+    """The rule's findings in the entities' order (each row has at most one)."""
+    c.found.sort(key=lambda found: found[0])
+
+
+TESTS: dict[str, Callable[[RuleCheck, Mask], None]] = {
+    "debt_line": debt_line,
+    "debt_rising": debt_rising,
+    "rise": rise,
+    "below": below,
+    "above": above,
+    "consecutive": consecutive,
+    "loss_grew": loss_grew,
+    "sign_gap": sign_gap,
+    "growth_gap": growth_gap,
+}
 
 
 def consecutive_periods(period: Period, n: int, step: str) -> list[Period]:
