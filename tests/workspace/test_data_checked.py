@@ -147,6 +147,7 @@ def test_a_clean_check_is_remembered_until_the_files_or_the_catalogue_change(tmp
         finally:
             ws.close()
     assert len(list((cache / "checked").glob("*.json"))) == 1
+    assert len(list((cache / "checked").glob("*.parquet"))) == 1  # the typed facts the check read
     assert entities[0].equals(entities[1])  # read without the row checks, the same entity rows
     # the same size and time, another content: 600 → 900 万元 → 90 %; the cache is not trusted
     stat = (folder / "facts.parquet").stat()
@@ -182,10 +183,14 @@ def test_a_problem_is_never_remembered_as_clean(tmp_path: Path, cache: Path) -> 
     assert json.loads(entry.read_text(encoding="utf-8"))["spans"] == []
 
 
-def test_the_demo_group_in_place_gives_the_figures_of_the_imported_store(tmp_path: Path) -> None:
+def test_the_demo_group_in_place_gives_the_figures_of_the_imported_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The demo generator's group (40 entities, 24 months, units mixed 元/千元/万元) as text Parquet
     read in place, and as csv imported into memory: every value of the 2025-12 panel and its
-    prior year alike, reported and summed over the top's subsidiaries."""
+    prior year alike, reported and summed over the top's subsidiaries. Read in place three ways:
+    checked (the figures then read from the check's typed copy), again from the cache, and with
+    the cache off (the figures converted by the engine from the files' text)."""
     data = generate_group(entities=40, months=24, end_period="2025-12")
     pq_dir, csv_dir = tmp_path / "pq", tmp_path / "csv"
     pq_dir.mkdir()
@@ -196,7 +201,14 @@ def test_the_demo_group_in_place_gives_the_figures_of_the_imported_store(tmp_pat
     pacsv.write_csv(data.facts, csv_dir / "facts.csv")
     top = str(data.entities.column("entity_id")[0])
     frames = []
-    for folder, kind in ((pq_dir, LakeStore), (csv_dir, DuckDBStore)):
+    for folder, kind, cache in (
+        (pq_dir, LakeStore, None),
+        (pq_dir, LakeStore, None),
+        (pq_dir, LakeStore, ""),
+        (csv_dir, DuckDBStore, None),
+    ):
+        if cache is not None:
+            monkeypatch.setenv("GUOZI_CACHE_DIR", cache)
         ws = Workspace.from_data([folder])
         try:
             assert isinstance(ws.store, kind)
@@ -205,7 +217,9 @@ def test_the_demo_group_in_place_gives_the_figures_of_the_imported_store(tmp_pat
         finally:
             ws.close()
         frames.append([_values(reported), _values(children)])
-    assert frames[0] == frames[1]
+    assert frames[0] == frames[3]
+    assert frames[1] == frames[3]
+    assert frames[2] == frames[3]
     assert sum(v is not None for _, _, v, _ in frames[0][0]) > 100  # the panel is not empty
 
 

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING
 import ibis
 import pandas as pd
 
-from guozi.engine.backends import entity_frame, find_lake, read_entities, read_facts, read_parquet, to_arrow
+from guozi.engine.backends import (
+    entity_frame,
+    find_lake,
+    normalise_facts,
+    read_entities,
+    read_facts,
+    read_parquet,
+    to_arrow,
+)
 from guozi.kernel.errors import GuoziError
 from guozi.store.batch import INTERCOMPANY_SCHEMA
 from guozi.store.lakeguard import GuardedDuckDB
@@ -67,7 +75,7 @@ class LakeStore:
         self._targets = targets
         self._periods = sorted(periods) if periods is not None and not callable(periods) else None
         self._read_periods = periods if callable(periods) else None
-        self._before_read: Callable[[list[Span]], None] | None = None
+        self._before_read: Callable[[list[Span]], object] | None = None
         self.writes = 0  # read-only: never changes
         self.lock = threading.RLock()  # as the SQL stores': held around work on the backend's connection
 
@@ -116,7 +124,7 @@ class LakeStore:
         """The facts (one current value per entity, period and item)."""
         return self._facts
 
-    def guard_reads(self, check: Callable[[list[Span]], None]) -> None:
+    def guard_reads(self, check: Callable[[list[Span]], object]) -> None:
         """Have ``check`` called with the spans of the facts every read takes, before it reads them.
 
         :meth:`facts_of` calls it with its span; a :class:`~guozi.store.lakeguard.GuardedDuckDB`
@@ -131,12 +139,14 @@ class LakeStore:
         """The facts of ``items`` in ``periods`` (``YYYYMM``), checked first where the store checks what is read.
 
         A store over contract files read in place (``--data DIR``) checks those rows now (its
-        problems are raised); the table returned is filtered to them, so a query over it reads
-        nothing else.
+        problems are raised), and reads them from the check's typed copy where it keeps one; the
+        table returned is filtered to them, so a query over it reads nothing else.
         """
-        if self._before_read is not None:
-            self._before_read([(frozenset(items), frozenset(periods))])
-        f = self._facts
+        typed = None if self._before_read is None else self._before_read([(frozenset(items), frozenset(periods))])
+        if isinstance(typed, Path):  # the checked facts of a span covering these, typed (guozi.workspace.checked)
+            f = normalise_facts(read_parquet(self._con, str(typed), dataset=False))
+        else:
+            f = self._facts
         return f.filter(f.item.isin(sorted(items)), f.period.isin(sorted(periods)))
 
     def intercompany(self) -> ir.Table:

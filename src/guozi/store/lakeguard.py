@@ -132,9 +132,9 @@ class GuardedDuckDB(DuckDBBackend):  # type: ignore[misc]
     """An in-memory DuckDB whose every query first has the facts it reads checked (:meth:`guard`)."""
 
     _facts: ops.Node | None = None
-    _check: Callable[[list[Span]], None] | None = None
+    _check: Callable[[list[Span]], object] | None = None
 
-    def guard(self, facts: ir.Table, check: Callable[[list[Span]], None]) -> None:
+    def guard(self, facts: ir.Table, check: Callable[[list[Span]], object]) -> None:
         """Call ``check`` with the spans of ``facts`` each query reads, before it runs."""
         self._facts = facts.op()
         self._check = check

@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 import guozi
 from guozi.catalog import Catalog, data_path
 from guozi.engine.sqlcache import cache_root
@@ -50,6 +52,18 @@ def cache_dir() -> Path | None:
     """
     root = cache_root()
     return None if root is None else root / SUBDIR
+
+
+def _rows(spans: Sequence[Span], extract: str | None = None) -> list[dict[str, Any]]:
+    """``spans`` as the cache's JSON keeps them."""
+    return [
+        {"items": None if i is None else sorted(i), "periods": None if p is None else sorted(p), "extract": extract}
+        for i, p in spans
+    ]
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def _code_digest() -> str:
@@ -114,19 +128,42 @@ class CheckedCache:
         """Whether ``span`` was found clean before."""
         return any(covers(s, span) for s in self.spans())
 
-    def add(self, spans: Sequence[Span]) -> None:
-        """Remember ``spans`` as clean (with those remembered before), written atomically."""
+    def extract_for(self, span: Span) -> Path | None:
+        """The typed facts of a clean span covering ``span`` (:meth:`write_extract`), if kept."""
+        data = self._entry()
+        if data is None or self.path is None:
+            return None
+        for (items, periods), row in zip(self.spans(), data["spans"], strict=False):
+            name = row.get("extract") if isinstance(row, dict) else None
+            if name and covers((items, periods), span) and (self.path.parent / str(name)).is_file():
+                return self.path.parent / str(name)
+        return None
+
+    def write_extract(self, spans: Sequence[Span], con: duckdb.DuckDBPyConnection, query: str) -> str | None:
+        """Keep the result of ``query`` on ``con`` (the typed facts of ``spans``) as Parquet; its file name."""
+        if self.path is None:
+            return None
+        digest = hashlib.sha256(json.dumps(_rows(spans), sort_keys=True).encode()).hexdigest()[:16]
+        name = f"{self.key}-{digest}.parquet"
+        tmp = self.path.parent / f".{name}.tmp"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con.execute(f"copy ({query}) to '{_sql_text(str(tmp))}' (format parquet)")
+            tmp.replace(self.path.parent / name)
+        except (OSError, duckdb.Error):
+            tmp.unlink(missing_ok=True)
+            return None
+        return name
+
+    def add(self, spans: Sequence[Span], extract: str | None = None) -> None:
+        """Remember ``spans`` as clean (with those remembered before; ``extract``: the file of
+        their typed facts), written atomically."""
+        data = self._entry()
         known = self.spans()
         new = [s for s in spans if not any(covers(k, s) for k in known)]
-        if self.path is None or (not new and self.known()):
+        if self.path is None or (not new and data is not None):
             return
-        rows = [
-            {
-                "items": None if i is None else sorted(i),
-                "periods": None if p is None else sorted(p),
-            }
-            for i, p in [*known, *new]
-        ]
+        rows = [*(data["spans"] if data is not None else []), *_rows(new, extract)]
         tmp: Path | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

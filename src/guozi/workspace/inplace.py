@@ -97,27 +97,43 @@ class InPlaceCheck:
         self.checked: list[Span] = [] if cache is None else cache.spans()
         self.runs = 0  # how many times rows were checked (not answered by what was checked before)
 
-    def __call__(self, spans: Sequence[Span]) -> None:
-        """Check the rows ``spans`` read; raise :class:`InvalidInputError` listing every problem among them."""
+    def __call__(self, spans: Sequence[Span]) -> Path | None:
+        """Check the rows ``spans`` read; raise :class:`InvalidInputError` listing every problem among them.
+
+        Returns a Parquet file of the typed facts (entity, ``YYYYMM``, item, exact yuan) of a span
+        covering ``spans`` when the cache keeps one: the figures the check read, exactly as an
+        import would store them, read again without parsing a value.
+        """
         todo = [s for s in spans if not any(covers(c, s) for c in self.checked)]
-        if not todo:
-            return
+        if todo:
+            self._check(todo)
+        if len(spans) != 1 or self.cache is None:
+            return None
+        return self.cache.extract_for(spans[0])
+
+    def _check(self, todo: list[Span]) -> None:
         self.runs += 1
         problems: list[Problem] = []
         rules = load_rules(self.catalog)
         checker = FactChecker(self.catalog, self.known, rules, problems)
         where = rows_where(todo, self.catalog)
+        extract: str | None = None
         try:
             for path in self.facts:
                 checker.add_parquet(path, where)
             checker.duplicates()
+            clean = not any(p.severity == "blocking" for p in problems)
+            if clean and self.cache is not None:  # the good rows of the span, as an import would store them
+                extract = self.cache.write_extract(
+                    todo, checker.con, "select entity_id, period, item, value from good_t order by period, item"
+                )
         finally:
             checker.close()
-        if any(p.severity == "blocking" for p in problems):
+        if not clean:
             raise InvalidInputError(problems=problems)
         self.checked.extend(todo)
         if self.cache is not None:
-            self.cache.add(todo)
+            self.cache.add(todo, extract)
 
 
 def in_place_store(paths: Sequence[Path], catalog: Catalog, *, remember: bool = True) -> LakeStore | None:
