@@ -1,0 +1,109 @@
+"""In Chromium (issue 19): two levels of review and a comment on one line.
+
+The group of ``conftest.py`` with ``review: {two_level: [A]}``. The filer of A uploads A1's June
+total profit restated to 32 万元 and submits; ``sup_a`` (the subgroup) passes it at the first level
+(「初审通过」); ``sup_g`` (headquarters) types a comment beside the total-profit line and returns it;
+the filer reads the comment beside that line. Screenshots go to ``test-artifacts/browser/levels/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from guozi.web.app import create_app
+from guozi.workspace import Workspace
+from guozi.workspace.accounts import save_user
+from tests.conftest import write_csv
+from tests.web.conftest import PASSWORD, USERS, group_records, serving
+from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.web.test_submissions import A1_RESTATED
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name, rows in group_records().items():
+        write_csv(data / f"{name}.csv", rows)
+    own = tmp_path / "levels.yaml"
+    own.write_text("review:\n  two_level: [A]\n", encoding="utf-8")
+    ws = Workspace.open(f"duckdb:///{tmp_path / 'web.duckdb'}", catalog_files=[own])
+    ws.import_files([data], user="loader", reason="test data")
+    for name, (role, scopes) in {**USERS, "sup_g": ("supervisor", ("G",))}.items():
+        save_user(ws, actor="test", name=name, role=role, scopes=scopes, password=PASSWORD)
+    with serving(create_app(workspace=ws, secret="browser-test-secret-not-for-production")) as base:
+        yield base
+    ws.close()
+
+
+def test_two_levels_and_a_line_comment_in_the_browser(served: str, tmp_path: Path) -> None:
+    from playwright.sync_api import Page, expect, sync_playwright
+
+    base = served
+    upload = tmp_path / "facts_a1.csv"
+    upload.write_bytes(A1_RESTATED)
+    shots = ARTIFACTS / "levels"  # its own folder: test_browser counts the files of ARTIFACTS
+    shots.mkdir(parents=True, exist_ok=True)
+
+    def sign_in(page: Page, name: str) -> None:
+        page.goto(f"{base}/login")
+        page.fill("input[name=username]", name)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form[action='/login'] button[type=submit]")
+        page.wait_for_url(f"{base}/")
+
+    def sign_out(page: Page) -> None:
+        page.click("form[action='/logout'] button")
+        page.wait_for_url(f"{base}/login")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_context(locale="zh-CN").new_page()
+            sign_in(page, "filer_a")
+            page.goto(f"{base}/submissions/new")
+            page.set_input_files("input[type=file]", str(upload))
+            page.click("#upload-form button[type=submit]")
+            page.wait_for_url("**/submissions/*?uploaded=1")
+            detail = page.url.split("?")[0]
+            page.click("#submit-form button")
+            expect(page.locator("#status")).to_have_text("已提交")
+            sign_out(page)
+
+            sign_in(page, "sup_g")  # headquarters first: not yet its turn
+            page.goto(detail)
+            expect(page.locator("#review-note")).to_contain_text("初审")
+            assert page.locator("#review-form").count() == 0
+            sign_out(page)
+
+            sign_in(page, "sup_a")
+            page.goto(detail)
+            expect(page.locator("#two-level")).to_contain_text("初审")
+            page.click("#review-form button[value=approve]")
+            expect(page.locator("#status")).to_have_text("初审通过")
+            page.screenshot(path=str(shots / "1-checked.png"), full_page=True)
+            sign_out(page)
+
+            sign_in(page, "sup_g")
+            page.goto(detail)
+            line = page.locator("#figures tr[data-item=total_profit] input.line-comment-input")
+            line.fill("利润总额应为 31 万元")
+            page.click("#review-form button[value=return]")
+            expect(page.locator("#status")).to_have_text("已退回")
+            sign_out(page)
+
+            sign_in(page, "filer_a")
+            page.goto(detail)
+            cell = page.locator("#figures tr[data-item=total_profit] td.line-comments")
+            expect(cell).to_contain_text("利润总额应为 31 万元")
+            expect(cell).to_contain_text("sup_g")
+            levels = page.locator("#reviews tbody tr td.level").all_inner_texts()
+            assert levels == ["", "初审", "复审"]
+            page.screenshot(path=str(shots / "2-line-comment.png"), full_page=True)
+        finally:
+            browser.close()
