@@ -10,7 +10,6 @@ report; 营业收入 12 345 650 元 = 1 234.565 万元 → 「1,234.57」 (page,
 from __future__ import annotations
 
 import re
-import warnings
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,16 +23,9 @@ from guozi.cli.common import _amount, _change
 from guozi.kernel.money import figure, half_up, money_figure
 from guozi.kernel.periods import Period
 from guozi.report.narrative import number
-from guozi.web.app import create_app
 from guozi.web.render import fmt, show
 from guozi.workspace import Workspace
-from guozi.workspace.accounts import save_user
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
-PASSWORD = "correct-horse-1"
+from tests.web.small_store import admin_client, write_group
 
 
 def test_half_up_by_hand() -> None:
@@ -60,11 +52,7 @@ def test_every_surface_rounds_half_up() -> None:
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("rounding")
-    (folder / "entities.csv").write_text(
-        "entity_id,name,parent_id,industry,category\nA,甲公司,,C26,commercial_competitive\n", encoding="utf-8"
-    )
-    rows = [
+    facts = [
         "A,2025-06,total_assets,800,万元",
         "A,2025-06,total_liabilities,1,万元",
         "A,2025-06,total_equity,799,万元",
@@ -72,8 +60,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "A,2025-06,total_profit,100,万元",
         "A,2025-06,net_profit,75,万元",
     ]
-    (folder / "facts.csv").write_text("entity_id,period,item,value,unit\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    return folder
+    entities = ["entity_id,name,parent_id,industry,category", "A,甲公司,,C26,commercial_competitive"]
+    return write_group(tmp_path_factory.mktemp("rounding"), entities, facts)
 
 
 def test_cli_rounds_half_up(data: Path) -> None:
@@ -110,18 +98,7 @@ def test_report_rounds_half_up(data: Path) -> None:
 
 
 def test_page_rounds_half_up(data: Path, tmp_path: Path) -> None:
-    ws = Workspace.open(f"duckdb:///{tmp_path / 'r.duckdb'}")
-    try:
-        ws.import_files([data], user="loader", reason="test data")
-        save_user(ws, actor="test", name="admin", role="admin", scopes=(), password=PASSWORD)
-        client = TestClient(create_app(workspace=ws, secret="test-secret-not-for-production"))
-        token = client.get("/api/v1/session").json()["csrf_token"]
-        r = client.post(
-            "/api/v1/login", json={"username": "admin", "password": PASSWORD}, headers={"X-CSRF-Token": token}
-        )
-        assert r.status_code == 200, r.text
+    with admin_client(data, tmp_path / "r.duckdb") as client:
         page = client.get("/entity/A?period=2025-06").text
-    finally:
-        ws.close()
     text = re.sub(r"<[^>]+>", " ", page)
     assert re.search(r"资产负债率\s+0\.13%", text), text[:3000]

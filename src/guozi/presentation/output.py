@@ -66,6 +66,8 @@ def exact_text(value: Any) -> str:
         if math.isnan(value):
             return ""
         return repr(value)
+    if isinstance(value, list | tuple):  # several codes in one cell (a JSON array in json)
+        return ";".join(exact_text(v) for v in value)
     return str(value)
 
 

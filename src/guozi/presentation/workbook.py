@@ -142,6 +142,8 @@ def write_xlsx(
                     ws.write_string(i, j, yes if v else no)
                 elif isinstance(v, Decimal | float | int):
                     ws.write_number(i, j, float(v), formats[num_format or MONEY_FORMAT])
+                elif isinstance(v, list | tuple):  # several codes in one cell
+                    ws.write_string(i, j, str(safe_cell(";".join(map(str, v)))))
                 else:
                     ws.write_string(i, j, str(safe_cell(v)))
                 widths[j] = max(widths[j], _shown_width(v, num_format))

@@ -11,7 +11,9 @@ missing, never a silent pass.
 - :mod:`.evaluate` reads the panels the rules need and runs them (:func:`evaluate_warnings`);
 - :mod:`.check` and :mod:`.kinds` are the check of one rule for one entity, :mod:`.messages`
   shows its figures in the explaining sentence, :mod:`.results` holds what it finds;
-- :mod:`.columns` words the warnings as output records.
+- :mod:`.columns` words the warnings as output records: the warnings about one entity, period and
+  indicator merged into one (:class:`MergedWarning`: 资产负债率 above its line and still rising is one
+  finding), counted once under its most serious rule, every rule code kept.
 
 The debt lines are :mod:`guozi.catalog.params` (shared with EVA). The package is
 ``guozi.analyses.warnings``: inside guozi every import is absolute, so it does not shadow the
@@ -30,8 +32,8 @@ from guozi.analyses.warnings.columns import (
 )
 from guozi.analyses.warnings.evaluate import WARNING_VIEWS, evaluate_warnings
 from guozi.analyses.warnings.kinds import consecutive_periods
-from guozi.analyses.warnings.messages import Fig, render, show
-from guozi.analyses.warnings.results import Gap, RiskWarning, WarningReport
+from guozi.analyses.warnings.messages import Fig, joined, render, show, source_text
+from guozi.analyses.warnings.results import Gap, MergedWarning, RiskWarning, WarningReport, merge_warnings, same_fact
 from guozi.analyses.warnings.rules import KINDS, PLACEHOLDERS, RULES_FILE, Rule, RuleSet, Severity, load_rules
 from guozi.catalog.params import DEBT_LINES_FILE, DebtLine, DebtLines, IndustryClass, load_debt_lines
 
@@ -49,6 +51,7 @@ __all__ = [
     "Fig",
     "Gap",
     "IndustryClass",
+    "MergedWarning",
     "RiskWarning",
     "Rule",
     "RuleSet",
@@ -58,9 +61,13 @@ __all__ = [
     "evaluate_warnings",
     "figures_json",
     "gap_records",
+    "joined",
     "load_debt_lines",
     "load_rules",
+    "merge_warnings",
     "render",
+    "same_fact",
     "show",
+    "source_text",
     "warning_records",
 ]

@@ -21,15 +21,19 @@ def figures_json(value: Any) -> str:
 
 
 def warning_records(report: WarningReport, lang: str) -> list[dict[str, Any]]:
-    """One record per warning, for :func:`guozi.presentation.output.emit` with :data:`WARNING_COLUMNS`."""
+    """One record per warning, for :func:`guozi.presentation.output.emit` with :data:`WARNING_COLUMNS`:
+    the warnings about one entity, period and indicator merged into one (:meth:`WarningReport.merged`),
+    read as the most serious of them, every rule code in ``rules`` and their findings in one sentence."""
     return [
         {
             "entity_id": w.entity_id,
             "name": w.name,
             "period": w.period,
             "rule": w.rule,
+            "rules": list(w.rules),
             "rule_name": w.rule_name(lang),
             "severity": w.severity,
+            "severities": list(w.severities),
             "severity_name": report.rules.severities[w.severity].name(lang),
             "indicator": w.indicator,
             "value": w.value,
@@ -38,10 +42,10 @@ def warning_records(report: WarningReport, lang: str) -> list[dict[str, Any]]:
             "unit": w.unit,
             "message": w.message(lang),
             "figures": figures_json(w.figures),
-            "source": w.source,
+            "source": w.sources(lang),
             "confirmed": w.confirmed,
         }
-        for w in report.warnings
+        for w in report.merged()
     ]
 
 
@@ -66,8 +70,10 @@ WARNING_COLUMNS = [
     Column("name", "企业", "name"),
     Column("period", "期间", "period"),
     Column("rule", "规则代码", "rule"),
+    Column("rules", "全部规则代码", "all rule codes"),
     Column("rule_name", "规则", "rule name"),
     Column("severity", "严重程度代码", "severity"),
+    Column("severities", "各规则严重程度代码", "each rule's severity"),
     Column("severity_name", "严重程度", "severity name"),
     Column("indicator", "指标", "indicator"),
     Column("value", "本期值", "value", None, "right", money="row"),

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from guozi.kernel.money import format_money
-from guozi.kernel.text import pick
+from guozi.analyses.warnings.rules import RULES_FILE
+from guozi.catalog.files import data_path, read_yaml
+from guozi.kernel.money import figure, format_money, half_up
+from guozi.kernel.text import is_zh, pick
 
 Fig = tuple[Any, str]  # (value, how to show it: a unit, "pp", "pct", "int", "text", "texts", "series")
-_FEN = Decimal("0.01")
 
 
 def _round2(value: Any) -> Decimal:
-    return Decimal(str(value)).quantize(_FEN, ROUND_HALF_UP)
+    return half_up(value, 2)
 
 
 def show(value: Any, unit: str, lang: str) -> str:
@@ -40,7 +41,7 @@ def show(value: Any, unit: str, lang: str) -> str:
     if unit == "倍":
         return pick(lang, f"{_round2(value)}倍", f"{_round2(value)}x")
     if unit == "人":
-        return pick(lang, f"{Decimal(value):,.0f}人", f"{Decimal(value):,.0f} persons")
+        return pick(lang, f"{figure(value, 0)}人", f"{figure(value, 0)} persons")
     return pick(lang, f"{_round2(value):,}{unit}", f"{_round2(value):,} {unit}")
 
 
@@ -73,3 +74,68 @@ def machine_figures(figures: Mapping[str, Fig]) -> dict[str, Any]:
         elif unit != "text":
             out[k] = v
     return out
+
+
+def joined(sentences: Sequence[str], lang: str) -> str:
+    """Several findings about one figure as one sentence, the first (the most serious) whole and
+    each other as a clause: an opening that states a figure already stated by a sentence before it
+    (「资产负债率72.00%，」, "debt ratio 72.00% ") is said once. ``["资产负债率72.00%，超过重点监管线
+    70.00%", "资产负债率72.00%，且较年初上升2.00个百分点"]`` → 「资产负债率72.00%，超过重点监管线70.00%；
+    且较年初上升2.00个百分点」; in English the clause reads "…; it is above …"."""
+    seen: list[str] = []
+    out: list[str] = []
+    for s in sentences:
+        if s in seen:
+            continue
+        rest = s[max((_shared_opening(s, before, lang) for before in seen), default=0) :]
+        if not is_zh(lang) and rest != s:
+            rest = f"it {rest}" if rest.startswith("is ") else s
+        seen.append(s)
+        if rest and rest not in out:
+            out.append(rest)
+    return pick(lang, "；", "; ").join(out)
+
+
+def _shared_opening(sentence: str, before: str, lang: str) -> int:
+    """How many characters of ``sentence``'s opening it shares with ``before``: through the first
+    figure they share and the clause break after it (「，」 in Chinese, a space in English); none when
+    they share no figure."""
+    n = 0
+    for a, b in zip(sentence, before, strict=False):
+        if a != b:
+            break
+        n += 1
+    shared = sentence[:n]
+    digits = [i for i, ch in enumerate(shared) if ch.isdigit()]
+    if not digits:
+        return 0
+    sep = pick(lang, "，", " ")
+    cut = shared.find(sep, digits[0])
+    return 0 if cut < 0 else cut + len(sep)
+
+
+def source_text(source: str, lang: str) -> str:
+    """A warning's source in ``lang``: in Chinese each of its parts (the rule's, then a debt line's,
+    joined by "; ") by the shipped rules file's ``source_zh`` and ``sources_zh``, found by the text
+    as written (a user's rule, or a changed source, shows as written: never a stale translation)."""
+    if not is_zh(lang):
+        return source
+    table = _sources_zh()
+    if source in table:
+        return table[source]
+    parts = source.split("; ")  # the rule's source (which may hold "; " itself), then the line's
+    for i in range(len(parts) - 1, 0, -1):
+        head, tail = "; ".join(parts[:i]), "; ".join(parts[i:])
+        if head in table:
+            return f"{table[head]}；{table.get(tail, tail)}"
+    return source
+
+
+@functools.cache
+def _sources_zh() -> dict[str, str]:
+    doc = read_yaml(data_path(RULES_FILE))
+    table = {str(k): str(v) for k, v in (doc.get("sources_zh") or {}).items()}
+    for r in doc.get("rules") or []:
+        if r.get("source") and r.get("source_zh"):
+            table[str(r["source"])] = str(r["source_zh"])
+    return table

@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
-from guozi.analyses.warnings.messages import Fig, machine_figures, render
+from guozi.analyses.warnings.messages import Fig, joined, machine_figures, render, source_text
 from guozi.analyses.warnings.rules import RuleSet
 from guozi.catalog.params import DebtLines
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 
+T = TypeVar("T")
+
+
+class Worded:
+    """A finding's sentence in both languages, worded by ``message(lang)`` only when read."""
+
+    def message(self, lang: str) -> str:
+        raise NotImplementedError
+
+    @property
+    def message_zh(self) -> str:
+        """The explaining sentence in Chinese."""
+        return self.message("zh")
+
+    @property
+    def message_en(self) -> str:
+        """The explaining sentence in English."""
+        return self.message("en")
+
 
 @dataclass(frozen=True)
-class RiskWarning:
+class RiskWarning(Worded):
     """One warning: which rule fired for which entity and period, with its figures and reason.
 
     ``value`` is the indicator's value, ``threshold`` the line it crossed and ``reference`` the
@@ -55,19 +74,83 @@ class RiskWarning:
         """Every figure of the sentence, machine-readable: numbers, and codes for translated texts."""
         return machine_figures(self.shown)
 
-    @property
-    def message_zh(self) -> str:
-        """The explaining sentence in Chinese."""
-        return self.message("zh")
-
-    @property
-    def message_en(self) -> str:
-        """The explaining sentence in English."""
-        return self.message("en")
-
     def rule_name(self, lang: str) -> str:
         """The rule's name in ``lang``."""
         return pick(lang, self.rule_name_zh, self.rule_name_en)
+
+
+@dataclass(frozen=True)
+class MergedWarning(Worded):
+    """Every warning about one entity, period and indicator as one finding (the same fact said once).
+
+    ``findings`` are the rules' warnings, the most serious first; the merged warning reads as its
+    first (the lead: its severity, rule, figures and source) and its sentence says the others'
+    findings as clauses of the lead's (:func:`~guozi.analyses.warnings.messages.joined`). It is
+    counted once, under the lead's severity; every rule code is kept in ``rules``.
+    """
+
+    findings: tuple[RiskWarning, ...]
+
+    @property
+    def lead(self) -> RiskWarning:
+        """The most serious of the findings."""
+        return self.findings[0]
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Every rule that fired, the lead's first."""
+        return tuple(w.rule for w in self.findings)
+
+    @property
+    def severities(self) -> tuple[str, ...]:
+        """Each rule's severity, in the order of :attr:`rules`."""
+        return tuple(w.severity for w in self.findings)
+
+    def __getattr__(self, name: str) -> Any:  # entity_id, name, period, severity, value … of the lead
+        if name == "findings":
+            raise AttributeError(name)
+        return getattr(self.lead, name)
+
+    def message(self, lang: str) -> str:
+        """One sentence: the lead's finding, then the others' as its clauses."""
+        return joined([w.message(lang) for w in self.findings], lang)
+
+    def rule_name(self, lang: str) -> str:
+        """The rules' names in ``lang``, the lead's first."""
+        return pick(lang, "、", "; ").join(dict.fromkeys(w.rule_name(lang) for w in self.findings))
+
+    def sources(self, lang: str) -> str:
+        """The rules' sources in ``lang`` (:func:`~guozi.analyses.warnings.messages.source_text`), each once."""
+        return pick(lang, "；", "; ").join(
+            dict.fromkeys(source_text(w.source, lang) for w in self.findings if w.source)
+        )
+
+    @property
+    def rule_name_zh(self) -> str:
+        """The rules' names in Chinese."""
+        return self.rule_name("zh")
+
+    @property
+    def rule_name_en(self) -> str:
+        """The rules' names in English."""
+        return self.rule_name("en")
+
+
+def same_fact(items: Iterable[T], field: Callable[[T, str], Any]) -> list[list[T]]:
+    """Warnings (or their records: ``field(item, name)`` reads a field) grouped by entity, period and
+    indicator, each group most serious first (``severity_rank``), the groups in the order of their
+    most serious warning and, within one severity, of the warnings given (stable sorts)."""
+    groups: dict[tuple[Any, Any, Any], list[T]] = {}
+    for w in items:
+        groups.setdefault((field(w, "entity_id"), field(w, "period"), field(w, "indicator")), []).append(w)
+    out = [sorted(g, key=lambda w: -field(w, "severity_rank")) for g in groups.values()]
+    out.sort(key=lambda g: -field(g[0], "severity_rank"))
+    return out
+
+
+def merge_warnings(warnings: Iterable[RiskWarning]) -> tuple[MergedWarning, ...]:
+    """The warnings merged by entity, period and indicator (:func:`same_fact`), most serious first."""
+    return tuple(MergedWarning(tuple(g)) for g in same_fact(warnings, getattr))
 
 
 @dataclass(frozen=True)
@@ -101,6 +184,10 @@ class WarningReport:
 
     def __len__(self) -> int:
         return len(self.warnings)
+
+    def merged(self) -> tuple[MergedWarning, ...]:
+        """The warnings merged by entity, period and indicator (:func:`merge_warnings`): what outputs show."""
+        return merge_warnings(self.warnings)
 
     def frame(self) -> pd.DataFrame:
         """The warnings as a DataFrame (one row per warning), with their sentences in both languages."""

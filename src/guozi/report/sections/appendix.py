@@ -64,7 +64,7 @@ def appendix(ctx: Ctx) -> Section:
                         Text(w.rule_name_zh, w.rule_name_en),
                         Text(w.message_zh, w.message_en),
                     ]
-                    for w in report.warnings
+                    for w in report.merged()
                 ],
             )
         )

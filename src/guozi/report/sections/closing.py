@@ -73,9 +73,10 @@ def closing(ctx: Ctx, sections: list[Section]) -> list[Section]:
         kinds.append("decliners")
     report = ctx.warnings
     if report is not None and report.warnings:
-        top = max(report.warnings, key=lambda w: w.severity_rank).severity_rank
-        high = [w for w in report.warnings if w.severity_rank == top]
-        rules = Counter((w.rule_name_zh, w.rule_name_en) for w in high).most_common(3)
+        merged = report.merged()  # counted as the risks section counts them
+        top = merged[0].severity_rank
+        high = [w for w in merged if w.severity_rank == top]
+        rules = Counter((w.lead.rule_name_zh, w.lead.rule_name_en) for w in high).most_common(3)
         level = report.rules.severities[high[0].severity]
         problems_zh.append(
             f"风险隐患仍较突出：{level.name_zh}风险预警{len(high)}条，主要为"

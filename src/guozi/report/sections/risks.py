@@ -25,8 +25,9 @@ def _warnings(ctx: Ctx) -> list[Block]:
     report = evaluate_warnings(src, p, entity=e, subtree=True)
     ctx.warnings = report
     sev = sorted(report.rules.severities.values(), key=lambda s: -s.rank)
-    counts = {s.code: sum(1 for w in report.warnings if w.severity == s.code) for s in sev}
-    n_all = len(report.warnings)
+    merged = report.merged()  # one per entity, period and indicator, counted under its most serious rule
+    counts = {s.code: sum(1 for w in merged if w.severity == s.code) for s in sev}
+    n_all = len(merged)
     zh = f"{nv.span(p, 'zh')}，{ctx.subject.zh}及所属企业共触发风险预警{n_all}条"
     en = f"In {nv.span(p, 'en')}, {ctx.subject.en} and its subsidiaries triggered {n_all} risk warning{'' if n_all == 1 else 's'}"
     if n_all:
@@ -38,7 +39,7 @@ def _warnings(ctx: Ctx) -> list[Block]:
     blocks.append(Paragraph(Text(zh + "。", en + "."), (Fig(n_all, "count", "warnings", e, str(p), measure="count"),)))
     shown = int(lay["warnings_shown_per_severity"])
     for s in sev:
-        ws_rows = [w for w in report.warnings if w.severity == s.code]
+        ws_rows = [w for w in merged if w.severity == s.code]
         if not ws_rows:
             continue
         rows: list[list[Cell]] = [

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from guozi.analyses.targets import STATUS_LABELS
+from guozi.analyses.warnings import joined, same_fact, source_text
 from guozi.kernel.text import Text, pick
 from guozi.store.base import User
 from guozi.web.deps import lang_of
@@ -33,12 +34,13 @@ class WarningFilter:
     per_page: int = PER_PAGE
 
     def keep(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The rows of the rule and the entities asked for (every severity: the counts show them all)."""
+        """The rows of the rule (any of a merged row's) and the entities asked for (every severity:
+        the counts show them all)."""
         q = (self.q or "").strip().casefold()
         return [
             r
             for r in rows
-            if (not self.rule or r["rule"] == self.rule)
+            if (not self.rule or self.rule in r.get("rules", (r["rule"],)))
             and (not q or q in str(r["entity_id"]).casefold() or q in str(r.get("name", "")).casefold())
         ]
 
@@ -78,22 +80,32 @@ def warnings_model(
     entity: str | None,
     pick: WarningFilter | None = None,
 ) -> TableOut:
-    """Warnings of the entity's subtree, filtered and paged, and the checks that could not be made."""
+    """Warnings of the entity's subtree, filtered and paged, and the checks that could not be made.
+
+    The warnings about one entity, period and indicator are one row (:func:`same_fact`): the most
+    serious rule's severity, figures and name first, every rule code in ``rules`` (and its severity
+    in ``severities``), the findings in one sentence; it is counted once, under that severity."""
     data, p, e = where(request, user, period, entity)
     lang = lang_of(request)
     pick = pick or WarningFilter()
     w = data.warnings(p, e)
     sev = w["severities"]
-    every = [
-        {
-            **{k: v for k, v in r.items() if not k.endswith(("_zh", "_en"))},
-            "rule_name": Text(r["rule_name_zh"], r["rule_name_en"]).in_(lang),
-            "message": Text(r["message_zh"], r["message_en"]).in_(lang),
-            "severity_name": sev.get(r["severity"], {}).get(f"name_{lang}", r["severity"]),
+    rules = {str(r["rule"]): Text(r["rule_name_zh"], r["rule_name_en"]).in_(lang) for r in w["warnings"]}
+    findings: dict[int, list[Any]] = {}  # a row's warnings, worded only for the page shown
+    every = []
+    for g in same_fact(w["warnings"], dict.__getitem__):
+        row = {
+            **{k: v for k, v in g[0].items() if not k.endswith(("_zh", "_en"))},
+            "rules": [r["rule"] for r in g],
+            "severities": [r["severity"] for r in g],
+            "rule_name": tr(lang, "、", "; ").join(dict.fromkeys(rules[r["rule"]] for r in g)),
+            "severity_name": sev.get(g[0]["severity"], {}).get(f"name_{lang}", g[0]["severity"]),
+            "source": tr(lang, "；", "; ").join(
+                dict.fromkeys(source_text(r["source"], lang) for r in g if r["source"])
+            ),
         }
-        for r in w["warnings"]
-    ]
-    rules = {str(r["rule"]): str(r["rule_name"]) for r in every}
+        findings[id(row)] = g
+        every.append(row)
     levels = {str(r["severity"]): str(r["severity_name"]) for r in every}
     kept = pick.keep(every)
     counts = count_by(kept, "severity")
@@ -101,6 +113,9 @@ def warnings_model(
         kept = [r for r in kept if r["severity"] == pick.level]
     pages = max(1, -(-len(kept) // pick.per_page))
     page = min(pick.page, pages)
+    shown = kept[(page - 1) * pick.per_page : page * pick.per_page]
+    for r in shown:
+        r["message"] = joined([f[f"message_{lang}"] for f in findings[id(r)]], lang)
     gaps = [
         {
             **{k: v for k, v in g.items() if k not in ("note_zh", "note_en")},
@@ -111,7 +126,7 @@ def warnings_model(
     return TableOut(
         period=str(p),
         entity=ref(data, p, e),
-        rows=kept[(page - 1) * pick.per_page : page * pick.per_page],
+        rows=shown,
         extra=gaps,
         counts=counts,
         count_names={k: levels.get(k, k) for k in counts},
