@@ -8,9 +8,11 @@ Chart kinds (``Chart.data``):
 
 - ``waterfall``: ``start`` and ``end`` ({label_zh, label_en, value}), ``steps`` ([{label_zh,
   label_en, delta}]), ``unit`` — the prior total, each contributor's change, the current total;
-- ``trend``: ``periods``, ``month`` and ``ytd`` values of one flow indicator — single months as
-  bars, the year-to-date figures as one line per year;
-- ``levels``: ``periods`` and ``values`` of a balance or ratio at each month end.
+- ``trend``: ``periods``, ``month``, ``ytd`` and ``prior_ytd`` (a year earlier) values of one flow
+  indicator — single months as bars, the year-to-date figures as one line per year, the year before
+  the last drawn from ``prior_ytd`` where the months shown do not reach it;
+- ``levels``: ``periods``, ``values`` and ``prior`` (a year earlier) of a balance or ratio at each
+  month end, the prior year dashed.
 Missing values are gaps, never zeros.
 """
 
@@ -215,7 +217,7 @@ def waterfall_range(start: float, deltas: Sequence[float]) -> tuple[float, float
 def _trend(fig: Figure, chart: Chart, lang: str) -> None:
     data = chart.data
     periods = [str(p) for p in data["periods"]]
-    div, unit = _divisor(str(data["unit"]), [*data["month"], *data["ytd"]], lang)
+    div, unit = _divisor(str(data["unit"]), [*data["month"], *data["ytd"], *(data.get("prior_ytd") or [])], lang)
     left, right = fig.subplots(1, 2)
     months = [_f(v, div) for v in data["month"]]
     left.bar(range(len(periods)), months, color=[UP if m < 0 else TOTAL for m in months], width=0.7)
@@ -227,6 +229,12 @@ def _trend(fig: Figure, chart: Chart, lang: str) -> None:
     for p, v in zip(periods, data["ytd"], strict=True):
         years.setdefault(int(p[:4]), []).append((int(p[5:]), _f(v, div)))
     last = max(years) if years else 0
+    shown = {m for m, _ in years.get(last - 1, [])}
+    for p, v in zip(periods, data.get("prior_ytd") or [None] * len(periods), strict=True):
+        if p.startswith(str(last)) and int(p[5:]) not in shown and nv.dec(v) is not None:
+            years.setdefault(last - 1, []).append((int(p[5:]), _f(v, div)))
+    for pts in years.values():
+        pts.sort()
     for year, pts in sorted(years.items()):
         right.plot(
             [m for m, _ in pts],
@@ -246,9 +254,27 @@ def _trend(fig: Figure, chart: Chart, lang: str) -> None:
 def _levels(fig: Figure, chart: Chart, lang: str) -> None:
     data = chart.data
     periods = [str(p) for p in data["periods"]]
-    div, unit = _divisor(str(data["unit"]), data["values"], lang)
+    prior = data.get("prior") or []
+    div, unit = _divisor(str(data["unit"]), [*data["values"], *prior], lang)
     ax: Axes = fig.subplots()
-    ax.plot(range(len(periods)), [_f(v, div) for v in data["values"]], marker="o", markersize=2.5, color=LINE)
+    ax.plot(
+        range(len(periods)),
+        [_f(v, div) for v in data["values"]],
+        marker="o",
+        markersize=2.5,
+        color=LINE,
+        label=pick(lang, "本期", "this year"),
+    )
+    if any(nv.dec(v) is not None for v in prior):
+        ax.plot(
+            range(len(periods)),
+            [_f(v, div) for v in prior],
+            linestyle="--",
+            linewidth=1.0,
+            color=PRIOR,
+            label=pick(lang, "上年同期", "a year earlier"),
+        )
+        ax.legend(fontsize=7, frameon=False)
     ticks = [i for i, p in enumerate(periods) if p.endswith(("-01", "-04", "-07", "-10"))]
     ax.set_xticks(ticks, [periods[i] for i in ticks], fontsize=7, rotation=30)
     ax.set_ylabel(unit)

@@ -37,11 +37,13 @@ import pandas as pd
 from guozi.analyses.eva import eva_records
 from guozi.analyses.losses import loss_entity_rows, loss_summary_rows
 from guozi.analyses.warnings import RiskWarning
+from guozi.catalog.files import SHIPPED, data_path
 from guozi.engine.panel import View
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 from guozi.report import Report
 from guozi.store.base import User
+from guozi.web.jobs import ReportOrder
 from guozi.web.security import SESSION_MAX_AGE, new_token
 from guozi.workspace import Workspace, paused_gc
 from guozi.workspace.accounts import accounts_generation
@@ -257,7 +259,8 @@ class WebData:
                 self.warnings(p, e)
                 self.losses(p, e)
                 self.trend(p, e)
-                self.trend(p.shift(-12), e)  # the overview's chart sets the year beside the year before
+                # the overview's chart sets the year beside the year before, of this year's indicators
+                self.trend(p.shift(-12), e, self.indicator_codes(p))
             LOG.info("warm-up of %s took %.1f s", p, time.perf_counter() - started)
         except Exception:
             LOG.exception("warm-up failed")
@@ -421,16 +424,19 @@ class WebData:
         full = self.full_panel(period, view)
         return {i: full.get(i, {}) for i in ids}
 
-    def trend(self, period: Period, entity: str) -> dict[str, list[Any]]:
-        """The last twelve months of the regime's indicators for ``entity``: ``{indicator: [values]}`` and ``periods``."""
+    def trend(self, period: Period, entity: str, codes: Sequence[str] | None = None) -> dict[str, list[Any]]:
+        """The last twelve months of ``codes`` (default: the regime's indicators) for ``entity``:
+        ``{indicator: [values]}`` and ``periods``. Any indicator is computed by its catalogue
+        definition, whether or not ``period``'s regime assesses it (the prior year of a new one)."""
+        wanted = tuple(codes) if codes is not None else tuple(self.indicator_codes(period))
 
         def compute() -> dict[str, list[Any]]:
-            t = self.ws.trend(period, entity, indicators=self.indicator_codes(period), months=TREND_MONTHS)
+            t = self.ws.trend(period, entity, indicators=list(wanted), months=TREND_MONTHS)
             out: dict[str, list[Any]] = {"periods": [str(m) for m in t.periods]}
             out.update({code: [clean(v) for v in values] for code, values in t.values.items()})
             return out
 
-        return self.cached(("trend", period.code, entity), compute)
+        return self.cached(("trend", period.code, entity, wanted), compute)
 
     # -- assessments -------------------------------------------------------------------------
     def targets(self, period: Period, entity: str, subtree: bool) -> list[dict[str, Any]]:
@@ -506,6 +512,17 @@ class WebData:
     def report(self, period: Period, entity: str) -> Report:
         """The monthly report's content for ``entity``'s subtree (rendered to a file by a job)."""
         return self.cached(("report", period.code, entity), lambda: self.ws.report(period, entity=entity))
+
+    def report_source(self, period: Period, entity: str) -> Report | ReportOrder:
+        """What a report job renders: when another process can open the store (a DuckDB file), the
+        order by which the job's own process reads the figures, so that neither this process's
+        interpreter nor the store's lock is taken from the pages; else the content, read here."""
+        url = str(getattr(self.ws.store, "url", ""))
+        if url.startswith("duckdb:///") and not url.endswith(":memory:"):
+            shipped = {str(data_path(name)) for name in SHIPPED}
+            extra = tuple(f for f in self.ws.catalog.files if f not in shipped)
+            return ReportOrder(url, extra, period, entity)
+        return self.report(period, entity)
 
     def entity_indicators(self, period: Period, entity: str) -> list[dict[str, Any]]:
         """Every computable indicator of ``entity`` (its reported figures), with prior year."""

@@ -16,7 +16,9 @@ def trends(ctx: Ctx) -> tuple[Section, list[tuple[str, Text, pd.DataFrame]]]:
     periods = [p.shift(-k) for k in range(n - 1, -1, -1)]
     flows = [str(c) for c in lay["trend_flows"]]
     levels = [str(c) for c in lay["trend_levels"]]
-    ytd = src.indicators(periods, indicators=[*flows, *levels], entity=e, prior=False)
+    # with the prior year: each month's figure a year earlier, by the catalogue's definition whichever
+    # regime was in force then (the charts' prior-year lines)
+    ytd = src.indicators(periods, indicators=[*flows, *levels], entity=e, prior=True)
     month = src.indicators(periods, indicators=flows, entity=e, basis="month", prior=False) if flows else None
     yc = Cells(ytd, "ytd")
     mc = Cells(month, "month") if month is not None else None
@@ -45,6 +47,7 @@ def _charts(
                 "unit": ind.unit,
                 "month": [mc.fig(e, q, c, ind.unit).value if mc else None for q in periods],
                 "ytd": [yc.fig(e, q, c, ind.unit).value for q in periods],
+                "prior_ytd": [yc.fig(e, q, c, ind.unit, "prior_value").value for q in periods],
             }
         )
     for s in series:
@@ -70,6 +73,7 @@ def _charts(
                     "name_en": ind.name_en,
                     "unit": ind.unit,
                     "values": [yc.fig(e, q, c, ind.unit).value for q in periods],
+                    "prior": [yc.fig(e, q, c, ind.unit, "prior_value").value for q in periods],
                 },
             )
         )

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from guozi.analyses.targets import STATUS_LABELS
+from guozi.analyses.warnings import same_fact
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 from guozi.store.base import User
@@ -90,8 +91,8 @@ def _overview(data: WebData, user: User, p: Period, e: str, lang: str) -> Overvi
         )
     warn = data.warnings(p, e)
     counts: dict[str, int] = {}
-    for w in warn["warnings"]:
-        counts[w["severity"]] = counts.get(w["severity"], 0) + 1
+    for g in same_fact(warn["warnings"], dict.__getitem__):  # one per entity, period and indicator, as /warnings
+        counts[g[0]["severity"]] = counts.get(g[0]["severity"], 0) + 1
     losses = data.losses(p, e)
     loss_rows = [r for r in losses[f"entities_{lang}"] if r.get("status") in LOSS_STATUSES]
     trend = year_so_far(data, p, e, codes)
@@ -121,10 +122,12 @@ def year_so_far(data: WebData, p: Period, e: str, codes: list[str]) -> dict[str,
     """The months of ``p``'s year up to ``p`` (year to date), and the same months of the year before.
 
     The workspace's trend is the last twelve months of year-to-date figures; across a January the
-    line would fall back to one month (a saw-tooth), so only the months of one year are shown.
+    line would fall back to one month (a saw-tooth), so only the months of one year are shown. The
+    year before is of this period's indicators as the catalogue defines them, whichever regime was
+    in force then (a figure is a figure: 营业现金比率 has a prior-year line in 2023 too).
     """
     now = data.trend(p, e)
-    before = data.trend(p.shift(-12), e)
+    before = data.trend(p.shift(-12), e, codes)
     keep = [i for i, m in enumerate(now["periods"]) if Period.parse(m).year == p.year] or list(
         range(len(now["periods"]))
     )
@@ -134,7 +137,7 @@ def year_so_far(data: WebData, p: Period, e: str, codes: list[str]) -> dict[str,
     for c in codes:
         out[c] = [now[c][i] for i in keep]
         last = [prior_index.get(str(Period.parse(m).shift(-12))) for m in months]
-        then = before.get(c) or [None] * len(before["periods"])  # the prior year's regime may lack it
+        then = before.get(c) or [None] * len(before["periods"])
         out[f"prior:{c}"] = [then[i] if i is not None else None for i in last]
     return out
 
