@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -247,3 +249,23 @@ def test_the_spans_a_query_reads_come_from_its_filters_on_the_facts() -> None:
         (frozenset({"revenue"}), None),
     }
     assert spans_read(ibis.memtable({"x": [1]}).op(), facts.op()) == []
+
+
+def test_the_indicators_command_imports_no_workbook_pdf_or_web_library(tmp_path: Path) -> None:
+    """Startup is part of a ``--data`` run: the panel as csv needs neither openpyxl, WeasyPrint,
+    python-docx, matplotlib nor FastAPI (checked in a fresh interpreter)."""
+    folder = _folder(tmp_path / "d", GOOD)
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from guozi.cli import app\n"
+        f"args = ['indicators', '--data', {str(folder)!r}, '--period', '2025-06', '-i', 'debt_ratio', '--format', 'csv']\n"
+        "result = CliRunner().invoke(app, args)\n"
+        "assert result.exit_code == 0, result.output\n"
+        "heavy = ('openpyxl', 'weasyprint', 'docx', 'matplotlib', 'fastapi', 'starlette')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+    )
+    env = {**os.environ, "GUOZI_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
