@@ -198,29 +198,20 @@ def test_from_data_applies_the_contract_not_the_rules(tmp_path: Path) -> None:
 
 
 def test_a_thousand_subsidiaries_times_forty_items_check_in_seconds(tmp_path: Path) -> None:
-    """1 000 entities × every catalogue item (43) of May stored, June's 43 000 figures checked against them.
+    """1 000 entities × every catalogue item of May stored, June's figures checked against them.
 
-    Every June figure is May's × 1.2 (balance lines consistent: 资产 3 000 = 负债 2 000 + 权益 1 000
-    万元, parts below totals, 净利润 750 = 利润总额 1 000 − 所得税费用 250), so no rule fires; the whole check takes seconds (measured ≈ 2 s on
-    one core; the bound leaves room for a loaded CI machine)."""
+    Every June figure is May's × 1.2; the statements are the hand-made one of
+    test_kuaibao_identities.py (资产 1 430 = 负债 820 + 权益 610 万元, every sub-total the sum of its
+    lines, 净利润 105 = 利润总额 140 − 所得税费用 35 …), 带息负债 300 within 负债 820, the other lines
+    1 000: no rule fires; the whole check takes seconds (measured ≈ 2 s on one core with 43 items;
+    the bound leaves room for a loaded CI machine)."""
     from guozi.store.duckdb import DuckDBStore
     from guozi.workspace import Workspace
 
+    from .test_kuaibao_identities import ALL
+
     catalog = load_catalog()
-    special = {
-        "total_assets": 3000,
-        "total_liabilities": 2000,
-        "total_equity": 1000,
-        "current_assets": 2500,
-        "cash": 500,
-        "accounts_receivable": 500,
-        "inventory": 500,
-        "current_liabilities": 1000,
-        "interest_bearing_debt": 1000,
-        "equity_parent": 900,
-        "net_profit": 750,  # 利润总额 1 000 − 所得税费用 250 (profit.net_identity)
-        "income_tax": 250,
-    }
+    special: dict[str, object] = {**ALL, "interest_bearing_debt": 300}
 
     def write(path: Path, period: str, scale: Decimal) -> Path:
         with path.open("w", encoding="utf-8", newline="") as fh:
@@ -228,7 +219,7 @@ def test_a_thousand_subsidiaries_times_forty_items_check_in_seconds(tmp_path: Pa
             w.writerow(["entity_id", "period", "item", "value", "unit"])
             for i in range(1000):
                 for code, item in catalog.items.items():
-                    value = Decimal(special.get(code, 1000)) * scale
+                    value = Decimal(str(special.get(code, 1000))) * scale
                     w.writerow([f"E{i:04d}", period, code, value, "人" if item.unit == "人" else "万元"])
         return path
 

@@ -15,6 +15,11 @@ The figures (万元) were added up by hand from the 2019 general-enterprise form
 
 from __future__ import annotations
 
+import pytest
+
+from guozi.catalog import load_catalog
+from guozi.ingest.rules import load_rules
+
 from .conftest import Desk, wan
 
 BALANCE = {
@@ -58,7 +63,7 @@ CASH = {
     "investing_cash_flow": -150, "financing_cash_inflow": 300, "financing_cash_outflow": 250,
     "financing_cash_flow": 50, "fx_effect_on_cash": 2, "net_increase_in_cash": 22,
 }  # fmt: skip
-ALL = {**BALANCE, **INCOME, **CASH}
+ALL: dict[str, int] = {**BALANCE, **INCOME, **CASH}
 
 
 def statement_problems(desk: Desk, figures: dict[str, object]) -> dict[str, tuple[str, str]]:
@@ -113,3 +118,15 @@ def test_an_identity_with_a_line_not_filed_is_not_checked(desk: Desk) -> None:
             "A 2025-06：净利润 105.00 万元 不等于 归属于母公司所有者的净利润 + 少数股东损益 110.00 万元，差额 5.00 万元（允许 0.01 万元）",
         )
     }
+
+
+STATEMENT_RULES = sorted(r for r in load_rules(load_catalog()).rules if r.startswith("statement."))
+
+
+@pytest.mark.parametrize("rule", STATEMENT_RULES)
+def test_each_identity_fires_when_its_total_is_off(desk: Desk, rule: str) -> None:
+    """The hand-made statement with the first item of the rule's left side 7 万元 higher: the rule
+    fires with a difference of 7.00 万元 (every identity of the statement is tested on its own)."""
+    first = load_rules(load_catalog()).rules[rule].left[0]
+    found = statement_problems(desk, {**ALL, first: ALL[first] + 7})
+    assert rule in found and "差额 7.00 万元" in found[rule][1]
