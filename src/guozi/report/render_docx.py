@@ -25,6 +25,8 @@ from guozi.report.render_html import view
 
 CHART_WIDTH = Cm(15.6)  # the 公文 版心: 156 mm wide
 A4 = (Cm(21.0), Cm(29.7))
+CELL_MARGIN = 57  # a table cell's left and right margin in twips (1 mm)
+KEEP_TOGETHER = 12  # tables of at most this many rows are kept on one page with their title
 MARGINS = {"top_margin": Cm(3.7), "bottom_margin": Cm(3.5), "left_margin": Cm(2.8), "right_margin": Cm(2.6)}
 BODY_FONT = ("Times New Roman", "仿宋")  # (Latin, East Asian): what a Chinese office document expects
 HEADING_FONT = ("Times New Roman", "黑体")
@@ -51,7 +53,9 @@ def _styles(doc: Any) -> None:
     _fonts(styles["Title"], *TITLE_FONT, size=22, bold=False)
     _fonts(styles["Heading 1"], *HEADING_FONT, size=14, bold=False)
     _fonts(styles["Heading 2"], *HEADING_FONT, size=11, bold=False)
-    _fonts(styles["Caption"], *BODY_FONT, size=9)
+    _fonts(styles["Caption"], *BODY_FONT, size=9, bold=False)
+    styles["Caption"].font.italic = False
+    styles["Caption"].font.color.rgb = RGBColor(0x40, 0x40, 0x40)  # notes in grey, not Word's blue
     _fonts(styles["Subtitle"], *BODY_FONT, size=16)
     styles["Subtitle"].font.italic = False
     for name in ("Title", "Subtitle", "Heading 1", "Heading 2"):
@@ -73,6 +77,23 @@ def _repeat_header(row: Any) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     el = tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"})
     tr_pr.append(el)
+
+
+def _widths(table: Any, shares: list[str]) -> None:
+    """Fixed column widths over the 版心 from the view's shares (figures sized to stay on one line,
+    text columns taking the rest), set on the grid and on every cell as Word and LibreOffice read them."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    margins = tbl_pr.makeelement(qn("w:tblCellMar"), {})
+    for side in ("left", "right"):  # 1 mm instead of Word's 1.9 mm: ten columns gain 18 mm of figures
+        margins.append(margins.makeelement(qn(f"w:{side}"), {qn("w:w"): str(CELL_MARGIN), qn("w:type"): "dxa"}))
+    tbl_pr.append(margins)
+    widths = [int(CHART_WIDTH * float(w.rstrip("%")) / 100) for w in shares]
+    for col, w in zip(table.columns, widths, strict=True):
+        col.width = w
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths, strict=True):
+            cell.width = w
 
 
 def _page(section: Any) -> None:
@@ -110,10 +131,17 @@ def _numbered_from_one(section: Any) -> None:
     sect_pr.append(sect_pr.makeelement(qn("w:pgNumType"), {qn("w:start"): "1"}))
 
 
-def _cover(doc: Any, v: dict[str, Any]) -> None:
+def _cover(doc: Any, v: dict[str, Any], name: str) -> None:
     """The cover: title, group and period, then the unit and date at the foot; no page number.
-    Its lines are in the Subtitle style (仿宋 三号), so the body's first Normal paragraph is the text."""
-    title = doc.add_paragraph(v["title"], style="Title")
+    Its lines are in the Subtitle style (仿宋 三号), so the body's first Normal paragraph is the text.
+    A title that begins with the entity's name breaks after it, never inside a word (「经济运\n行」)."""
+    title = doc.add_paragraph(style="Title")
+    text = str(v["title"])
+    if name and text.startswith(name) and len(text) > len(name):
+        title.add_run(name).add_break()
+        title.add_run(text[len(name) :].lstrip(": "))
+    else:
+        title.add_run(text)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Cm(5.0)
     for i, line in enumerate([*v["cover"], *v["cover_foot"]]):
@@ -121,6 +149,29 @@ def _cover(doc: Any, v: dict[str, Any]) -> None:
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if i == len(v["cover"]):
             para.paragraph_format.space_before = Cm(8.0)
+
+
+def _table(doc: Any, b: dict[str, Any]) -> None:
+    """A table of the view: its title, a header repeated on each page, fixed widths, its notes."""
+    doc.add_heading(b["title"], level=2)
+    table = doc.add_table(rows=1, cols=len(b["headings"]))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, h in zip(table.rows[0].cells, b["headings"], strict=True):
+        _cell(cell, h, bold=True)
+    _repeat_header(table.rows[0])
+    size = 7 if b["dense"] else 8
+    for r in b["rows"]:
+        cells = table.add_row().cells
+        for cell, c in zip(cells, r, strict=True):
+            _cell(cell, c["text"], right=c["cls"] == "num", size=size)
+    _widths(table, b["widths"])
+    if len(b["rows"]) <= KEEP_TOGETHER:  # a short table is not split over two pages
+        for row in table.rows[:-1]:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+    for n in b["notes"]:
+        doc.add_paragraph(n, style="Caption")
 
 
 def docx_document(report: Report, lang: str = "zh") -> Any:
@@ -131,7 +182,7 @@ def docx_document(report: Report, lang: str = "zh") -> Any:
     _page(doc.sections[0])
     doc.core_properties.title = v["title"]
     doc.core_properties.author = "guozi"
-    _cover(doc, v)
+    _cover(doc, v, report.name)
     body = doc.add_section(WD_SECTION.NEW_PAGE)
     _page(body)
     _numbered_from_one(body)
@@ -148,19 +199,7 @@ def docx_document(report: Report, lang: str = "zh") -> Any:
                 doc.add_heading(b["title"], level=2)
                 doc.add_picture(io.BytesIO(png(b["chart"], lang)), width=CHART_WIDTH)
             elif b["type"] == "table":
-                doc.add_heading(b["title"], level=2)
-                table = doc.add_table(rows=1, cols=len(b["headings"]))
-                table.style = "Table Grid"
-                table.alignment = WD_TABLE_ALIGNMENT.CENTER
-                for cell, h in zip(table.rows[0].cells, b["headings"], strict=True):
-                    _cell(cell, h, bold=True)
-                _repeat_header(table.rows[0])
-                for r in b["rows"]:
-                    cells = table.add_row().cells
-                    for cell, c in zip(cells, r, strict=True):
-                        _cell(cell, c["text"], right=c["cls"] == "num")
-                for n in b["notes"]:
-                    doc.add_paragraph(n, style="Caption")
+                _table(doc, b)
     doc.add_paragraph(v["footer"], style="Caption")
     return doc
 
