@@ -1,8 +1,10 @@
 """Report downloads as jobs off the request path (issue 18): a report being made holds up nobody.
 
-The renderer is replaced (a FastAPI dependency override of ``report_renderer``) by one that waits
-until the test lets it go: while it waits, the job is provably in its rendering stage, and the
-other requests are made then. No timing is asserted: only that they answer, and with what.
+The renderer is replaced (a FastAPI dependency override of ``report_renderer``) by one that says
+it is rendering and then waits until the test lets it go: while it waits, the job is provably in
+its rendering stage, and the other requests are made then. No timing is asserted: only that they
+answer, and with what. The real renderer reads the figures in the job's own process
+(:func:`~guozi.web.jobs.make_file`): the server's workspace never computes the report.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from fastapi.testclient import TestClient
 from guozi.kernel.periods import Period
 from guozi.report import Report, ReportFormat
 from guozi.web.app import create_app
-from guozi.web.jobs import Jobs, Rendered, render_file
+from guozi.web.data import WebData
+from guozi.web.jobs import Jobs, Progress, Rendered, ReportOrder, render_file
 from guozi.web.pages.downloads import report_renderer
 from guozi.workspace import Workspace
 from tests.web.conftest import serving, sign_in
@@ -33,18 +36,22 @@ SECRET = "jobs-test-secret-not-for-production"
 class Gate:
     """A renderer that waits for :meth:`open` before making the file (with the real renderer, or a stub)."""
 
-    def __init__(self, real: Callable[[Report, ReportFormat, str], Rendered] | None = None) -> None:
+    def __init__(
+        self, real: Callable[[Report | ReportOrder, ReportFormat, str, Progress], Rendered] | None = None
+    ) -> None:
         self.entered = threading.Event()  # the job reached its rendering stage
         self.released = threading.Event()
         self.calls: list[tuple[str, str, str]] = []
         self.real = real
 
-    def __call__(self, report: Report, fmt: ReportFormat, lang: str) -> Rendered:
+    def __call__(self, report: Report | ReportOrder, fmt: ReportFormat, lang: str, progress: Progress) -> Rendered:
         self.calls.append((report.entity, fmt, lang))
+        if self.real is None:
+            progress("rendering")  # as the job's process says once it has the figures
         self.entered.set()
         assert self.released.wait(120), "the test never let the renderer go"
         if self.real is not None:
-            return self.real(report, fmt, lang)
+            return self.real(report, fmt, lang, progress)
         # the stub's files: entity, period, format, language; a 附表 beside all but an Excel report
         annex = None if fmt == "xlsx" else f"annex {report.entity} {report.period} {lang}".encode()
         return Rendered(f"{report.entity} {report.period} {fmt} {lang}".encode(), annex)
@@ -211,11 +218,50 @@ def test_the_real_renderer_returns_the_annex_workbook(group_ws: Workspace) -> No
     assert render_file(report, "xlsx", "zh").annex is None
 
 
+def test_the_figures_are_read_in_the_jobs_process_not_the_servers(
+    group_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the real renderer over a DuckDB file, the job's own process opens the store and reads
+    the figures: the server's workspace is never asked for the report (here it would fail), and the
+    file is the report of the same content rendered here afterwards, cell for cell."""
+    app = create_app(workspace=group_ws, secret=SECRET)
+    order = WebData(group_ws).report_source(Period.parse("2025-06"), "A")
+    assert order == ReportOrder(group_ws.store.url, (), Period.parse("2025-06"), "A")
+
+    def not_here(*args: object, **kwargs: object) -> Report:
+        raise AssertionError("the server computed the report's figures")
+
+    monkeypatch.setattr(Workspace, "report", not_here)
+    try:
+        admin = client(app, "admin")
+        job = admin.post("/api/v1/report/jobs?entity=A&format=xlsx").json()
+        made = admin.get(f"/api/v1/jobs/{job['id']}/file?wait=1")
+        assert made.status_code == 200, made.text
+    finally:
+        app.state.jobs.close()
+    monkeypatch.undo()
+    here = render_file(group_ws.report(Period.parse("2025-06"), entity="A"), "xlsx", "zh")
+    got, want = openpyxl.load_workbook(io.BytesIO(made.content)), openpyxl.load_workbook(io.BytesIO(here.body))
+    assert got.sheetnames == want.sheetnames
+    for name in want.sheetnames:
+        assert [list(r) for r in got[name].iter_rows(values_only=True)] == [
+            list(r) for r in want[name].iter_rows(values_only=True)
+        ]
+
+
+def test_a_store_in_memory_has_its_figures_read_in_the_server(group_ws: Workspace) -> None:
+    """A store no other process can open (the files read into memory) gives the job the content itself."""
+    folder = Path(group_ws.store.url.removeprefix("duckdb:///")).parent / "data"
+    ws = Workspace.from_data([folder])
+    source = WebData(ws).report_source(Period.parse("2025-06"), "A")
+    assert isinstance(source, Report) and source.entity == "A"
+
+
 def test_a_failed_job_says_why_and_is_tried_again(gated: tuple[FastAPI, Gate, Workspace]) -> None:
     app, _, _ = gated
     calls: list[str] = []
 
-    def failing(report: Report, fmt: ReportFormat, lang: str) -> Rendered:
+    def failing(report: Report | ReportOrder, fmt: ReportFormat, lang: str, progress: Progress) -> Rendered:
         calls.append(fmt)
         if len(calls) == 1:
             raise RuntimeError("renderer broke")
@@ -257,8 +303,8 @@ def test_report_download_in_browser(tmp_path: Path) -> None:
                 page.click("a[href*='/report?'][href$='format=xlsx']")
                 page.wait_for_url("**/jobs/*")
                 assert gate.entered.wait(120)
-                expect(page.locator(".job-status")).to_contain_text("正在生成文件")
-                assert page.locator("progress").get_attribute("value") == "60"
+                expect(page.locator(".job-status")).to_contain_text("正在读取数据")  # the real renderer: figures first
+                assert page.locator("progress").get_attribute("value") == "10"
                 gate.open()
                 link = page.locator("a.download")
                 expect(link).to_be_visible(timeout=120_000)  # the page refreshes itself until the file is made

@@ -146,9 +146,8 @@ def started_job(
 
     def work(job: Job) -> Rendered:
         job.stage = "figures"
-        report = data.report(p, e)  # under the store's lock, kept per store state
-        job.stage = "rendering"
-        return renderer(report, format, lang)  # no lock: the content is all it needs
+        # the figures are read by the job's own process when it can open the store, else here
+        return renderer(data.report_source(p, e), format, lang, job.reached)
 
     return jobs.start(("report", data.state, p.code, e, format, lang), p, e, format, lang, work)
 
