@@ -1,4 +1,4 @@
-"""The Word report as a head of finance hands it on (looked at as PDF pages through LibreOffice):
+"""The Word report (and the HTML/PDF cover) as a head of finance hands it on (looked at as PDF pages through LibreOffice):
 the cover title breaks after the group's name, never inside a word (「经济运\\n行分析报告」); every
 table has fixed column widths over the 156 mm 版心 sized from the figures (so 「84.33 亿元」 and
 「-0.29 个百分点」 stay on one line) and 1 mm cell margins; notes are grey, not Word's blue caption.
@@ -37,3 +37,8 @@ def test_tables_have_fixed_widths_over_the_text_block(written: dict[str, Any]) -
         assert margins is not None and margins.find(qn("w:left")).get(qn("w:w")) == str(CELL_MARGIN)
     caption = doc.styles["Caption"].font
     assert caption.color.rgb is not None and str(caption.color.rgb) == "404040" and not caption.bold
+
+
+def test_html_and_pdf_cover_title_breaks_after_the_name(written: dict[str, Any]) -> None:
+    html = written["files"]["html"].read_text(encoding="utf-8")
+    assert f"<h1>{written['report'].name}<br>2025年12月经济运行分析报告</h1>" in html

@@ -131,17 +131,15 @@ def _numbered_from_one(section: Any) -> None:
     sect_pr.append(sect_pr.makeelement(qn("w:pgNumType"), {qn("w:start"): "1"}))
 
 
-def _cover(doc: Any, v: dict[str, Any], name: str) -> None:
+def _cover(doc: Any, v: dict[str, Any]) -> None:
     """The cover: title, group and period, then the unit and date at the foot; no page number.
     Its lines are in the Subtitle style (仿宋 三号), so the body's first Normal paragraph is the text.
-    A title that begins with the entity's name breaks after it, never inside a word (「经济运\n行」)."""
+    The title breaks after the entity's name (``title_lines``), never inside a word."""
     title = doc.add_paragraph(style="Title")
-    text = str(v["title"])
-    if name and text.startswith(name) and len(text) > len(name):
-        title.add_run(name).add_break()
-        title.add_run(text[len(name) :].lstrip(": "))
-    else:
-        title.add_run(text)
+    for i, line in enumerate(v["title_lines"]):
+        run = title.add_run(line)
+        if i < len(v["title_lines"]) - 1:
+            run.add_break()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Cm(5.0)
     for i, line in enumerate([*v["cover"], *v["cover_foot"]]):
@@ -182,7 +180,7 @@ def docx_document(report: Report, lang: str = "zh") -> Any:
     _page(doc.sections[0])
     doc.core_properties.title = v["title"]
     doc.core_properties.author = "guozi"
-    _cover(doc, v, report.name)
+    _cover(doc, v)
     body = doc.add_section(WD_SECTION.NEW_PAGE)
     _page(body)
     _numbered_from_one(body)

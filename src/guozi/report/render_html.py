@@ -84,6 +84,14 @@ ANNEX = "appendix"  # the 附表 section: written as its own Excel file beside t
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
+def _title_lines(title: str, name: str) -> list[str]:
+    """The cover title's lines: a title that begins with the entity's name breaks after it, never
+    inside a word (「…经济运\n行分析报告」)."""
+    if name and title.startswith(name) and len(title) > len(name):
+        return [name, title[len(name) :].lstrip(": ")]
+    return [title]
+
+
 def body_sections(report: Report) -> list[Section]:
     """The sections of the report's body: all but the 附表, which goes to its own Excel file."""
     return [s for s in report.sections if s.key != ANNEX]
@@ -135,6 +143,7 @@ def view(report: Report, lang: str, draw: Callable[[Chart, str], str] | None = N
     today = datetime.now(BEIJING).date()
     return {
         "title": report.title(lang),
+        "title_lines": _title_lines(report.title(lang), report.name),
         "subtitle": report.subtitle(lang),
         "cover": [report.name, pick(lang, f"（{nv.span(report.period, 'zh')}）", nv.span(report.period, "en"))],
         "cover_foot": [
