@@ -29,9 +29,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pandas as pd
-from import_scale import GUOZI, PANDAS_PANEL, PYTHON, ROOT, load_average, timed
 
 import pandas_panel as pp
+from import_scale import GUOZI, PANDAS_PANEL, PYTHON, ROOT, load_average, timed
 
 
 def _round(data: Path, work: Path, period: str, k: int) -> dict[str, dict[str, Any]]:
@@ -82,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         cpu = statistics.median(r[name]["cpu_seconds"] / r["pandas"]["cpu_seconds"] for r in rounds)
         rows.append(f"| median | {name} | | | | {wall:.2f} × | {cpu:.2f} × | |")
     print("\n".join(rows))
-    print(f"\n{len(ours)} rows from guozi, {len(theirs)} from pandas; exits {[s['exit'] for r in rounds for s in r.values()]}")
+    print(
+        f"\n{len(ours)} rows from guozi, {len(theirs)} from pandas; exits {[s['exit'] for r in rounds for s in r.values()]}"
+    )
     print(f"differences (guozi vs pandas): {_differences(ours, theirs)}")
     if args.json is not None:
         args.json.write_text(json.dumps(rounds, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -91,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _differences(ours: pd.DataFrame, theirs: pd.DataFrame) -> list[str] | str:
     """What :func:`pandas_panel.compare` finds between the two csv panels (or why they cannot be compared)."""
+    ours = ours.rename(columns=lambda c: str(c).lstrip("\ufeff")).rename(columns={"note": "note_zh"})
+    ours, theirs = (f.fillna({"note_zh": ""}) for f in (ours, theirs))  # an empty note read as NaN
+    ours, theirs = (f.astype(object).where(f.notna(), None) for f in (ours, theirs))  # empty: None, as compare has it
     try:
         return pp.compare(ours, theirs)
     except (KeyError, ValueError, TypeError) as exc:
