@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+import ibis
 import pandas as pd
 import pytest
 
@@ -186,3 +187,28 @@ def test_kept_queries_on_postgres(contract: Callable[..., Path], ws: Workspace) 
     assert again[0].value("G", JUNE, "debt_ratio") == pytest.approx(63.75, rel=1e-12)
     key = make_key("postgres", ws.catalog, {"x": 1})
     assert key != make_key("duckdb", ws.catalog, {"x": 1})
+
+
+def test_facts_reading_an_in_memory_table_are_bound_as_their_own_sql(ws: Workspace) -> None:
+    """The workspace narrows the facts to a panel's members by a join with an in-memory id list:
+    the facts' SQL goes into the kept query as a subquery, and its id list is registered first.
+    B's facts are left out here: A's children A1 + A2 owe 780 + 350 = 1 130 on 1 200 + 500 = 1 700
+    (66.47… %), while G's children A and B have one member without figures, so G's value is
+    empty and its note says one of two members lacks them."""
+    facts = ws.store.facts()
+    wanted = ibis.memtable(pd.DataFrame({"entity_id": ["G", "A", "A1", "A2"]}))
+    narrowed = facts.semi_join(wanted, facts.entity_id == wanted.entity_id)
+    scopes = [Scope(view="children")]
+    cache = SqlCache(disk=False)
+
+    def run(c: SqlCache | None) -> list[Panel]:
+        return compute_panels(
+            narrowed, ws.tree(), ws.catalog, periods=[JUNE], indicators=INDICATORS, scopes=scopes, cache=c
+        )
+
+    kept = run(cache)
+    assert_identical(kept, run(None))
+    (panel,) = kept
+    assert panel.value("A", JUNE, "debt_ratio") == pytest.approx(1130 / 1700 * 100, rel=1e-12)  # A1 + A2
+    assert panel.value("G", JUNE, "debt_ratio") is None  # B, a member, has no figures here
+    assert "1/2" in panel.row("G", JUNE, "debt_ratio").note_zh
