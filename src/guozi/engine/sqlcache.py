@@ -67,7 +67,12 @@ def cache_root() -> Path | None:
     if explicit is not None:
         return Path(explicit).expanduser() if explicit.strip() else None
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "guozi"
+    if xdg:
+        return Path(xdg) / "guozi"
+    try:
+        return Path.home() / ".cache" / "guozi"
+    except RuntimeError:  # no home folder (a service account): no disk cache
+        return None
 
 
 @cache
