@@ -43,10 +43,10 @@ class Cells(NamedTuple):
     present: Mask  # the panel has the entity's row
     values: Objects  # None when empty or without a row
     empty: Mask  # the value is None
-    floats: Floats  # the value as a float, NaN when empty
+    floats: Floats | None  # the value as a float, NaN when empty; None when every value is a Decimal
     priors: Objects
     prior_empty: Mask
-    prior_floats: Floats
+    prior_floats: Floats | None
     growths: Objects  # float, or None
     growth_empty: Mask
     note_zh: Objects
@@ -63,6 +63,23 @@ _NO_ROW = ("没有数据", "no figures")
 def _floats(values: Objects, empty: Mask) -> Floats:
     out = np.full(len(values), np.nan)
     out[~empty] = values[~empty].astype("float64")
+    return out
+
+
+def _floats_unless_decimal(values: Objects, empty: Mask) -> Floats | None:
+    """The values as floats to compare by, or None when they are all Decimals (compared as they are:
+    a Decimal's float goes through its text, slower than comparing it)."""
+    if pd.api.types.infer_dtype(values[~empty], skipna=False) == "decimal":
+        return None
+    return _floats(values, empty)
+
+
+def approx(values: Objects, floats: Floats | None, rows: Mask) -> Floats:
+    """The values of ``rows`` as floats (NaN elsewhere), for an estimate settled exactly near its limit."""
+    if floats is not None:
+        return floats
+    out = np.full(len(values), np.nan)
+    out[rows] = values[rows].astype("float64")
     return out
 
 
@@ -120,10 +137,10 @@ class Table:
             present,
             values,
             empty,
-            _floats(values, empty),
+            _floats_unless_decimal(values, empty),
             priors,
             prior_empty,
-            _floats(priors, prior_empty),
+            _floats_unless_decimal(priors, prior_empty),
             growths,
             growth_empty,
             columns["note_zh"],
@@ -131,13 +148,19 @@ class Table:
         )
 
 
-def sign(values: Objects, floats: Floats, limit: Decimal | Objects, rows: Mask) -> Signs:
+def sign(values: Objects, floats: Floats | None, limit: Decimal | Objects, rows: Mask) -> Signs:
     """The sign of ``value − limit`` for ``rows`` (0 elsewhere), exactly as :class:`~decimal.Decimal` compares.
 
-    A float is the correctly rounded value of its shortest text (and a Decimal's float its
-    correctly rounded value); rounding keeps order, so only where the floats are equal can the
-    exact values differ: those are compared in Decimal.
+    Decimals (``floats`` None) are compared as they are. Otherwise a float is the correctly rounded
+    value of its shortest text (and a Decimal's float its correctly rounded value); rounding keeps
+    order, so only where the floats are equal can the exact values differ: those are compared in
+    Decimal.
     """
+    if floats is None:
+        out: Signs = np.zeros(len(values), dtype=np.int8)
+        sub, bound = values[rows], limit if isinstance(limit, Decimal) else limit[rows]
+        out[rows] = (sub > bound).astype(np.int8) - (sub < bound).astype(np.int8)
+        return out
     limits = np.full(len(values), float(limit)) if isinstance(limit, Decimal) else _floats(limit, pd.isna(limit))
     with np.errstate(invalid="ignore"):
         out = ((floats > limits) & rows).astype(np.int8) - ((floats < limits) & rows).astype(np.int8)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from guozi.analyses.common import selected_entities, texts
 from guozi.analyses.source import Source
-from guozi.analyses.warnings.check import Entities, RuleCheck, Table, sign
+from guozi.analyses.warnings.check import Entities, RuleCheck, Table, approx, sign
 from guozi.analyses.warnings.kinds import TESTS, consecutive_periods
 from guozi.analyses.warnings.results import Gap, RiskWarning, WarningReport
 from guozi.analyses.warnings.rules import Rule, RuleSet, load_rules
@@ -34,8 +34,9 @@ def _reaching(panel: Panel, period: Period, r: Rule, ids: set[str] | None) -> se
     keys = texts(f.entity_id)
     values = f.value.to_numpy(dtype=object)
     empty = pd.isna(values)
-    floats = np.full(len(values), np.nan)
-    floats[~empty] = values[~empty].astype("float64")
+    floats = (
+        None if pd.api.types.infer_dtype(values[~empty], skipna=False) == "decimal" else approx(values, None, ~empty)
+    )
     rows = ~empty if ids is None else ~empty & pd.Index(keys).isin(list(ids))
     return set(keys[sign(values, floats, r.decimal("threshold"), rows) < 0].tolist())
 

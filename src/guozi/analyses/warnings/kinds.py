@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from guozi.analyses.warnings.check import Cells, Mask, RuleCheck, as_decimal, exceeds, sign
+from guozi.analyses.warnings.check import Cells, Mask, RuleCheck, approx, as_decimal, exceeds, sign
 from guozi.analyses.warnings.messages import Fig
 from guozi.catalog.params import DebtLine
 from guozi.kernel.periods import Period
@@ -96,7 +96,7 @@ def debt_line(c: RuleCheck, live: Mask) -> None:
     _in_order(c)
 
 
-def _reference(c: RuleCheck, cur: Cells) -> tuple[np.ndarray, Mask, np.ndarray, Fig, Cells, Period | None]:
+def _reference(c: RuleCheck, cur: Cells) -> tuple[np.ndarray, Mask, np.ndarray | None, Fig, Cells, Period | None]:
     """The reference of each row (the opening or prior-year value): values, empty, floats, label, cells, period."""
     ref = str(c.r.params["reference"])
     label: Fig = (
@@ -119,8 +119,8 @@ def _rising(c: RuleCheck, cur: Cells, live: Mask) -> tuple[Mask, np.ndarray, Fig
     def change(i: int) -> Decimal:
         return as_decimal(cur.values[i]) - as_decimal(refs[i])
 
-    scale = np.maximum(np.abs(cur.floats), np.abs(floats))
-    return exceeds(cur.floats - floats, limit, live, scale, change), refs, label, limit
+    now, then = approx(cur.values, cur.floats, live), approx(refs, floats, live)
+    return exceeds(now - then, limit, live, np.maximum(np.abs(now), np.abs(then)), change), refs, label, limit
 
 
 def debt_rising(c: RuleCheck, live: Mask) -> None:
@@ -226,8 +226,9 @@ def loss_grew(c: RuleCheck, live: Mask) -> None:
         return (abs(v) - abs(prior)) / abs(prior) * 100
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        approx = (np.abs(cur.floats) - np.abs(cur.prior_floats)) / np.abs(cur.prior_floats) * 100
-    rows = exceeds(approx, limit, live, approx, increase)
+        now, then = np.abs(approx(cur.values, cur.floats, live)), np.abs(approx(cur.priors, cur.prior_floats, live))
+        estimate = (now - then) / then * 100
+    rows = exceeds(estimate, limit, live, estimate, increase)
     unit = c.unit()
     for i in np.flatnonzero(rows).tolist():
         v, prior = cur.values[i], cur.priors[i]
