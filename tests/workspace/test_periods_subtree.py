@@ -87,3 +87,15 @@ def test_check_warns_about_a_closed_month_and_import_refuses(tmp_path: Path) -> 
     assert imported.exit_code == 2 and "A 2025-06" in imported.output
     status = runner.invoke(app, ["period", "status", "--period", "2025-06", "--entity", "A", *store])
     assert "已关账" in status.output
+
+
+def test_a_month_closed_for_a_subtree_is_its_viewers_default(desk: Desk) -> None:
+    """A files May and June; May is closed for A's subtree only. A's viewers default to May (the latest
+    month closed for them); the whole tree to June (none closed for all, none complete: the latest held)."""
+    ws = desk.ws
+    rows = wan("A", "2025-05", revenue=90) + wan("A", "2025-06", revenue=100)
+    ws.import_files([desk.file(rows)], user="t", today=TODAY)
+    ws.close_period(Period(2025, 5), user="hq", entity="A")
+    assert ws.default_period("A") == Period(2025, 5)
+    assert ws.period_status(Period(2025, 5), entity="A", today=TODAY).state == "closed"
+    assert ws.default_period() == Period(2025, 6)

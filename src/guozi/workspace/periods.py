@@ -22,7 +22,7 @@ one of the entity's roots (itself or an ancestor) has passed and the filer's par
 (``missing``, ``draft`` or ``returned``). The chase list (催报名单) is those entities.
 
 **The default period** (:func:`default_period`) of every command and page: the latest closed
-month holding figures; with none closed, the latest month complete for the viewer's roots (every
+month holding figures (closed for the whole tree, or for every entity under the viewer's roots); with none closed, the latest month complete for the viewer's roots (every
 expected entity has approved figures); only then the latest month holding any figures.
 """
 
@@ -159,6 +159,11 @@ def _all_closed(tree: Tree, events: Sequence[PeriodEvent], period: Period, roots
     return bool(members) and all(is_closed(state, m, period.code) for m in members)
 
 
+def _closed_for(tree: Tree, events: Sequence[PeriodEvent], period: Period, roots: Sequence[str] | None) -> bool:
+    """Closed for a viewer of ``roots``: for the whole tree, or for every entity under the roots."""
+    return _closed(events) or (bool(roots) and _all_closed(tree, events, period, roots or ()))
+
+
 def _scope(
     tree: Tree, events: Sequence[PeriodEvent], period: Period, roots: Sequence[str] | None
 ) -> tuple[State, date | None]:
@@ -170,7 +175,7 @@ def _scope(
     reach = set().union(*_chains(tree, period, roots).values()) if roots else {"", *(e.root for e in events)}
     opened = _latest(events, reach, ("open",))
     deadline = opened.deadline if opened is not None else None
-    if _closed(events) or (roots and _all_closed(tree, events, period, roots)):
+    if _closed_for(tree, events, period, roots):
         return "closed", deadline
     return ("open" if _latest(events, reach, ("open", "reopen")) is not None else "unopened"), deadline
 
@@ -287,7 +292,8 @@ def filing_period(ledger: Ledger, roots: Sequence[str] | None = None) -> Period:
 
 @_one_unit
 def default_period(ledger: Ledger, roots: Sequence[str] | None = None) -> Period:
-    """The month a command or page shows when none is asked for (see the module's rules)."""
+    """The month a command or page shows when none is asked for (see the module's rules; a month closed for
+    every entity under ``roots`` counts as closed for them)."""
     store = ledger.store
     codes = store.periods()
     if not codes:
@@ -299,10 +305,10 @@ def default_period(ledger: Ledger, roots: Sequence[str] | None = None) -> Period
     for e in events:
         by_period.setdefault(e.period, []).append(e)
     held = set(codes)
-    closed = [c for c, evs in by_period.items() if c in held and _closed(evs)]
+    tree = ledger.tree()
+    closed = [c for c, evs in by_period.items() if c in held and _closed_for(tree, evs, Period.from_code(c), roots)]
     if closed:
         return Period.from_code(max(closed))
-    tree = ledger.tree()
     for code in reversed(codes):
         p = Period.from_code(code)
         try:
