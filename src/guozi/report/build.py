@@ -9,6 +9,8 @@ charts are data here and drawn by :mod:`guozi.report.charts`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from guozi.analyses.source import Source
@@ -16,23 +18,24 @@ from guozi.engine.panel import Panel
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 from guozi.report import narrative as nv
-from guozi.report.context import Cells, Ctx, load_layout
+from guozi.report.context import Cells, Ctx, Own, load_layout
 from guozi.report.model import Report, Section, Text
 from guozi.report.sections.annex import to_annex
 from guozi.report.sections.appendix import appendix
 from guozi.report.sections.benchmark import benchmarking
-from guozi.report.sections.central import central
+from guozi.report.sections.central import central, published
 from guozi.report.sections.closing import closing
 from guozi.report.sections.consolidation import consolidation
+from guozi.report.sections.costs import CODES as COST_CODES
 from guozi.report.sections.costs import costs
 from guozi.report.sections.drivers import drivers
 from guozi.report.sections.eva import eva
-from guozi.report.sections.focus import focus
+from guozi.report.sections.focus import focus, focus_codes
 from guozi.report.sections.overview import overview
 from guozi.report.sections.reconcile import with_reconcile
 from guozi.report.sections.regime import regime
 from guozi.report.sections.risks import risks
-from guozi.report.sections.trends import trends
+from guozi.report.sections.trends import trend_periods, trends
 
 
 def _names(nodes: pd.DataFrame) -> dict[str, str]:
@@ -115,6 +118,27 @@ def build_report(source: Source, period: Period, *, entity: str | None = None, b
     )
 
 
+def _own(source: Source, period: Period, entity: str, layout: dict[str, Any], main_codes: list[str]) -> Own:
+    """The entity's own figures every section reads, in two panel requests: the trend's months (which
+    end at the period and hold the month before), year to date the headline, regime, trend, focus,
+    成本费用 and central-enterprise indicators, single month the month's, trend's and focus flows."""
+    periods = trend_periods(period, layout)
+    if period.shift(-1) not in periods:
+        periods = [period.shift(-1), *periods]
+    focus_all, focus_flows = focus_codes(layout, source.catalog)
+    flows = [str(c) for c in layout["trend_flows"]]
+    ytd = [
+        *main_codes,
+        *flows,
+        *(str(c) for c in layout["trend_levels"]),
+        *focus_all,
+        *(c for c in COST_CODES if c in source.catalog.indicators),
+        *(a.indicator for a in published(source.catalog, period)),
+    ]
+    month = [*(str(c) for c in layout["month_flows"]), *flows, *focus_flows]
+    return Own.read(source, entity, periods, list(dict.fromkeys(ytd)), list(dict.fromkeys(month)))
+
+
 def _context(source: Source, period: Period, entity: str | None) -> Ctx:
     """What the sections share: the subtree in tree order, the layout, the regime's indicators and
     the panels of the entity (``main``) and of every entity of its subtree (``subs``)."""
@@ -148,7 +172,7 @@ def _context(source: Source, period: Period, entity: str | None) -> Ctx:
             [*layout["headline_flows"], *layout["headline_balances"], layout["driver_indicator"], *computable]
         )
     )
-    main = Cells(source.indicators(period, indicators=main_codes, entity=entity), "ytd")
+    own = _own(source, period, entity, layout, main_codes)
     app_codes = list(dict.fromkeys([*layout["appendix_indicators"], *computable, layout["driver_indicator"]]))
     subs_panel = source.indicators(period, indicators=app_codes)
     subs_panel = Panel(
@@ -170,7 +194,8 @@ def _context(source: Source, period: Period, entity: str | None) -> Ctx:
         names=names,
         level=level,
         regime_codes=regime_codes,
-        main=main,
+        main=own.ytd,
+        own=own,
         subs=Cells(subs_panel, "ytd"),
         subs_panel=subs_panel,
     )

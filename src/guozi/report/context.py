@@ -16,6 +16,7 @@ from guozi.analyses.source import Source
 from guozi.analyses.warnings import WarningReport
 from guozi.catalog.params import load_section
 from guozi.engine.panel import Panel
+from guozi.engine.reconcile import ReconcileReport, reconcile_report
 from guozi.kernel.periods import Period
 from guozi.report import narrative as nv
 from guozi.report.model import Cell, Col, Fig, Table, Text
@@ -140,6 +141,32 @@ def present(value: Any) -> Decimal:
 # the context of one report ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Own:
+    """The report's entity's own figures, read once for every section (two panel requests, not one
+    per section): year to date (with the prior year) and single month (with the prior year), over
+    the report's months (the trend's, ending at the period), every indicator a section shows."""
+
+    ytd_panel: Panel
+    month_panel: Panel
+    ytd: Cells
+    month: Cells
+
+    @classmethod
+    def read(
+        cls, source: Source, entity: str, periods: Sequence[Period], ytd: Sequence[str], month: Sequence[str]
+    ) -> Own:
+        """The two panels of ``entity``: ``ytd`` indicators year to date, ``month`` single month."""
+        ytd_panel = source.indicators(list(periods), indicators=list(ytd), entity=entity)
+        month_panel = source.indicators(list(periods), indicators=list(month), entity=entity, basis="month")
+        return cls(ytd_panel, month_panel, Cells(ytd_panel, "ytd"), Cells(month_panel, "month"))
+
+
+def only(panel: Panel, codes: Sequence[str]) -> pd.DataFrame:
+    """The rows of ``panel`` for ``codes`` (a section's part of the shared read, for the workbook)."""
+    return panel.frame[panel.frame.indicator.isin(list(codes))].reset_index(drop=True)
+
+
 @dataclass
 class Ctx:
     """What the sections of one report share."""
@@ -155,7 +182,18 @@ class Ctx:
     names: dict[str, str]
     level: int
     regime_codes: list[str]
-    main: Cells
+    main: Cells  # the entity's own year-to-date figures: ``own.ytd``
+    own: Own
     subs: Cells
     subs_panel: Panel
     warnings: WarningReport | None = None  # set by the risks section, for the appendix
+    _reconciled: ReconcileReport | None = None
+
+    def reconciled(self) -> ReconcileReport:
+        """内部往来对账 of the subtree, read once for the 合并口径核对 section and the appendix's table."""
+        if self._reconciled is None:
+            src = self.source
+            self._reconciled = reconcile_report(
+                src.store.intercompany(), src.tree(), src.catalog, self.period, root=self.entity
+            )
+        return self._reconciled

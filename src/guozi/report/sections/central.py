@@ -8,9 +8,11 @@ and per-person figures are."""
 
 from __future__ import annotations
 
-from guozi.catalog.reference import load_central_aggregates
+from guozi.catalog.model import Catalog
+from guozi.catalog.reference import Aggregate, load_central_aggregates
+from guozi.kernel.periods import Period
 from guozi.report import narrative as nv
-from guozi.report.context import Cells, Ctx, table
+from guozi.report.context import Ctx, table
 from guozi.report.model import Cell, Col, Fig, Paragraph, Section, Text
 
 BASIS = "快报"  # the basis of a group's monthly figures
@@ -24,18 +26,22 @@ COLUMNS = (
 )
 
 
+def published(catalog: Catalog, p: Period) -> list[Aggregate]:
+    """The ratios published for all central enterprises for ``p`` on the group's basis."""
+    return [
+        a
+        for a in load_central_aggregates().rows
+        if a.period == p and a.basis == BASIS and a.indicator in catalog.indicators and a.unit in ("%", "万元/人")
+    ]
+
+
 def central(ctx: Ctx) -> Section | None:
     """The comparison for the report's period, or None when no ratio was published for it."""
     src, p, e = ctx.source, ctx.period, ctx.entity
-    aggregates = load_central_aggregates()
-    picked = [
-        a
-        for a in aggregates.rows
-        if a.period == p and a.basis == BASIS and a.indicator in src.catalog.indicators and a.unit in ("%", "万元/人")
-    ]
+    picked = published(src.catalog, p)
     if not picked:
         return None
-    cells = Cells(src.indicators(p, indicators=[a.indicator for a in picked], entity=e), "ytd")
+    cells = ctx.own.ytd
     rows: list[list[Cell]] = []
     for a in picked:
         ind = src.catalog.indicator(a.indicator)

@@ -11,7 +11,6 @@ it the computed 合并 is the plain sum of the single entities). Each figure is 
 
 from __future__ import annotations
 
-from guozi.engine.reconcile import reconcile_report
 from guozi.report import narrative as nv
 from guozi.report.context import Cells, Ctx, table
 from guozi.report.model import Cell, Col, Fig, Paragraph, Section, Text
@@ -29,7 +28,7 @@ TITLE = Text("合并口径核对", "Filed against computed consolidation")
 def consolidation(ctx: Ctx) -> Section | None:
     """The comparison of the report's entity, or None when its subtree reports no intercompany data."""
     src, p, e = ctx.source, ctx.period, ctx.entity
-    if reconcile_report(src.store.intercompany(), src.tree(), src.catalog, p, root=e).pairs.empty:
+    if ctx.reconciled().pairs.empty:
         return None
     codes = [str(c) for c in ctx.layout["consolidation_indicators"] if c in src.catalog.indicators]
     cells = Cells(src.indicators(p, indicators=codes, entity=e, view="consolidated", prior=False), "ytd")

@@ -7,7 +7,7 @@ section out."""
 from __future__ import annotations
 
 from guozi.report import narrative as nv
-from guozi.report.context import Cells, Ctx, table
+from guozi.report.context import Ctx, table
 from guozi.report.model import Block, Cell, Col, Fig, Paragraph, Section, Text
 
 CODES = ("cost_expense_total", "cost_expense_profit_margin")
@@ -26,7 +26,7 @@ def costs(ctx: Ctx) -> Section:
     codes = [c for c in CODES if c in src.catalog.indicators]
     if not codes:
         return Section("costs", 0, TITLE, ())
-    ytd = Cells(src.indicators([p], indicators=codes, entity=e), "ytd")
+    ytd = ctx.own.ytd
     rows: list[list[Cell]] = []
     figs: list[Fig] = []
     parts_zh: list[str] = []

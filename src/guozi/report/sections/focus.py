@@ -8,9 +8,12 @@ so its 环比 would say nothing). Groups and balances come from the layout (``fo
 
 from __future__ import annotations
 
+from typing import Any
+
+from guozi.catalog.model import Catalog
 from guozi.kernel.text import pick
 from guozi.report import narrative as nv
-from guozi.report.context import Cells, Ctx, table
+from guozi.report.context import Ctx, table
 from guozi.report.model import Block, Cell, Col, Fig, Paragraph, Section, Text
 
 COLUMNS = (
@@ -34,19 +37,28 @@ def mom_change(now: Fig, before: Fig) -> Fig:
     return Fig(value, unit, "derived", now.entity, now.period, now.indicator, "this − prior month", now.basis)
 
 
+def focus_groups(lay: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """The layout's groups of focus indicators: (中文, English, codes)."""
+    return [(str(zh), str(en), [str(c) for c in codes]) for zh, en, codes in lay.get("focus_groups") or []]
+
+
+def focus_codes(lay: dict[str, Any], catalog: Catalog) -> tuple[list[str], list[str]]:
+    """The focus indicators the catalogue knows: all (year to date), and the flows (single month)."""
+    codes = [c for _, _, cs in focus_groups(lay) for c in cs if c in catalog.indicators]
+    balances = set(lay.get("focus_balances") or [])
+    return codes, [c for c in codes if c not in balances]
+
+
 def focus(ctx: Ctx) -> Section:
     """重点指标: a table of the groups' indicators (同比, 环比) and a sentence per group."""
     src, p, e, lay = ctx.source, ctx.period, ctx.entity, ctx.layout
-    groups = [(str(zh), str(en), [str(c) for c in codes]) for zh, en, codes in lay.get("focus_groups") or []]
-    codes = [c for _, _, cs in groups for c in cs if c in src.catalog.indicators]
+    groups = focus_groups(lay)
+    codes, _ = focus_codes(lay, src.catalog)
     if not codes:
         return Section("focus", 0, Text("重点指标情况", "Focus indicators"), ())
     balances = set(lay.get("focus_balances") or [])
     last = p.shift(-1)
-    ytd = Cells(src.indicators([p, last], indicators=codes, entity=e), "ytd")
-    month = Cells(
-        src.indicators([p, last], indicators=[c for c in codes if c not in balances], entity=e, basis="month"), "month"
-    )
+    ytd, month = ctx.own.ytd, ctx.own.month
     blocks: list[Block] = []
     rows: list[list[Cell]] = []
     for zh, en, group in groups:

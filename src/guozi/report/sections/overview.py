@@ -30,7 +30,7 @@ def overview(ctx: Ctx) -> Section:
         blocks.append(Paragraph(Text(nv.balances(p, bal, bnames, "zh"), nv.balances(p, bal, bnames, "en")), tuple(bal)))
     month_cells: Cells | None = None
     if p.month > 1 and lay["month_flows"]:
-        month_cells = Cells(ctx.source.indicators(p, indicators=lay["month_flows"], entity=e, basis="month"), "month")
+        month_cells = ctx.own.month
         month_figs = [month_cells.fig(e, p, c, src.catalog.indicator(c).unit) for c in lay["month_flows"]]
         mnames = [(ind_name(src, c).zh, ind_name(src, c).en) for c in lay["month_flows"]]
         blocks.append(

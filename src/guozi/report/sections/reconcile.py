@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from guozi.engine.reconcile import LABELS, reconcile_report
+from guozi.engine.reconcile import LABELS
 from guozi.report.context import Ctx, table
 from guozi.report.model import Cell, Col, Fig, Section, Table, Text
 
@@ -18,8 +18,8 @@ AMOUNTS = ("receivable", "payable", "difference", "sales")
 
 def reconcile_table(ctx: Ctx) -> list[Table]:
     """The 内部往来对账 table of the subtree in the period (none when nothing is reported)."""
-    src, p = ctx.source, ctx.period
-    report = reconcile_report(src.store.intercompany(), src.tree(), src.catalog, p, root=ctx.entity)
+    p = ctx.period
+    report = ctx.reconciled()
     if report.pairs.empty:
         return []
 

@@ -2,32 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from guozi.kernel.periods import Period
-from guozi.report.context import Cells, Ctx, table, unit_col
+from guozi.report.context import Cells, Ctx, only, table, unit_col
 from guozi.report.model import Block, Cell, Chart, Col, Section, Table, Text
 
 
 def trends(ctx: Ctx) -> tuple[Section, list[tuple[str, Text, pd.DataFrame]]]:
     """主要指标走势: the section, and the panels it reads (for the workbook)."""
-    src, p, e, lay = ctx.source, ctx.period, ctx.entity, ctx.layout
-    n = int(lay["trend_months"])
-    periods = [p.shift(-k) for k in range(n - 1, -1, -1)]
+    lay = ctx.layout
+    periods = trend_periods(ctx.period, lay)
     flows = [str(c) for c in lay["trend_flows"]]
     levels = [str(c) for c in lay["trend_levels"]]
-    # with the prior year: each month's figure a year earlier, by the catalogue's definition whichever
-    # regime was in force then (the charts' prior-year lines)
-    ytd = src.indicators(periods, indicators=[*flows, *levels], entity=e, prior=True)
-    month = src.indicators(periods, indicators=flows, entity=e, basis="month", prior=False) if flows else None
-    yc = Cells(ytd, "ytd")
-    mc = Cells(month, "month") if month is not None else None
+    # the shared read of the entity's figures holds each month's figure a year earlier too, by the
+    # catalogue's definition whichever regime was in force then (the charts' prior-year lines)
+    yc, mc = ctx.own.ytd, (ctx.own.month if flows else None)
     blocks: list[Block] = [*_charts(ctx, periods, flows, levels, yc, mc)]
     blocks.append(_table(ctx, periods, flows, levels, yc, mc))
-    panels = [("trend_ytd", Text("趋势（本年累计）", "trend (year to date)"), ytd.frame)]
-    if month is not None:
-        panels.append(("trend_month", Text("趋势（单月）", "trend (single month)"), month.frame))
+    months = {str(q) for q in periods}
+    ytd = only(ctx.own.ytd_panel, [*flows, *levels])
+    panels = [("trend_ytd", Text("趋势（本年累计）", "trend (year to date)"), ytd[ytd.period.isin(months)])]
+    if flows:
+        month = only(ctx.own.month_panel, flows)
+        panels.append(("trend_month", Text("趋势（单月）", "trend (single month)"), month[month.period.isin(months)]))
     return Section("trends", 4, Text("主要指标走势", "Trends"), tuple(blocks)), panels
+
+
+def trend_periods(p: Period, lay: dict[str, Any]) -> list[Period]:
+    """The months of the trend: the layout's ``trend_months``, ending at ``p``."""
+    n = int(lay["trend_months"])
+    return [p.shift(-k) for k in range(n - 1, -1, -1)]
 
 
 def _charts(
