@@ -125,7 +125,7 @@ class InPlaceCheck:
             clean = not any(p.severity == "blocking" for p in problems)
             if clean and self.cache is not None:  # the good rows of the span, as an import would store them
                 extract = self.cache.write_extract(
-                    todo, checker.con, "select entity_id, period, item, value from good_t order by period, item"
+                    todo, checker.con, "select entity_id, period, item, value from good_t"
                 )
         finally:
             checker.close()
