@@ -34,10 +34,10 @@ import pandas_panel as pp
 from import_scale import GUOZI, PANDAS_PANEL, PYTHON, ROOT, load_average, timed
 
 
-def _round(data: Path, work: Path, period: str, k: int) -> dict[str, dict[str, Any]]:
+def _round(data: Path, work: Path, period: str, k: int, src: Path) -> dict[str, dict[str, Any]]:
     cache = work / f"cache-{k}"
     shutil.rmtree(cache, ignore_errors=True)
-    env = {"GUOZI_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT / "src")}
+    env = {"GUOZI_CACHE_DIR": str(cache), "PYTHONPATH": str(src)}
     out = work / "panel.csv"
     cmd = [*GUOZI, "indicators", "--data", str(data), "--period", period, "--format", "csv", "--output", str(out)]
     steps = {
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--period", default="2025-12")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help="guozi's sources to time (a worktree's: before)")
     args = parser.parse_args(argv)
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     folder.mkdir()
     for name in ("entities.parquet", "facts.parquet"):
         (folder / name).symlink_to((args.data / name).resolve())
-    rounds = [_round(folder, work, args.period, k) for k in range(args.rounds)]
+    rounds = [_round(folder, work, args.period, k, args.src) for k in range(args.rounds)]
     ours = pd.read_csv(work / "panel.csv", dtype={"entity_id": str})
     theirs = pd.read_csv(work / "pd.csv", dtype={"entity_id": str})
     rows = ["| round | step | wall s | CPU s | peak RSS MiB | ÷ pandas wall | ÷ pandas CPU | load (1/5/15 min) |"]
