@@ -39,7 +39,8 @@ class Problem:
     """One thing wrong with the input, located as precisely as the input allows.
 
     ``row`` is the spreadsheet row number (the header is row 1), so a user can go straight
-    to it in Excel; ``None`` where the problem concerns a whole file or several rows.
+    to it in Excel; ``None`` where the problem concerns a whole file or several rows. ``entity``,
+    ``period`` and ``item`` name what the row is about, where it gives them ("" otherwise).
 
     ``expected`` and ``found`` are what the cell should hold and what it holds: values, codes and
     formulas read alike in both languages, words do not, so where they are words ``expected_zh``
@@ -59,6 +60,10 @@ class Problem:
     sheet: str = ""
     expected_zh: str = ""  # ``expected`` in Chinese where it is words; "" where it reads alike
     found_zh: str = ""
+    # what the row is about, when it says: the entity, the period (YYYY-MM, or as written) and the item
+    entity: str = ""
+    period: str = ""
+    item: str = ""
 
     def message(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""
@@ -97,6 +102,9 @@ class Problem:
             "expected": self.expected_in(lang),
             "found": self.found_in(lang),
             "message": self.message(lang),
+            "entity": self.entity,
+            "period": self.period,
+            "item": self.item,
         }
 
 

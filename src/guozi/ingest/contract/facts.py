@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Context, Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -189,6 +190,9 @@ class FactChecker:
                         column="item",
                         expected=Text("每个企业、期间、项目一个数值", "one value per entity, period and item"),
                         found=f"{e} {Period.from_code(p)} {i}",
+                        entity=e,
+                        period=str(Period.from_code(p)),
+                        item=i,
                     )
                 )
 
@@ -266,7 +270,7 @@ def _fact_problems(rules: RuleSet, raw: RawTable, row: _Row, columns: Mapping[st
     if item_persons is not None and (u != "" and (unit_key is None or unit_persons != item_persons)):
         add("unit.unknown", "unit", allowed_units(persons=bool(item_persons)), u)
     if out:
-        return out
+        return _about(out, e, p, i)
     factor = ALL_UNITS.get(unit_key or "", Decimal(1))
     if too_big:
         shown = _yuan_text(vt or v, factor)
@@ -293,7 +297,12 @@ def _fact_problems(rules: RuleSet, raw: RawTable, row: _Row, columns: Mapping[st
             unit=u,
             yuan=_yuan_text(vt or v, factor),
         )
-    return out
+    return _about(out, e, p, i)
+
+
+def _about(problems: list[Problem], entity: str, period: str, item: str) -> list[Problem]:
+    """``problems`` naming the entity, period and item of their row (as the row gives them)."""
+    return [replace(x, entity=short(entity), period=short(period), item=short(item)) for x in problems]
 
 
 def _yuan_text(text: str, factor: Decimal) -> str:

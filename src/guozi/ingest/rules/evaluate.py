@@ -6,12 +6,11 @@ from collections.abc import Callable
 from decimal import localcontext
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from guozi.catalog import Catalog
 from guozi.ingest.rules import changes, month, periods
 from guozi.ingest.rules.model import MESSAGE_PRECISION, Rule, RuleSet
-from guozi.ingest.rules.run import Context, Finding, Run
+from guozi.ingest.rules.run import Context, Finding, Run, Staged
 
 # The check of each kind but ``contract`` (the data contract's checks run as the input is read).
 CHECKS: dict[str, Callable[[Run, Rule], None]] = {
@@ -30,12 +29,13 @@ CHECKS: dict[str, Callable[[Run, Rule], None]] = {
 }
 
 
-def evaluate(rules: RuleSet, catalog: Catalog, facts: pa.Table | None, ctx: Context) -> list[Finding]:
-    """Every finding of the enabled rules (other than the contract's) on ``facts``."""
+def evaluate(rules: RuleSet, catalog: Catalog, facts: pa.Table | Staged | None, ctx: Context) -> list[Finding]:
+    """Every finding of the enabled rules (other than the contract's) on ``facts``: a table in
+    :data:`~guozi.store.batch.FACT_SCHEMA`, or facts staged in a file (:class:`.run.Staged`), read there."""
     if facts is None or facts.num_rows == 0:
         return []
-    present = set(pc.unique(facts.column("item")).to_pylist())
     run = Run(rules, catalog, facts, ctx)
+    present = run.present
     # the messages' arithmetic (a ratio of amounts near 10^16 yuan, shown to 4 decimals) in more
     # digits than the default 28, so that no quantize can fail
     with localcontext(prec=MESSAGE_PRECISION):

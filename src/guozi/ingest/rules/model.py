@@ -160,8 +160,12 @@ class RuleSet:
         column: str = "",
         expected: str | Text = "",
         found: str | Text = "",
+        entity: str = "",
+        period: str = "",
+        item: str = "",
     ) -> Problem:
-        """The problem of ``rule_id`` with its messages filled in (``expected``/``found`` as :func:`worded`)."""
+        """The problem of ``rule_id`` with its messages filled in (``expected``/``found`` as :func:`worded`);
+        ``entity``, ``period`` and ``item``: what the row is about."""
         rule = self.rules[rule_id]
         en = fields_zh if fields_en is None else fields_en
         return Problem(
@@ -174,6 +178,9 @@ class RuleSet:
             column=column,
             severity=rule.severity,
             **worded(expected, found),
+            entity=entity,
+            period=period,
+            item=item,
         )
 
 

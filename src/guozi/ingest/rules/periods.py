@@ -16,14 +16,17 @@ from guozi.kernel.text import Text, pick
 
 
 def _per_period(run: Run, where: str, extra_from: str = "", extra_cols: str = "") -> list[dict[str, Any]]:
+    """One row per (entity, period, input file) of the input's figures meeting ``where``, at its first row."""
     return run.fetch(
-        f"""
-        select n.entity_id, n.period, n.source, arg_min(n.sheet, n.row) as sheet, min(n.row) as row,
-               list(distinct n.item) as items {extra_cols}
-        from new_t n {extra_from}
-        where {where}
-        group by all order by n.source, row
-        """
+        run.located(
+            f"""
+            select n.entity_id, n.period, n.src, arg_min(n.rid, n.row) as rid, list(distinct n.item) as items {extra_cols}
+            from new_t n {extra_from}
+            where {where}
+            group by all
+            """,
+            "entity_id, period",
+        )
     )
 
 
@@ -116,17 +119,23 @@ def closed(run: Run, rule: Rule) -> None:
     if run.ctx.reason.strip():
         return
     rows = run.fetch(
-        """
-        with changed as (
-            select l.entity_id, l.period, l.item, l.source, l.sheet, l.row
-            from loc_t l join new_t n using (entity_id, period, item, source, sheet, row)
-            left join old_t o on o.entity_id = l.entity_id and o.period = l.period and o.item = l.item
-            where o.value is null or o.value <> n.value)
-        select c.entity_id, c.period, c.source, arg_min(c.sheet, c.row) as sheet, min(c.row) as row,
-               list(c.item order by c.row) as items, t.period as later
-        from changed c join last_t t on t.entity_id = c.entity_id and t.period > c.period
-        group by all order by c.source, row
-        """
+        run.located(
+            """
+            with later as (  -- the new figures of a period before the entity's latest stored one
+                select a.* from after_t a semi join last_t t on t.entity_id = a.entity_id and t.period > a.period
+                where a.rid is not null),
+            changed as (
+                select a.entity_id, a.period, a.item, n.src, n.row, a.rid
+                from later a join new_t n on n.rid = a.rid
+                left join old_t o on o.entity_id = a.entity_id and o.period = a.period and o.item = a.item
+                where o.value is null or o.value <> a.value)
+            select c.entity_id, c.period, arg_min(c.rid, c.row) as rid, list(c.item order by c.row) as items,
+                   t.period as later
+            from changed c join last_t t on t.entity_id = c.entity_id and t.period > c.period
+            group by c.entity_id, c.period, c.src, t.period
+            """,
+            "entity_id, period",
+        )
     )
     for r in rows:
         items = [str(i) for i in r["items"]]

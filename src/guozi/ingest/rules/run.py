@@ -1,11 +1,13 @@
 """One evaluation of the rules: the input's facts and the store's values around them loaded into an
 in-process DuckDB (:class:`Run`), and the SQL helpers the kinds' queries are written with.
 
-The tables a run holds: ``new_t`` (the input's facts, values in :data:`WIDE`), ``old_t`` (the
+The tables a run holds: ``new_t`` (the input's facts, values in :data:`WIDE`, each row's identity
+``rid``; read where the facts are staged, or copied once from a table in memory), ``old_t`` (the
 store's values for the same entities the month before, the month itself and the month after),
-``last_t`` (each entity's latest stored period), ``after_t`` (the figures as they will be after the
-import, ``is_new`` when from the input, with where it was read: its first input row) and ``loc_t``
-(the new figures' places: a view of ``after_t``).
+``last_t`` (each entity's latest stored period) and ``after_t`` (a view: the figures as they will
+be after the import, ``rid`` the input row a new one was read from, null for a stored one). The
+kinds' queries find the failing figures as set operations over these and only then look up where
+they were read (:meth:`Run.located`): no Python per row, only per problem.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from guozi.catalog import Catalog
 from guozi.ingest import staging
@@ -37,6 +40,16 @@ class Finding:
     period: int
     items: tuple[str, ...]
     source: str = ""  # the input file's path (two inputs may share a file name)
+
+
+@runtime_checkable
+class Staged(Protocol):
+    """Facts staged in a DuckDB file (table ``facts``: entity_id, period, item, value, source_id,
+    sheet, row), as :class:`~guozi.store.batch.StagedFacts` keeps them for the store."""
+
+    path: Path
+    sources: Sequence[str]  # the input files' paths, ``source_id`` indexing them
+    num_rows: int
 
 
 Lookup = Callable[[pa.Table], pa.Table]  # (entity_id, period) keys → (entity_id, period, item, value)
@@ -91,27 +104,59 @@ def _arrow(result: Any) -> pa.Table:
 class Run:
     """One evaluation: the input and its context loaded into an in-process DuckDB."""
 
-    def __init__(self, rules: RuleSet, catalog: Catalog, facts: pa.Table, ctx: Context) -> None:
+    def __init__(self, rules: RuleSet, catalog: Catalog, facts: pa.Table | Staged, ctx: Context) -> None:
         self.rules = rules
         self.catalog = catalog
         self.ctx = ctx
         self.con = staging.connect()
         self.findings: list[Finding] = []
         self.made: set[str] = set()  # the temp tables some kinds build once and share
-        self._load_input(facts)
-        self._load_store()
-        self._overlay()
+        self.sources: list[str] = []  # the input files' paths, sorted: ``src`` is the index of one
+        self.month_rules: list[Rule] = []  # the rules of ``month_t`` (see :mod:`.month`), by index
+        self.present: set[str] = set()  # the items of the input's figures
+        self.stored: set[str] = set()  # the items of the store's figures beside them
+        try:
+            self._load_input(facts)
+            self.present = {str(i) for (i,) in self.con.execute("select distinct item from new_t").fetchall()}
+            self._load_store()
+            self._overlay()
+        except BaseException:
+            self.con.close()
+            raise
 
-    def _load_input(self, facts: pa.Table) -> None:
-        """``new_t``, the input's facts, and ``items_t``, each item's kind and unit."""
+    def _load_input(self, facts: pa.Table | Staged) -> None:
+        """``new_t``, the input's facts (the file each was read from by its index ``src`` into
+        :attr:`sources`, ``rid`` a row's identity), and ``items_t``, each item's kind and unit.
+
+        Facts staged in a file (:class:`Staged`) are read where they are,
+        not copied; a table in memory is copied once, its values widened.
+        """
         con = self.con
-        con.register("facts_in", facts.select(["entity_id", "period", "item", "value", "source", "sheet", "row"]))
-        # values widened at once (see WIDE): every sum, product and difference below is then safe
-        con.execute(
-            f"""create temp table new_t as
-                select entity_id, period, item, cast(value as {WIDE}) as value, source, sheet, row from facts_in"""
-        )
-        con.unregister("facts_in")
+        if isinstance(facts, Staged):
+            self.sources = list(facts.sources)
+            con.execute(f"attach {sql_text(str(facts.path))} as staged_in (read_only)")
+            # values widened as read (see WIDE): every sum, product and difference below is then safe
+            con.execute(
+                f"""create temp view new_t as
+                    select entity_id, period, item, cast(value as {WIDE}) as value, source_id as src, sheet, row,
+                           rowid as rid
+                    from staged_in.facts"""
+            )
+        else:
+            source = facts.column("source")
+            self.sources = [str(s) for s in pc.unique(source).to_pylist()]
+            src = pc.index_in(source, value_set=pa.array(self.sources, pa.string()))
+            columns = {c: facts.column(c) for c in ("entity_id", "period", "item", "value")}
+            con.register(
+                "facts_in",
+                pa.table({**columns, "src": src, "sheet": facts.column("sheet"), "row": facts.column("row")}),
+            )
+            con.execute(
+                f"""create temp table input_t as
+                    select entity_id, period, item, cast(value as {WIDE}) as value, src, sheet, row from facts_in"""
+            )
+            con.unregister("facts_in")
+            con.execute("create temp view new_t as select *, rowid as rid from input_t")
         items = pa.table(
             {
                 "item": pa.array(list(self.catalog.items), pa.string()),
@@ -124,12 +169,13 @@ class Run:
     def _load_store(self) -> None:
         """``old_t``, the store's values around the input's months, and ``last_t``, each entity's latest period."""
         con, ctx = self.con, self.ctx
+        con.execute("create temp table keys_t as select distinct entity_id, period from new_t")
         keys = con.execute(
             f"""
             select distinct entity_id, period from (
-                select entity_id, period from new_t
-                union all select entity_id, {prev_month("period")} from new_t
-                union all select entity_id, {next_month("period")} from new_t)
+                select entity_id, period from keys_t
+                union all select entity_id, {prev_month("period")} from keys_t
+                union all select entity_id, {next_month("period")} from keys_t)
             """
         ).arrow()
         con.register("old_in", ctx.lookup(_arrow(keys)))
@@ -138,40 +184,43 @@ class Run:
                 select entity_id, cast(period as integer) as period, item, cast(value as {WIDE}) as value from old_in"""
         )
         con.unregister("old_in")
-        ents = con.execute("select distinct entity_id from new_t").arrow()
+        self.stored = {str(i) for (i,) in con.execute("select distinct item from old_t").fetchall()}
+        ents = con.execute("select distinct entity_id from keys_t").arrow()
         con.register("last_in", ctx.last_periods(_arrow(ents)))
         con.execute("create temp table last_t as select entity_id, cast(period as integer) as period from last_in")
         con.unregister("last_in")
+        con.execute("drop table keys_t")
 
     def _overlay(self) -> None:
-        """``after_t``, the figures as after the import, and ``loc_t``, where each new figure was read.
+        """``after_t``, the figures as after the import: ``rid``, the ``new_t`` row a new figure was read from.
 
-        A new figure keeps where it was read (``source``, ``sheet``, ``row``: its first input row
-        when the input holds it twice); a stored one has none. When no key repeats (the input the
-        contract accepts) the input's rows are taken as they are, without sorting them.
+        A new figure keeps where it was read (its first input row when the input holds it twice);
+        a stored one has none (``rid`` null). When no key repeats (the input the contract accepts)
+        the input's rows are taken as they are, not sorted nor copied: ``after_t`` is a view.
         """
         con = self.con
-        repeated = con.execute(
-            "select exists (select 1 from new_t group by entity_id, period, item having count(*) > 1)"
-        ).fetchone()
-        first = (
-            """(select distinct on (entity_id, period, item) * from new_t
-                order by entity_id, period, item, source, row)"""
-            if repeated is not None and repeated[0]
-            else "new_t"
+        # fewer distinct hashes than rows: a key repeats (or, rarely, two hashes collide: sorted anyway)
+        repeated = con.execute("select count(distinct hash(entity_id, period, item)) < count(*) from new_t").fetchone()
+        if repeated is not None and repeated[0]:
+            con.execute(
+                f"""create temp table first_t as
+                   select distinct on (entity_id, period, item) entity_id, period, item, value, rid
+                   from new_t order by entity_id, period, item, list_extract({sql_list(self.sources)}, src + 1), row"""
+            )
+            first = "select entity_id, period, item, value, rid from first_t"
+        else:
+            first = "select entity_id, period, item, value, rid from new_t"
+        # the stored figures the input does not replace: the (small) stored side is the one hashed
+        con.execute(
+            """create temp table kept_t as
+               select entity_id, period, item, value from old_t
+               anti join (select entity_id, period, item from new_t semi join old_t using (entity_id, period, item))
+               using (entity_id, period, item)"""
         )
         con.execute(
-            f"""
-            create temp table after_t as
-            select entity_id, period, item, value, true as is_new, source, sheet, row from {first}
-            union all
-            select o.entity_id, o.period, o.item, o.value, false as is_new,
-                   null::varchar as source, null::varchar as sheet, null::bigint as row
-            from old_t o anti join new_t n using (entity_id, period, item)
-            """
-        )
-        con.execute(
-            "create temp view loc_t as select entity_id, period, item, source, sheet, row from after_t where is_new"
+            f"""create temp view after_t as
+                {first}
+                union all select entity_id, period, item, value, null::bigint as rid from kept_t"""
         )
 
     def close(self) -> None:
@@ -209,6 +258,9 @@ class Run:
             column=column,
             expected=expected,
             found=found,
+            entity=str(r["entity_id"]),
+            period=common["period"],
+            item=str(r.get("at_item") or (items[0] if items else "")),
         )
         self.findings.append(Finding(p, str(r["entity_id"]), period, tuple(items), source))
 
@@ -224,17 +276,15 @@ class Run:
         """An amount (or a count of persons) of the item as messages show it."""
         return self.rules.amount(None if value is None else Decimal(value), persons=self.persons(code), lang=lang)
 
-    def located(self, sql: str, order: Sequence[str]) -> str:
-        """``sql`` (rows keyed by entity_id, period) with the location of its first input row."""
+    def located(self, sql: str, order: str = "") -> str:
+        """``sql`` (failing rows with ``rid``, the ``new_t`` row they are reported at) with that row's
+        place: ``source``, ``sheet`` and ``row``; sorted by it, then by ``order``."""
+        then = f", {order}" if order else ""
         return f"""
-            with r as ({sql}),
-            pick as (
-                select entity_id, period,
-                    arg_min({{'source': source, 'sheet': sheet, 'row': "row", 'at': item}},
-                            list_position({sql_list(order)}, item)) as loc
-                from loc_t semi join r using (entity_id, period)
-                where item in {sql_in(order)} group by entity_id, period)
-            select r.*, pick.loc.source as source, pick.loc.sheet as sheet, pick.loc.row as row, pick.loc.at as at
-            from r join pick using (entity_id, period)
-            order by source, row, entity_id, period
+            with r as ({sql}), loc as (
+                select rid, src, sheet, row, item from new_t where rid in (select rid from r))
+            select r.*, list_extract({sql_list(self.sources)}, loc.src + 1) as source, loc.sheet as sheet, loc.row as row,
+                   loc.item as at_item
+            from r join loc using (rid)
+            order by source, loc.row{then}
         """
