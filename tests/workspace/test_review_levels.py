@@ -21,6 +21,7 @@ from guozi.store.base import User
 from guozi.workspace import ForbiddenError, TransitionError, Workspace
 from guozi.workspace.levels import LineComment
 from tests.ingest.conftest import TODAY, Desk, desk, wan
+from tests.pg import drop_database, fresh_database
 
 __all__ = ["desk"]
 
@@ -143,3 +144,41 @@ def test_the_same_file_uploaded_again_while_checked_is_not_a_new_draft(desk: Des
     ws.review(sub.id, SUPER_A, approve=True)
     again = ws.stage_upload([path], FILER_A, today=TODAY)
     assert again.submissions == [] and [sid for _, sid in again.skipped] == [sub.id]
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """An empty PostgreSQL database of this test (dropped afterwards)."""
+    url = fresh_database()
+    yield url
+    drop_database(url)
+
+
+def test_two_levels_a_line_comment_and_a_subtree_closed_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    """The same steps on a PostgreSQL store: A's June checked by super_a, returned by headquarters with a
+    comment on its revenue line; then June closed for A's subtree: A's import refused, E's lands."""
+    folder = tmp_path / "pg"
+    folder.mkdir()
+    desk = Desk(folder)  # writes the group's entities.csv
+    desk.ws.close()
+    own = tmp_path / "levels.yaml"
+    own.write_text("review:\n  two_level: [A]\n", encoding="utf-8")
+    ws = Workspace.open(pg_url, catalog_files=[own])
+    try:
+        ws.import_files([folder / "entities.csv"], user="setup", today=TODAY)
+        desk.ws = ws
+        sid = _submitted(desk, ws, FILER_A, "A", revenue=100)
+        assert ws.review(sid, SUPER_A, approve=True).status == "checked"
+        line = LineComment("A", JUNE.code, "revenue", "营业收入有误")
+        assert ws.review(sid, SUPER_G, approve=False, lines=[line]).status == "returned"
+        (got,) = ws.review_state(sid, FILER_A).comments
+        assert (got.item, got.comment, got.user) == ("revenue", "营业收入有误", "super_g")
+        assert [lv for lv, _ in ws.review_state(sid, FILER_A).steps] == [0, 1, 2]
+
+        ws.close_period(JUNE, user="hq", entity="A")
+        with pytest.raises(GuoziError, match="closed"):
+            ws.import_files([desk.file(wan("A", "2025-06", revenue=100))], user="t", today=TODAY)
+        ws.import_files([desk.file(wan("E", "2025-06", revenue=30))], user="t", today=TODAY)
+        assert ws.period_status(JUNE, entity="A", today=TODAY).state == "closed"
+    finally:
+        ws.close()
