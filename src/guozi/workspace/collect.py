@@ -197,10 +197,8 @@ def _findings(
             reason=reason,
             value_columns={str(f.path): f.value_column for f in batch.files},
         )
-        # the rules take a table: a staged batch is read back for them and let go after
-        facts = batch.staged.table() if batch.staged is not None else batch.facts
-        findings = evaluate(ruleset, ws.catalog, facts, ctx)
-        del facts
+        # staged facts are read by the rules where they lie: no table of them in memory
+        findings = evaluate(ruleset, ws.catalog, batch.staged if batch.staged is not None else batch.facts, ctx)
         forms = [f.path for f in batch.files if f.template]  # 年初数 = 上年末数 (issue 19)
         findings.extend(opening_findings(ruleset, ws.catalog, forms, store.current_values))
         if progress is not None:
