@@ -152,6 +152,15 @@ def need_file(fmt: Format, output: Path | None) -> None:
         )
 
 
+def outputs(fmt: str, unit: str | None, output: Path | None) -> tuple[Format, str | None]:
+    """``--format``, ``--unit`` and ``--output`` of a command that writes a table: the format and the
+    money unit, each checked, and the output path checked before any work (:func:`need_file`)."""
+    f = parse_format(fmt)
+    money = parse_unit(unit)
+    need_file(f, output)
+    return f, money
+
+
 def check_view(view: str, by: str | None = None, level: int | None = None) -> View:
     """``--view`` (reported, children or leaves), or ``"level"`` when ``--by`` or ``--level`` is given."""
     if view not in ("reported", "children", "leaves"):

@@ -16,11 +16,9 @@ from guozi.cli.common import (
     UnitOpt,
     _amount,
     err,
-    need_file,
-    parse_format,
+    outputs,
     parse_lang,
     parse_period,
-    parse_unit,
     run,
     unit_name,
     workspace,
@@ -86,9 +84,7 @@ def history(
     lang = parse_lang(lang)
 
     def body() -> None:
-        f = parse_format(fmt)
-        money = parse_unit(unit)
-        need_file(f, output)
+        f, money = outputs(fmt, unit, output)
         p = parse_period(period)
         with workspace(store, catalog) as ws:
             frame = ws.history(entity, p, item)

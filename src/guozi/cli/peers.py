@@ -19,10 +19,8 @@ from guozi.cli.common import (
     StoreOpt,
     UnitOpt,
     err,
-    need_file,
-    parse_format,
+    outputs,
     parse_lang,
-    parse_unit,
     period_or_latest,
     run,
     spinner,
@@ -89,9 +87,7 @@ def peers(
     lang = parse_lang(lang)
 
     def body() -> None:
-        f = parse_format(fmt)
-        money = parse_unit(unit)
-        need_file(f, output)
+        f, money = outputs(fmt, unit, output)
         if standards and world:
             raise GuoziError(
                 "--standards 与 --world 请分别运行", "run --standards and --world separately (one table each)"

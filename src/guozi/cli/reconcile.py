@@ -21,11 +21,9 @@ from guozi.cli.common import (
     StoreOpt,
     UnitOpt,
     _amount,
-    need_file,
+    outputs,
     panel_rows,
-    parse_format,
     parse_lang,
-    parse_unit,
     period_or_latest,
     run,
     workspace,
@@ -113,9 +111,7 @@ def reconcile(
     lang = parse_lang(lang)
 
     def body() -> None:
-        f = parse_format(fmt)
-        money = parse_unit(unit)
-        need_file(f, output)
+        f, money = outputs(fmt, unit, output)
         given = parse_tolerance(tolerance)
         with workspace(store, catalog) as ws:
             p = period_or_latest(ws, period)

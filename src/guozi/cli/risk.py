@@ -20,10 +20,8 @@ from guozi.cli.common import (
     UnitOpt,
     ViewOpt,
     check_view,
-    need_file,
-    parse_format,
+    outputs,
     parse_lang,
-    parse_unit,
     period_or_latest,
     run,
     spinner,
@@ -81,10 +79,8 @@ def warnings_command(
     lang = parse_lang(lang)
 
     def body() -> None:
-        f = parse_format(fmt)
-        money = parse_unit(unit)
+        f, money = outputs(fmt, unit, output)
         v = check_view(view)
-        need_file(f, output)
         with workspace(store, catalog, data, lang=lang) as ws:
             ruleset = load_rules(rules or [], catalog=ws.catalog)  # after the catalogue's warnings: section
             lines = load_debt_lines(debt_lines or [], catalog=ws.catalog)
@@ -182,10 +178,8 @@ def eva_command(
     lang = parse_lang(lang)
 
     def body() -> None:
-        f = parse_format(fmt)
-        money = parse_unit(unit)
+        f, money = outputs(fmt, unit, output)
         v = check_view(view, by, level)
-        need_file(f, output)
         with workspace(store, catalog, data, lang=lang) as ws:
             eva_params = load_eva_params(params or [], catalog=ws.catalog)  # after the catalogue's eva: section
             lines = load_debt_lines(debt_lines or [], catalog=ws.catalog)

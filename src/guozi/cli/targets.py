@@ -29,6 +29,7 @@ from guozi.cli.common import (
     ViewOpt,
     check_view,
     need_file,
+    outputs,
     parse_format,
     parse_lang,
     parse_unit,
@@ -222,9 +223,7 @@ def targets(
     lang = parse_lang(lang)
 
     def body() -> None:
-        f = parse_format(fmt)
-        money = parse_unit(unit)
-        need_file(f, output)
+        f, money = outputs(fmt, unit, output)
         with workspace(store, catalog, data, lang=lang) as ws:
             p = period_or_latest(ws, period, entity)
             with spinner(pick(lang, "计算…", "computing…")):
