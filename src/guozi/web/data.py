@@ -19,6 +19,7 @@ not hold up pages already computed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -26,9 +27,8 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TypeVar, cast
 
@@ -36,14 +36,14 @@ import pandas as pd
 
 from guozi.analyses.eva import eva_records
 from guozi.analyses.losses import loss_entity_rows, loss_summary_rows
-from guozi.analyses.warnings import RiskWarning
 from guozi.catalog.files import SHIPPED, data_path
 from guozi.engine.panel import View
-from guozi.kernel.errors import NotFoundError
+from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.periods import Period
 from guozi.report import Report
 from guozi.store.base import User
 from guozi.web.jobs import ReportOrder
+from guozi.web.rows import PanelRows, WarningRow, clean, records
 from guozi.web.security import SESSION_MAX_AGE, new_token
 from guozi.workspace import Workspace, paused_gc
 from guozi.workspace.accounts import accounts_generation
@@ -56,37 +56,10 @@ USER_TTL = 5.0  # seconds an account is trusted from the cache (changes through 
 USER_BUSY_TTL = 300.0  # ... and while the store is busy with a long computation (see WebData.user)
 PAGES = 2000  # rendered pages kept per store state (the least recently used go first)
 STATE_TTL = 1.0  # seconds between two looks at the store's version for changes made by other processes
+LOOK_WAIT = 0.25  # seconds a request waits for such a look (or an account's) before it answers from the cache
 _MISSING = object()
 LOG = logging.getLogger("guozi.web")
 TREND_MONTHS = 12
-
-
-def clean(value: Any) -> Any:
-    """A value as JSON can carry it: Decimal → float, NaN → None, periods and dates → text."""
-    if value is None:
-        return None
-    if isinstance(value, bool | str | int):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if isinstance(value, Period):
-        return str(value)
-    if isinstance(value, datetime | date | pd.Timestamp):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [clean(v) for v in value]
-    if hasattr(value, "item"):  # numpy scalars
-        return clean(value.item())
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 def file_name(source: object) -> str:
@@ -102,90 +75,6 @@ def session_digest(sid: str) -> str:
 
 def _session_json(sid: str) -> str:
     return json.dumps({"session": session_digest(sid)})
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame's rows as JSON-ready dicts."""
-    return [{str(k): clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
-
-
-class PanelRows(Mapping[str, dict[str, dict[str, Any]]]):
-    """A panel's rows by entity, ``{entity: {indicator: row}}``, each entity's records made when first read.
-
-    A row is ``value``, ``prior_value``, ``change``, ``growth``, ``unit``, ``note_zh``, ``note_en``
-    and ``members`` (and ``difference`` in the ``consolidated`` view), JSON-ready (:func:`clean`). Only the positions of each entity's rows are
-    worked out up front (one pass over the entity column).
-    """
-
-    _COLUMNS = ("indicator", "value", "prior_value", "change", "growth", "unit", "note_zh", "note_en", "members")
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self._cols = [frame[c].tolist() for c in self._COLUMNS]
-        # the consolidated view's 差额 (filed 合并 − computed), None in the other views
-        self._difference = frame["difference"].tolist() if "difference" in frame.columns else None
-        self._at: dict[str, list[int]] = {}
-        for i, e in enumerate(frame["entity_id"].tolist()):
-            self._at.setdefault(str(e), []).append(i)
-        self._made: dict[str, dict[str, dict[str, Any]]] = {}
-
-    def __getitem__(self, entity: str) -> dict[str, dict[str, Any]]:
-        made = self._made.get(entity)
-        if made is None:
-            ind, value, prior, change, growth, unit, note_zh, note_en, members = self._cols
-            made = {
-                str(ind[i]): {
-                    "value": clean(value[i]),
-                    "prior_value": clean(prior[i]),
-                    "change": clean(change[i]),
-                    "growth": clean(growth[i]),
-                    "unit": unit[i],
-                    "note_zh": clean(note_zh[i]) or "",
-                    "note_en": clean(note_en[i]) or "",
-                    "members": clean(members[i]),
-                    **({"difference": clean(self._difference[i])} if self._difference is not None else {}),
-                }
-                for i in self._at[entity]  # KeyError for an entity without rows, as a dict
-            }
-            self._made[entity] = made  # the same records whichever thread made them first
-        return made
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._at)
-
-    def __len__(self) -> int:
-        return len(self._at)
-
-    def __contains__(self, entity: object) -> bool:
-        return entity in self._at
-
-
-class WarningRow(dict[str, Any]):
-    """A warning as the pages and the API show it: its fields, JSON-ready, in the warning's order.
-
-    Its sentence is not among them until asked for: ``row["message_zh"]`` (or ``"message_en"``)
-    words it from the warning's rule and figures the first time and keeps it. (``row.get`` does
-    not word it: read the sentence with ``[]``.)
-    """
-
-    __slots__ = ("_warning",)
-    _MONEY = ("value", "threshold", "reference")
-
-    def __init__(self, fields: dict[str, Any], warning: RiskWarning) -> None:
-        super().__init__(fields)
-        self._warning = warning
-
-    @classmethod
-    def of(cls, w: RiskWarning) -> WarningRow:
-        fields = {k: v for k, v in w.__dict__.items() if k not in ("templates", "shown", "figures")}
-        for k in cls._MONEY:
-            fields[k] = clean(fields[k])
-        return cls(fields, w)
-
-    def __missing__(self, key: str) -> str:
-        if key not in ("message_zh", "message_en"):
-            raise KeyError(key)
-        text = self[key] = self._warning.message(key[-2:])
-        return text
 
 
 class WebData:
@@ -204,6 +93,7 @@ class WebData:
         self._users: dict[str, tuple[User | None, int, float]] = {}
         self._pages: OrderedDict[Hashable, str] = OrderedDict()
         self._pages_lock = threading.Lock()
+        self._background: dict[str, threading.Event] = {}  # the looks at the store running in a thread, by what
         self._ended: frozenset[str] = frozenset()  # digests of the sessions signed out (see end_session)
         self._ended_checked = -math.inf
 
@@ -212,29 +102,65 @@ class WebData:
         """Empty the cache if the store changed since the last look (called once per request).
 
         Free when this process wrote nothing and the store was asked less than :data:`STATE_TTL`
-        seconds ago. While another thread computes, the periodic look is skipped rather than
-        waited for; a write of this process is always waited for.
+        seconds ago. A write of this process is always waited for. The periodic look for other
+        processes' changes runs in a thread of its own, waited for at most :data:`LOOK_WAIT`
+        seconds: while another thread computes, or another process holds the store's file (a
+        report job reading its figures, a command), the request answers from the cache and the
+        look ends in the background.
         """
         writes = self.ws.store.writes
         if writes == self._writes and time.monotonic() - self._checked < STATE_TTL:
             return
-        if not self.lock.acquire(blocking=writes != self._writes):
+        if writes != self._writes:
+            with self.lock:
+                self._look()
             return
+        self._in_background("state", self._look_when_free).wait(LOOK_WAIT)
+
+    def _look_when_free(self) -> None:
+        with self.lock:
+            self._look()
+
+    def _look(self) -> None:
+        """Read the store's state (under its lock); a change empties the cache and starts the warm-up."""
+        writes = self.ws.store.writes
         try:
-            writes = self.ws.store.writes
             state = self.ws.state()  # the workspace drops its own panels and tree of another state
-            self._writes, self._checked = writes, time.monotonic()
-            if state != self._state:
-                self._cache = {}
+        except GuoziError:  # the file held by another process all along: look again later
+            self._checked = time.monotonic()
+            LOG.warning("the store was busy; its state is read again in %.0f s", STATE_TTL)
+            return
+        self._writes, self._checked = writes, time.monotonic()
+        if state != self._state:
+            self._cache = {}
+            with self._pages_lock:
+                self._pages = OrderedDict()
+            self._state = state
+            if self.ws.periods():
+                self.ws.tree()  # rebuilt here, under the lock, not by a scope check outside it
+                if self.warm_up:
+                    threading.Thread(target=self.warm, name="guozi-warm-up", daemon=True).start()
+
+    def _in_background(self, key: str, work: Callable[[], None]) -> threading.Event:
+        """``work()`` in a thread of its own unless one for ``key`` runs already; set when it ends."""
+        with self._pages_lock:
+            running = self._background.get(key)
+            if running is not None:
+                return running
+            done = self._background[key] = threading.Event()
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                LOG.exception("%s in the background failed", key)
+            finally:
                 with self._pages_lock:
-                    self._pages = OrderedDict()
-                self._state = state
-                if self.ws.periods():
-                    self.ws.tree()  # rebuilt here, under the lock, not by a scope check outside it
-                    if self.warm_up:
-                        threading.Thread(target=self.warm, name="guozi-warm-up", daemon=True).start()
-        finally:
-            self.lock.release()
+                    self._background.pop(key, None)
+                done.set()
+
+        threading.Thread(target=run, name=f"guozi-{key}", daemon=True).start()
+        return done
 
     def warm(self) -> None:
         """Compute what the latest period's overview and drill-down need, before anybody asks.
@@ -333,23 +259,33 @@ class WebData:
     def user(self, name: str) -> User | None:
         """The account ``name``, read at most every few seconds (and again after any change made here).
 
-        While the store is busy (a long computation, e.g. a report job reading its figures, holds
-        its lock), an account read less than :data:`USER_BUSY_TTL` seconds ago is trusted a while
-        longer rather than waited for, so a signed-in user's cached pages never wait; a change
-        made through this process is always waited for.
+        An account read less than :data:`USER_BUSY_TTL` seconds ago is read again in a thread of its
+        own, waited for at most :data:`LOOK_WAIT` seconds: while the store is busy (a long
+        computation holds its lock, or a report job's process its file) the one read before is
+        trusted a while longer, so a signed-in user's cached pages never wait. A change made through
+        this process is always waited for.
         """
         now = time.monotonic()
         hit = self._users.get(name)
         if hit is not None and hit[1] == accounts_generation():
             age = now - hit[2]
-            if age < USER_TTL or (age < USER_BUSY_TTL and not self._lock_free()):
+            if age < USER_TTL:
                 return hit[0]
+            if age < USER_BUSY_TTL and not self._lock_free():
+                return hit[0]
+            if age < USER_BUSY_TTL:
+                self._in_background(f"user {name}", functools.partial(self._read_user, name)).wait(LOOK_WAIT)
+                return self._users.get(name, hit)[0]
+        self._read_user(name)
+        return self._users[name][0]
+
+    def _read_user(self, name: str) -> None:
+        now = time.monotonic()
         with self.lock:
             user = self.ws.store.get_user(name)
             if len(self._users) > 10_000:
                 self._users = {}
             self._users[name] = (user, accounts_generation(), now)
-            return user
 
     def _lock_free(self) -> bool:
         """Whether the store's lock could be taken now (taken and let go at once if so)."""

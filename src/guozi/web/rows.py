@@ -1,0 +1,128 @@
+"""The rows the pages and the API show, JSON-ready: values cleaned, a panel's rows by entity, warnings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from guozi.analyses.warnings import RiskWarning
+from guozi.kernel.periods import Period
+
+__all__ = ["PanelRows", "WarningRow", "clean", "records"]
+
+
+def clean(value: Any) -> Any:
+    """A value as JSON can carry it: Decimal → float, NaN → None, periods and dates → text."""
+    if value is None:
+        return None
+    if isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, Period):
+        return str(value)
+    if isinstance(value, datetime | date | pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [clean(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return clean(value.item())
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as JSON-ready dicts."""
+    return [{str(k): clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+class PanelRows(Mapping[str, dict[str, dict[str, Any]]]):
+    """A panel's rows by entity, ``{entity: {indicator: row}}``, each entity's records made when first read.
+
+    A row is ``value``, ``prior_value``, ``change``, ``growth``, ``unit``, ``note_zh``, ``note_en``
+    and ``members`` (and ``difference`` in the ``consolidated`` view), JSON-ready (:func:`clean`). Only the positions of each entity's rows are
+    worked out up front (one pass over the entity column).
+    """
+
+    _COLUMNS = ("indicator", "value", "prior_value", "change", "growth", "unit", "note_zh", "note_en", "members")
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._cols = [frame[c].tolist() for c in self._COLUMNS]
+        # the consolidated view's 差额 (filed 合并 − computed), None in the other views
+        self._difference = frame["difference"].tolist() if "difference" in frame.columns else None
+        self._at: dict[str, list[int]] = {}
+        for i, e in enumerate(frame["entity_id"].tolist()):
+            self._at.setdefault(str(e), []).append(i)
+        self._made: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def __getitem__(self, entity: str) -> dict[str, dict[str, Any]]:
+        made = self._made.get(entity)
+        if made is None:
+            ind, value, prior, change, growth, unit, note_zh, note_en, members = self._cols
+            made = {
+                str(ind[i]): {
+                    "value": clean(value[i]),
+                    "prior_value": clean(prior[i]),
+                    "change": clean(change[i]),
+                    "growth": clean(growth[i]),
+                    "unit": unit[i],
+                    "note_zh": clean(note_zh[i]) or "",
+                    "note_en": clean(note_en[i]) or "",
+                    "members": clean(members[i]),
+                    **({"difference": clean(self._difference[i])} if self._difference is not None else {}),
+                }
+                for i in self._at[entity]  # KeyError for an entity without rows, as a dict
+            }
+            self._made[entity] = made  # the same records whichever thread made them first
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __contains__(self, entity: object) -> bool:
+        return entity in self._at
+
+
+class WarningRow(dict[str, Any]):
+    """A warning as the pages and the API show it: its fields, JSON-ready, in the warning's order.
+
+    Its sentence is not among them until asked for: ``row["message_zh"]`` (or ``"message_en"``)
+    words it from the warning's rule and figures the first time and keeps it. (``row.get`` does
+    not word it: read the sentence with ``[]``.)
+    """
+
+    __slots__ = ("_warning",)
+    _MONEY = ("value", "threshold", "reference")
+
+    def __init__(self, fields: dict[str, Any], warning: RiskWarning) -> None:
+        super().__init__(fields)
+        self._warning = warning
+
+    @classmethod
+    def of(cls, w: RiskWarning) -> WarningRow:
+        fields = {k: v for k, v in w.__dict__.items() if k not in ("templates", "shown", "figures")}
+        for k in cls._MONEY:
+            fields[k] = clean(fields[k])
+        return cls(fields, w)
+
+    def __missing__(self, key: str) -> str:
+        if key not in ("message_zh", "message_en"):
+            raise KeyError(key)
+        text = self[key] = self._warning.message(key[-2:])
+        return text
