@@ -89,7 +89,7 @@ class Memo:
             if self.state == state:
                 self.panels[key] = (catalog, panel)
                 while len(self.panels) > MEMO_PANELS or (
-                    len(self.panels) > 1 and sum(len(p.frame) for _, p in self.panels.values()) > MEMO_ROWS
+                    len(self.panels) > 1 and sum(_rows(p) for _, p in self.panels.values()) > MEMO_ROWS
                 ):
                     self.panels.popitem(last=False)
 
@@ -126,6 +126,13 @@ def read_panel(
         return compute_panel(
             facts, tree, catalog, periods=periods, indicators=codes, scope=scope, basis=basis, prior=prior
         )
+
+
+def _rows(panel: Panel) -> int:
+    """The rows of ``panel``'s frame, counted without making a frame not made yet (one row per
+    indicator of each row of its columnar result)."""
+    columns = panel.columns
+    return len(panel.frame) if columns is None else columns.num_rows * len(panel.indicators)
 
 
 class _GcPause:
