@@ -4,7 +4,8 @@ On a store holding the demo (``guozi demo --store duckdb:///PATH``), this script
 fresh workspace: building the report's content (``Workspace.report``), then writing it as PDF and
 as Word (each also writes the 附表 workbook beside it), with wall and CPU seconds of this process
 (the CPU time is what the work costs when the machine is shared), and the PDF's page count. With
-``--profile`` it prints cProfile's top functions of a PDF run. Results go to BENCHMARKS.md.
+``--profile`` it prints cProfile's top functions of a PDF run; ``--content`` times the content
+alone (a fresh workspace per repeat). Results go to BENCHMARKS.md.
 
     .venv/bin/guozi demo --store duckdb:////tmp/rs/demo.duckdb
     .venv/bin/python bench/report_speed.py --store duckdb:////tmp/rs/demo.duckdb --period 2025-06
@@ -50,12 +51,24 @@ def run(store: str, period: Period, folder: Path) -> dict[str, object]:
     return {"period": str(period), "pdf_pages": pages, **times}
 
 
+def content_only(store: str, period: Period) -> dict[str, object]:
+    """The report's content alone (``Workspace.report``) in a fresh workspace: wall and CPU seconds."""
+    times: dict[str, dict[str, float]] = {}
+    ws = Workspace.open(store)
+    try:
+        _timed("build", lambda: ws.report(period), times)
+    finally:
+        ws.close()
+    return {"period": str(period), **times}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", required=True)
     ap.add_argument("--period", default="2025-06")
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--content", action="store_true", help="time the content only (no PDF or Word)")
     args = ap.parse_args()
     period = Period.parse(args.period)
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,7 +78,8 @@ def main() -> None:
             pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
             return
         for _ in range(args.repeat):
-            print(json.dumps(run(args.store, period, Path(tmp)), ensure_ascii=False))
+            result = content_only(args.store, period) if args.content else run(args.store, period, Path(tmp))
+            print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":
