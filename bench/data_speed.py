@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 def _differences(ours: pd.DataFrame, theirs: pd.DataFrame) -> list[str] | str:
     """What :func:`pandas_panel.compare` finds between the two csv panels (or why they cannot be compared)."""
     ours = ours.rename(columns=lambda c: str(c).lstrip("\ufeff")).rename(columns={"note": "note_zh"})
-    ours, theirs = (f.fillna({"note_zh": ""}) for f in (ours, theirs))  # an empty note read as NaN
+    ours, theirs = (f.astype({"note_zh": object}).fillna({"note_zh": ""}) for f in (ours, theirs))  # NaN: empty
     ours, theirs = (f.astype(object).where(f.notna(), None) for f in (ours, theirs))  # empty: None, as compare has it
     try:
         return pp.compare(ours, theirs)
