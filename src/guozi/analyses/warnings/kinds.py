@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import numpy as np
+import pandas as pd
 
 from guozi.analyses.warnings.check import Cells, Mask, RuleCheck, approx, as_decimal, exceeds, sign
 from guozi.analyses.warnings.messages import Fig
@@ -34,29 +35,36 @@ def _current(c: RuleCheck, live: Mask) -> tuple[Cells, Mask]:
     return cur, live & ~cur.empty
 
 
-def _debt_lines(c: RuleCheck, live: Mask) -> tuple[Mask, list[DebtLine | None]]:
-    """Each row's debt line (by its industry); a row without one is a gap."""
+def _debt_lines(c: RuleCheck, live: Mask) -> tuple[Mask, list[DebtLine | None], dict[str, np.ndarray]]:
+    """Each row's debt line, looked up once per industry; a row without one is a gap."""
     industries = c.entities.industries
-    lines: list[DebtLine | None] = [None] * len(industries)
-    has = np.zeros(len(industries), dtype=bool)
-    for i in np.flatnonzero(live).tolist():
-        cls, line = c.debt(industries[i])
-        if cls is not None and line is not None:
-            lines[i], has[i] = line, True
-        elif not industries[i]:
-            c.gap(
-                i,
+    codes, names = pd.factorize(pd.Series(industries, dtype=object))
+    found = [c.debt(str(name)) for name in names]  # (class, line) per industry
+    has_line = np.array([cls is not None and line is not None for cls, line in found] + [False])[codes]
+    lines_of = np.array([line for _, line in found] + [None], dtype=object)[codes]
+    year = c.period.year
+    for k, name in enumerate(names):
+        rows = live & ~has_line & (codes == k)
+        if not rows.any():
+            continue
+        if not name:
+            c.gaps(
+                rows,
                 "企业未填行业（industry），无法确定资产负债率警戒线",
                 "the entity has no industry, so no debt line applies",
             )
         else:
-            ind, year = industries[i], c.period.year
-            c.gap(
-                i,
-                f"没有行业 {ind} 在 {year} 年适用的资产负债率警戒线（可用 --debt-lines 加载）",
-                f"no debt line for industry {ind} in {year} (load one with --debt-lines)",
+            c.gaps(
+                rows,
+                f"没有行业 {name} 在 {year} 年适用的资产负债率警戒线（可用 --debt-lines 加载）",
+                f"no debt line for industry {name} in {year} (load one with --debt-lines)",
             )
-    return live & has, lines
+    lines: list[DebtLine | None] = lines_of.tolist()
+    limits = {  # each row's line at each level (None without one)
+        level: np.array([None if x is None else getattr(x, level) for _, x in found] + [None], dtype=object)[codes]
+        for level in ("supervision", "warning")
+    }
+    return live & has_line, lines, limits
 
 
 def _debt_figures(c: RuleCheck, i: int, line: DebtLine) -> dict[str, Fig]:
@@ -73,17 +81,11 @@ def _debt_figures(c: RuleCheck, i: int, line: DebtLine) -> dict[str, Fig]:
     }
 
 
-def _limits(lines: list[DebtLine | None], level: str) -> np.ndarray:
-    out = np.full(len(lines), None, dtype=object)
-    out[:] = [None if x is None else (x.supervision if level == "supervision" else x.warning) for x in lines]
-    return out
-
-
 def debt_line(c: RuleCheck, live: Mask) -> None:
     cur, live = _current(c, live)
-    live, lines = _debt_lines(c, live)
-    above_sup = sign(cur.values, cur.floats, _limits(lines, "supervision"), live) > 0
-    above_warn = live & ~above_sup & (sign(cur.values, cur.floats, _limits(lines, "warning"), live) > 0)
+    live, lines, limits = _debt_lines(c, live)
+    above_sup = sign(cur.values, cur.floats, limits["supervision"], live) > 0
+    above_warn = live & ~above_sup & (sign(cur.values, cur.floats, limits["warning"], live) > 0)
     for level, rows in (("supervision", above_sup), ("warning", above_warn)):
         for i in np.flatnonzero(rows).tolist():
             line = lines[i]
@@ -125,9 +127,9 @@ def _rising(c: RuleCheck, cur: Cells, live: Mask) -> tuple[Mask, np.ndarray, Fig
 
 def debt_rising(c: RuleCheck, live: Mask) -> None:
     cur, live = _current(c, live)
-    live, lines = _debt_lines(c, live)
+    live, lines, limits = _debt_lines(c, live)
     level = str(c.r.params["line"])
-    live = live & (sign(cur.values, cur.floats, _limits(lines, level), live) > 0)
+    live = live & (sign(cur.values, cur.floats, limits[level], live) > 0)
     rows, refs, label, _ = _rising(c, cur, live)
     for i in np.flatnonzero(rows).tolist():
         line = lines[i]
