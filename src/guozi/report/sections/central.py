@@ -8,6 +8,8 @@ and per-person figures are."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from guozi.catalog.model import Catalog
 from guozi.catalog.reference import Aggregate, load_central_aggregates
 from guozi.kernel.periods import Period
@@ -35,6 +37,18 @@ def published(catalog: Catalog, p: Period) -> list[Aggregate]:
     ]
 
 
+def source_zh(source: str, layout: dict[str, Any]) -> str:
+    """An aggregate's source as a Chinese report names it (the layout's ``central_sources_zh``, else
+    its publisher by ``central_publishers_zh``: 「新华社 2021-01-19」); otherwise as written."""
+    whole = layout.get("central_sources_zh") or {}
+    if source in whole:
+        return str(whole[source])
+    for name, zh in (layout.get("central_publishers_zh") or {}).items():
+        if source.startswith(f"{name} "):
+            return f"{zh}{source[len(name) :]}"
+    return source
+
+
 def central(ctx: Ctx) -> Section | None:
     """The comparison for the report's period, or None when no ratio was published for it."""
     src, p, e = ctx.source, ctx.period, ctx.entity
@@ -58,7 +72,9 @@ def central(ctx: Ctx) -> Section | None:
             a.indicator,
             "this − all central enterprises",
         )
-        rows.append([Text(ind.name_zh, ind.name_en), mine, theirs, gap, a.source])
+        rows.append(
+            [Text(ind.name_zh, ind.name_en), mine, theirs, gap, Text(source_zh(a.source, ctx.layout), a.source)]
+        )
     note = Text(
         f"中央企业总体数为国务院国资委公布的{BASIS}数（{nv.span(p, 'zh')}），与本企业月度快报同一口径比较；"
         "决算数口径不同，不作比较。",
