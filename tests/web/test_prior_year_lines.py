@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from guozi.kernel.periods import Period
+from guozi.report.model import Chart
 from guozi.workspace import Workspace
 from tests.web.small_store import admin_client, write_group
 
@@ -50,6 +51,6 @@ def test_report_trend_charts_carry_the_prior_year(data: Path) -> None:
     finally:
         ws.close()
     trends = next(s for s in report.sections if s.key == "trends")
-    chart = next(b for b in trends.blocks if getattr(b, "key", "") == "trend_revenue")
-    by_period = dict(zip(chart.data["periods"], chart.data["prior_ytd"], strict=True))  # type: ignore[attr-defined]
+    chart = next(b for b in trends.blocks if isinstance(b, Chart) and b.key == "trend_revenue")
+    by_period = dict(zip(chart.data["periods"], chart.data["prior_ytd"], strict=True))
     assert (by_period["2025-05"], by_period["2025-06"]) == (800_000, 1_000_000)
