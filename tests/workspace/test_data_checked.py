@@ -269,3 +269,20 @@ def test_the_indicators_command_imports_no_workbook_pdf_or_web_library(tmp_path:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_any_other_query_over_the_files_has_the_rows_it_reads_checked_first(tmp_path: Path) -> None:
+    """A query that is not a panel (here: every figure of a month, as the default period's
+    completeness asks) is checked on the spans its filters read: the broken revenue row of
+    2025-06 stops a query of 2025-06, not one of 2024-03."""
+    rows = [*GOOD, ("A", "2024-03", "total_assets", "5", "万元"), ("A", "2025-06", "revenue", "abc", "元")]
+    ws = Workspace.from_data([_folder(tmp_path / "d", rows)])
+    try:
+        facts = ws.store.facts()
+        march = facts.filter(facts.period == 202403).to_pyarrow()
+        assert march.column("value").to_pylist() == [Decimal(50000)]  # 5 万元
+        with pytest.raises(InvalidInputError) as caught:
+            facts.filter(facts.period == 202506).to_pyarrow()
+    finally:
+        ws.close()
+    assert [(p.rule, p.row) for p in caught.value.problems] == [("value.not_numeric", 5)]
