@@ -190,7 +190,8 @@ def test_the_demo_group_in_place_gives_the_figures_of_the_imported_store(
 ) -> None:
     """The demo generator's group (40 entities, 24 months, units mixed 元/千元/万元) as text Parquet
     read in place, and as csv imported into memory: every value of the 2025-12 panel and its
-    prior year alike, reported and summed over the top's subsidiaries. Read in place three ways:
+    prior year alike, reported and summed over the top's subsidiaries, and of March 2025 alone
+    (当月: March's year to date less February's, and 2024's alike). Read in place three ways:
     checked (the figures then read from the check's typed copy), again from the cache, and with
     the cache off (the figures converted by the engine from the files' text)."""
     data = generate_group(entities=40, months=24, end_period="2025-12")
@@ -216,9 +217,10 @@ def test_the_demo_group_in_place_gives_the_figures_of_the_imported_store(
             assert isinstance(ws.store, kind)
             reported = ws.indicators(Period(2025, 12)).frame
             children = ws.indicators(Period(2025, 12), entity=top, view="children").frame
+            month = ws.indicators(Period(2025, 3), basis="month").frame  # March alone: February read too
         finally:
             ws.close()
-        frames.append([_values(reported), _values(children)])
+        frames.append([_values(reported), _values(children), _values(month)])
     assert frames[0] == frames[3]
     assert frames[1] == frames[3]
     assert frames[2] == frames[3]

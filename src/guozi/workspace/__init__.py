@@ -433,7 +433,7 @@ class Workspace:
                 )
             else:
                 panel = read_panel(
-                    inplace.panel_facts(self.store, self.catalog, periods, codes, prior=prior),
+                    inplace.panel_facts(self.store, self.catalog, periods, codes, prior=prior, basis=basis),
                     tree,
                     self.catalog,
                     periods=periods,

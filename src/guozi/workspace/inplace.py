@@ -199,15 +199,22 @@ def _periods(con: GuardedDuckDB, facts: Sequence[Path]) -> list[int]:
 
 
 def panel_facts(
-    store: Store, catalog: Catalog, periods: Sequence[Period], codes: Sequence[str], *, prior: bool
+    store: Store,
+    catalog: Catalog,
+    periods: Sequence[Period],
+    codes: Sequence[str],
+    *,
+    prior: bool,
+    basis: str = "ytd",
 ) -> ir.Table:
     """The facts a panel of ``codes`` over ``periods`` reads, as the store gives them.
 
     From a lake or files read in place (:class:`~guozi.store.lake.LakeStore`): only the
-    indicators' items in the periods the engine reads for each target month (the month, the one
-    before it for a single month's flow, the December before for an opening balance; with prior
-    values, the same a year earlier), checked first when the files are read in place. From any
-    other store: its facts.
+    indicators' items in the periods the engine reads for each target month — year to date the
+    month and the December before (opening balances), a single month (``basis`` ``month``) the
+    month and the one before it (a flow's month, the opening of a stock); with prior values, the
+    same a year earlier —, checked first when the files are read in place. From any other store:
+    its facts.
     """
     if not isinstance(store, LakeStore):
         return store.facts()
@@ -218,5 +225,5 @@ def panel_facts(
             return store.facts()  # the engine names what is wrong
         items.update(t.item for t in terms(resolve(indicator.tree, catalog)))
     targets = {*periods, *(p.prior_year for p in periods if prior)}
-    months = {m.code for t in targets for m in (t, t.shift(-1), t.opening)}
+    months = {m.code for t in targets for m in ((t, t.shift(-1)) if basis == "month" else (t, t.opening))}
     return store.facts_of(items, months)
