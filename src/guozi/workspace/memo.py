@@ -69,6 +69,7 @@ class Memo:
         with self.lock:
             if self.state != state:
                 self.panels.clear()
+                gc.unfreeze()  # what paused_gc set aside may be garbage now: the collector sees it again
                 if self.state is not None:  # a change since the last look (the first look keeps a tree just built)
                     self.tree, self.writes = None, None
                 self.state = state
@@ -163,6 +164,13 @@ def paused_gc() -> Iterator[None]:
         with _GcPause.lock:
             _GcPause.depth -= 1
             if _GcPause.depth == 0 and _GcPause.was_enabled:
+                # Left as they are, the block's millions of new objects would make the first
+                # collection after it a full one over everything alive. The young generations are
+                # collected now, and what is still alive (kept panels) set aside from later
+                # collections (reference counting still frees it); Memo.state_of lets it back
+                # when the store changes and the panels are dropped.
+                gc.collect(1)
+                gc.freeze()
                 gc.enable()
 
 
