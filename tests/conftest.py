@@ -11,12 +11,19 @@ CI runs everything.
 from __future__ import annotations
 
 import csv
+import os
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
 
 from guozi.workspace import Workspace
+
+# guozi's caches (compiled queries, clean --data checks) go to a folder of this test run, never
+# the user's ~/.cache: a run starts cold and leaves nothing behind for the next one. Subprocesses
+# (the CLI tests) inherit it; a test of the caches sets its own.
+os.environ.setdefault("GUOZI_CACHE_DIR", tempfile.mkdtemp(prefix="guozi-test-cache-"))
 
 Records = Sequence[Mapping[str, object]]
 FACT_COLUMNS = ("entity_id", "period", "item", "value", "unit")
