@@ -9,7 +9,8 @@ missing, never a silent pass.
 
 - :mod:`.rules` reads the rules and their severities;
 - :mod:`.evaluate` reads the panels the rules need and runs them (:func:`evaluate_warnings`);
-- :mod:`.check` and :mod:`.kinds` are the check of one rule for one entity, :mod:`.messages`
+- :mod:`.check` holds the panels' cells as columns over the checked entities and :mod:`.kinds`
+  tests each rule kind on every entity at once (exactly, by whole columns), :mod:`.messages`
   shows its figures in the explaining sentence, :mod:`.results` holds what it finds;
 - :mod:`.columns` words the warnings as output records: the warnings about one entity, period and
   indicator merged into one (:class:`MergedWarning`: 资产负债率 above its line and still rising is one
