@@ -17,6 +17,7 @@ from guozi.analyses.common import to_decimal
 from guozi.analyses.targets.gdp import GdpPick
 from guozi.analyses.targets.numbers import pp, rounded, show, typed
 from guozi.kernel.errors import CatalogError
+from guozi.kernel.money import figure
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 
@@ -226,9 +227,10 @@ def _grew(case: _Case, lang: str) -> str:
     widened by an amount and its rate (「减亏 93.36万元，减亏率 47.45%」), never a growth rate."""
     growth, base, value, change = case.growth, case.base, case.value, case.change
     if base >= 0:
-        return pick(lang, f"增长 {growth:.2f}%", f"growth {growth:.2f}%")
+        g = figure(growth, group="")
+        return pick(lang, f"增长 {g}%", f"growth {g}%")
     amt = show(abs(change), case.ind.unit, lang)
-    rate = f"{abs(growth or 0):.2f}%"
+    rate = f"{figure(abs(growth or 0), group='')}%"
     if value >= 0:
         return pick(lang, f"扭亏为盈，增加 {amt}", f"turned from a loss to a profit, up {amt}")
     if change >= 0:

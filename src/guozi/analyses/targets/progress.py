@@ -32,6 +32,7 @@ from guozi.analyses.source import Source
 from guozi.analyses.targets.numbers import FEN, rounded, typed
 from guozi.analyses.targets.params import accumulates, int_param, section
 from guozi.kernel.errors import NotFoundError
+from guozi.kernel.money import figure
 from guozi.kernel.periods import Period
 
 if TYPE_CHECKING:
@@ -139,8 +140,8 @@ def project_year_end(
         "profile",
         share=float(share),
         years=years,
-        note_zh=f"{span}年1—{month}月占全年 {float(share) * 100:.1f}%",
-        note_en=f"{span_en}: Jan–{_MONTHS_EN[month - 1]} = {float(share) * 100:.1f}% of the year",
+        note_zh=f"{span}年1—{month}月占全年 {figure(share * 100, 1, group='')}%",
+        note_en=f"{span_en}: Jan–{_MONTHS_EN[month - 1]} = {figure(share * 100, 1, group='')}% of the year",
     )
 
 
