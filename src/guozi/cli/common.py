@@ -20,6 +20,7 @@ from guozi.kernel.errors import INTERNAL_ERROR, GuoziError, InvalidInputError, P
 from guozi.kernel.money import DEFAULT_UNIT, DISPLAY_UNITS, UNITS, figure, money_figure
 from guozi.kernel.periods import RANGE_TEXT, Period
 from guozi.kernel.text import LANGS, is_zh, pick
+from guozi.presentation.columnar import Records
 from guozi.presentation.output import Column, Format, emit, in_unit, write_xlsx
 
 if TYPE_CHECKING:  # the engine (pandas, Ibis) is imported by the commands that compute, not by `guozi --help`
@@ -177,6 +178,9 @@ PROBLEM_COLUMNS = [
     Column("sheet", "工作表", "sheet"),
     Column("row", "行", "row", justify="right"),
     Column("column", "列", "column"),
+    Column("entity", "企业", "entity"),
+    Column("period", "期间", "period"),
+    Column("item", "项目", "item"),
     Column("rule", "规则", "rule"),
     Column("expected", "应为", "expected"),
     Column("found", "实为", "found"),
@@ -302,18 +306,29 @@ def _growth(value: Any, row: dict[str, Any]) -> str:
     return f"{figure(value, signed=True, group='')}%"
 
 
-def panel_rows(panel: Panel, ws: Workspace, lang: str) -> list[dict[str, Any]]:
-    """The panel's rows as output records (contract §4 columns first)."""
+def panel_rows(panel: Panel, ws: Workspace, lang: str) -> Records:
+    """The panel's rows as output records (contract §4 columns first), held as columns.
+
+    The values are those of ``frame.to_dict("records")``: numpy scalars made Python ones.
+    """
     f = panel.frame
-    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in f.to_dict("records")]
-    for r in rows:
-        r["note"] = r.pop("note_zh") if is_zh(lang) else r.pop("note_en")
-        r.pop(pick(lang, "note_en", "note_zh"), None)
-        r["indicator_name"] = ws.catalog.indicators[r["indicator"]].name(lang)
-        g = r.get("growth")
-        if g is not None and math.isnan(g):
-            r["growth"] = None
-    return rows
+    data = {str(k): _native(f[k].tolist()) for k in f.columns}
+    data["note"] = data.pop("note_zh") if is_zh(lang) else data.pop("note_en")
+    data.pop(pick(lang, "note_en", "note_zh"), None)
+    names: dict[str, str] = {}
+    for code in set(data["indicator"]):
+        names[code] = ws.catalog.indicators[code].name(lang)
+    data["indicator_name"] = [names[code] for code in data["indicator"]]
+    if "growth" in data:
+        data["growth"] = [None if g is not None and math.isnan(g) else g for g in data["growth"]]
+    return Records(data, len(f))
+
+
+def _native(values: list[Any]) -> list[Any]:
+    """``values`` with numpy scalars (left in an object column by ``tolist``) made Python ones."""
+    if not any(hasattr(v, "dtype") for v in values):
+        return values
+    return [v.item() if hasattr(v, "dtype") and hasattr(v, "item") else v for v in values]
 
 
 PANEL_COLUMNS = [
