@@ -1,5 +1,5 @@
-"""How a table cell is shown: each amount column in one scale (亿元 or 万元), its heading with its
-unit, and each cell in the register of :mod:`guozi.report.narrative` ("缺数" when missing)."""
+"""How a table cell is shown: each amount column in one scale (亿元 or 万元), the money of each
+value column in one scale too, its heading with its unit, and each cell in the register of :mod:`guozi.report.narrative` ("缺数" when missing)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,23 @@ def column_scales(table: Table, lang: str) -> list[Scale | None]:
     amounts = [j for j, col in enumerate(table.columns) if col.kind == "amount"]
     values = [c.value for row in table.rows for j in amounts if isinstance(c := row[j], Fig) and c.value is not None]
     scale = amount_scale(values, lang) if amounts else None
-    return [scale if col.kind == "amount" else None for col in table.columns]
+    return [
+        scale if col.kind == "amount" else _value_scale(table, j, lang) if col.kind == "value" else None
+        for j, col in enumerate(table.columns)
+    ]
+
+
+def _value_scale(table: Table, j: int, lang: str) -> Scale | None:
+    """The one scale of the money cells of a value column (rows of several indicators), chosen
+    from the column's largest amount: 亿元 when it reaches 1 亿, else 万元; so 增减 reads
+    「+42.73」 and 「-0.18」 under 「增减（亿元）」, never 「-1 827.03万元」 beside 「+42.73亿元」.
+    None when the column holds no money (its cells keep their own units: %, 倍, 万元/人)."""
+    money = [
+        abs(d)
+        for row in table.rows
+        if isinstance(c := row[j], Fig) and c.unit == "元" and (d := dec(c.value)) is not None
+    ]
+    return amount_scale([max(money)], lang) if money else None
 
 
 def heading(col: Col, scale: Scale | None, lang: str) -> str:
@@ -32,7 +48,7 @@ def heading(col: Col, scale: Scale | None, lang: str) -> str:
 
 
 def _signed(fig: Fig) -> bool:
-    return str(fig.measure) in ("change", "this − prior")
+    return str(fig.measure) in ("change", "this − prior", "this − prior month", "difference")
 
 
 def cell_text(cell: object, col: Col, scale: Scale | None, lang: str) -> str:
@@ -47,7 +63,7 @@ def cell_text(cell: object, col: Col, scale: Scale | None, lang: str) -> str:
     if cell.value is None:
         return pick(lang, "缺数", "missing") if cell.missing else "—"
     v, kind, signed = cell.value, col.kind, _signed(cell)
-    if kind == "amount" and cell.unit == "元":
+    if (kind == "amount" or (kind == "value" and scale is not None)) and cell.unit == "元":
         return scaled(v, scale or amount_scale([v], lang), lang, signed=signed)
     if kind in ("number", "amount"):
         return number(v, 0 if cell.unit in ("人", "count") else 2, lang, signed=signed)
@@ -63,7 +79,9 @@ def cell_text(cell: object, col: Col, scale: Scale | None, lang: str) -> str:
         return ("+" if d > 0 else "-" if d < 0 else "") + amount(abs(d), lang)
     if cell.unit == "%" and signed:
         return shown(v, "pp", lang)
-    return shown(v, cell.unit, lang)
+    text = shown(v, cell.unit, lang)
+    d = dec(v)
+    return "+" + text if signed and d is not None and d > 0 and not text.startswith("+") else text
 
 
 def decisive_decimals(value: object, mark: int, decimals: int = 2, most: int = 4) -> int:
