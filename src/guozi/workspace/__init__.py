@@ -9,9 +9,8 @@ how a panel is read), the engine (:mod:`guozi.engine.panel`), the analyses and t
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -35,9 +34,9 @@ from guozi.analyses.targets import GdpSeries, TargetReport, Verdict, evaluate_ta
 from guozi.analyses.warnings import DebtLines, RuleSet, WarningReport, evaluate_warnings
 from guozi.catalog import Catalog, load_catalog
 from guozi.catalog.files import catalog_files as user_catalog
-from guozi.engine.panel import Basis, Panel, Scope, View
+from guozi.engine.panel import Basis, Panel, View
 from guozi.engine.reconcile import ReconcileReport
-from guozi.kernel.errors import GuoziError, NotFoundError
+from guozi.kernel.errors import NotFoundError, Problem
 from guozi.kernel.periods import Period
 from guozi.report import Report, build_report
 from guozi.store import Store, open_store
@@ -46,17 +45,18 @@ from guozi.store.duckdb import DuckDBStore
 from guozi.store.export import ExportReport, export_parquet
 from guozi.tree import Tree
 from guozi.workspace import browse as browsing
-from guozi.workspace import collect, forms, inplace, lake, levels
+from guozi.workspace import collect, forms, lake, levels, lifecycle, panels
 from guozi.workspace import consolidation as consolidating
 from guozi.workspace import history as records
 from guozi.workspace import periods as cycle
 from guozi.workspace import review as workflow
+from guozi.workspace import typed as typed_figures
 from guozi.workspace.browse import IndicatorInput, TreeView, Trend
 from guozi.workspace.collect import CheckResult, Explain, ImportReport, Rules
 from guozi.workspace.filings import FilingProgress, PeriodStatus
 from guozi.workspace.forms import FormLine, ReviewSheet
 from guozi.workspace.levels import LineComment, ReviewState
-from guozi.workspace.memo import Memo, paused_gc, read_panel
+from guozi.workspace.memo import Memo, paused_gc
 from guozi.workspace.review import (
     REVIEWERS,
     STATUS_ZH,
@@ -241,6 +241,12 @@ class Workspace:
         """``entity``'s form for ``period`` in form order, with the previous period's and prior year's figures."""
         return forms.form_lines(self, entity, period)
 
+    def read_typed(
+        self, entity: str, period: Period, typed: Mapping[str, str]
+    ) -> tuple[dict[str, str], dict[str, Problem]]:
+        """Figures typed in the browser form read as an upload reads its cells: :func:`.typed.read_typed`."""
+        return typed_figures.read_typed(self, entity, period, typed)
+
     def review_lines(self, submission_id: int) -> ReviewSheet:
         """A submission's figures in form order beside the earlier figures, large jumps marked."""
         return forms.review_lines(self, submission_id)
@@ -297,7 +303,7 @@ class Workspace:
             )
         return Period.from_code(periods[-1])
 
-    # the monthly reporting cycle (see guozi.workspace.periods)
+    # the monthly reporting cycle (see guozi.workspace.periods and .lifecycle)
     def default_period(self, entity: str | Sequence[str] | None = None) -> Period:
         """The month shown when none is asked for: the latest closed, else complete for ``entity``, else latest."""
         return cycle.default_period(self, _roots(entity))
@@ -319,25 +325,25 @@ class Workspace:
 
     def open_period(self, period: Period, deadline: date, *, entity: str | None = None, user: str = "") -> PeriodEvent:
         """Open ``period`` for filing by ``deadline`` (for ``entity``'s subtree, or the whole tree), in the audit log."""
-        event = cycle.open_period(self, period, deadline, root=entity or "", user=user)
+        event = lifecycle.open_period(self, period, deadline, root=entity or "", user=user)
         self._memo.clear()
         return event
 
     def close_period(self, period: Period, *, user: str = "", entity: str | None = None) -> PeriodEvent:
         """Close ``period`` (for ``entity``'s subtree, or all): imports and uploads into it are refused (audited)."""
-        event = cycle.close_period(self, period, root=entity or "", user=user)
+        event = lifecycle.close_period(self, period, root=entity or "", user=user)
         self._memo.clear()
         return event
 
     def reopen_period(self, period: Period, reason: str, *, user: str = "", entity: str | None = None) -> PeriodEvent:
         """Reopen a closed ``period`` (for ``entity``'s subtree, or all) with a reason, kept with it and audited."""
-        event = cycle.reopen_period(self, period, reason, root=entity or "", user=user)
+        event = lifecycle.reopen_period(self, period, reason, root=entity or "", user=user)
         self._memo.clear()
         return event
 
     def closed_figures(self, result: CheckResult) -> list[tuple[str, Period]]:
         """The (entity, period) pairs of checked files lying in a closed month: their import would be refused."""
-        return cycle.closed_figures(self, [result.batch.fact_keys(), result.batch.intercompany])
+        return lifecycle.closed_figures(self, [result.batch.fact_keys(), result.batch.intercompany])
 
     def regime_indicators(self, period: Period, regime: str | None = None) -> list[str]:
         """The indicators of ``regime`` (default: the regime of the period's year)."""
@@ -384,67 +390,21 @@ class Workspace:
         ``entities`` (``reported`` view only): the rows of these entities alone, each the same as
         in the panel of every entity (an entity's row depends on its own figures only).
         """
-        periods = [period] if isinstance(period, Period) else list(period)
-        if not periods:
-            raise NotFoundError("未指定期间", "no period given")
-        codes = list(indicators) if indicators else self.regime_indicators(periods[-1], regime)
-        state = self.state()
-        tree = self.tree()
-        if entity is not None and entity not in set(tree.nodes.entity_id):
-            raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")
-        if by is not None and view == "reported":
-            view = "level"
-        scope = Scope(view=view, entity=entity, level=level, by=by, same_basis=same_basis)
-        among = None if entities is None else frozenset(entities)
-        if among is not None and view != "reported":
-            raise GuoziError(
-                f"只有 reported 口径可以限定企业，不支持 {view}",
-                f"only the reported view can be limited to entities, not {view}",
-            )
-        key = (state, self.catalog.files, tuple(periods), tuple(codes), scope, basis, prior, among)
-        panel = self._memo.kept(key, self.catalog)
-        if panel is None:
-            panel = self._compute_panel(key, tree, periods, codes, scope, basis, prior, among)
-        return replace(panel, frame=panel.frame.copy(deep=False))  # a caller's changes stay its own
-
-    def _compute_panel(
-        self,
-        key: tuple[Hashable, ...],
-        tree: Tree,
-        periods: list[Period],
-        codes: list[str],
-        scope: Scope,
-        basis: Basis,
-        prior: bool,
-        among: frozenset[str] | None,
-    ) -> Panel:
-        """Compute and keep the panel of ``key``: one unit of work on the store (its queries built and run in it)."""
-        with self.store.lock:
-            if scope.view == "consolidated":  # 计算合并: see guozi.workspace.consolidation
-                panel = consolidating.consolidated(
-                    self.store,
-                    tree,
-                    self.catalog,
-                    periods=periods,
-                    codes=codes,
-                    entity=scope.entity,
-                    basis=basis,
-                    prior=prior,
-                )
-            else:
-                panel = read_panel(
-                    inplace.panel_facts(self.store, self.catalog, periods, codes, prior=prior, basis=basis),
-                    tree,
-                    self.catalog,
-                    periods=periods,
-                    codes=codes,
-                    scope=scope,
-                    basis=basis,
-                    prior=prior,
-                    among=among,
-                )
-        self._memo.keep(key[0], key, self.catalog, panel)
-        return panel
+        return panels.indicators(
+            self,
+            self._memo,
+            period,
+            regime=regime,
+            codes=indicators,
+            entity=entity,
+            view=view,
+            by=by,
+            level=level,
+            basis=basis,
+            prior=prior,
+            same_basis=same_basis,
+            entities=entities,
+        )
 
     # assess: thin entries to the modules that do the work (see each function's docstring)
     def evaluate_targets(self, period: Period, *, entity: str | None = None, subtree: bool = False) -> TargetReport:

@@ -1,12 +1,8 @@
 """The monthly reporting cycle: who is expected to file a month, who has, and which month to show.
 
-A month's lifecycle is a list of appended events kept by the store (``period_events``, see
-:mod:`guozi.store.lifecycle`): ``open`` with a deadline (for the whole tree, or for one root's
-subtree), ``close`` and ``reopen`` with a reason (for the whole tree, or one root's subtree: then one
-event per entity of the subtree in that month, the store's rule being entity by entity, and one
-audit entry). Closing refuses every later import or upload into the month (the store's guard);
-reopening lets them in again. A month is ``closed`` for a viewer when it is closed for the whole
-tree or for every entity under the viewer's roots.
+A month's lifecycle (open, close, reopen) is :mod:`guozi.workspace.lifecycle`; a month is
+``closed`` for a viewer when it is closed for the whole tree or for every entity under the
+viewer's roots.
 
 **Who is expected to file** month ``P`` under root ``R``: every entity of ``R``'s subtree alive in
 ``P`` by the tree's validity periods (and not yet ``established``, where that column is given).
@@ -29,36 +25,33 @@ expected entity has approved figures); only then the latest month holding any fi
 from __future__ import annotations
 
 import functools
-import getpass
-import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal, ParamSpec, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
 
 import pandas as pd
 
-from guozi.kernel.errors import GuoziError, NotFoundError
+from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 from guozi.store.base import PeriodEvent, Submission
 from guozi.store.lifecycle import closed_state, is_closed
 from guozi.workspace.filings import CHASED, Filing, FilingProgress, FilingStatus, PeriodStatus, State
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
     from guozi.store import Store
     from guozi.tree import Tree
 
 __all__ = [
-    "close_period",
-    "closed_figures",
+    "Ledger",
+    "all_closed",
+    "closed_whole",
     "default_period",
     "expected_entities",
     "filing_period",
-    "open_period",
+    "latest_event",
+    "one_unit",
     "period_status",
     "progress",
-    "reopen_period",
 ]
 
 
@@ -76,7 +69,7 @@ class Ledger(Protocol):
     def submission_keys(self, submission_id: int) -> list[tuple[str, int]]: ...
 
 
-def _one_unit(work: Callable[P, T]) -> Callable[P, T]:
+def one_unit(work: Callable[P, T]) -> Callable[P, T]:
     """``work(ledger, …)`` as one unit of work of the store (its lock held throughout: the file opened once)."""
 
     @functools.wraps(work)
@@ -139,18 +132,19 @@ def _chains(tree: Tree, period: Period, entities: Sequence[str]) -> dict[str, se
     return out
 
 
-def _latest(events: Sequence[PeriodEvent], roots: set[str], actions: Sequence[str]) -> PeriodEvent | None:
+def latest_event(events: Sequence[PeriodEvent], roots: set[str], actions: Sequence[str]) -> PeriodEvent | None:
+    """The latest of ``events`` of one of ``roots`` ("" the whole tree) and one of ``actions``."""
     found = [e for e in events if e.root in roots and e.action in actions]
     return max(found, key=lambda e: e.id) if found else None
 
 
-def _closed(events: Sequence[PeriodEvent]) -> bool:
+def closed_whole(events: Sequence[PeriodEvent]) -> bool:
     """Whether the whole tree's latest event of the period is ``close`` (the store's rule for every entity)."""
-    last = _latest(events, {""}, ("open", "close", "reopen"))
+    last = latest_event(events, {""}, ("open", "close", "reopen"))
     return last is not None and last.action == "close"
 
 
-def _all_closed(tree: Tree, events: Sequence[PeriodEvent], period: Period, roots: Sequence[str]) -> bool:
+def all_closed(tree: Tree, events: Sequence[PeriodEvent], period: Period, roots: Sequence[str]) -> bool:
     """Whether every entity of the ``roots``' subtrees is closed in ``period`` (the store's rule, entity by entity)."""
     if not any(e.action == "close" for e in events):
         return False
@@ -161,7 +155,7 @@ def _all_closed(tree: Tree, events: Sequence[PeriodEvent], period: Period, roots
 
 def _closed_for(tree: Tree, events: Sequence[PeriodEvent], period: Period, roots: Sequence[str] | None) -> bool:
     """Closed for a viewer of ``roots``: for the whole tree, or for every entity under the roots."""
-    return _closed(events) or (bool(roots) and _all_closed(tree, events, period, roots or ()))
+    return closed_whole(events) or (bool(roots) and all_closed(tree, events, period, roots or ()))
 
 
 def _scope(
@@ -173,15 +167,15 @@ def _scope(
     reached the roots (made for the whole tree, one of them or an ancestor).
     """
     reach = set().union(*_chains(tree, period, roots).values()) if roots else {"", *(e.root for e in events)}
-    opened = _latest(events, reach, ("open",))
+    opened = latest_event(events, reach, ("open",))
     deadline = opened.deadline if opened is not None else None
     if _closed_for(tree, events, period, roots):
         return "closed", deadline
-    return ("open" if _latest(events, reach, ("open", "reopen")) is not None else "unopened"), deadline
+    return ("open" if latest_event(events, reach, ("open", "reopen")) is not None else "unopened"), deadline
 
 
 # --- status ---------------------------------------------------------------------------------
-@_one_unit
+@one_unit
 def period_status(
     ledger: Ledger, period: Period, roots: Sequence[str] | None = None, *, today: date | None = None
 ) -> PeriodStatus:
@@ -198,7 +192,7 @@ def period_status(
     names = expected["name"] if "name" in expected.columns else expected["entity_id"]
     chains = _chains(tree, period, list(expected.entity_id))
     for e, name, parent, level in zip(expected.entity_id, names, expected.parent_id, expected.level, strict=True):
-        opened = _latest(events, chains[str(e)], ("open",))
+        opened = latest_event(events, chains[str(e)], ("open",))
         deadline = opened.deadline if opened is not None else None
         sub = latest.get(str(e), {}).get("approved" if e in approved else "other")
         status: FilingStatus = "approved" if e in approved else _filing_status(sub)
@@ -266,7 +260,7 @@ def _latest_submissions(ledger: Ledger, period: Period, entities: set[str]) -> d
     return out
 
 
-@_one_unit
+@one_unit
 def progress(ledger: Ledger, period: Period, roots: Sequence[str] | None = None) -> FilingProgress:
     """How far ``period``'s filing is under ``roots``: a count, without who and when."""
     tree = ledger.tree()
@@ -276,7 +270,7 @@ def progress(ledger: Ledger, period: Period, roots: Sequence[str] | None = None)
     return FilingProgress(period, _roots_text(roots), state, deadline, done, len(expected))
 
 
-@_one_unit
+@one_unit
 def filing_period(ledger: Ledger, roots: Sequence[str] | None = None) -> Period:
     """The month the 上报情况 page shows by default: the latest one open for filing under ``roots``, else the default."""
     tree = ledger.tree()
@@ -290,7 +284,7 @@ def filing_period(ledger: Ledger, roots: Sequence[str] | None = None) -> Period:
     return default_period(ledger, roots)
 
 
-@_one_unit
+@one_unit
 def default_period(ledger: Ledger, roots: Sequence[str] | None = None) -> Period:
     """The month a command or page shows when none is asked for (see the module's rules; a month closed for
     every entity under ``roots`` counts as closed for them)."""
@@ -318,142 +312,3 @@ def default_period(ledger: Ledger, roots: Sequence[str] | None = None) -> Period
         if expected and expected <= _approved(store, p):
             return p
     return Period.from_code(codes[-1])
-
-
-# --- open, close, reopen --------------------------------------------------------------------
-def _event_json(e: PeriodEvent | None) -> str:
-    if e is None:
-        return ""
-    return json.dumps(
-        {
-            "period": str(Period.from_code(e.period)),
-            "root": e.root,
-            "action": e.action,
-            "deadline": str(e.deadline) if e.deadline else None,
-            "reason": e.reason,
-            "user": e.user,
-        },
-        ensure_ascii=False,
-    )
-
-
-def _record(store: Store, period: Period, action: Literal["open", "close", "reopen"], **kw: Any) -> PeriodEvent:
-    """Append the event and its audit entry in one transaction."""
-    user: str = kw.pop("user") or getpass.getuser()
-    root: str = kw.get("root", "")
-    with store.atomic():
-        before = _latest(store.period_events(period.code), {root}, ("open", "close", "reopen"))
-        event = store.add_period_event(period.code, action, user=user, **kw)
-        target = f"period:{period}" + (f"/{root}" if root else "")
-        store.audit(
-            user=user, action=f"period.{action}", target=target, before=_event_json(before), after=_event_json(event)
-        )
-    return event
-
-
-@_one_unit
-def open_period(ledger: Ledger, period: Period, deadline: date, *, root: str = "", user: str) -> PeriodEvent:
-    """Open ``period`` for filing by ``deadline`` (for ``root``'s subtree, or the whole tree); again: a new deadline."""
-    events = ledger.store.period_events(period.code)
-    if _closed(events):
-        raise GuoziError(
-            f"期间 {period} 已关账；如需继续填报，请用 guozi period reopen {period} --reason 说明原因",
-            f"period {period} is closed; to let filing go on, use guozi period reopen {period} --reason TEXT",
-        )
-    if root and _all_closed(ledger.tree(), events, period, _members(ledger, period, root)[:1]):
-        raise GuoziError(
-            f"期间 {period} 的 {root} 及其下属企业已关账；请先 guozi period reopen {period} --entity {root}",
-            f"period {period} is closed for {root}'s subtree; reopen it first (guozi period reopen --entity {root})",
-        )
-    return _record(ledger.store, period, "open", user=user, root=root, deadline=deadline)
-
-
-def _members(ledger: Ledger, period: Period, root: str) -> list[str]:
-    found = ledger.tree().subtree(root, period)
-    if not found:
-        raise NotFoundError(f"{period} 没有企业 {root}", f"no entity {root} in {period}")
-    return found
-
-
-def _record_each(
-    store: Store, period: Period, action: Literal["close", "reopen"], members: Sequence[str], *, root: str, **kw: Any
-) -> PeriodEvent:
-    """A subtree's step: one event per member entity (the store's rule is entity by entity) and one audit
-    entry for the whole, in one transaction; the root's own event is returned (or the first member's)."""
-    user: str = kw.pop("user") or getpass.getuser()
-    with store.atomic():
-        before = _latest(store.period_events(period.code), {root}, ("open", "close", "reopen"))
-        made = [store.add_period_event(period.code, action, user=user, root=m, **kw) for m in members]
-        event = next((e for e in made if e.root == root), made[0])
-        after = json.loads(_event_json(event)) | {"entities": list(members)}
-        store.audit(
-            user=user,
-            action=f"period.{action}",
-            target=f"period:{period}/{root}",
-            before=_event_json(before),
-            after=json.dumps(after, ensure_ascii=False),
-        )
-    return event
-
-
-@_one_unit
-def close_period(ledger: Ledger, period: Period, *, root: str = "", user: str) -> PeriodEvent:
-    """Close ``period`` for the whole tree, or for ``root``'s subtree (every entity of it in ``period``):
-    imports and uploads of the closed entities' figures into it are refused from now on."""
-    events = ledger.store.period_events(period.code)
-    if _closed(events):
-        raise GuoziError(f"期间 {period} 已经关账", f"period {period} is already closed")
-    if not root:
-        return _record(ledger.store, period, "close", user=user)
-    state = closed_state(events)
-    todo = [m for m in _members(ledger, period, root) if not is_closed(state, m, period.code)]
-    if not todo:
-        raise GuoziError(
-            f"期间 {period} 的 {root} 及其下属企业已经关账", f"period {period} is already closed for {root}'s subtree"
-        )
-    reason = f"关账 {root} 及其下属企业 closed with {root}'s subtree"
-    return _record_each(ledger.store, period, "close", todo, root=root, user=user, reason=reason)
-
-
-@_one_unit
-def reopen_period(ledger: Ledger, period: Period, reason: str, *, root: str = "", user: str) -> PeriodEvent:
-    """Reopen a closed ``period`` for the whole tree, or for ``root``'s subtree (its closed entities); the
-    reason is kept with the events and in the audit log."""
-    if not reason.strip():
-        raise GuoziError("重新打开期间须说明原因（--reason）", "reopening a period needs a reason (--reason)")
-    events = ledger.store.period_events(period.code)
-    if root:
-        state = closed_state(events)
-        todo = [m for m in _members(ledger, period, root) if is_closed(state, m, period.code)]
-        if not todo:
-            raise GuoziError(
-                f"期间 {period} 的 {root} 及其下属企业未关账，无需重新打开",
-                f"period {period} is not closed for {root}'s subtree; there is nothing to reopen",
-            )
-        return _record_each(ledger.store, period, "reopen", todo, root=root, user=user, reason=reason.strip())
-    if not _closed(events):
-        part = any(e.action == "close" and e.root for e in events)
-        hint = ("（只关闭了部分子树：请用 --entity 指定）", " (only subtrees are closed: name one with --entity)")
-        raise GuoziError(
-            f"期间 {period} 未关账，无需重新打开{hint[0] if part else ''}",
-            f"period {period} is not closed; there is nothing to reopen{hint[1] if part else ''}",
-        )
-    return _record(ledger.store, period, "reopen", user=user, reason=reason.strip())
-
-
-@_one_unit
-def closed_figures(ledger: Ledger, tables: Sequence[pa.Table | None]) -> list[tuple[str, Period]]:
-    """The (entity, period) pairs of ``tables`` (entity_id, period columns) that lie in a closed month:
-    an import or upload of them would be refused (:mod:`guozi.store.lifecycle`)."""
-    events = ledger.store.period_events()
-    if not any(e.action == "close" for e in events):
-        return []
-    state = closed_state(events)
-    found: set[tuple[str, int]] = set()
-    for t in tables:
-        if t is None or not t.num_rows:
-            continue
-        pairs = t.select(["entity_id", "period"]).group_by(["entity_id", "period"]).aggregate([])
-        ents, pers = pairs.column("entity_id").to_pylist(), pairs.column("period").to_pylist()
-        found.update((str(e), int(p)) for e, p in zip(ents, pers, strict=True) if is_closed(state, str(e), int(p)))
-    return [(e, Period.from_code(p)) for e, p in sorted(found, key=lambda x: (x[1], x[0]))]

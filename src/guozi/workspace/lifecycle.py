@@ -1,0 +1,170 @@
+"""A month's lifecycle: open for filing by a deadline, close, reopen with a reason.
+
+The lifecycle is a list of appended events kept by the store (``period_events``, see
+:mod:`guozi.store.lifecycle`): ``open`` with a deadline (for the whole tree, or for one root's
+subtree), ``close`` and ``reopen`` with a reason (for the whole tree, or one root's subtree: then one
+event per entity of the subtree in that month, the store's rule being entity by entity, and one
+audit entry). Closing refuses every later import or upload into the month (the store's guard,
+:func:`closed_figures` names what would be refused); reopening lets them in again. Who is expected
+to file and each one's status: :mod:`guozi.workspace.periods`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from guozi.kernel.errors import GuoziError, NotFoundError
+from guozi.kernel.periods import Period
+from guozi.store.base import PeriodEvent
+from guozi.store.lifecycle import closed_state, is_closed
+from guozi.workspace.periods import Ledger, all_closed, closed_whole, latest_event, one_unit
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from guozi.store import Store
+
+__all__ = ["close_period", "closed_figures", "open_period", "reopen_period"]
+
+
+# --- open, close, reopen --------------------------------------------------------------------
+def _event_json(e: PeriodEvent | None) -> str:
+    if e is None:
+        return ""
+    return json.dumps(
+        {
+            "period": str(Period.from_code(e.period)),
+            "root": e.root,
+            "action": e.action,
+            "deadline": str(e.deadline) if e.deadline else None,
+            "reason": e.reason,
+            "user": e.user,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _record(store: Store, period: Period, action: Literal["open", "close", "reopen"], **kw: Any) -> PeriodEvent:
+    """Append the event and its audit entry in one transaction."""
+    user: str = kw.pop("user") or getpass.getuser()
+    root: str = kw.get("root", "")
+    with store.atomic():
+        before = latest_event(store.period_events(period.code), {root}, ("open", "close", "reopen"))
+        event = store.add_period_event(period.code, action, user=user, **kw)
+        target = f"period:{period}" + (f"/{root}" if root else "")
+        store.audit(
+            user=user, action=f"period.{action}", target=target, before=_event_json(before), after=_event_json(event)
+        )
+    return event
+
+
+@one_unit
+def open_period(ledger: Ledger, period: Period, deadline: date, *, root: str = "", user: str) -> PeriodEvent:
+    """Open ``period`` for filing by ``deadline`` (for ``root``'s subtree, or the whole tree); again: a new deadline."""
+    events = ledger.store.period_events(period.code)
+    if closed_whole(events):
+        raise GuoziError(
+            f"期间 {period} 已关账；如需继续填报，请用 guozi period reopen {period} --reason 说明原因",
+            f"period {period} is closed; to let filing go on, use guozi period reopen {period} --reason TEXT",
+        )
+    if root and all_closed(ledger.tree(), events, period, _members(ledger, period, root)[:1]):
+        raise GuoziError(
+            f"期间 {period} 的 {root} 及其下属企业已关账；请先 guozi period reopen {period} --entity {root}",
+            f"period {period} is closed for {root}'s subtree; reopen it first (guozi period reopen --entity {root})",
+        )
+    return _record(ledger.store, period, "open", user=user, root=root, deadline=deadline)
+
+
+def _members(ledger: Ledger, period: Period, root: str) -> list[str]:
+    found = ledger.tree().subtree(root, period)
+    if not found:
+        raise NotFoundError(f"{period} 没有企业 {root}", f"no entity {root} in {period}")
+    return found
+
+
+def _record_each(
+    store: Store, period: Period, action: Literal["close", "reopen"], members: Sequence[str], *, root: str, **kw: Any
+) -> PeriodEvent:
+    """A subtree's step: one event per member entity (the store's rule is entity by entity) and one audit
+    entry for the whole, in one transaction; the root's own event is returned (or the first member's)."""
+    user: str = kw.pop("user") or getpass.getuser()
+    with store.atomic():
+        before = latest_event(store.period_events(period.code), {root}, ("open", "close", "reopen"))
+        made = [store.add_period_event(period.code, action, user=user, root=m, **kw) for m in members]
+        event = next((e for e in made if e.root == root), made[0])
+        after = json.loads(_event_json(event)) | {"entities": list(members)}
+        store.audit(
+            user=user,
+            action=f"period.{action}",
+            target=f"period:{period}/{root}",
+            before=_event_json(before),
+            after=json.dumps(after, ensure_ascii=False),
+        )
+    return event
+
+
+@one_unit
+def close_period(ledger: Ledger, period: Period, *, root: str = "", user: str) -> PeriodEvent:
+    """Close ``period`` for the whole tree, or for ``root``'s subtree (every entity of it in ``period``):
+    imports and uploads of the closed entities' figures into it are refused from now on."""
+    events = ledger.store.period_events(period.code)
+    if closed_whole(events):
+        raise GuoziError(f"期间 {period} 已经关账", f"period {period} is already closed")
+    if not root:
+        return _record(ledger.store, period, "close", user=user)
+    state = closed_state(events)
+    todo = [m for m in _members(ledger, period, root) if not is_closed(state, m, period.code)]
+    if not todo:
+        raise GuoziError(
+            f"期间 {period} 的 {root} 及其下属企业已经关账", f"period {period} is already closed for {root}'s subtree"
+        )
+    reason = f"关账 {root} 及其下属企业 closed with {root}'s subtree"
+    return _record_each(ledger.store, period, "close", todo, root=root, user=user, reason=reason)
+
+
+@one_unit
+def reopen_period(ledger: Ledger, period: Period, reason: str, *, root: str = "", user: str) -> PeriodEvent:
+    """Reopen a closed ``period`` for the whole tree, or for ``root``'s subtree (its closed entities); the
+    reason is kept with the events and in the audit log."""
+    if not reason.strip():
+        raise GuoziError("重新打开期间须说明原因（--reason）", "reopening a period needs a reason (--reason)")
+    events = ledger.store.period_events(period.code)
+    if root:
+        state = closed_state(events)
+        todo = [m for m in _members(ledger, period, root) if is_closed(state, m, period.code)]
+        if not todo:
+            raise GuoziError(
+                f"期间 {period} 的 {root} 及其下属企业未关账，无需重新打开",
+                f"period {period} is not closed for {root}'s subtree; there is nothing to reopen",
+            )
+        return _record_each(ledger.store, period, "reopen", todo, root=root, user=user, reason=reason.strip())
+    if not closed_whole(events):
+        part = any(e.action == "close" and e.root for e in events)
+        hint = ("（只关闭了部分子树：请用 --entity 指定）", " (only subtrees are closed: name one with --entity)")
+        raise GuoziError(
+            f"期间 {period} 未关账，无需重新打开{hint[0] if part else ''}",
+            f"period {period} is not closed; there is nothing to reopen{hint[1] if part else ''}",
+        )
+    return _record(ledger.store, period, "reopen", user=user, reason=reason.strip())
+
+
+@one_unit
+def closed_figures(ledger: Ledger, tables: Sequence[pa.Table | None]) -> list[tuple[str, Period]]:
+    """The (entity, period) pairs of ``tables`` (entity_id, period columns) that lie in a closed month:
+    an import or upload of them would be refused (:mod:`guozi.store.lifecycle`)."""
+    events = ledger.store.period_events()
+    if not any(e.action == "close" for e in events):
+        return []
+    state = closed_state(events)
+    found: set[tuple[str, int]] = set()
+    for t in tables:
+        if t is None or not t.num_rows:
+            continue
+        pairs = t.select(["entity_id", "period"]).group_by(["entity_id", "period"]).aggregate([])
+        ents, pers = pairs.column("entity_id").to_pylist(), pairs.column("period").to_pylist()
+        found.update((str(e), int(p)) for e, p in zip(ents, pers, strict=True) if is_closed(state, str(e), int(p)))
+    return [(e, Period.from_code(p)) for e, p in sorted(found, key=lambda x: (x[1], x[0]))]
