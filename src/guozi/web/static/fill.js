@@ -1,7 +1,9 @@
 // The web form of a report (/submissions/fill): after each pause in typing, the figures go to
 // /api/v1/submissions/check and every problem is shown on its line (a 核实 one asks for a reason).
 // A flow's 本月数 follows its 本年累计数 as one types: the year to date less the previous month's
-// (data-base, in the form's unit; 0 in January), shown only, never sent.
+// (data-base, in the form's unit; 0 in January), shown only, never sent. A figure typed as
+// accountants write it ((3.5), ７８０) is read by the server (the check's "read", the upload's own
+// reading) and the 本月数 follows the number read.
 (function () {
   "use strict";
   var form = document.getElementById("fill-form");
@@ -69,6 +71,14 @@
     document.getElementById("fill-state").textContent = result.problems.length === 0
       ? (zh ? "已审核，未发现问题" : "checked: no problems")
       : (zh ? "已审核，发现 " + result.problems.length + " 个问题" : "checked: " + result.problems.length + " problem(s)");
+    Object.keys(result.read || {}).forEach(function (item) {
+      var row = form.querySelector("tr[data-item='" + item + "']");
+      if (!row) { return; }
+      var input = row.querySelector("input[name^='v:']");
+      input.dataset.read = result.read[item];
+      input.dataset.typed = input.value;
+      month(row);
+    });
     form.dataset.checked = String(Date.now());
   }
 
@@ -86,7 +96,9 @@
   function month(row) {
     var cell = row.querySelector("td.month[data-base]");
     if (!cell) { return; }
-    var text = row.querySelector("input[name^='v:']").value.trim().replace(/,/g, "");
+    var input = row.querySelector("input[name^='v:']");
+    var typed = input.dataset.read && input.dataset.typed === input.value ? input.dataset.read : input.value;
+    var text = typed.trim().replace(/,/g, "");
     var value = Number(text);
     if (text === "" || !isFinite(value)) { cell.textContent = "—"; return; }
     var digits = Number(cell.dataset.decimals);

@@ -9,6 +9,10 @@
   (表内/表间审核), each problem placed on its item's cell; nothing is written;
 * ``POST /submissions/fill``: the figures saved as a draft (核实 problems explained in the page).
 
+A figure typed ``(3.5)``, 「７８０」 or ``－12`` is read as an upload reads the form's cells
+(:meth:`Workspace.read_typed`, :func:`guozi.ingest.loose.loose_number`), with the same 提示 beside
+it; ``1,234.50`` is a plain number; ``12a`` is refused beside its line, naming it and what was typed.
+
 The typed figures become a facts file (``facts_web_…csv``, one row per filled line in form order,
 so a problem's row names its line) that goes through :meth:`Workspace.check` and
 :meth:`Workspace.stage_upload` like any upload; an empty line is left out (missing is not zero).
@@ -61,10 +65,12 @@ class CellProblem(ProblemOut):
 
 
 class CheckOut(BaseModel):
-    """The problems of the typed figures; ``ok``: none is 强制."""
+    """The problems of the typed figures; ``ok``: none is 强制; ``read``: the number each loosely
+    written figure (``(3.5)``, 「７８０」) was read as, by item."""
 
     ok: bool
     problems: list[CellProblem]
+    read: dict[str, str] = Field(default_factory=dict)
 
 
 def _form_of(request: Request, user: User, entity: str | None, period: str | None) -> tuple[str, Period]:
@@ -107,13 +113,21 @@ def _write(
     return path, items
 
 
-def _cells(problems: list[Problem], items: list[str], lang: str) -> list[CellProblem]:
-    """Each problem with the line of its row (row 2 is the first figure)."""
-    out = []
+def _cells(
+    problems: list[Problem], items: list[str], lines: list[FormLine], notes: Mapping[str, Problem], lang: str
+) -> list[CellProblem]:
+    """Each problem with the line of its row (row 2 is the first figure), after the 提示 of the figures
+    read from their usual writing (``notes``, by item); a figure that is no number names its line."""
+    names = {line.item: (line.name_zh, line.name_en) for line in lines}
+    out = [CellProblem(**problem_out(p, lang).model_dump(), item=item) for item, p in notes.items()]
     for p in problems:
         k = (p.row or 0) - 2
         item = items[k] if 0 <= k < len(items) else ""
-        out.append(CellProblem(**problem_out(p, lang).model_dump(), item=item))
+        cell = CellProblem(**problem_out(p, lang).model_dump(), item=item)
+        if item in names and p.rule == "value.not_numeric":
+            zh, en = names[item]
+            cell.message = f"{zh}（{item}）：{cell.message}" if lang == "zh" else f"{en} ({item}): {cell.message}"
+        out.append(cell)
     return out
 
 
@@ -121,13 +135,15 @@ def _check(request: Request, user: User, body: CheckIn) -> CheckOut:
     entity, period = _form_of(request, user, body.entity, body.period)
     ws = web_data(request).ws
     lines = call(request, ws.form_lines, entity, period)
-    path, items = _write(request, entity, period, lines, body.values)
+    values, notes = call(request, ws.read_typed, entity, period, body.values)
+    path, items = _write(request, entity, period, lines, values)
     try:
         result = call(request, ws.check, [path], status="draft")
     finally:
         discard(path)
-    cells = _cells(list(result.problems), items, lang_of(request))
-    return CheckOut(ok=not any(c.severity == "blocking" for c in cells), problems=cells)
+    cells = _cells(list(result.problems), items, lines, notes, lang_of(request))
+    read = {item: values[item] for item in notes}
+    return CheckOut(ok=not any(c.severity == "blocking" for c in cells), problems=cells, read=read)
 
 
 @router.post(
@@ -203,12 +219,13 @@ async def fill_save(request: Request, user: Signed) -> Response:
                 raise http_error(exc) from exc
     ws = web_data(request).ws
     lines = call(request, ws.form_lines, entity, period)
-    path, items = _write(request, entity, period, lines, values)
+    read, notes = call(request, ws.read_typed, entity, period, values)
+    path, items = _write(request, entity, period, lines, read)
     try:
         staged = await run_in_threadpool(call, request, ws.stage_upload, [path], user, explanations)
     finally:
         discard(path)
     if staged.submissions:
         return RedirectResponse(f"/submissions/{staged.submissions[0].id}?uploaded=1", status_code=303)
-    shown = _cells(list(staged.problems), items, lang_of(request))
+    shown = _cells(list(staged.problems), items, lines, notes, lang_of(request))
     return _page(request, entity, period, values, shown, status=422)
