@@ -24,7 +24,8 @@ def _unconfirmed_text(report: EvaReport, codes: Sequence[str], lang: str) -> str
             out.append(described[code])
         elif code in params:
             label = _STEP_LABELS.get(code, Text(code, code)).in_(lang)
-            out.append(pick(lang, f"{label}（{params[code].source}）", f"{label} ({params[code].source})"))
+            source = params[code].source_in(lang)
+            out.append(pick(lang, f"{label}（{source}）", f"{label} ({source})"))
     return pick(lang, "；".join(out), "; ".join(out))
 
 
@@ -278,7 +279,7 @@ def breakdown_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
             source, confirmed = "", True
             if param in entries:
                 e = entries[param]
-                source = pick(lang, f"{e.source}（{e.year}）", f"{e.source} ({e.year})")
+                source = pick(lang, f"{e.source_in(lang)}（{e.year}）", f"{e.source} ({e.year})")
                 confirmed = e.confirmed
             elif param in described:
                 source, confirmed = described[param].name(lang), param not in r.unconfirmed
@@ -321,9 +322,9 @@ def parameter_records(report: EvaReport, lang: str) -> list[dict[str, Any]]:
                 "unit": unit,
                 "detail": detail,
                 "year": e.year,
-                "source": e.source,
+                "source": e.source_in(lang),
                 "confirmed": e.confirmed,
-                "note": e.note,
+                "note": e.note_in(lang),
             }
         )
 

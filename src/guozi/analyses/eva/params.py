@@ -48,6 +48,16 @@ class Entry:
     confirmed: bool = True
     note: str = ""
     origin: str = ""
+    source_zh: str = ""  # the source in Chinese for Chinese outputs ('' → ``source`` as written)
+    note_zh: str = ""
+
+    def source_in(self, lang: str) -> str:
+        """The source in ``lang``: ``source_zh`` on Chinese outputs when the file gives one, else as written."""
+        return pick(lang, self.source_zh or self.source, self.source)
+
+    def note_in(self, lang: str) -> str:
+        """The note in ``lang``, like :meth:`source_in`."""
+        return pick(lang, self.note_zh or self.note, self.note)
 
 
 @dataclass(frozen=True)
@@ -146,8 +156,10 @@ def _entry(parameter: str, raw: Mapping[str, Any], where: str) -> Entry:
         "parameter": parameter,
         "year": year,
         "source": text(raw.get("source")),
+        "source_zh": text(raw.get("source_zh")),
         "confirmed": _bool(raw.get("confirmed", True)),
         "note": text(raw.get("note")),
+        "note_zh": text(raw.get("note_zh")),
         "origin": where,
     }
     if parameter in ("tax_rate", "non_recurring_share"):
