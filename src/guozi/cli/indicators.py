@@ -17,11 +17,9 @@ from guozi.cli.common import (
     OutputOpt,
     StoreOpt,
     UnitOpt,
-    need_file,
-    parse_format,
+    outputs,
     parse_lang,
     parse_period,
-    parse_unit,
     print_panel,
     run,
     scorecard_title,
@@ -97,7 +95,7 @@ def indicators(
     lang = parse_lang(lang)
 
     def body() -> None:
-        f = parse_format(fmt)
+        f, money = outputs(fmt, unit, output)
         if engine not in ENGINES:
             raise GuoziError(
                 f"--engine 应为 {'、'.join(ENGINES)}，实为 {engine}",
@@ -110,8 +108,6 @@ def indicators(
             )
         if basis not in ("ytd", "month"):
             raise GuoziError(f"--basis 应为 ytd 或 month，实为 {basis}", f"--basis must be ytd or month, not {basis}")
-        need_file(f, output)
-        money = parse_unit(unit)
         lake = data is not None and len(data) == 1 and find_lake(data[0]) is not None
         opened = (
             files_workspace(engine, data, catalog, spark_master, spark_conf or [])
