@@ -312,7 +312,7 @@ def panel_rows(panel: Panel, ws: Workspace, lang: str) -> Records:
     The values are those of ``frame.to_dict("records")``: numpy scalars made Python ones.
     """
     f = panel.frame
-    data = {str(k): _native(f[k].tolist()) for k in f.columns}
+    data = {str(k): _native(f[k].tolist()) if f[k].dtype == object else f[k].tolist() for k in f.columns}
     data["note"] = data.pop("note_zh") if is_zh(lang) else data.pop("note_en")
     data.pop(pick(lang, "note_en", "note_zh"), None)
     names: dict[str, str] = {}
@@ -326,9 +326,9 @@ def panel_rows(panel: Panel, ws: Workspace, lang: str) -> Records:
 
 def _native(values: list[Any]) -> list[Any]:
     """``values`` with numpy scalars (left in an object column by ``tolist``) made Python ones."""
-    if not any(hasattr(v, "dtype") for v in values):
+    if all(t.__module__ != "numpy" for t in set(map(type, values))):
         return values
-    return [v.item() if hasattr(v, "dtype") and hasattr(v, "item") else v for v in values]
+    return [v.item() if type(v).__module__ == "numpy" else v for v in values]
 
 
 PANEL_COLUMNS = [
@@ -368,7 +368,7 @@ def _table_columns(lang: str) -> list[Column]:
     ]
 
 
-def wide_sheet(rows: list[dict[str, Any]], lang: str) -> tuple[list[dict[str, Any]], list[Column]]:
+def wide_sheet(rows: Sequence[dict[str, Any]], lang: str) -> tuple[list[dict[str, Any]], list[Column]]:
     """Entity × indicator: one row per entity and period, one column per indicator headed with its unit.
 
     ``rows`` are a panel's rows with money already in the unit shown (:func:`in_unit`).

@@ -22,6 +22,7 @@ from rich.table import Table as RichTable
 
 from guozi.kernel.money import money_unit, to_unit
 from guozi.kernel.text import pick
+from guozi.presentation.columnar import Records, csv_text, json_text
 from guozi.presentation.workbook import FORMULA_PREFIXES, safe_cell, write_xlsx
 
 Format = Literal["table", "csv", "json", "xlsx"]
@@ -82,6 +83,8 @@ def _json_value(value: Any) -> str:
 
 def to_json(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     """A JSON array of records; decimals are written as exact JSON numbers."""
+    if isinstance(rows, Records):
+        return json_text(rows, [c.key for c in columns])
     out = io.StringIO()
     out.write("[")
     for i, row in enumerate(rows):
@@ -97,8 +100,11 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     Text that a spreadsheet would run as a formula (starting with ``= + - @``, a tab or a carriage
     return) gets a leading apostrophe (:func:`safe_cell`); numbers, negative ones included, are
     written as they are. A row holding a carriage return is quoted whole (the csv module leaves a
-    lone ``\\r`` unquoted when lines end in ``\\n``).
+    lone ``\\r`` unquoted when lines end in ``\\n``). Rows held as columns (:class:`Records`) are
+    written column by column, to the same text.
     """
+    if isinstance(rows, Records):
+        return csv_text(rows, [c.key for c in columns])
     out = io.StringIO()
     plain = csv.writer(out, lineterminator="\n")
     quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
@@ -124,7 +130,22 @@ def _in(value: Any, unit: str) -> Any:
     return value
 
 
-def in_unit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], unit: str) -> list[dict[str, Any]]:
+def _records_in_unit(rows: Records, always: list[str], by_row: list[str], unit: str) -> Records:
+    """:func:`in_unit` of rows held as columns, column by column."""
+    yuan = [u == "元" for u in rows.column("unit")]
+    data = dict(rows.data)
+    for k in always:
+        if k in data:
+            data[k] = [_in(v, unit) for v in data[k]]
+    for k in by_row:
+        if k in data:
+            data[k] = [_in(v, unit) if y else v for v, y in zip(data[k], yuan, strict=True)]
+    if by_row and "unit" in data:
+        data["unit"] = [unit if y else u for u, y in zip(data["unit"], yuan, strict=True)]
+    return Records(data, rows.n)
+
+
+def in_unit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], unit: str) -> Sequence[dict[str, Any]]:
     """``rows`` with their amounts in ``unit`` (exact: the factors are powers of ten).
 
     Columns marked ``money="always"`` are converted in every row; ``money="row"`` ones in rows whose
@@ -132,11 +153,13 @@ def in_unit(rows: Sequence[dict[str, Any]], columns: Sequence[Column], unit: str
     """
     money_unit(unit)  # an unknown unit is refused in both languages
     if unit == "元":
-        return list(rows)
+        return rows if isinstance(rows, Records) else list(rows)
     always = [c.key for c in columns if c.money == "always"]
     by_row = [c.key for c in columns if c.money == "row"]
     if not always and not by_row:
-        return list(rows)
+        return rows if isinstance(rows, Records) else list(rows)
+    if isinstance(rows, Records):
+        return _records_in_unit(rows, always, by_row, unit)
     out = []
     for row in rows:
         new = dict(row)
@@ -235,7 +258,11 @@ def emit(
             print_table(console or Console(), rows, columns, lang, title, caption)
         return
     if money != "元" and any(c.money for c in columns):
-        rows = [{**r, "money_unit": money} for r in rows]
+        rows = (
+            rows.with_column("money_unit", [money] * len(rows))
+            if isinstance(rows, Records)
+            else [{**r, "money_unit": money} for r in rows]
+        )
         columns = [*columns, Column("money_unit", "金额单位", "money unit")]
     text = to_csv(rows, columns) if fmt == "csv" else to_json(rows, columns)
     if output is not None:
