@@ -12,7 +12,7 @@ entity. The rule, kept simple on purpose:
 So closing the whole tree locks every entity, an event of root ``G`` locks only ``G``'s own
 figures (the store looks up no tree), and a later ``reopen`` of either unlocks. ``guozi period
 close --entity G`` locks G's subtree by appending one event per entity of the subtree in that month
-(:func:`guozi.workspace.periods.close_period`); ``reopen --entity G`` likewise, so reopening one
+(:func:`guozi.workspace.lifecycle.close_period`); ``reopen --entity G`` likewise, so reopening one
 subtree of a month closed for the whole tree lets only that subtree file again. A write holding
 any refused figure is refused whole, nothing written.
 """
