@@ -217,8 +217,13 @@ def check(
         f = parse_format(fmt)
         need_file(f, output)
         with workspace(store, catalog) as ws, progress_bar(lang) as report_progress:
-            result = ws.check(paths, reason=reason, rules=rules or [], progress=report_progress)
-            closed = ws.closed_figures(result)
+            # staged: the facts wait in a spilling file, not in memory (a national month fits)
+            result = ws.check(paths, reason=reason, rules=rules or [], progress=report_progress, staged=True)
+            try:
+                closed = ws.closed_figures(result)
+            finally:
+                if result.batch.staged is not None:
+                    result.batch.staged.close()
         if closed:  # the check still runs; an import would be refused
             _closed_note(closed, lang)
         if result.problems:

@@ -160,14 +160,25 @@ class Workspace:
         validate: bool = True,
         progress: Progress | None = None,
         status: Status = "approved",
+        staged: bool = False,
     ) -> CheckResult:
         """Read and check ``paths`` against the contract, the validation rules and the store; change nothing.
 
         ``status`` is the one the files would land with (an upload: ``draft``): it decides which
-        earlier submission of the same bytes makes a file a repeat.
+        earlier submission of the same bytes makes a file a repeat. ``staged``: the checked facts
+        wait in a spilling DuckDB file (``result.batch.staged``, which the caller closes) instead
+        of one table in memory: memory bounded as an import's, for a check of a national month.
         """
         return collect.check_files(
-            self, paths, reason=reason, rules=rules, today=today, validate=validate, progress=progress, status=status
+            self,
+            paths,
+            reason=reason,
+            rules=rules,
+            today=today,
+            validate=validate,
+            progress=progress,
+            status=status,
+            keep=staged,
         )
 
     def import_files(
