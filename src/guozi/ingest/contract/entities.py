@@ -1,8 +1,13 @@
-"""The entities files: rows checked one by one, then the ownership tree they make with the store's."""
+"""The entities files: rows checked column by column, then the ownership tree they make with the store's.
+
+Each check runs over a whole column (a rule over text: once per distinct value); only the rows it
+flags are then worded, row by row in file order, so the problems and their order are those of a
+check row by row (20 000 entities: ≈ 3.6 s of CPU row by row through the frame, issue 18).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -49,19 +54,45 @@ def read_entities(raws: list[RawTable], problems: list[Problem], period_columns:
         frame["__row__"] = rows
         frame["__file__"] = raw.name
         frame["__source__"] = str(raw.path)
-        for i, r in enumerate(rows):
-            problems.extend(_row_problems(raw, frame, i, r, period_columns))
-            problems.extend(_industry_problems(raw, frame, i, r))
+        for i in _flagged(data, period_columns):
+            problems.extend(_row_problems(raw, data, i, rows[i], period_columns))
+            problems.extend(_industry_problems(raw, data, i, rows[i]))
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     problems.extend(_duplicates(out))
     return out
 
 
-def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_columns: Sequence[str]) -> list[Problem]:
-    """The problems of the ``i``-th row of ``frame`` (row ``r`` of the file)."""
+def _flagged(data: dict[str, list[str]], period_columns: Sequence[str]) -> list[int]:
+    """The rows (0-based, in order) that :func:`_row_problems` or :func:`_industry_problems` find fault with."""
+    eid, n = data["entity_id"], len(data["entity_id"])
+    bad = {i for i, v in enumerate(eid) if v == ""}
+    bad.update(i for i, v in enumerate(data["name"]) if v == "")
+    bad.update(i for i, (v, p) in enumerate(zip(eid, data["parent_id"], strict=True)) if v != "" and v == p)
+    checks: list[tuple[str, Callable[[str], bool]]] = [
+        (c, lambda v: v != "" and not is_period(v)) for c in period_columns
+    ]
+    checks += [
+        ("category", lambda v: v != "" and v not in CATEGORIES),
+        ("report_type", lambda v: v != "" and v not in REPORT_TYPES),
+        ("industry", lambda v: v != "" and industry_issue(v) is not None),
+    ]
+    for col, wrong in checks:
+        values = data.get(col)
+        if values is None:
+            continue
+        flagged = {v for v in set(values) if wrong(v)}  # each distinct value judged once
+        if flagged:
+            bad.update(i for i, v in enumerate(values) if v in flagged)
+    return sorted(i for i in bad if i < n)
+
+
+def _row_problems(
+    raw: RawTable, data: dict[str, list[str]], i: int, r: int, period_columns: Sequence[str]
+) -> list[Problem]:
+    """The problems of the ``i``-th row of ``data`` (row ``r`` of the file)."""
     out: list[Problem] = []
-    eid, name = frame.entity_id[i], frame.name[i]
+    eid, name = data["entity_id"][i], data["name"][i]
     if eid == "":
         out.append(
             problem_at(
@@ -73,7 +104,7 @@ def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_col
             problem_at(raw, r, "name", "value.required", "企业名称为空", "name is empty", Text("名称", "a name"), "")
         )
     for col in period_columns:
-        v = frame[col][i] if col in frame else ""
+        v = data[col][i] if col in data else ""
         if v != "" and not is_period(v):
             out.append(
                 problem_at(
@@ -87,7 +118,7 @@ def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_col
                     short(v),
                 )
             )
-    cat = frame.category[i]
+    cat = data["category"][i]
     if cat != "" and cat not in CATEGORIES:
         out.append(
             problem_at(
@@ -101,7 +132,7 @@ def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_col
                 cat,
             )
         )
-    kind = frame.report_type[i] if "report_type" in frame else ""
+    kind = data["report_type"][i] if "report_type" in data else ""
     if kind != "" and kind not in REPORT_TYPES:
         out.append(
             problem_at(
@@ -115,7 +146,7 @@ def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_col
                 short(kind),
             )
         )
-    if eid != "" and eid == frame.parent_id[i]:
+    if eid != "" and eid == data["parent_id"][i]:
         out.append(
             problem_at(
                 raw,
@@ -131,14 +162,14 @@ def _row_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int, period_col
     return out
 
 
-def _industry_problems(raw: RawTable, frame: pd.DataFrame, i: int, r: int) -> list[Problem]:
+def _industry_problems(raw: RawTable, data: dict[str, list[str]], i: int, r: int) -> list[Problem]:
     """An ``industry`` that is not a GB/T 4754-2017 code (:mod:`guozi.catalog.industries`)."""
-    value = frame.industry[i]
+    value = data["industry"][i]
     issue = industry_issue(value) if value != "" else None
     if issue is None:
         return []
     why, expected = issue
-    eid = frame.entity_id[i] or "—"
+    eid = data["entity_id"][i] or "—"
     return [
         problem_at(
             raw,
