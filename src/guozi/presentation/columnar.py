@@ -3,7 +3,7 @@
 A panel of 120 000 rows written cell by cell through dictionaries and :mod:`csv` cost ≈ 2.4 s of
 CPU; here each column's text is made once per column (text values once per distinct value), and the
 lines are joined from the columns. The text is byte for byte that of the row writers
-(:func:`guozi.presentation.output.to_csv`, ``to_json``): the same :func:`exact_text`, the same
+(:func:`guozi.presentation.output.to_csv`, ``to_json``): the same :func:`exact_text` (kept here), the same
 :func:`safe_cell`, the same quoting as :mod:`csv` with ``lineterminator="\\n"``.
 """
 
@@ -60,6 +60,24 @@ class Records(Sequence[dict[str, Any]]):
     def with_column(self, key: str, values: list[Any]) -> Records:
         """These rows with column ``key`` set to ``values``."""
         return Records({**self.data, key: values}, self.n)
+
+
+def exact_text(value: Any) -> str:
+    """A value as exact text: decimals without float noise, floats in shortest round-trip form."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return str(value.quantize(Decimal(1)))
+        text = format(value.normalize(), "f")
+        return text if "." not in text or len(text.split(".")[1]) >= 2 else format(value.quantize(Decimal("0.01")), "f")
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return repr(value)
+    if isinstance(value, list | tuple):  # several codes in one cell (a JSON array in json)
+        return ";".join(exact_text(v) for v in value)
+    return str(value)
 
 
 def decimal_text(value: Decimal) -> str:
@@ -133,7 +151,6 @@ def _texts(values: list[Any], cell: Callable[[Any], str], numbers: Numbers) -> l
 
 def csv_text(rows: Records, keys: Sequence[str]) -> str:
     """:func:`guozi.presentation.output.to_csv` of ``rows`` (header: ``keys``), by columns."""
-    from guozi.presentation.output import exact_text  # noqa: PLC0415 - output imports this module
 
     def raw(v: Any) -> str:
         return safe_cell(exact_text(v)) if isinstance(v, str) else exact_text(v)
@@ -168,8 +185,6 @@ def csv_text(rows: Records, keys: Sequence[str]) -> str:
 
 def _json_cell(value: Any) -> str:
     """A value that is not a plain number: a bool, text, a list of codes … (numbers subclassed: exact)."""
-    from guozi.presentation.output import exact_text  # noqa: PLC0415 - output imports this module
-
     if isinstance(value, _NUMBER) and not isinstance(value, bool):
         return exact_text(value) or "null"
     return json.dumps(value, ensure_ascii=False, default=str)

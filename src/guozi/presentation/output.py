@@ -22,7 +22,7 @@ from rich.table import Table as RichTable
 
 from guozi.kernel.money import money_unit, to_unit
 from guozi.kernel.text import pick
-from guozi.presentation.columnar import Records, csv_text, json_text
+from guozi.presentation.columnar import Records, csv_text, exact_text, json_text
 from guozi.presentation.workbook import FORMULA_PREFIXES, safe_cell, write_xlsx
 
 Format = Literal["table", "csv", "json", "xlsx"]
@@ -52,24 +52,6 @@ class Column:
             name = money_unit(unit).name(lang)
             return pick(lang, f"{text}（{name}）", f"{text} ({name})")
         return text
-
-
-def exact_text(value: Any) -> str:
-    """A value as exact text: decimals without float noise, floats in shortest round-trip form."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return str(value.quantize(Decimal(1)))
-        text = format(value.normalize(), "f")
-        return text if "." not in text or len(text.split(".")[1]) >= 2 else format(value.quantize(Decimal("0.01")), "f")
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return repr(value)
-    if isinstance(value, list | tuple):  # several codes in one cell (a JSON array in json)
-        return ";".join(exact_text(v) for v in value)
-    return str(value)
 
 
 def _json_value(value: Any) -> str:
