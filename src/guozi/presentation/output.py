@@ -29,7 +29,17 @@ Format = Literal["table", "csv", "json", "xlsx"]
 Money = Literal["", "row", "always"]
 SUFFIXES: dict[str, tuple[str, ...]] = {"csv": (".csv",), "json": (".json",), "xlsx": (".xlsx",)}
 WIDE_TERMINAL = 100  # narrower than this (or a pipe), tables are printed as plain tab-separated lines
-__all__ = ["FORMULA_PREFIXES", "Column", "emit", "in_unit", "safe_cell", "to_csv", "to_json", "write_xlsx"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "Column",
+    "emit",
+    "exact_text",
+    "in_unit",
+    "safe_cell",
+    "to_csv",
+    "to_json",
+    "write_xlsx",
+]
 
 
 @dataclass(frozen=True)
