@@ -18,7 +18,7 @@ ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,;:()]+[A-Za-z]{2,}")  # two Latin words in
 def _note(html: str) -> str:
     found = re.findall(r'<p class="hint unconfirmed">(.*?)</p>', html, flags=re.S)
     assert len(found) == 1, html
-    return found[0]
+    return str(found[0])
 
 
 def test_the_chinese_eva_page_says_what_is_unconfirmed_in_chinese(client_as: ClientAs) -> None:
