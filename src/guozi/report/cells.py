@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from guozi.kernel.text import pick
 from guozi.report.model import Col, Fig, Table, Text
-from guozi.report.narrative import Scale, amount, amount_scale, dec, number, rounded, scaled, shown
+from guozi.report.narrative import Scale, amount, amount_scale, dec, decisive_decimals, number, scaled, shown
 
 
 def column_scales(table: Table, lang: str) -> list[Scale | None]:
@@ -82,14 +82,3 @@ def cell_text(cell: object, col: Col, scale: Scale | None, lang: str) -> str:
     text = shown(v, cell.unit, lang)
     d = dec(v)
     return "+" + text if signed and d is not None and d > 0 and not text.startswith("+") else text
-
-
-def decisive_decimals(value: object, mark: int, decimals: int = 2, most: int = 4) -> int:
-    """Decimals enough that ``value`` just short of (or past) ``mark`` does not show as the mark
-    itself: 99.997 % against 100 % is 「99.997%」, never 「100.00%」 beside 未达标."""
-    d = dec(value)
-    if d is None:
-        return decimals
-    while decimals < most and d != mark and rounded(d, decimals) == mark:
-        decimals += 1
-    return decimals
