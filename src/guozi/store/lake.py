@@ -86,16 +86,17 @@ class LakeStore:
         path: str | Path,
         *,
         entities: pd.DataFrame | None = None,
+        targets: pd.DataFrame | None = None,
         periods: Callable[[], Sequence[int]] | None = None,
     ) -> LakeStore:
-        """The files at ``path`` (see :func:`read_facts_dir`); ``entities`` replace the files' own.
+        """The files at ``path`` (see :func:`read_facts_dir`); ``entities`` replace the files' own,
+        ``targets`` (checked contract targets beside facts read in place) a lake's.
 
         ``periods`` reads the periods holding facts, when asked, instead of a query on the facts
         (``--data`` read in place: a query on the facts has the rows it reads checked first).
         """
         facts = read_facts(con, path)
         lake = find_lake(path)
-        targets: pd.DataFrame | None = None
         held: Sequence[int] | Callable[[], Sequence[int]] | None = periods
         if lake is not None:
             if lake.targets is not None:

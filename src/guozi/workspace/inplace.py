@@ -38,7 +38,7 @@ from guozi.ingest.readers import ROW, read_raw
 from guozi.ingest.rules import load_rules
 from guozi.kernel.errors import InvalidInputError, Problem
 from guozi.kernel.periods import Period
-from guozi.store.batch import ENTITY_COLUMNS
+from guozi.store.batch import ENTITY_COLUMNS, Kind
 from guozi.store.lake import LakeStore
 from guozi.store.lakeguard import GuardedDuckDB, Span, covers
 from guozi.workspace.checked import CheckedCache
@@ -153,7 +153,8 @@ def in_place_store(paths: Sequence[Path], catalog: Catalog, *, remember: bool = 
     files, problems = collect_files(paths)
     facts = [p for p, k in files if k == "facts"]
     entities = [(p, k) for p, k in files if k == "entities"]
-    if problems or not facts or not entities or len(facts) + len(entities) != len(files):
+    targets = [(p, k) for p, k in files if k == "targets"]
+    if problems or not facts or not entities or len(facts) + len(entities) + len(targets) != len(files):
         return None
     if not all(in_place(p) for p in facts):
         return None
@@ -168,9 +169,27 @@ def in_place_store(paths: Sequence[Path], catalog: Catalog, *, remember: bool = 
             cache.add([])  # the entities are clean: remembered even if a facts row is not
     check = InPlaceCheck(facts, set(rows.entity_id), catalog, cache)
     con = GuardedDuckDB().connect()
-    store = LakeStore.open(con, paths[0], entities=rows, periods=lambda: _periods(con, facts))
+    store = LakeStore.open(
+        con, paths[0], entities=rows, targets=_targets(targets, rows, catalog), periods=lambda: _periods(con, facts)
+    )
     store.guard_reads(check)
     return store
+
+
+def _targets(files: Sequence[tuple[Path, Kind]], entities: pd.DataFrame, catalog: Catalog) -> pd.DataFrame | None:
+    """The targets files beside the facts (small: checked whole by the contract), as a store's
+    :meth:`targets` gives them; ``None`` without any.
+
+    Raises:
+        InvalidInputError: a targets file breaks the contract (every problem is listed).
+    """
+    if not files:
+        return None
+    batch = read_files(files, catalog, known_entities=entities)
+    if batch.targets is None or batch.blocking:
+        raise InvalidInputError(problems=batch.problems)
+    frame = batch.targets[["entity_id", "year", "indicator", "target"]]
+    return frame.sort_values(["entity_id", "year", "indicator"], kind="stable").reset_index(drop=True)
 
 
 def _entity_rows(paths: Sequence[Path]) -> pd.DataFrame | None:
