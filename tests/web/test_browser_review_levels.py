@@ -15,30 +15,20 @@ import pytest
 
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
-from guozi.workspace.accounts import save_user
-from tests.conftest import write_csv
-from tests.web.conftest import PASSWORD, USERS, group_records, serving
+from tests.web.conftest import PASSWORD, serving
 from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.web.test_review_levels import store_url, two_level_ws
 from tests.web.test_submissions import A1_RESTATED
 
 pytestmark = pytest.mark.browser
+__all__ = ["store_url", "two_level_ws"]  # the fixtures this module shares
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
-    data = tmp_path / "data"
-    data.mkdir()
-    for name, rows in group_records().items():
-        write_csv(data / f"{name}.csv", rows)
-    own = tmp_path / "levels.yaml"
-    own.write_text("review:\n  two_level: [A]\n", encoding="utf-8")
-    ws = Workspace.open(f"duckdb:///{tmp_path / 'web.duckdb'}", catalog_files=[own])
-    ws.import_files([data], user="loader", reason="test data")
-    for name, (role, scopes) in {**USERS, "sup_g": ("supervisor", ("G",))}.items():
-        save_user(ws, actor="test", name=name, role=role, scopes=scopes, password=PASSWORD)
-    with serving(create_app(workspace=ws, secret="browser-test-secret-not-for-production")) as base:
+def served(two_level_ws: Workspace) -> Iterator[str]:
+    """The two-level group of tests/web/test_review_levels.py, served."""
+    with serving(create_app(workspace=two_level_ws, secret="browser-test-secret-not-for-production")) as base:
         yield base
-    ws.close()
 
 
 def test_two_levels_and_a_line_comment_in_the_browser(served: str, tmp_path: Path) -> None:
