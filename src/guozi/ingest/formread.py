@@ -26,7 +26,7 @@ from guozi.ingest.formlayout import (
     Form,
     checksum,
 )
-from guozi.ingest.loose import loose_number
+from guozi.ingest.loose import loose_notice, loose_number
 from guozi.ingest.readers import META_SHEET, ROW, SHEET, RawTable, cell_text, workbook
 from guozi.ingest.rules import RuleSet
 from guozi.kernel.errors import Problem
@@ -175,7 +175,20 @@ def _read(
             text = cell_text(value)
             read = loose_number(text) if isinstance(value, str) else None
             if read is not None:
-                problems.append(_loose(rules, meta, path, n, number, code, text, read))
+                problems.append(
+                    loose_notice(
+                        rules,
+                        text,
+                        read,
+                        entity=meta["entity_id"],
+                        period=meta["period"],
+                        item=code,
+                        file=path.name,
+                        sheet=n,
+                        row=number,
+                        column=VALUE_LETTER,
+                    )
+                )
                 text = read
             rows.append(number)
             codes.append(code)
@@ -206,23 +219,6 @@ def _read(
     if expected != meta["checksum"]:
         return invalid("checksum mismatch: the entity, period, unit or lines were changed", META_SHEET)
     return tables, problems, VALUE_LETTER
-
-
-def _loose(
-    rules: RuleSet, meta: Mapping[str, str], path: Path, sheet: str, row: int, code: str, text: str, read: str
-) -> Problem:
-    """The 提示 that a cell's ``(3.5)`` or 「７８０」 was read as the number ``read``."""
-    fields = {"entity": meta["entity_id"], "period": meta["period"], "item": code, "found": text, "detail": read}
-    return rules.problem(
-        "value.loose_number",
-        fields,
-        file=path.name,
-        sheet=sheet,
-        row=row,
-        column=VALUE_LETTER,
-        expected=Text("十进制数", "a decimal number"),
-        found=text,
-    )
 
 
 def read_form(path: Path) -> Form | None:

@@ -1,6 +1,7 @@
 """Numbers as people type them in Chinese forms: 「７８０」 in full-width digits, a negative as
 ``(3.5)`` or ``（3.5）`` the way accountants write it. Such a cell is read as the number it means,
-with a 提示 (notice) problem ``value.loose_number`` naming what was read, so the filer sees it.
+with a 提示 (notice) problem ``value.loose_number`` naming what was read, so the filer sees it:
+:func:`loose_notice` words it, for the xlsx form's reader and the browser form alike.
 
 Anything else that is not a decimal number stays refused by the contract (``value.not_numeric``).
 """
@@ -8,10 +9,18 @@ Anything else that is not a decimal number stays refused by the contract (``valu
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from guozi.kernel.errors import Problem
+from guozi.kernel.text import Text
 from guozi.kernel.units import GROUPED, NUMBER
 
-__all__ = ["loose_number"]
+if TYPE_CHECKING:
+    from guozi.ingest.rules.model import RuleSet
+
+__all__ = ["LOOSE_RULE", "loose_notice", "loose_number"]
+
+LOOSE_RULE = "value.loose_number"  # rules/validation.yaml: a 提示 of kind "reading"
 
 _NUMBER = re.compile(NUMBER, re.ASCII)
 _GROUPED = re.compile(GROUPED, re.ASCII)
@@ -50,3 +59,35 @@ def loose_number(text: str) -> str | None:
             return None
         number = "-" + number
     return number
+
+
+def loose_notice(
+    rules: RuleSet,
+    text: str,
+    read: str,
+    *,
+    entity: str,
+    period: str,
+    item: str,
+    file: str = "",
+    sheet: str = "",
+    row: int | None = None,
+    column: str = "",
+) -> Problem:
+    """The 提示 that ``text`` (``(3.5)``, 「７８０」) was read as the number ``read``, naming entity,
+    period and item, and the cell when there is one (the xlsx form's; the browser form has none)."""
+    found = text.strip()
+    fields = {"entity": entity, "period": period, "item": item, "found": found, "detail": read}
+    return rules.problem(
+        LOOSE_RULE,
+        fields,
+        file=file,
+        sheet=sheet,
+        row=row,
+        column=column,
+        expected=Text("十进制数", "a decimal number"),
+        found=found,
+        entity=entity,
+        period=period,
+        item=item,
+    )

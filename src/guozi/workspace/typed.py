@@ -1,7 +1,7 @@
 """Figures typed into the browser form (``/submissions/fill``), read as an upload reads its cells.
 
 A cell typed ``(3.5)``, 「７８０」 or ``－12`` is read by :func:`guozi.ingest.loose.loose_number`, the
-function the xlsx form's reader uses, with the same 提示 (rule ``value.loose_number``) naming
+function the xlsx form's reader uses, with the same 提示 (:func:`guozi.ingest.loose.loose_notice`) naming
 entity, period, item, what was typed and the number read. A plain number (``1,234.50`` included)
 is left as typed: the facts contract reads it; anything else (``12a``) is left as typed too, and
 the contract refuses it (``value.not_numeric``).
@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from guozi.ingest.loose import loose_number
+from guozi.ingest.loose import loose_notice, loose_number
 from guozi.kernel.errors import Problem
 from guozi.kernel.periods import Period
-from guozi.kernel.text import Text
 from guozi.workspace.collect import rule_set
 
 if TYPE_CHECKING:
@@ -36,15 +35,5 @@ def read_typed(
         read = loose_number(text)
         values[item] = text if read is None else read
         if read is not None:
-            found = text.strip()
-            fields = {"entity": entity, "period": str(period), "item": item, "found": found, "detail": read}
-            notes[item] = rules.problem(
-                "value.loose_number",
-                fields,
-                expected=Text("十进制数", "a decimal number"),
-                found=found,
-                entity=entity,
-                period=str(period),
-                item=item,
-            )
+            notes[item] = loose_notice(rules, text, read, entity=entity, period=str(period), item=item)
     return values, notes
