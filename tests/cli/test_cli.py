@@ -263,8 +263,33 @@ def test_demo_imports_the_group_and_prints_its_scorecard(tmp_path: Path, monkeyp
     ):
         assert label in result.output, label
     assert (tmp_path / "guozi.duckdb").exists()
+    _rd_intensity_shows_the_digits_that_decide(tmp_path / "guozi.duckdb", result.output)
     again = runner.invoke(app, ["demo"])
     assert again.exit_code == 0 and "未重复导入" in again.output
+
+
+def _rd_intensity_shows_the_digits_that_decide(store: Path, output: str) -> None:
+    """研发经费投入强度 of the demo group (HX00001, the generated group of src/guozi/demo/generate.py
+    as `guozi demo` imports it), worked by hand from its facts in the store:
+    2025-12: rd_investment 2 914 853 043.11 / revenue 103 959 931 475.24 = 2.803824 %;
+    2024-12: 2 794 300 994.62 / 99 687 284 110.08 = 2.803067 %; change +0.000757 point, which is
+    0.00 at two decimals and 0.001 at three (half up): the row reads 「+0.001 个百分点」, never +0.00."""
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        rows = con.execute(
+            "select period, item, value from facts where entity_id = 'HX00001' and period in (202412, 202512)"
+            " and item in ('rd_investment', 'revenue')"
+        ).fetchall()
+    finally:
+        con.close()
+    assert {(p, i): str(v) for p, i, v in rows} == {
+        (202512, "rd_investment"): "2914853043.1100",
+        (202512, "revenue"): "103959931475.2400",
+        (202412, "rd_investment"): "2794300994.6200",
+        (202412, "revenue"): "99687284110.0800",
+    }
+    line = next(x for x in output.splitlines() if x.startswith("研发经费投入强度"))
+    assert line.split("\t")[1:4] == ["2.80", "2.80", "+0.001 个百分点"]
 
 
 @pytest.mark.parametrize(

@@ -55,11 +55,13 @@ def test_a_loss_is_worded_as_narrowed_or_widened(base: str, value: str, zh: str,
 
 
 def test_a_tiny_change_of_points_shows_its_digits() -> None:
-    """+0.004 pp compared at 4 decimals is shown to 3; +0.29 stays at 2; −0.00004 at 4 decimals
-    rounds to −0.0000 and keeps the fourth decimal as the comparison did."""
+    """+0.004 pp compared at 4 decimals is shown to 3; −0.29 stays at 2; +0.00004 at 4 decimals
+    rounds to 0.0000 (no increase as compared: a shown zero has no sign) and keeps the fourth
+    decimal as the comparison did; compared at 6 (params/targets.yaml) it shows as +0.00004."""
     assert clauses._points(Decimal("0.004"), 4, "zh") == "+0.004 个百分点"
     assert clauses._points(Decimal("-0.29"), 4, "zh") == "-0.29 个百分点"
-    assert clauses._points(Decimal("0.00004"), 4, "en") == "+0.0000 pp"
+    assert clauses._points(Decimal("0.00004"), 4, "en") == "0.0000 pp"
+    assert clauses._points(Decimal("0.00004"), 6, "en") == "+0.00004 pp"
 
 
 @pytest.mark.parametrize(

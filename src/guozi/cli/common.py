@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from guozi.kernel.errors import INTERNAL_ERROR, GuoziError, InvalidInputError, Problem
-from guozi.kernel.money import DEFAULT_UNIT, DISPLAY_UNITS, UNITS, figure, money_figure
+from guozi.kernel.money import DEFAULT_UNIT, DISPLAY_UNITS, UNITS, figure, money_figure, points
 from guozi.kernel.periods import RANGE_TEXT, Period
 from guozi.kernel.text import LANGS, is_zh, pick
 from guozi.presentation.columnar import Records
@@ -290,8 +290,8 @@ def display_unit(unit: str, lang: str = "zh") -> str:
 def _change(value: Any, unit: str, lang: str) -> str:
     if value is None:
         return "—"
-    if unit == "%":
-        pp = figure(value, signed=True, group="")
+    if unit == "%":  # the digits that decide it: +0.001, never +0.00 for a change that is not zero
+        pp = points(value, group="")
         return pick(lang, f"{pp} 个百分点", f"{pp} pp")
     if unit in UNITS:
         return money_figure(Decimal(value) * UNITS[unit].factor, unit, signed=True)

@@ -93,6 +93,39 @@ def figure(
     return text if group == "," else text.replace(",", group)
 
 
+MOST_DECIMALS: Final = 4  # a change or a rate is shown to at most four decimals to keep its decision
+
+
+def decisive_decimals(
+    value: Decimal | float | int | str | None, mark: Decimal | int = 0, decimals: int = 2, most: int = MOST_DECIMALS
+) -> int:
+    """Decimals enough that ``value`` off ``mark`` does not show as the mark itself: ``decimals`` (two),
+    more while a value that is not the mark would round (half up) to it, at most ``most``.
+
+    A change of +0.0012 point against 0 is shown to 3 (「+0.001 个百分点」, never 「+0.00」 beside
+    实现提升); a completion of 99.997 % against 100 to 3 (「99.997%」, never 「100.00%」 beside 未达标);
+    0.00004 stays at 4 (0.0000: at most four decimals); 0.29, 0 and a missing value keep 2.
+    """
+    d = exact_decimal(value)
+    if d is None:
+        return decimals
+    while decimals < most and d != mark and half_up(d, decimals) == mark:
+        decimals += 1
+    return decimals
+
+
+def points(value: Decimal | float | int | str | None, *, most: int = MOST_DECIMALS, group: str = ",") -> str:
+    """A change of a percentage in points, signed, with the digits that decide it and without the
+    unit's name: ``+0.29``, ``+0.001`` (not ``+0.00``), ``-0.004``, ``0.00`` for no change (a shown
+    zero has no sign), ``—`` if missing. ``most`` caps the decimals (a comparison made at six
+    decimals shows up to six)."""
+    d = exact_decimal(value)
+    if d is None:
+        return NO_VALUE
+    decimals = decisive_decimals(d, 0, most=most)
+    return figure(d, decimals, signed=half_up(d, decimals) != 0, group=group)
+
+
 def money_unit(unit: str) -> MoneyUnit:
     """The unit named ``unit`` (its Chinese code: ``万元``); an unknown one is refused in both languages."""
     try:

@@ -3,9 +3,10 @@ value column in one scale too, its heading with its unit, and each cell in the r
 
 from __future__ import annotations
 
+from guozi.kernel.money import decisive_decimals
 from guozi.kernel.text import pick
 from guozi.report.model import Col, Fig, Table, Text
-from guozi.report.narrative import Scale, amount, amount_scale, dec, decisive_decimals, number, scaled, shown
+from guozi.report.narrative import Scale, amount, amount_scale, dec, number, scaled, shown
 
 
 def column_scales(table: Table, lang: str) -> list[Scale | None]:

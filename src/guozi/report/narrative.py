@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from guozi.kernel.money import UNITS, MoneyUnit, exact_decimal, half_up, to_unit
+from guozi.kernel.money import UNITS, MoneyUnit, exact_decimal, half_up, points, to_unit
 from guozi.kernel.periods import Period
 from guozi.kernel.text import is_zh, pick
 from guozi.report.model import Fig
@@ -130,25 +130,14 @@ def shown(value: Any, unit: str, lang: str) -> str:
         return persons(value, lang)
     if unit == "倍":
         return times(value, lang)
-    if unit == "pp":  # a change never shown as +0.00 beside 实现提升: more digits while it would
-        text = number(value, decisive_decimals(value, 0), lang, signed=True)
+    if unit == "pp":  # a change never shown as +0.00 beside 实现提升: the digits that decide it
+        text = points(value, group=pick(lang, THIN, ","))
         return pick(lang, f"{text}个百分点", f"{text} pp")
     if unit == "growth":
         return f"{number(value, 1, lang, signed=True)}%"
     if unit == "count":
         return number(value, 0, lang)
     return pick(lang, f"{number(value, 2, lang)}{unit}", f"{number(value, 2, lang)} {unit}")
-
-
-def decisive_decimals(value: object, mark: int, decimals: int = 2, most: int = 4) -> int:
-    """Decimals enough that ``value`` just short of (or past) ``mark`` does not show as the mark
-    itself: 99.997 % against 100 % is 「99.997%」, never 「100.00%」 beside 未达标."""
-    d = dec(value)
-    if d is None:
-        return decimals
-    while decimals < most and d != mark and rounded(d, decimals) == mark:
-        decimals += 1
-    return decimals
 
 
 def missing(note_zh: str, note_en: str, lang: str) -> str:

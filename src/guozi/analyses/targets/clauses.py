@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from guozi.analyses.common import to_decimal
 from guozi.analyses.targets.gdp import GdpPick
-from guozi.analyses.targets.numbers import pp, rounded, show, typed
+from guozi.analyses.targets.numbers import rounded, show, typed
 from guozi.kernel.errors import CatalogError
-from guozi.kernel.money import figure
+from guozi.kernel.money import figure, points
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 
@@ -275,15 +275,9 @@ def _growth(case: _Case) -> Outcome:
 
 
 def _points(change: Decimal, decimals: int, lang: str) -> str:
-    """A change in percentage points with enough digits to show the decision: 「+0.004 个百分点」,
-    not 「+0.00 个百分点，实现提升」 (two decimals, more while a non-zero change would show as zero,
-    up to the comparison's own decimals)."""
-    shown_at = 2
-    while change != 0 and rounded(change, shown_at) == 0 and shown_at < max(decimals, 2):
-        shown_at += 1
-    if shown_at == 2:
-        return pp(change, lang)
-    text = f"{rounded(change, shown_at):+}"
+    """A change in percentage points with the digits that decide it (:func:`~guozi.kernel.money.points`):
+    「+0.004 个百分点」, not 「+0.00 个百分点，实现提升」, up to the comparison's own decimals."""
+    text = points(change, most=max(decimals, 2), group="")
     return pick(lang, f"{text} 个百分点", f"{text} pp")
 
 

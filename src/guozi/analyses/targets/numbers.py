@@ -40,10 +40,3 @@ def show(value: Any, unit: str, lang: str) -> str:
     if unit == "人":
         return pick(lang, f"{d.quantize(Decimal(1), ROUND_HALF_UP):,} 人", f"{d:,.0f} persons")
     return f"{d.quantize(FEN, ROUND_HALF_UP)} {unit}"
-
-
-def pp(value: Any, lang: str) -> str:
-    """A change of a ratio in percentage points, signed."""
-    d = to_decimal(value)
-    text = "—" if d is None else f"{d.quantize(FEN, ROUND_HALF_UP):+}"
-    return pick(lang, f"{text} 个百分点", f"{text} pp")
