@@ -26,7 +26,7 @@ from guozi.kernel.periods import Period
 from guozi.store.base import PERIOD_ACTIONS, AuditEntry, PeriodAction, PeriodEvent, Review, Status, Submission, User
 from guozi.store.batch import ENTITY_COLUMNS, STORE_COLUMNS, Batch
 from guozi.store.headings import attribute_fault
-from guozi.store.lifecycle import refuse_closed
+from guozi.store.lifecycle import refuse_closed, tree_chains
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -113,6 +113,9 @@ class SQLStatements:
         raise NotImplementedError
 
     def backend(self) -> BaseBackend:
+        raise NotImplementedError
+
+    def entities(self) -> pd.DataFrame:
         raise NotImplementedError
 
     def _write_lock(self) -> None:
@@ -402,4 +405,19 @@ class SQLStatements:
             None if t is None or not t.num_rows else with_submission_ids(t, ids, ["entity_id", "period"])
             for t in (batch.fact_keys(), batch.intercompany)
         ]
-        refuse_closed(events, tables)
+        refuse_closed(events, tables, lambda pairs: tree_chains(self._entities_after(batch, ids), pairs))
+
+    def _entities_after(self, batch: Batch, ids: dict[str, int]) -> pd.DataFrame:
+        """The entity rows as they stand once ``batch``'s new submissions ``ids`` are written: an entity the
+        batch lists has its rows from the batch (a subtree closed before covers an entity added now)."""
+        stored = self.entities()
+        new = batch.entities
+        if new is None or new.empty:
+            return stored
+        rows = new[new["__source__"].isin(ids)].drop(columns=["__row__", "__file__", "__source__"], errors="ignore")
+        if rows.empty:
+            return stored
+        rows = rows.map(lambda v: None if v is None or v == "" else str(v))
+        kept = stored[~stored["entity_id"].isin(set(rows["entity_id"]))]
+        merged: pd.DataFrame = pd.concat([kept, rows], ignore_index=True)
+        return merged

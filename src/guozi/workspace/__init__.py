@@ -352,6 +352,10 @@ class Workspace:
         self._memo.clear()
         return event
 
+    def closing(self, entity: str, period: Period) -> PeriodEvent | None:
+        """The close that locks ``entity``'s ``period`` (root, who, when; an ancestor's subtree included), or None."""
+        return lifecycle.closing(self, entity, period)
+
     def closed_figures(self, result: CheckResult) -> list[tuple[str, Period]]:
         """The (entity, period) pairs of checked files lying in a closed month: their import would be refused."""
         return lifecycle.closed_figures(self, [result.batch.fact_keys(), result.batch.intercompany])

@@ -1,11 +1,11 @@
 """A month's lifecycle: open for filing by a deadline, close, reopen with a reason.
 
 The lifecycle is a list of appended events kept by the store (``period_events``, see
-:mod:`guozi.store.lifecycle`): ``open`` with a deadline (for the whole tree, or for one root's
-subtree), ``close`` and ``reopen`` with a reason (for the whole tree, or one root's subtree: then one
-event per entity of the subtree in that month, the store's rule being entity by entity, and one
-audit entry). Closing refuses every later import or upload into the month (the store's guard,
-:func:`closed_figures` names what would be refused); reopening lets them in again. Who is expected
+:mod:`guozi.store.lifecycle`): ``open`` with a deadline, ``close`` and ``reopen`` with a reason, each
+for the whole tree or for one root's subtree (one event of the root, and one audit entry naming the
+subtree's entities at the time). Closing refuses every later import or upload into the month for
+every entity in the subtree in that month, one added to it later included (the store's guard walks
+the tree; :func:`closed_figures` names what would be refused); reopening lets them in again. Who is expected
 to file and each one's status: :mod:`guozi.workspace.periods`.
 """
 
@@ -13,22 +13,23 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.periods import Period
 from guozi.store.base import PeriodEvent
-from guozi.store.lifecycle import closed_state, is_closed
-from guozi.workspace.periods import Ledger, all_closed, closed_whole, latest_event, one_unit
+from guozi.store.lifecycle import closed_by, closed_pairs, closed_state
+from guozi.workspace.periods import Ledger, all_closed, chains_at, closed_members, closed_whole, latest_event, one_unit
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from guozi.store import Store
+    from guozi.tree import Tree
 
-__all__ = ["close_period", "closed_figures", "open_period", "reopen_period"]
+__all__ = ["close_period", "closed_figures", "closing", "open_period", "reopen_period"]
 
 
 # --- open, close, reopen --------------------------------------------------------------------
@@ -86,16 +87,15 @@ def _members(ledger: Ledger, period: Period, root: str) -> list[str]:
     return found
 
 
-def _record_each(
+def _record_subtree(
     store: Store, period: Period, action: Literal["close", "reopen"], members: Sequence[str], *, root: str, **kw: Any
 ) -> PeriodEvent:
-    """A subtree's step: one event per member entity (the store's rule is entity by entity) and one audit
-    entry for the whole, in one transaction; the root's own event is returned (or the first member's)."""
+    """A subtree's step: one event of ``root`` (the store's rule reaches every entity below it in the
+    month, one added later included) and one audit entry naming the ``members`` it changed now."""
     user: str = kw.pop("user") or getpass.getuser()
     with store.atomic():
         before = latest_event(store.period_events(period.code), {root}, ("open", "close", "reopen"))
-        made = [store.add_period_event(period.code, action, user=user, root=m, **kw) for m in members]
-        event = next((e for e in made if e.root == root), made[0])
+        event = store.add_period_event(period.code, action, user=user, root=root, **kw)
         after = json.loads(_event_json(event)) | {"entities": list(members)}
         store.audit(
             user=user,
@@ -116,14 +116,15 @@ def close_period(ledger: Ledger, period: Period, *, root: str = "", user: str) -
         raise GuoziError(f"期间 {period} 已经关账", f"period {period} is already closed")
     if not root:
         return _record(ledger.store, period, "close", user=user)
-    state = closed_state(events)
-    todo = [m for m in _members(ledger, period, root) if not is_closed(state, m, period.code)]
+    members = _members(ledger, period, root)
+    shut = set(closed_members(ledger.tree(), events, period, members))
+    todo = [m for m in members if m not in shut]
     if not todo:
         raise GuoziError(
             f"期间 {period} 的 {root} 及其下属企业已经关账", f"period {period} is already closed for {root}'s subtree"
         )
     reason = f"关账 {root} 及其下属企业 closed with {root}'s subtree"
-    return _record_each(ledger.store, period, "close", todo, root=root, user=user, reason=reason)
+    return _record_subtree(ledger.store, period, "close", todo, root=root, user=user, reason=reason)
 
 
 @one_unit
@@ -134,14 +135,13 @@ def reopen_period(ledger: Ledger, period: Period, reason: str, *, root: str = ""
         raise GuoziError("重新打开期间须说明原因（--reason）", "reopening a period needs a reason (--reason)")
     events = ledger.store.period_events(period.code)
     if root:
-        state = closed_state(events)
-        todo = [m for m in _members(ledger, period, root) if is_closed(state, m, period.code)]
+        todo = closed_members(ledger.tree(), events, period, _members(ledger, period, root))
         if not todo:
             raise GuoziError(
                 f"期间 {period} 的 {root} 及其下属企业未关账，无需重新打开",
                 f"period {period} is not closed for {root}'s subtree; there is nothing to reopen",
             )
-        return _record_each(ledger.store, period, "reopen", todo, root=root, user=user, reason=reason.strip())
+        return _record_subtree(ledger.store, period, "reopen", todo, root=root, user=user, reason=reason.strip())
     if not closed_whole(events):
         part = any(e.action == "close" and e.root for e in events)
         hint = ("（只关闭了部分子树：请用 --entity 指定）", " (only subtrees are closed: name one with --entity)")
@@ -159,12 +159,34 @@ def closed_figures(ledger: Ledger, tables: Sequence[pa.Table | None]) -> list[tu
     events = ledger.store.period_events()
     if not any(e.action == "close" for e in events):
         return []
+    tree = ledger.tree()
     state = closed_state(events)
-    found: set[tuple[str, int]] = set()
+    pairs: set[tuple[str, int]] = set()
     for t in tables:
         if t is None or not t.num_rows:
             continue
-        pairs = t.select(["entity_id", "period"]).group_by(["entity_id", "period"]).aggregate([])
-        ents, pers = pairs.column("entity_id").to_pylist(), pairs.column("period").to_pylist()
-        found.update((str(e), int(p)) for e, p in zip(ents, pers, strict=True) if is_closed(state, str(e), int(p)))
+        keys = t.select(["entity_id", "period"]).group_by(["entity_id", "period"]).aggregate([])
+        ents, pers = keys.column("entity_id").to_pylist(), keys.column("period").to_pylist()
+        pairs.update((str(e), int(p)) for e, p in zip(ents, pers, strict=True))
+    found = closed_pairs(state, pairs, lambda asked: _tree_chains(tree, asked))
     return [(e, Period.from_code(p)) for e, p in sorted(found, key=lambda x: (x[1], x[0]))]
+
+
+def _tree_chains(tree: Tree, pairs: Collection[tuple[str, int]]) -> dict[tuple[str, int], set[str]]:
+    """Each (entity, period) of ``pairs`` and its ancestors in that period (none for an entity not in the tree)."""
+    out: dict[tuple[str, int], set[str]] = {}
+    for code in {p for _, p in pairs}:
+        chains = chains_at(tree, Period.from_code(code), sorted({e for e, p in pairs if p == code}))
+        out.update({(e, code): roots for e, roots in chains.items()})
+    return out
+
+
+@one_unit
+def closing(ledger: Ledger, entity: str, period: Period) -> PeriodEvent | None:
+    """The ``close`` that locks ``entity``'s figures of ``period`` (its root and who closed it when), or None
+    when they may be filed (the store's rule: the whole tree's, its own or an ancestor's latest step)."""
+    events = ledger.store.period_events(period.code)
+    if not any(e.action == "close" for e in events):
+        return None
+    roots = chains_at(ledger.tree(), period, [entity])[entity]
+    return closed_by(closed_state(events), period.code, {entity, *roots})

@@ -34,7 +34,7 @@ import pandas as pd
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
 from guozi.store.base import PeriodEvent, Submission
-from guozi.store.lifecycle import closed_state, is_closed
+from guozi.store.lifecycle import LOCKING, closed_by, closed_state
 from guozi.workspace.filings import CHASED, Filing, FilingProgress, FilingStatus, PeriodStatus, State
 
 if TYPE_CHECKING:
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Ledger",
     "all_closed",
+    "chains_at",
+    "closed_members",
     "closed_whole",
     "default_period",
     "expected_entities",
@@ -122,7 +124,7 @@ def _approved(store: Store, period: Period) -> set[str]:
 
 
 # --- the lifecycle ----------------------------------------------------------------------------
-def _chains(tree: Tree, period: Period, entities: Sequence[str]) -> dict[str, set[str]]:
+def chains_at(tree: Tree, period: Period, entities: Sequence[str]) -> dict[str, set[str]]:
     """Each entity, its ancestors in ``period``, and ``""`` (the whole tree): the roots whose events reach it."""
     c = tree.closure
     sel = c[(c.from_code <= period.code) & (c.to_code >= period.code) & c.entity_id.isin(entities)]
@@ -139,18 +141,25 @@ def latest_event(events: Sequence[PeriodEvent], roots: set[str], actions: Sequen
 
 
 def closed_whole(events: Sequence[PeriodEvent]) -> bool:
-    """Whether the whole tree's latest event of the period is ``close`` (the store's rule for every entity)."""
-    last = latest_event(events, {""}, ("open", "close", "reopen"))
+    """Whether the whole tree's latest close or reopen of the period is ``close`` (the store's rule for every entity)."""
+    last = latest_event(events, {""}, LOCKING)
     return last is not None and last.action == "close"
 
 
-def all_closed(tree: Tree, events: Sequence[PeriodEvent], period: Period, roots: Sequence[str]) -> bool:
-    """Whether every entity of the ``roots``' subtrees is closed in ``period`` (the store's rule, entity by entity)."""
+def closed_members(tree: Tree, events: Sequence[PeriodEvent], period: Period, members: Sequence[str]) -> list[str]:
+    """The ``members`` closed in ``period`` by the store's rule: the latest close or reopen of the whole
+    tree, the entity or one of its ancestors in ``period`` is a close."""
     if not any(e.action == "close" for e in events):
-        return False
+        return []
     state = closed_state(events)
-    members = {m for r in roots for m in tree.subtree(r, period)}
-    return bool(members) and all(is_closed(state, m, period.code) for m in members)
+    chains = chains_at(tree, period, members)
+    return [m for m in members if closed_by(state, period.code, chains[m]) is not None]
+
+
+def all_closed(tree: Tree, events: Sequence[PeriodEvent], period: Period, roots: Sequence[str]) -> bool:
+    """Whether every entity of the ``roots``' subtrees is closed in ``period`` (the store's rule)."""
+    members = sorted({m for r in roots for m in tree.subtree(r, period)})
+    return bool(members) and len(closed_members(tree, events, period, members)) == len(members)
 
 
 def _closed_for(tree: Tree, events: Sequence[PeriodEvent], period: Period, roots: Sequence[str] | None) -> bool:
@@ -166,7 +175,7 @@ def _scope(
     Closed when closed for the whole tree (the store's rule); open when an ``open`` or ``reopen``
     reached the roots (made for the whole tree, one of them or an ancestor).
     """
-    reach = set().union(*_chains(tree, period, roots).values()) if roots else {"", *(e.root for e in events)}
+    reach = set().union(*chains_at(tree, period, roots).values()) if roots else {"", *(e.root for e in events)}
     opened = latest_event(events, reach, ("open",))
     deadline = opened.deadline if opened is not None else None
     if _closed_for(tree, events, period, roots):
@@ -190,7 +199,7 @@ def period_status(
     reviews: dict[int, Reviewed] = {}
     filings = []
     names = expected["name"] if "name" in expected.columns else expected["entity_id"]
-    chains = _chains(tree, period, list(expected.entity_id))
+    chains = chains_at(tree, period, list(expected.entity_id))
     for e, name, parent, level in zip(expected.entity_id, names, expected.parent_id, expected.level, strict=True):
         opened = latest_event(events, chains[str(e)], ("open",))
         deadline = opened.deadline if opened is not None else None
