@@ -1,7 +1,8 @@
 """The validation rules' CPU seconds, rule by rule (issue 18): ``evaluate`` on a data folder's checked facts.
 
 Reads ``entities.parquet`` and ``facts.parquet`` of ``DATA`` through the contract (timed apart),
-then runs every enabled rule on the checked table against an empty store, and prints the CPU
+then runs every enabled rule on the checked table against an empty store (the one of
+``tests/ingest/emptystore.py``, which tests/ingest/test_rules.py uses too), and prints the CPU
 seconds of the process (DuckDB's threads counted) for loading the input and for each rule, the
 largest first, and how many problems each rule found. ``--src`` times another tree's sources
 (a worktree of an earlier commit: before and after in one sitting).
@@ -27,11 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.src is not None:
         sys.path.insert(0, str(args.src))
-    import pyarrow as pa
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # the repository's root, for tests.ingest
+    from tests.ingest.emptystore import empty_context  # the empty store test_rules.py runs the rules against
 
     from guozi.catalog import load_catalog
     from guozi.ingest.contract import read_batch
-    from guozi.ingest.rules import Context, evaluate, load_rules
+    from guozi.ingest.rules import evaluate, load_rules
 
     run_module = sys.modules["guozi.ingest.rules.run"]
     evaluate_module = sys.modules["guozi.ingest.rules.evaluate"]
@@ -55,16 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         evaluate_module.CHECKS[kind] = timed(lambda run, rule: rule.id, check)
     run_module.Run.__init__ = timed("loading the input and the store", run_module.Run.__init__)
 
-    def nothing(keys: pa.Table) -> pa.Table:
-        return pa.table(
-            {"entity_id": pa.array([], pa.string()), "period": pa.array([], pa.int32()),
-             "item": pa.array([], pa.string()), "value": pa.array([], pa.decimal128(22, 4))}
-        )  # fmt: skip
-
-    def last(keys: pa.Table) -> pa.Table:
-        return pa.table({"entity_id": pa.array([], pa.string()), "period": pa.array([], pa.int32())})
-
-    ctx = Context(lookup=nothing, last_periods=last, entities=batch.entities, today=date.today())
+    ctx = empty_context(date.today(), batch.entities)
     started, cpu = time.perf_counter(), time.process_time()
     findings = evaluate(load_rules(catalog), catalog, batch.facts, ctx)
     print(f"rules: {time.perf_counter() - started:.2f} s wall, {time.process_time() - cpu:.2f} s CPU")

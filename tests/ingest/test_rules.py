@@ -21,6 +21,7 @@ from guozi.ingest.rules import load_rules
 from guozi.kernel.errors import CatalogError, Severity
 
 from .conftest import Desk, wan
+from .emptystore import empty_context
 
 T = "\u2009"  # the thousands separator of messages
 
@@ -480,7 +481,7 @@ def test_the_rules_widen_amounts_whatever_decimal_they_are_given() -> None:
     (before issue 16: OutOfRangeException, exit 1)."""
     import pyarrow as pa
 
-    from guozi.ingest.rules import Context, evaluate
+    from guozi.ingest.rules import evaluate
 
     catalog = load_catalog()
     ruleset = load_rules(catalog)
@@ -498,16 +499,7 @@ def test_the_rules_widen_amounts_whatever_decimal_they_are_given() -> None:
             }
         )
 
-    def nothing(keys: pa.Table) -> pa.Table:
-        return pa.table(
-            {"entity_id": pa.array([], pa.string()), "period": pa.array([], pa.int32()),
-             "item": pa.array([], pa.string()), "value": pa.array([], pa.decimal128(18, 4))}
-        )  # fmt: skip
-
-    def last(keys: pa.Table) -> pa.Table:
-        return pa.table({"entity_id": pa.array([], pa.string()), "period": pa.array([], pa.int32())})
-
-    ctx = Context(lookup=nothing, last_periods=last, entities=None, today=date(2025, 7, 15))
+    ctx = empty_context(date(2025, 7, 15), value_type=pa.decimal128(18, 4))
     assert [f.problem.rule for f in evaluate(ruleset, catalog, facts("2500000000000"), ctx)] == []
     (found,) = evaluate(ruleset, catalog, facts("4000000000000"), ctx)
     assert (found.problem.rule, found.problem.found) == ("ratio.debt_ratio", "400.0000%")
