@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
     from guozi.store import Store
 
-__all__ = ["InPlaceCheck", "in_place_store", "panel_facts", "rows_where"]
+__all__ = ["InPlaceCheck", "in_place_store", "panel_facts", "rows_where", "span_months"]
 
 _PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
@@ -74,6 +74,17 @@ def rows_where(spans: Sequence[Span], catalog: Catalog) -> str | None:
             conds.append(f"{period} in ({_quoted(texts)})" if texts else "false")
         parts.append("(" + " and ".join(conds) + ")")
     return f"(not regexp_full_match({period}, '{_PERIOD}')) or " + " or ".join(parts)
+
+
+def span_months(spans: Sequence[Span]) -> set[str] | None:
+    """The months (``YYYY-MM``) :func:`rows_where` keeps of ``spans``, beside the rows whose period
+    is not a month; ``None``: every period."""
+    months: set[str] = set()
+    for _, periods in spans:
+        if periods is None:
+            return None
+        months.update(str(Period.from_code(p)) for p in periods if _is_period(p))
+    return months
 
 
 def _is_period(code: int) -> bool:
@@ -117,10 +128,11 @@ class InPlaceCheck:
         rules = load_rules(self.catalog)
         checker = FactChecker(self.catalog, self.known, rules, problems)
         where = rows_where(todo, self.catalog)
+        months = span_months(todo)
         extract: str | None = None
         try:
             for path in self.facts:
-                checker.add_parquet(path, where)
+                checker.add_parquet(path, where, months)
             checker.duplicates()
             clean = not any(p.severity == "blocking" for p in problems)
             if clean and self.cache is not None:  # the good rows of the span, as an import would store them

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from decimal import Context, Decimal
 from pathlib import Path
@@ -64,12 +64,13 @@ class FactChecker:
         finally:
             self.con.unregister("raw_t")
 
-    def add_parquet(self, path: Path, where: str | None = None) -> int:
+    def add_parquet(self, path: Path, where: str | None = None, periods: Collection[str] | None = None) -> int:
         """Check a Parquet facts file of text columns in place (DuckDB reads it); the rows it holds.
 
-        ``where``: check only the rows it holds for (see :func:`stage_parquet`).
+        ``where``: check only the rows it holds for; ``periods``: the months it keeps (see
+        :func:`stage_parquet`).
         """
-        rows = stage_parquet(self.con, path, where)
+        rows = stage_parquet(self.con, path, where, periods)
         try:
             self._check(path, {})
         finally:

@@ -11,6 +11,8 @@ so both give the same yuan, the same ``unit_key`` and the same problems.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -28,6 +30,7 @@ FAST_DIGITS = 18 - STORE_SCALE
 FAST_NUMBER = rf"^-?[0-9]{{1,{FAST_DIGITS}}}(\.[0-9]{{1,{STORE_SCALE}}})?$"
 ONE_UNITS = tuple(u for u, f in ALL_UNITS.items() if f == 1)  # units worth one yuan (or person): no shift
 TEXT_COLUMNS = ("entity_id", "period", "item", "value")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")  # a period as the facts' checks read a month
 
 
 def in_place(path: Path) -> bool:
@@ -55,20 +58,73 @@ def in_place(path: Path) -> bool:
     )
 
 
-def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, where: str | None = None) -> int:
+def _row_ranges(path: Path, periods: Collection[str]) -> list[tuple[int, int]] | None:
+    """The ranges of row numbers (first, last) of the row groups that may hold a row whose
+    period is not one of ``periods`` months; ``None`` when no group can be left out.
+
+    A row group is left out only when the file's statistics say every one of its rows has the
+    same period (no null, minimum equal to maximum), a well-formed ``YYYY-MM`` month without
+    spaces around it, that is not in ``periods``: none of its rows is read by a filter keeping
+    ``periods`` and the rows whose period is not a month (:func:`guozi.workspace.inplace.rows_where`).
+    """
+    meta = pq.ParquetFile(path).metadata
+    try:
+        column = meta.schema.names.index("period")
+    except ValueError:
+        return None
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        stats = group.column(column).statistics
+        n = group.num_rows
+        only = None
+        if stats is not None and stats.has_min_max and stats.null_count == 0 and stats.min == stats.max:
+            only = stats.min
+        skip = isinstance(only, str) and _MONTH.fullmatch(only) is not None and only not in periods
+        if not skip and n:
+            if ranges and ranges[-1][1] == start - 1:
+                ranges[-1] = (ranges[-1][0], start + n - 1)
+            else:
+                ranges.append((start, start + n - 1))
+        start += n
+    return None if ranges == [(0, start - 1)] else ranges
+
+
+def _file_view(con: duckdb.DuckDBPyConnection, path: Path, periods: Collection[str] | None) -> None:
+    """The view ``file_t``: the file's rows with their ``file_row_number``, only those of the row
+    groups :func:`_row_ranges` keeps when ``periods`` are given (DuckDB skips the others unread)."""
+    ranges = None if periods is None else _row_ranges(path, periods)
+    if ranges is None:
+        con.read_parquet(str(path), file_row_number=True).create_view("file_t", replace=True)
+        return
+    name = "'" + str(path).replace("'", "''") + "'"
+    scans = [
+        f"select * from read_parquet({name}, file_row_number = true) where file_row_number between {a} and {b}"
+        for a, b in ranges
+    ]
+    if not scans:  # no row group is read: the file's columns, no row
+        scans = [f"select * from read_parquet({name}, file_row_number = true) limit 0"]
+    con.execute("create or replace temp view file_t as " + " union all ".join(scans))
+
+
+def stage_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, where: str | None = None, periods: Collection[str] | None = None
+) -> int:
     """The view ``raw_t`` over the file at ``path`` (the columns the facts' checks read); its row count.
 
     ``where`` (SQL over the file's text columns, written by guozi, never from a file) keeps only
     the rows it holds for: DuckDB pushes it into the scan (``guozi indicators --data`` checks the
-    rows the panel reads). The row count is the file's, filtered or not.
+    rows the panel reads). ``periods``: the months (``YYYY-MM``) ``where`` keeps, beside the rows
+    whose period is not a month: the row groups holding only other months are not read at all
+    (:func:`_row_ranges`). The row count is the file's, filtered or not.
 
     The values DuckDB cannot read exactly by itself are read by :func:`parse_numbers` into the
     temp table ``slow_t`` (by row number), which ``raw_t`` joins.
     """
     names = set(pq.read_schema(path).names)
     unit = "coalesce(unit, '')" if "unit" in names else "''"
-    source = con.read_parquet(str(path), file_row_number=True)
-    source.create_view("file_t", replace=True)
+    _file_view(con, path, None if where is None else periods)
     units = ", ".join("'" + u.replace("'", "''") + "'" for u in ONE_UNITS)
     persons = ", ".join("'" + u.replace("'", "''") + "'" for u in PERSON_UNITS)
     con.execute(
@@ -98,5 +154,4 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, where: str | None 
                         else s.__unit_persons end as __unit_persons
             from cells_t c left join slow_t s on s.rn = c.rn"""
     )
-    rows = con.execute("select count(*) from file_t").fetchone()
-    return 0 if rows is None else int(rows[0])
+    return int(pq.ParquetFile(path).metadata.num_rows)
