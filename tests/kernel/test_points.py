@@ -19,7 +19,12 @@ from decimal import Decimal
 
 import pytest
 
+from guozi.analyses.targets.clauses import _points
+from guozi.cli.common import _change
 from guozi.kernel.money import decisive_decimals, points
+from guozi.presentation.workbook import points_format
+from guozi.report.narrative import shown
+from guozi.web.render import show
 
 
 @pytest.mark.parametrize(
@@ -59,3 +64,18 @@ def test_a_rate_off_its_mark_is_not_shown_as_the_mark(value: float, decimals: in
     """Against 100: 99.997 → 100.00 at two, 99.997 at three; 99.97 and 100 need two; 100.004 →
     100.00 at two, 100.004 at three; 99.99996 → 100.0000 even at four, the most."""
     assert decisive_decimals(value, 100) == decimals
+
+
+def test_every_surface_shows_a_change_in_points_by_the_one_rule() -> None:
+    """+0.0012 point (0.00 at two decimals, 0.001 at three) on each surface that shows a change in
+    points: guozi verdict's clause (compared at six decimals, so up to six), the CLI table, the
+    report, a web page and the number format of an Excel cell; 0.29 keeps two decimals everywhere."""
+    tiny = Decimal("0.0012")
+    assert _points(tiny, 6, "zh") == "+0.001 个百分点"
+    assert _change(tiny, "%", "zh") == "+0.001 个百分点" and _change(tiny, "%", "en") == "+0.001 pp"
+    assert shown(tiny, "pp", "zh") == "+0.001个百分点"
+    assert show(tiny, "pp") == "+0.001"
+    assert points_format(tiny) == "0.000"
+    assert points_format(Decimal("0.0004")) == "0.0000" and points_format(0) == "0.00"
+    assert _change(Decimal("0.29"), "%", "zh") == "+0.29 个百分点" and show(0.29, "pp") == "+0.29"
+    assert show(0.0012, "growth") == "+0.00"  # a growth rate in % keeps its two decimals

@@ -5,7 +5,8 @@ Formats (one choice, used everywhere):
 - money and other amounts: ``#,##0.00``; head counts: ``#,##0``;
 - percentages are stored as percentage numbers (94.1357 means 94.1357 %, the figure the rest of
   guozi computes) and shown with ``0.00"%"``, so the cell holds the exact figure and reads 94.14%;
-- changes of a percentage in points (个百分点): ``0.00``;
+- changes of a percentage in points (个百分点): ``0.00``, more decimals (at most four) where a change
+  that is not zero would read 0.00 (:func:`guozi.kernel.money.decisive_decimals`): ``0.000``;
 - booleans as 是/否 (Yes/No), never the text True/False.
 
 Every sheet has its header row frozen and repeated on each printed page, an autofilter, A4
@@ -21,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from guozi.kernel.money import MOST_DECIMALS, decisive_decimals
 from guozi.kernel.text import Text, pick
 
 
@@ -40,7 +42,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT: Final = "#,##0.00"
 COUNT_FORMAT: Final = "#,##0"
 PERCENT_FORMAT: Final = '0.00"%"'
-POINTS_FORMAT: Final = "0.00"
+POINTS_FORMATS: Final = tuple("0." + "0" * n for n in range(2, MOST_DECIMALS + 1))  # 0.00 … 0.0000
 RATIO_FORMAT: Final = "0.0000"
 A4: Final = 9  # xlsxwriter's paper code for A4
 MIN_WIDTH, MAX_WIDTH = 6, 60
@@ -92,7 +94,7 @@ def cell_format(col: Column, row: dict[str, Any], value: Any) -> str | None:
         return PERCENT_FORMAT
     if col.money == "row" or col.fmt == "pp":
         if unit == "%":
-            return POINTS_FORMAT if col.fmt == "pp" else PERCENT_FORMAT
+            return points_format(value) if col.fmt == "pp" else PERCENT_FORMAT
         if unit == "人":
             return COUNT_FORMAT
         return MONEY_FORMAT
@@ -105,12 +107,17 @@ def cell_format(col: Column, row: dict[str, Any], value: Any) -> str | None:
     return None
 
 
+def points_format(value: Any) -> str:
+    """The format of a change in points: to the digits that decide it (0.0012 reads 0.001, not 0.00)."""
+    return POINTS_FORMATS[decisive_decimals(value) - 2]
+
+
 def _shown_width(value: Any, num_format: str | None) -> int:
     """About how wide a cell shows: the number as formatted, or the text."""
     if isinstance(value, bool):
         return 2
     if num_format is not None and isinstance(value, int | float | Decimal):
-        decimals = 0 if num_format == COUNT_FORMAT else (4 if num_format == RATIO_FORMAT else 2)
+        decimals = num_format.count("0") - 1  # #,##0 → 0, #,##0.00 → 2, 0.0000 → 4
         return len(f"{float(value):,.{decimals}f}") + (1 if num_format == PERCENT_FORMAT else 0)
     return text_width(str(value))
 
@@ -123,7 +130,7 @@ def write_xlsx(
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
-    kinds = (MONEY_FORMAT, COUNT_FORMAT, PERCENT_FORMAT, POINTS_FORMAT, RATIO_FORMAT)
+    kinds = (MONEY_FORMAT, COUNT_FORMAT, PERCENT_FORMAT, *POINTS_FORMATS, RATIO_FORMAT)
     formats = {f: wb.add_format({"num_format": f}) for f in kinds}
     yes, no = pick(lang, "是", "Yes"), pick(lang, "否", "No")
     for title, rows, columns in sheets:

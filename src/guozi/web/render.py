@@ -14,7 +14,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from guozi.kernel.money import DEFAULT_UNIT, UNITS, figure, money_figure
+from guozi.kernel.money import DEFAULT_UNIT, UNITS, figure, money_figure, points
 from guozi.kernel.text import pick
 from guozi.web import labels
 from guozi.web.deps import csrf_token, lang_of, optional_user
@@ -55,7 +55,8 @@ def show(value: Any, kind: str = "auto", unit: str = "") -> str:
 
     ``kind``: ``auto`` (the row's ``unit``: 元 shown in 万元, % with its sign), ``money`` (元 in the
     data, shown in 万元), ``pct`` (a percentage: completion, pace, a share), ``pp`` (a change in
-    percentage points), ``count`` (a whole number: enterprises, months).
+    percentage points, with the digits that decide it), ``growth`` (a signed percentage), ``count``
+    (a whole number: enterprises, months).
     """
     if value is None or isinstance(value, bool) or (isinstance(value, float) and math.isnan(value)):
         return "—"
@@ -65,7 +66,9 @@ def show(value: Any, kind: str = "auto", unit: str = "") -> str:
         return fmt(value, "元")
     if kind == "pct":
         return fmt(value, "%")
-    if kind == "pp":
+    if kind == "pp":  # the digits that decide it: +0.001, never +0.00 for a change that is not zero
+        return points(value)
+    if kind == "growth":
         return figure(value, signed=True)
     if kind == "count":
         return figure(value, 0 if float(value).is_integer() else 2)
