@@ -1,8 +1,8 @@
 """Closing one subtree of a month, and ``guozi check`` on a closed month (issue 19).
 
 The small group of tests/ingest/conftest.py in June 2025: G 集团 above A, N and E (D left in April).
-``close --entity A`` locks A's subtree (A alone here) and leaves N, E and G filing; the store's rule
-is entity by entity (guozi.store.lifecycle), so the subtree's close is one event per member.
+``close --entity A`` locks A's subtree (A alone here) and leaves N, E and G filing: one event of root
+A, which the store's rule (guozi.store.lifecycle) applies to A and everything below it in the month.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def open_period(ledger: Ledger, period: Period, deadline: date, *, root: str = "
             f"期间 {period} 已关账；如需继续填报，请用 guozi period reopen {period} --reason 说明原因",
             f"period {period} is closed; to let filing go on, use guozi period reopen {period} --reason TEXT",
         )
-    if root and all_closed(ledger.tree(), events, period, _members(ledger, period, root)[:1]):
+    if root and _members(ledger, period, root) and all_closed(ledger.tree(), events, period, [root]):
         raise GuoziError(
             f"期间 {period} 的 {root} 及其下属企业已关账；请先 guozi period reopen {period} --entity {root}",
             f"period {period} is closed for {root}'s subtree; reopen it first (guozi period reopen --entity {root})",
@@ -112,10 +112,10 @@ def close_period(ledger: Ledger, period: Period, *, root: str = "", user: str) -
     """Close ``period`` for the whole tree, or for ``root``'s subtree (every entity of it in ``period``):
     imports and uploads of the closed entities' figures into it are refused from now on."""
     events = ledger.store.period_events(period.code)
-    if closed_whole(events):
-        raise GuoziError(f"期间 {period} 已经关账", f"period {period} is already closed")
     if not root:
-        return _record(ledger.store, period, "close", user=user)
+        if closed_whole(events) and not _reopened_inside(events):
+            raise GuoziError(f"期间 {period} 已经关账", f"period {period} is already closed")
+        return _record(ledger.store, period, "close", user=user)  # again: a subtree reopened inside is locked too
     members = _members(ledger, period, root)
     shut = set(closed_members(ledger.tree(), events, period, members))
     todo = [m for m in members if m not in shut]
@@ -125,6 +125,12 @@ def close_period(ledger: Ledger, period: Period, *, root: str = "", user: str) -
         )
     reason = f"关账 {root} 及其下属企业 closed with {root}'s subtree"
     return _record_subtree(ledger.store, period, "close", todo, root=root, user=user, reason=reason)
+
+
+def _reopened_inside(events: Sequence[PeriodEvent]) -> bool:
+    """Whether a subtree was reopened after the whole tree's latest close."""
+    whole = latest_event(events, {""}, ("close",))
+    return whole is not None and any(e.action == "reopen" and e.root and e.id > whole.id for e in events)
 
 
 @one_unit
