@@ -9,7 +9,6 @@ placed under G is not (G was never closed), and ``reopen --entity A`` lets A1 fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,9 +21,9 @@ from guozi.kernel.periods import Period
 from guozi.store.base import PeriodEvent
 from guozi.workspace import Workspace
 from tests.ingest.conftest import ENTITIES, TODAY, Desk, desk, wan, write_rows
-from tests.pg import drop_database, fresh_database
+from tests.store.conftest import pg_url
 
-__all__ = ["desk"]
+__all__ = ["desk", "pg_url"]
 
 JUNE = Period(2025, 6)
 ENTITY_COLUMNS = ("entity_id", "name", "parent_id", "valid_from", "valid_to")
@@ -74,14 +73,6 @@ def _walk(desk: Desk) -> None:
 
 def test_an_entity_added_after_the_close_is_locked_until_the_subtree_reopens(desk: Desk) -> None:
     _walk(desk)
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """An empty PostgreSQL database of this test (dropped afterwards)."""
-    url = fresh_database()
-    yield url
-    drop_database(url)
 
 
 def test_the_walk_on_postgresql(pg_url: str, tmp_path: Path) -> None:
