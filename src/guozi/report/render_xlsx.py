@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from guozi.kernel.money import MOST_DECIMALS, decisive_decimals
 from guozi.kernel.text import pick
 from guozi.presentation.output import safe_cell
 from guozi.report import narrative as nv
@@ -76,6 +77,11 @@ class _Writer:
             "ratio": wb.add_format({"num_format": "0.00", "border": 1}),
             "growth": wb.add_format({"num_format": "+0.0;-0.0;0.0", "border": 1}),
             "change": wb.add_format({"num_format": "+#,##0.00;-#,##0.00;0.00", "border": 1}),
+            **{  # a change in points to the digits that decide it: +0.001, not +0.00 (kernel.money)
+                f"pp{n}": wb.add_format({"num_format": f"+0.{z};-0.{z};0.{z}", "border": 1})
+                for n in range(2, MOST_DECIMALS + 1)
+                for z in ["0" * n]
+            },
             "count": wb.add_format({"num_format": "0", "border": 1}),
             "exact": wb.add_format({"num_format": "#,##0.00##########"}),
             "float": wb.add_format({"num_format": "0.00########"}),
@@ -98,7 +104,7 @@ class _Writer:
             elif cell.unit in ("count", "人"):
                 fmt = "count"
             elif cell.unit == "pp":
-                fmt = "change"
+                fmt = f"pp{decisive_decimals(cell.value)}"
             else:
                 fmt = "ratio"
             value = cell.value
