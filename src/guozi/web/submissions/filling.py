@@ -177,6 +177,7 @@ def _page(
         "values": values,
         "by_item": by_item,
         "problems": problems,
+        "closed": call(request, ws.closing, entity, period),  # the close that locks the month, if any
     }
     return render(request, "submissions/fill.html", ctx, status_code=status)
 
