@@ -49,7 +49,7 @@ def test_schema_5_rows_survive_backup_and_restore(store: Store, tmp_path: Path) 
     try:
         _fill(source, folder)
         report = backup(source, tmp_path / "b.tar")
-        assert (report.rows["intercompany"], report.rows["period_events"], report.schema_version) == (1, 2, 5)
+        assert (report.rows["intercompany"], report.rows["period_events"], report.schema_version) == (1, 2, 6)
         restore(tmp_path / "b.tar", store)
         a, b = dump_tables(source), dump_tables(store)
         assert all(a[name].equals(b[name]) for name in a)
@@ -67,7 +67,7 @@ def test_schema_5_rows_survive_backup_and_restore(store: Store, tmp_path: Path) 
 def _as_schema_4(archive: Path) -> None:
     """Make a folder archive look as a schema-4 guozi wrote it: no new tables, no report_type."""
     manifest = json.loads((archive / MANIFEST).read_text(encoding="utf-8"))
-    for name in ("intercompany", "period_events"):
+    for name in ("intercompany", "period_events", "notices"):
         (archive / f"{name}.parquet").unlink()
         del manifest["tables"][name]
     rows = archive / "entity_rows.parquet"
@@ -102,4 +102,4 @@ def test_a_schema_4_archive_restores_into_a_schema_5_store(store: Store, tmp_pat
     assert list(store.entities().report_type) == [None, None]
     assert current_ic(store) == [] and store.period_events() == []
     tables = dump_tables(store)
-    assert tables["meta"].to_pydict()["value"][tables["meta"].to_pydict()["key"].index("schema_version")] == "5"
+    assert tables["meta"].to_pydict()["value"][tables["meta"].to_pydict()["key"].index("schema_version")] == "6"

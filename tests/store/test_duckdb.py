@@ -227,7 +227,7 @@ def test_a_schema_2_file_is_upgraded_in_place_with_its_data(tmp_path: Path) -> N
     con.close()
     store = DuckDBStore(path)
     try:
-        assert store.backend().con.execute("select value from meta where key = 'schema_version'").fetchone() == ("5",)
+        assert store.backend().con.execute("select value from meta where key = 'schema_version'").fetchone() == ("6",)
         [sub] = store.submissions()
         assert (sub.id, sub.user, sub.status) == (1, "old", "approved")
         assert store.facts().to_pyarrow().to_pylist() == [

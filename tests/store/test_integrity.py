@@ -336,7 +336,7 @@ def test_a_schema_3_file_is_widened_on_opening(tmp_path: Path) -> None:
         assert con2.execute(
             "select data_type from information_schema.columns where table_name = 'facts' and column_name = 'value'"
         ).fetchone() == ("DECIMAL(22,4)",)
-        assert con2.execute("select value from meta where key = 'schema_version'").fetchone() == ("5",)
+        assert con2.execute("select value from meta where key = 'schema_version'").fetchone() == ("6",)
         assert store.facts().to_pyarrow().column("value").to_pylist() == [Decimal("12.5000")]
         store.write(facts_batch(tmp_path, "1000000000000000", item="assets"), user="t")
         assert sorted(store.facts().to_pyarrow().column("value").to_pylist()) == [
@@ -355,7 +355,7 @@ def test_a_schema_3_database_is_migrated_to_head(pg_url: str) -> None:
     store = PostgresStore(pg_url)
     store.close()
     with psycopg.connect(pg_url) as con:
-        assert con.execute("select version_num from alembic_version").fetchone() == ("schema5",)
+        assert con.execute("select version_num from alembic_version").fetchone() == ("schema6",)
         assert con.execute(
             "select numeric_precision, numeric_scale from information_schema.columns"
             " where table_name = 'facts' and column_name = 'value'"

@@ -132,8 +132,8 @@ def test_a_schema_2_database_is_upgraded_in_place_with_its_data(pg_url: str) -> 
     store = PostgresStore(pg_url)
     try:
         with psycopg.connect(pg_url) as con:
-            assert con.execute("select version_num from alembic_version").fetchone() == ("schema5",)
-            assert con.execute("select value from meta where key = 'schema_version'").fetchone() == ("5",)
+            assert con.execute("select version_num from alembic_version").fetchone() == ("schema6",)
+            assert con.execute("select value from meta where key = 'schema_version'").fetchone() == ("6",)
         [sub] = store.submissions()
         assert (sub.id, sub.user, sub.status, sub.created_at) == (1, "old", "approved", datetime(2025, 7, 1, 8))
         assert store.facts().to_pyarrow().to_pylist() == [

@@ -47,7 +47,7 @@ DUCK_TYPES = {
 def test_schema_5_has_the_new_tables_and_column() -> None:
     """What schema 5 adds, read off the definition (issue 19: period events; issue 21: report type, intercompany)."""
     tables = {t.name: t for t in TABLES}
-    assert SCHEMA_VERSION == 5
+    assert SCHEMA_VERSION == 6  # 6 adds notices: tests/store/test_notices.py
     assert tables["intercompany"].names == ["submission_id", "entity_id", "counterparty_id", "period", "item", "value"]
     assert tables["intercompany"].column("value").type == "decimal(22, 4)"
     events = tables["period_events"]
@@ -105,7 +105,7 @@ def test_postgresql_after_alembic_head_is_the_schema(pg_url: str) -> None:
     )
     assert views == set(VIEWS)
     assert indexes == {(t.name, i.name) for t in TABLES for i in t.indexes}
-    assert version == ("5",)
+    assert version == ("6",)
 
 
 def _duck_catalogue(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str, str]]]:
@@ -168,7 +168,7 @@ def test_a_schema_4_duckdb_file_is_upgraded_to_5_in_place(tmp_path: Path) -> Non
         store.close()
     con = duckdb.connect(str(path))
     try:
-        assert con.execute("select value from meta where key = 'schema_version'").fetchone() == ("5",)
+        assert con.execute("select value from meta where key = 'schema_version'").fetchone() == ("6",)
         assert {t.name for t in TABLES} <= set(_duck_catalogue(con))
     finally:
         con.close()
@@ -194,5 +194,5 @@ def test_a_schema_4_postgresql_database_is_migrated_to_5_with_its_rows(pg_url: s
     finally:
         store.close()
     with psycopg.connect(**parse_url(pg_url)) as con:
-        assert con.execute("select version_num from alembic_version").fetchone() == ("schema5",)
-        assert con.execute("select value from meta where key = 'schema_version'").fetchone() == ("5",)
+        assert con.execute("select version_num from alembic_version").fetchone() == ("schema6",)
+        assert con.execute("select value from meta where key = 'schema_version'").fetchone() == ("6",)

@@ -43,8 +43,9 @@ if TYPE_CHECKING:
 FORMAT = "guozi-backup"
 VERSION = 1
 # older archives restored as well: 3 differs only in facts.value, decimal(18, 4), widened losslessly;
-# 3 and 4 lack what schema 5 added (entity_rows.report_type, intercompany, period_events): restored empty
-READABLE_SCHEMAS = (3, 4, SCHEMA_VERSION)
+# 3 and 4 lack what schema 5 added (entity_rows.report_type, intercompany, period_events), 3 to 5 what
+# schema 6 added (notices): restored empty
+READABLE_SCHEMAS = (3, 4, 5, SCHEMA_VERSION)
 MANIFEST = "manifest.json"
 # every table, in restore order, with its columns' types (entity_rows: plus its extra text columns)
 SCHEMAS: dict[str, pa.Schema] = {t.name: arrow_schema(t.name) for t in TABLES}

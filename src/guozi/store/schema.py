@@ -24,8 +24,9 @@ from guozi.store.batch import ENTITY_COLUMNS
 
 # 2: submissions, entity rows, facts, targets, explanations; 3: review status, reviews, users, audit;
 # 4: fact values decimal(22, 4), up to 10^16 yuan (an older file's column is widened on opening);
-# 5: entity_rows.report_type, intercompany (versioned like facts), period_events (the period lifecycle)
-SCHEMA_VERSION = 5
+# 5: entity_rows.report_type, intercompany (versioned like facts), period_events (the period lifecycle);
+# 6: notices (the 提示 of a figure read from its usual writing, (3.5) as −3.5, kept with its draft)
+SCHEMA_VERSION = 6
 FIRST = 2  # the oldest schema a store can hold (the first release's)
 TARGET_TYPE = "decimal(38, 10)"
 
@@ -76,6 +77,23 @@ def _c(
     name: str, type_: str = "text", *, nullable: bool = False, default: str | None = None, since: int = FIRST
 ) -> Column:
     return Column(name, type_, nullable, default, since)
+
+
+def _about_a_figure(text: str) -> tuple[Column, ...]:
+    """The columns of a problem kept about a submission's figure: the figure, the rule, the cell, a
+    ``text`` (the filer's explanation of a 核实 problem; what was typed, of a 提示) and the message."""
+    return (
+        _c("submission_id", "bigint"),
+        _c("entity_id"),
+        _c("period", "integer"),
+        _c("item"),
+        _c("rule"),
+        _c("sheet"),
+        _c("row_number", "bigint", nullable=True),
+        _c(text),
+        _c("message_zh"),
+        _c("message_en"),
+    )
 
 
 _ENTITY = tuple(_c(c, nullable=True, since=5 if c == "report_type" else FIRST) for c in ENTITY_COLUMNS)
@@ -162,21 +180,7 @@ TABLES: tuple[Table, ...] = (
             _c("target", TARGET_TYPE),
         ),
     ),
-    Table(
-        "explanations",
-        (
-            _c("submission_id", "bigint"),
-            _c("entity_id"),
-            _c("period", "integer"),
-            _c("item"),
-            _c("rule"),
-            _c("sheet"),
-            _c("row_number", "bigint", nullable=True),
-            _c("explanation"),
-            _c("message_zh"),
-            _c("message_en"),
-        ),
-    ),
+    Table("explanations", _about_a_figure("explanation")),
     Table(
         "intercompany",
         (
@@ -205,6 +209,12 @@ TABLES: tuple[Table, ...] = (
         primary_key=("id",),
         sequence="period_event_ids",
         since=5,
+    ),
+    Table(
+        "notices",
+        _about_a_figure("found"),
+        indexes=(Index("notices_submission", ("submission_id",)),),
+        since=6,
     ),
 )
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from guozi.kernel.errors import GuoziError, NotFoundError
+from guozi.kernel.errors import GuoziError, NotFoundError, Problem, Severity
 from guozi.kernel.periods import Period
 from guozi.store.base import PERIOD_ACTIONS, AuditEntry, PeriodAction, PeriodEvent, Review, Status, Submission, User
 from guozi.store.batch import ENTITY_COLUMNS, STORE_COLUMNS, Batch
@@ -265,6 +265,36 @@ class SQLStatements:
             ),
             [entity_id, entity_id],
         )
+
+    # --- notices kept with a submission
+    def keep_notices(self, submission_id: int, notices: Sequence[Problem]) -> None:
+        """Keep the 提示 ``notices`` (each naming entity, period ``YYYY-MM`` and item) with the submission,
+        what was typed as their ``found`` (joins an open :meth:`atomic`)."""
+        with self._transaction():
+            for p in notices:
+                key = [submission_id, p.entity, Period.parse(p.period).code, p.item, p.rule]
+                self._execute(
+                    self._q("insert into notices values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    [*key, p.sheet, p.row, p.found, p.message_zh, p.message_en],
+                )
+        self.writes += 1
+
+    def notices(self, submission_id: int) -> list[Problem]:
+        """The 提示 kept with the submission, by entity, period, item and rule."""
+        rows = self._rows(
+            self._q(
+                """select entity_id, period, item, rule, sheet, row_number, found, message_zh, message_en
+                   from notices where submission_id = ? order by entity_id, period, item, rule"""
+            ),
+            [submission_id],
+        )
+        return [
+            Problem(
+                rule, zh, en, sheet=sheet, row=row, found=found, severity=Severity.NOTICE, entity=entity,
+                period=str(Period.from_code(int(period))), item=item,
+            )
+            for entity, period, item, rule, sheet, row, found, zh, en in rows
+        ]  # fmt: skip
 
     # --- reviews
     def set_status(self, submission_id: int, status: Status, *, user: str, comment: str = "") -> Review:
