@@ -200,6 +200,12 @@ def test_small_group_narrative_matches_the_hand_worked_figures(small_group: Work
         "其中，6月当月实现营业收入234.56亿元，同比增长17.3%；利润总额18.76亿元，同比增长11.1%；"
         "净利润14.00亿元，同比增长7.7%。"
     )
+    overview_en = [p.text.en for p in report.section("overview").paragraphs()]
+    assert (
+        overview_en[1]
+        == "At the end of June 2025: total assets 500.00 billion yuan, up 4.2% year on year; debt-to-asset ratio 64.00%, down 0.50 percentage points."
+    )
+    assert overview_en[2].startswith("In June alone: operating revenue 23.46 billion yuan, up 17.3% year on year; ")
     drivers = report.section("drivers").paragraphs()[0].text.zh
     assert drivers == (
         "2025年1—6月，集团利润总额同比减少2.12亿元；增利较多的是甲制造（增加5.00亿元）；减利较多的是乙建设（减少5.00亿元）。"

@@ -308,26 +308,23 @@ def _named_values(figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: s
     ]
 
 
-def balances(period: Period, figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> str:
-    """ "6月末，资产总额2 345.67亿元，同比增长3.2%；资产负债率64.12%，同比下降0.35个百分点。"."""
-    zh = is_zh(lang)
-    parts = _named_values(figs, names, lang)
+def _listed(head_zh: str, head_en: str, parts: Sequence[str], lang: str) -> str:
+    """A sentence of ``parts`` after its head: 「head甲；乙。」 / "head a; b."; nothing without parts."""
     if not parts:
         return ""
-    if zh:
-        return f"{month_end(period, lang)}，" + "；".join(parts) + "。"
-    return f"At {month_end(period, lang)}: " + "; ".join(parts) + "."
+    return pick(lang, head_zh + "；".join(parts) + "。", head_en + "; ".join(parts) + ".")
+
+
+def balances(period: Period, figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> str:
+    """ "6月末，资产总额2 345.67亿元，同比增长3.2%；资产负债率64.12%，同比下降0.35个百分点。"."""
+    end = month_end(period, lang)
+    return _listed(f"{end}，", f"At {end}: ", _named_values(figs, names, lang), lang)
 
 
 def single_month(period: Period, figs: Sequence[Fig], names: Sequence[tuple[str, str]], lang: str) -> str:
     """ "其中，6月当月实现营业收入…，同比…；利润总额…。"."""
-    zh = is_zh(lang)
-    parts = _named_values(figs, names, lang)
-    if not parts:
-        return ""
-    if zh:
-        return f"其中，{month_only(period, lang)}实现" + "；".join(parts) + "。"
-    return f"In {month_only(period, lang)}: " + "; ".join(parts) + "."
+    month = month_only(period, lang)
+    return _listed(f"其中，{month}实现", f"In {month}: ", _named_values(figs, names, lang), lang)
 
 
 def contributor(name: str, change: Fig, lang: str) -> str:
