@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ import pandas as pd
 
 from guozi.catalog import Catalog
 from guozi.engine.panel import Basis, Panel, Scope, compute_panel
+from guozi.engine.panel.pivots import DataVersion
 from guozi.kernel.periods import Period
 from guozi.store import Store
 from guozi.tree import Tree, build_tree
@@ -45,6 +47,7 @@ class Memo:
         self.tree: Tree | None = None
         self.state: Hashable = None  # the store's version when the panels were computed
         self.panels: OrderedDict[Hashable, tuple[Catalog, Panel]] = OrderedDict()  # with the catalogue used
+        self.source = uuid.uuid4().hex  # this workspace's store, for the engine's kept pivots (another store: another)
 
     def clear(self) -> None:
         with self.lock:
@@ -74,6 +77,11 @@ class Memo:
                     self.tree, self.writes = None, None
                 self.state = state
         return state
+
+    def version(self, store: Store, state: Hashable) -> DataVersion:
+        """The facts of ``store`` in ``state`` (:meth:`state_of`), under which the engine keeps its pivots
+        (:mod:`guozi.engine.panel.pivots`): a pivot of another store or state is never reused."""
+        return DataVersion(f"{store.url}#{self.source}", state)
 
     def kept(self, key: Hashable, catalog: Catalog) -> Panel | None:
         """The panel kept under ``key`` for ``catalog`` (now the most recently used), or ``None``."""
@@ -106,11 +114,13 @@ def read_panel(
     basis: Basis,
     prior: bool,
     among: frozenset[str] | None,
+    version: DataVersion | None = None,
 ) -> Panel:
     """The panel of ``scope``, reading only the facts of the entities it may need.
 
     ``among`` (``reported`` view only): the entities whose rows are wanted; with
-    ``scope.entity``, that entity's alone.
+    ``scope.entity``, that entity's alone. ``version``: what the facts are, for the engine to keep
+    their pivot when the panel reads them all (a panel of a few members' facts pivots its own).
     """
     if scope.view == "reported" and (among is not None or scope.entity is not None):
         if scope.entity is not None:
@@ -118,6 +128,8 @@ def read_panel(
         assert among is not None
         tree = _pruned(tree, among)  # the other entities' rows are not wanted
     members = _member_ids(tree, scope, among)
+    if members is not None:
+        version = None
     if members is not None and len(members) <= FILTER_IDS:  # read only the members' facts
         facts = facts.filter(facts.entity_id.isin(members))
     elif members is not None:
@@ -125,7 +137,15 @@ def read_panel(
         facts = facts.semi_join(wanted, facts.entity_id == wanted.entity_id)
     with paused_gc():
         return compute_panel(
-            facts, tree, catalog, periods=periods, indicators=codes, scope=scope, basis=basis, prior=prior
+            facts,
+            tree,
+            catalog,
+            periods=periods,
+            indicators=codes,
+            scope=scope,
+            basis=basis,
+            prior=prior,
+            version=version,
         )
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from guozi.catalog.model import Catalog
-from guozi.engine.backends import register_tables, runs_sql, to_arrow
+from guozi.engine.backends import fetch_sql, register_tables, runs_sql, to_arrow
 from guozi.engine.compile import (
     Expr,
     Pick,
@@ -36,6 +36,7 @@ from guozi.engine.compile import (
 from guozi.engine.panel.frame import long_frame
 from guozi.engine.panel.members import member_tables, members_of
 from guozi.engine.panel.model import Basis, Deferred, Panel, Scope
+from guozi.engine.panel.pivots import PIVOTS, DataVersion, PivotCache, keeps_arrow
 from guozi.engine.panel.prepared import bind, compile_over, fetch, placeholder, registered, subquery, temporary
 from guozi.engine.sqlcache import QUERIES, SqlCache, make_key
 from guozi.kernel.errors import NotFoundError
@@ -81,6 +82,9 @@ def _slots(roles: dict[str, set[str]]) -> list[tuple[str, str]]:
     return [(item, role) for item, rs in sorted(roles.items()) for role in sorted(rs)]
 
 
+_REQ_SCHEMA = ibis.schema({"item": "string", "fact_period": "int64", "target": "int64", "slot": "int64"})
+
+
 def compute_panel(
     facts: ir.Table,
     tree: Tree,
@@ -92,6 +96,7 @@ def compute_panel(
     basis: Basis = "ytd",
     prior: bool = True,
     cache: SqlCache | None = QUERIES,
+    version: DataVersion | None = None,
 ) -> Panel:
     """Compute ``indicators`` for ``periods`` over ``facts`` (entity_id, period, item, value).
 
@@ -100,7 +105,16 @@ def compute_panel(
     """
     one = [scope]
     return compute_panels(
-        facts, tree, catalog, periods=periods, indicators=indicators, scopes=one, basis=basis, prior=prior, cache=cache
+        facts,
+        tree,
+        catalog,
+        periods=periods,
+        indicators=indicators,
+        scopes=one,
+        basis=basis,
+        prior=prior,
+        cache=cache,
+        version=version,
     )[0]
 
 
@@ -115,6 +129,8 @@ def compute_panels(
     basis: Basis = "ytd",
     prior: bool = True,
     cache: SqlCache | None = QUERIES,
+    version: DataVersion | None = None,
+    pivots: PivotCache = PIVOTS,
 ) -> list[Panel]:
     """The panels of several scopes over the same facts, periods and indicators, in ``scopes`` order.
 
@@ -127,6 +143,11 @@ def compute_panels(
     :data:`~guozi.engine.sqlcache.QUERIES`, also on disk): on DuckDB and PostgreSQL each query is
     built by Ibis over placeholders once per shape and later run as kept SQL text with this
     call's data. ``None``, and always on Spark: Ibis builds and compiles every query of the call.
+
+    ``version``: what ``facts`` are (the store and its state, :class:`~guozi.engine.panel.pivots.DataVersion`);
+    with it, and kept queries, on DuckDB the pivot (steps 1–2) is kept in ``pivots`` as Arrow and
+    reused by later calls over the same facts in the same state (:mod:`guozi.engine.panel.pivots`).
+    The caller vouches that the state moves whenever the facts do.
     """
     for code in indicators:
         ind = catalog.indicator(code)
@@ -153,7 +174,8 @@ def compute_panels(
     plan = _Plan(tuple(periods), tuple(targets), tuple(indicators), exprs, qs, tuple(all_terms), roles, basis, prior)
     backend = ibis.get_backend(facts)
     if cache is not None and runs_sql(backend):
-        return _prepared_panels(backend, facts, tree, catalog, plan, scopes, cache)
+        kept = (version, pivots) if version is not None and keeps_arrow(backend) else None
+        return _prepared_panels(backend, facts, tree, catalog, plan, scopes, cache, kept)
     per_entity = _per_entity(facts, ibis.memtable(_requests(plan.targets, roles)), catalog, plan)
     shared = len(scopes) > 1
     if shared:
@@ -182,13 +204,14 @@ def _prepared_panels(
     plan: _Plan,
     scopes: Sequence[Scope],
     cache: SqlCache,
+    kept: tuple[DataVersion, PivotCache] | None = None,
 ) -> list[Panel]:
     """:func:`compute_panels` with each query compiled over placeholders once per shape and kept in ``cache``.
 
     The key of a query holds everything that shapes its SQL (:func:`~guozi.engine.sqlcache.make_key`
     adds guozi's and Ibis's versions, the engine's code, the dialect and the catalogue): the plan
     (periods, indicators and their resolved formulas, basis, prior values), the scope, and the
-    schema of each placeholder's data.
+    schema of each placeholder's data. ``kept``: the pivot is kept as Arrow in that cache, under that version.
     """
     dialect = str(con.name)
     shape = {
@@ -201,10 +224,10 @@ def _prepared_panels(
         "basis": plan.basis,
         "prior": plan.prior,
     }
-    req = ibis.memtable(_requests(plan.targets, plan.roles))
-    inputs = {"facts": facts.schema(), "req": req.schema()}
+    inputs = {"facts": facts.schema(), "req": _REQ_SCHEMA}
+    pivot_key = make_key(dialect, catalog, {**shape, "query": "pivot", **inputs})
     pivot = cache.get(
-        make_key(dialect, catalog, {**shape, "query": "pivot", **inputs}),
+        pivot_key,
         lambda: compile_over(
             con,
             _per_entity(placeholder("facts", inputs["facts"]), placeholder("req", inputs["req"]), catalog, plan),
@@ -212,9 +235,23 @@ def _prepared_panels(
         ),
     )
     register_tables(con, [facts])  # the facts' own in-memory tables (an id list …), if any
-    pivot_sql = bind(pivot.sql, {"facts": subquery(str(con.compile(facts))), **registered(con, {"req": req})})
+    facts_sql = str(con.compile(facts))
+
+    def pivot_sql() -> str:
+        req = ibis.memtable(_requests(plan.targets, plan.roles))
+        return bind(pivot.sql, {"facts": subquery(facts_sql), **registered(con, {"req": req})})
+
     with ExitStack() as stack:
-        per_entity = stack.enter_context(temporary(con, pivot_sql)) if len(scopes) > 1 else subquery(pivot_sql)
+        if kept is not None:  # the pivot kept as Arrow, computed by the first call over these facts
+            version, pivots = kept
+            table = pivots.get(
+                version, (dialect, facts_sql, pivot_key), lambda: fetch_sql(con, pivot_sql(), pivot.schema)
+            )
+            per_entity = registered(con, {"pe": table})["pe"]
+        elif len(scopes) > 1:
+            per_entity = stack.enter_context(temporary(con, pivot_sql()))
+        else:
+            per_entity = subquery(pivot_sql())
         panels: list[Panel] = []
         for scope in scopes:
             tables = member_tables(tree, _member_targets(plan, scope), scope)

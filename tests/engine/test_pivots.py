@@ -1,0 +1,181 @@
+"""The facts kept pivoted between calls (:mod:`guozi.engine.panel.pivots`): never stale, never different.
+
+On the hand-made group of ``test_panel.py`` (amounts in 元): at 2025-06 G's debt ratio is
+2 550 / 4 000 = 63.75 %, and G's children A + B owe 1 180 + 1 300 = 2 480 on 1 800 + 2 000 =
+3 800 of assets (65.263… %). After an import restating G's liabilities and equity at 2025-06
+as 2 800 and 1 200 (assets still 4 000 = 2 800 + 1 200), G's own debt ratio is 2 800 / 4 000 =
+70 % (its children's sum is unchanged): a pivot kept before the import must not answer it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from guozi.engine.panel import Panel, Scope, compute_panels
+from guozi.engine.panel.pivots import PIVOTS, DataVersion, PivotCache
+from guozi.engine.sqlcache import SqlCache
+from guozi.workspace import Workspace
+
+from ..conftest import facts_of
+from ..pg import postgres_input
+from .test_panel import ENTITIES, JUNE, _facts
+from .test_sqlcache import INDICATORS, SCOPES, assert_identical
+
+
+@pytest.fixture
+def ws(workspace_of: Callable[..., Workspace]) -> Workspace:
+    return workspace_of(entities=ENTITIES, facts=_facts())
+
+
+def _version(ws: Workspace) -> DataVersion:
+    return DataVersion(ws.store.url, ws.store.version())
+
+
+def _panels(
+    ws: Workspace,
+    version: DataVersion | None,
+    pivots: PivotCache,
+    *,
+    scopes: Sequence[Scope] = SCOPES,
+    cache: SqlCache | None = None,
+) -> list[Panel]:
+    return compute_panels(
+        ws.store.facts(),
+        ws.tree(),
+        ws.catalog,
+        periods=[JUNE],
+        indicators=INDICATORS,
+        scopes=scopes,
+        cache=cache or SqlCache(disk=False),
+        version=version,
+        pivots=pivots,
+    )
+
+
+def test_a_kept_pivot_gives_the_frames_of_a_fresh_one(ws: Workspace) -> None:
+    cache, kept = SqlCache(disk=False), PivotCache()
+    first = _panels(ws, _version(ws), kept, cache=cache)
+    assert (kept.built, kept.reused, len(kept)) == (1, 0, 1)
+    again = _panels(ws, _version(ws), kept, cache=cache)  # every scope over the kept Arrow pivot
+    assert (kept.built, kept.reused) == (1, 1)
+    fresh = _panels(ws, None, kept)  # pivoted in the database, as without a version
+    assert (kept.built, kept.reused) == (1, 1)
+    ibis_compiled = compute_panels(
+        ws.store.facts(), ws.tree(), ws.catalog, periods=[JUNE], indicators=INDICATORS, scopes=SCOPES, cache=None
+    )
+    for panels in (first, again, fresh):
+        assert_identical(panels, ibis_compiled)
+    reported, _, children, _ = again
+    assert reported.value("G", JUNE, "debt_ratio") == pytest.approx(63.75, rel=1e-12)
+    assert children.value("G", JUNE, "debt_ratio") == pytest.approx(2480 / 3800 * 100, rel=1e-12)
+
+
+def test_one_scope_at_a_time_reuses_the_pivot(ws: Workspace) -> None:
+    kept = PivotCache()
+    for scope in SCOPES:  # as the web asks: one panel per request
+        assert_identical(_panels(ws, _version(ws), kept, scopes=[scope]), _panels(ws, None, kept, scopes=[scope]))
+    assert (kept.built, kept.reused) == (1, len(SCOPES) - 1)
+
+
+def test_an_import_between_two_calls_is_never_answered_from_the_kept_pivot(
+    ws: Workspace, contract: Callable[..., Path]
+) -> None:
+    kept = PivotCache()
+    before = _version(ws)
+    (panel,) = _panels(ws, before, kept, scopes=[Scope()])
+    assert panel.value("G", JUNE, "debt_ratio") == pytest.approx(63.75, rel=1e-12)
+    ws.import_files(
+        [contract(facts=facts_of("G", "2025-06", total_liabilities=2800, total_equity=1200))], reason="restated"
+    )
+    after = _version(ws)
+    assert after != before
+    (panel,) = _panels(ws, after, kept, scopes=[Scope()])
+    assert panel.value("G", JUNE, "debt_ratio") == pytest.approx(2800 / 4000 * 100, rel=1e-12)
+    assert (kept.built, kept.reused, len(kept)) == (2, 0, 1)  # the earlier state's pivot was dropped
+    assert_identical([panel], _panels(ws, None, kept, scopes=[Scope()]))
+
+
+def test_the_workspace_keeps_its_pivot_until_an_import(ws: Workspace, contract: Callable[..., Path]) -> None:
+    """Through the front door: a second scope reuses the first's pivot; an import moves the state."""
+    built, reused = PIVOTS.built, PIVOTS.reused
+    reported = ws.indicators(JUNE, indicators=list(INDICATORS))
+    children = ws.indicators(JUNE, indicators=list(INDICATORS), view="children")
+    assert (PIVOTS.built - built, PIVOTS.reused - reused) == (1, 1)
+    assert reported.value("G", JUNE, "debt_ratio") == pytest.approx(63.75, rel=1e-12)
+    assert children.value("G", JUNE, "debt_ratio") == pytest.approx(2480 / 3800 * 100, rel=1e-12)
+    ws.import_files(
+        [contract(facts=facts_of("G", "2025-06", total_liabilities=2800, total_equity=1200))], reason="restated"
+    )
+    again = ws.indicators(JUNE, indicators=list(INDICATORS))
+    assert again.value("G", JUNE, "debt_ratio") == pytest.approx(70.0, rel=1e-12)
+    assert PIVOTS.built - built == 2
+
+
+def test_two_stores_in_the_same_state_do_not_share_a_pivot(workspace_of: Callable[..., Workspace]) -> None:
+    """Two in-memory workspaces: the same URL, version and facts SQL, different figures (G's
+    liabilities 2 550 and 2 800 on 4 000 of assets: 63.75 % and 70 %)."""
+    restated = {"total_liabilities": 2800, "total_equity": 1200}
+    changed = [
+        {**r, "value": restated[str(r["item"])]}
+        if (r["entity_id"], r["period"]) == ("G", "2025-06") and r["item"] in restated
+        else r
+        for r in _facts()
+    ]
+    one, two = workspace_of(entities=ENTITIES, facts=_facts()), workspace_of(entities=ENTITIES, facts=changed)
+    assert one.store.url == two.store.url and one.state() == two.state()
+    assert one.indicators(JUNE, indicators=["debt_ratio"]).value("G", JUNE, "debt_ratio") == pytest.approx(63.75)
+    assert two.indicators(JUNE, indicators=["debt_ratio"]).value("G", JUNE, "debt_ratio") == pytest.approx(70.0)
+
+
+def test_the_cache_keeps_the_latest_within_its_limits() -> None:
+    """Sixteen bytes per row of one int64 and one float64 column: three tables of 10 rows are 160
+    bytes each; a limit of 400 bytes keeps the last two."""
+    cache = PivotCache(entries=8, max_bytes=400)
+    calls: list[int] = []
+
+    def table(k: int) -> Callable[[], pa.Table]:
+        def build() -> pa.Table:
+            calls.append(k)
+            return pa.table({"a": pa.array(range(10), type=pa.int64()), "b": pa.array([k * 1.0] * 10)})
+
+        return build
+
+    v = DataVersion("s", 1)
+    for k in range(3):
+        cache.get(v, k, table(k))
+    assert table(0)().nbytes == 160 and len(cache) == 2
+    cache.get(v, 2, table(2))  # kept
+    cache.get(v, 0, table(0))  # dropped by the limit: built again
+    assert calls == [0, 1, 2, 0, 0]
+    cache.get(DataVersion("t", 1), 0, table(9))  # another source keeps its own
+    cache.get(DataVersion("s", 2), 0, table(5))  # a new state of s drops every pivot of state 1
+    assert calls[-2:] == [9, 5] and cache.built == 6 and cache.reused == 1
+    assert len(cache) == 2
+
+
+def test_a_version_on_postgres_pivots_in_the_database(contract: Callable[..., Path], ws: Workspace) -> None:
+    """PostgreSQL keeps no Arrow pivot (it would copy it back row by row): the same frames, nothing kept."""
+    facts, tree = postgres_input(contract(entities=ENTITIES, facts=_facts()))
+    kept = PivotCache()
+
+    def run(version: DataVersion | None) -> list[Panel]:
+        return compute_panels(
+            facts,
+            tree,
+            ws.catalog,
+            periods=[JUNE],
+            indicators=INDICATORS,
+            scopes=SCOPES,
+            cache=SqlCache(disk=False),
+            version=version,
+            pivots=kept,
+        )
+
+    with_version = run(DataVersion("postgres", 1))
+    assert (kept.built, len(kept)) == (0, 0)
+    assert_identical(with_version, run(None))
+    assert_identical(with_version, _panels(ws, _version(ws), kept))
