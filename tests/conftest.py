@@ -3,8 +3,9 @@
 Markers (``pytest -m``), given here from what a test uses so that no test can forget its own:
 ``postgres`` (a PostgreSQL server: the ``pg_url`` fixture, a ``postgres``/``postgresql``
 parameter, tests/store/test_postgres.py), ``spark`` (a Spark session: a ``spark`` parameter),
-``browser`` (Chromium through Playwright), ``slow`` (the load, fuzz and kill tests, the
-benchmark's own checks). ``scripts/test --fast`` leaves all four out: a loop of a few minutes;
+``browser`` (Chromium through Playwright: the ``chromium`` fixture of tests/web/browser.py, or
+"chromium"/"browser" in the test's id), ``slow`` (the load, fuzz and kill tests, the benchmark's
+own checks). ``scripts/test --fast`` leaves all four out: a loop of a few minutes;
 CI runs everything.
 """
 
@@ -25,6 +26,10 @@ from guozi.workspace import Workspace
 # (the CLI tests) inherit it; a test of the caches sets its own.
 os.environ.setdefault("GUOZI_CACHE_DIR", tempfile.mkdtemp(prefix="guozi-test-cache-"))
 
+# Chromium, the served application and signed-in pages for the browser tests: one plugin, so that
+# its session fixtures (Chromium itself) are made once for the whole run
+pytest_plugins = ["tests.web.browser"]
+
 Records = Sequence[Mapping[str, object]]
 FACT_COLUMNS = ("entity_id", "period", "item", "value", "unit")
 
@@ -42,7 +47,6 @@ def write_csv(path: Path, rows: Records, columns: Iterable[str] | None = None) -
 
 ContractWriter = Callable[..., Path]
 
-BROWSER_MODULES = {"test_browser.py"}
 SLOW_MODULES = {"test_load.py", "test_fuzz.py", "test_concurrency.py", "test_pandas_panel.py"}
 
 
@@ -56,7 +60,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
         if "spark" in ids:
             item.add_marker(pytest.mark.spark)
-        if name in BROWSER_MODULES or "chromium" in ids or "browser" in ids:
+        if "chromium" in fixtures or "chromium" in ids or "browser" in ids:
             item.add_marker(pytest.mark.browser)
         if name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)

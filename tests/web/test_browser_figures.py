@@ -19,18 +19,14 @@ year before): the losses page counts 1, not ``0.00``, and shows the prior year, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from guozi.web.app import create_app
 from guozi.workspace import Workspace
 from tests.conftest import write_csv
-from tests.web.conftest import PASSWORD, serving
-from tests.web.test_browser import ARGS, CHROMIUM
-from tests.web.test_submissions import fresh_group
+from tests.web.browser import PageAs, Serve
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser-figures"
 MONEY = ("元", "yuan")
@@ -121,9 +117,8 @@ EVA_INPUTS = {  # 万元, for A, A1 and A2: what EVA needs beyond the group's fi
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
+def served(group_copy: Workspace, serve: Serve, tmp_path: Path) -> str:
     """The group of ``conftest.py`` with EVA's inputs for A's subtree, served on a free port."""
-    ws: Workspace = fresh_group(tmp_path)
     extra = tmp_path / "eva"
     extra.mkdir()
     facts = [
@@ -133,14 +128,12 @@ def served(tmp_path: Path) -> Iterator[str]:
         for item, v in values.items()
     ]
     write_csv(extra / "facts.csv", facts)
-    ws.import_files([extra], user="loader", reason="EVA inputs")
-    with serving(create_app(workspace=ws, secret="browser-figures-secret-not-for-production")) as base:
-        yield base
-    ws.close()
+    group_copy.import_files([extra], user="loader", reason="EVA inputs")
+    return serve(group_copy)
 
 
-def test_every_page_shows_the_figures_of_its_json(served: str) -> None:
-    from playwright.sync_api import Page, sync_playwright
+def test_every_page_shows_the_figures_of_its_json(served: str, page_as: PageAs) -> None:
+    from playwright.sync_api import Page
 
     base = served
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -156,78 +149,66 @@ def test_every_page_shows_the_figures_of_its_json(served: str) -> None:
         body: dict[str, Any] = page.request.get(base + api).json()
         return body
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900}).new_page()
-            page.goto(f"{base}/login")
-            page.fill("input[name=username]", "admin")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form[action='/login'] button[type=submit]")
-            page.wait_for_url(f"{base}/")
+    page = page_as(base, "admin", viewport={"width": 1400, "height": 900})
 
-            # overview: each card's value, prior year, target, completion and pace
-            o = visit(page, "/", "/api/v1/overview")
-            n = 0
-            for c in o["cards"]:
-                card = page.locator(f"a.card[href^='/indicator/{c['indicator']}?']")
-                same(card.locator(".value").inner_text(), c["value"], "auto", c["unit"], f"card {c['indicator']}")
-                same(card.locator(".prior").inner_text(), c["prior_value"], "auto", c["unit"], "prior")
-                n += 2
-                if c["target"] is not None:
-                    same(card.locator(".target").inner_text(), c["target"], "auto", c["unit"], "target")
-                    same(card.locator(".completion").inner_text(), c["completion"], "pct", None, "completion")
-                    n += 2
-            g = {c["indicator"]: c for c in o["cards"]}["total_profit"]
-            assert (g["value"], g["target"], g["completion"]) == (1_000_000, 2_000_000, 50.0)  # 100 / 200 万元
-            assert page.locator("a.card[href^='/indicator/total_profit?'] .completion").inner_text() == "50.00%"
-            compared["overview"] = n
+    # overview: each card's value, prior year, target, completion and pace
+    o = visit(page, "/", "/api/v1/overview")
+    n = 0
+    for c in o["cards"]:
+        card = page.locator(f"a.card[href^='/indicator/{c['indicator']}?']")
+        same(card.locator(".value").inner_text(), c["value"], "auto", c["unit"], f"card {c['indicator']}")
+        same(card.locator(".prior").inner_text(), c["prior_value"], "auto", c["unit"], "prior")
+        n += 2
+        if c["target"] is not None:
+            same(card.locator(".target").inner_text(), c["target"], "auto", c["unit"], "target")
+            same(card.locator(".completion").inner_text(), c["completion"], "pct", None, "completion")
+            n += 2
+    g = {c["indicator"]: c for c in o["cards"]}["total_profit"]
+    assert (g["value"], g["target"], g["completion"]) == (1_000_000, 2_000_000, 50.0)  # 100 / 200 万元
+    assert page.locator("a.card[href^='/indicator/total_profit?'] .completion").inner_text() == "50.00%"
+    compared["overview"] = n
 
-            t = visit(page, "/targets", "/api/v1/targets")
-            compared["targets"] = compare_table(table(page, "#targets"), t["rows"], TARGET_COLUMNS, "targets")
+    t = visit(page, "/targets", "/api/v1/targets")
+    compared["targets"] = compare_table(table(page, "#targets"), t["rows"], TARGET_COLUMNS, "targets")
 
-            losses = visit(page, "/losses", "/api/v1/losses")
-            compared["losses"] = compare_table(
-                table(page, "#loss-groups"), losses["extra"], LOSS_GROUP_COLUMNS, "loss groups"
-            ) + compare_table(table(page, "#loss-entities"), losses["rows"], LOSS_ENTITY_COLUMNS, "loss-makers")
-            a2 = table(page, "#loss-entities")[0]
-            assert (a2["entity_id"], a2["value"], a2["baseline"]) == ("A2", "-6.00", "2.00")  # net profit, 万元
+    losses = visit(page, "/losses", "/api/v1/losses")
+    compared["losses"] = compare_table(
+        table(page, "#loss-groups"), losses["extra"], LOSS_GROUP_COLUMNS, "loss groups"
+    ) + compare_table(table(page, "#loss-entities"), losses["rows"], LOSS_ENTITY_COLUMNS, "loss-makers")
+    a2 = table(page, "#loss-entities")[0]
+    assert (a2["entity_id"], a2["value"], a2["baseline"]) == ("A2", "-6.00", "2.00")  # net profit, 万元
 
-            e = visit(page, "/eva?entity=A", "/api/v1/eva?entity=A")
-            compared["eva"] = compare_table(table(page, "#eva"), e["rows"], EVA_COLUMNS, "eva")
-            # A's adjusted capital by hand: average equity (240 + 250) / 2 = 245, plus average
-            # interest-bearing debt (90 + 100) / 2 = 95, less average construction in progress
-            # (10 + 20) / 2 = 15: 325 万元 (issue 20 saw an empty column, the keys differed)
-            shown_a = {r["entity_id"]: r for r in table(page, "#eva")}["A"]
-            assert shown_a["adjusted_capital"] == "325.00"
-            assert shown_a["cost_of_capital"] != "—"
+    e = visit(page, "/eva?entity=A", "/api/v1/eva?entity=A")
+    compared["eva"] = compare_table(table(page, "#eva"), e["rows"], EVA_COLUMNS, "eva")
+    # A's adjusted capital by hand: average equity (240 + 250) / 2 = 245, plus average
+    # interest-bearing debt (90 + 100) / 2 = 95, less average construction in progress
+    # (10 + 20) / 2 = 15: 325 万元 (issue 20 saw an empty column, the keys differed)
+    shown_a = {r["entity_id"]: r for r in table(page, "#eva")}["A"]
+    assert shown_a["adjusted_capital"] == "325.00"
+    assert shown_a["cost_of_capital"] != "—"
 
-            w = visit(page, "/warnings?per_page=2", "/api/v1/warnings?per_page=2")
-            compared["warnings"] = compare_table(table(page, "#warnings"), w["rows"], WARNING_COLUMNS, "warnings")
-            pills = page.eval_on_selector_all(
-                ".counts [data-code]", "ps => ps.map(p => [p.dataset.code, p.querySelector('b').innerText])"
-            )
-            assert {k: int(v) for k, v in pills} == w["counts"]
+    w = visit(page, "/warnings?per_page=2", "/api/v1/warnings?per_page=2")
+    compared["warnings"] = compare_table(table(page, "#warnings"), w["rows"], WARNING_COLUMNS, "warnings")
+    pills = page.eval_on_selector_all(
+        ".counts [data-code]", "ps => ps.map(p => [p.dataset.code, p.querySelector('b').innerText])"
+    )
+    assert {k: int(v) for k, v in pills} == w["counts"]
 
-            x = visit(page, "/indicator/total_profit?entity=G", "/api/v1/indicators/total_profit?entity=G")
-            same(page.locator("#value").inner_text(), x["row"]["value"], "auto", x["unit"], "indicator value")
-            same(page.locator("#prior-value").inner_text(), x["row"]["prior_value"], "auto", x["unit"], "prior")
-            assert page.locator("#unit").inner_text() == "万元"  # the figures beside it are in 万元
-            compared["indicator"] = 2
+    x = visit(page, "/indicator/total_profit?entity=G", "/api/v1/indicators/total_profit?entity=G")
+    same(page.locator("#value").inner_text(), x["row"]["value"], "auto", x["unit"], "indicator value")
+    same(page.locator("#prior-value").inner_text(), x["row"]["prior_value"], "auto", x["unit"], "prior")
+    assert page.locator("#unit").inner_text() == "万元"  # the figures beside it are in 万元
+    compared["indicator"] = 2
 
-            d = visit(page, "/tree?entity=G", "/api/v1/tree?entity=G")
-            n = 0
-            for r in [d["node"], *d["rows"]]:
-                for code, cell in r["reported"].items():
-                    text = page.locator(
-                        f"tr[data-entity='{r['entity_id']}'] td[data-code='{code}'][data-view='reported']"
-                    )
-                    same(text.inner_text(), cell["value"], "auto", cell["unit"], f"tree {r['entity_id']} {code}")
-                    n += 1
-            compared["drill"] = n
+    d = visit(page, "/tree?entity=G", "/api/v1/tree?entity=G")
+    n = 0
+    for r in [d["node"], *d["rows"]]:
+        for code, cell in r["reported"].items():
+            text = page.locator(f"tr[data-entity='{r['entity_id']}'] td[data-code='{code}'][data-view='reported']")
+            same(text.inner_text(), cell["value"], "auto", cell["unit"], f"tree {r['entity_id']} {code}")
+            n += 1
+    compared["drill"] = n
 
-            ent = visit(page, "/entity/A", "/api/v1/entities/A")
-            compared["entity"] = compare_table(table(page, "#indicators"), ent["indicators"], ENTITY_COLUMNS, "entity")
-        finally:
-            browser.close()
+    ent = visit(page, "/entity/A", "/api/v1/entities/A")
+    compared["entity"] = compare_table(table(page, "#indicators"), ent["indicators"], ENTITY_COLUMNS, "entity")
     assert all(n > 0 for n in compared.values()), compared

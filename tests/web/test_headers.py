@@ -5,7 +5,7 @@ trusted proxy), and the other protective headers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,11 +15,10 @@ from starlette.testclient import TestClient
 
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
-from tests.web.conftest import PASSWORD, serving
+from tests.web.browser import CHROMIUM, PageAs, Serve, sign_in
 
 ClientAs = Callable[[str], TestClient]
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "guozi" / "web" / "templates"
-CHROMIUM = Path("/usr/bin/chromium")
 SECRET = "test-secret-not-for-production"
 
 PAGES_AND_ANSWERS = [
@@ -147,60 +146,43 @@ def test_the_api_docs_page_lives_within_the_same_policy(anon: TestClient) -> Non
 # -- the pages in a browser, under the policy ---------------------------------------------------------------
 
 
-@pytest.fixture
-def served(app: FastAPI) -> Iterator[str]:
-    with serving(app) as base:
-        yield base
-
-
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-def test_pages_work_in_chromium_under_the_policy(served: str) -> None:
+def test_pages_work_in_chromium_under_the_policy(app: FastAPI, serve: Serve, page_as: PageAs) -> None:
     """Sign in, open the overview (ECharts draws its trend charts, a tooltip shows on hover), an
     entity (sorting by a heading), the drill-down, the upload form, the API docs (Swagger UI): not
     one policy violation."""
-    from playwright.sync_api import sync_playwright
-
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    served = serve(app)
     violations: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=args, headless=True)
-        try:
-            page = browser.new_context(locale="zh-CN").new_page()
-            page.on(
-                "console",
-                lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
-            )
-            page.add_init_script(
-                "document.addEventListener('securitypolicyviolation',"
-                " e => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
-            )
-            page.goto(f"{served}/login")
-            page.fill("input[name=username]", "admin")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form[action='/login'] button[type=submit]")
-            page.wait_for_url(f"{served}/")
-            page.wait_for_selector(".chart canvas")
-            charts = page.locator(".chart")
-            assert charts.count() >= 1 and page.locator(".chart canvas").count() == charts.count()
-            shown = page.evaluate(  # the tooltip of the last month, as a hover shows it
-                """() => { const chart = echarts.getInstanceByDom(document.querySelector('.chart'));
-                const months = chart.getOption().xAxis[0].data;
-                chart.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: months.length - 1});
-                return months[months.length - 1]; }"""
-            )
-            assert shown == "2025-06"
-            tip = page.locator(".chart > div:last-child span").first  # ECharts' coloured marker
-            assert tip.evaluate("e => getComputedStyle(e).borderRadius") == "10px"  # its style attribute applied
-            page.goto(f"{served}/tree?entity=A")
-            page.goto(f"{served}/entity/A")
-            heading = page.locator("table.sortable th").first
-            heading.click()
-            assert heading.get_attribute("aria-sort") in ("ascending", "descending")  # guozi.js ran
-            page.goto(f"{served}/submissions/new")
-            page.goto(f"{served}/admin/users")
-            page.goto(f"{served}/docs")  # Swagger UI from /static draws the API's operations
-            page.wait_for_selector(".opblock-summary-path")
-            assert page.locator(".opblock").count() >= 10
-        finally:
-            browser.close()
+    page = page_as(served)
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation',"
+        " e => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    sign_in(page, served, "admin")
+    page.wait_for_selector(".chart canvas")
+    charts = page.locator(".chart")
+    assert charts.count() >= 1 and page.locator(".chart canvas").count() == charts.count()
+    shown = page.evaluate(  # the tooltip of the last month, as a hover shows it
+        """() => { const chart = echarts.getInstanceByDom(document.querySelector('.chart'));
+        const months = chart.getOption().xAxis[0].data;
+        chart.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: months.length - 1});
+        return months[months.length - 1]; }"""
+    )
+    assert shown == "2025-06"
+    tip = page.locator(".chart > div:last-child span").first  # ECharts' coloured marker
+    assert tip.evaluate("e => getComputedStyle(e).borderRadius") == "10px"  # its style attribute applied
+    page.goto(f"{served}/tree?entity=A")
+    page.goto(f"{served}/entity/A")
+    heading = page.locator("table.sortable th").first
+    heading.click()
+    assert heading.get_attribute("aria-sort") in ("ascending", "descending")  # guozi.js ran
+    page.goto(f"{served}/submissions/new")
+    page.goto(f"{served}/admin/users")
+    page.goto(f"{served}/docs")  # Swagger UI from /static draws the API's operations
+    page.wait_for_selector(".opblock-summary-path")
+    assert page.locator(".opblock").count() >= 10
     assert violations == []

@@ -26,9 +26,8 @@ from guozi.web.data import WebData
 from guozi.web.jobs import Jobs, Progress, Rendered, ReportOrder, render_file
 from guozi.web.pages.downloads import report_renderer
 from guozi.workspace import Workspace
-from tests.web.conftest import serving, sign_in
-from tests.web.test_browser import ARGS, CHROMIUM
-from tests.web.test_submissions import fresh_group
+from tests.web.browser import PageAs, Serve
+from tests.web.conftest import sign_in
 
 SECRET = "jobs-test-secret-not-for-production"
 
@@ -281,43 +280,32 @@ def test_a_failed_job_says_why_and_is_tried_again(gated: tuple[FastAPI, Gate, Wo
     assert admin.get(f"/api/v1/jobs/{again['id']}/file?wait=1").content == b"second try"
 
 
-def test_report_download_in_browser(tmp_path: Path) -> None:
+def test_report_download_in_browser(group_copy: Workspace, serve: Serve, page_as: PageAs, tmp_path: Path) -> None:
     """Chromium: the overview's report link leads to the progress page, then to the file (xlsx, real renderer)."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    ws = fresh_group(tmp_path)
-    app = create_app(workspace=ws, secret=SECRET)
+    app = create_app(workspace=group_copy, secret=SECRET)
     jobs: Jobs = app.state.jobs
     gate = Gate(real=jobs.render)
     app.dependency_overrides[report_renderer] = lambda: gate
     try:
-        with serving(app) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-            try:
-                page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
-                page.goto(f"{base}/login")
-                page.fill("input[name=username]", "admin")
-                page.fill("input[name=password]", "correct-horse-1")
-                page.click("form[action='/login'] button[type=submit]")
-                page.wait_for_url(f"{base}/")
-                page.click("a[href*='/report?'][href$='format=xlsx']")
-                page.wait_for_url("**/jobs/*")
-                assert gate.entered.wait(120)
-                expect(page.locator(".job-status")).to_contain_text("正在读取数据")  # the real renderer: figures first
-                assert page.locator("progress").get_attribute("value") == "10"
-                gate.open()
-                link = page.locator("a.download")
-                expect(link).to_be_visible(timeout=120_000)  # the page refreshes itself until the file is made
-                with page.expect_download() as info:
-                    link.click()
-                saved = tmp_path / "report.xlsx"
-                info.value.save_as(saved)
-                assert info.value.suggested_filename == "guozi-report-G-2025-06.xlsx"
-            finally:
-                browser.close()
+        base = serve(app)
+        page = page_as(base, "admin", accept_downloads=True)
+        page.click("a[href*='/report?'][href$='format=xlsx']")
+        page.wait_for_url("**/jobs/*")
+        assert gate.entered.wait(120)
+        expect(page.locator(".job-status")).to_contain_text("正在读取数据")  # the real renderer: figures first
+        assert page.locator("progress").get_attribute("value") == "10"
+        gate.open()
+        link = page.locator("a.download")
+        expect(link).to_be_visible(timeout=120_000)  # the page refreshes itself until the file is made
+        with page.expect_download() as info:
+            link.click()
+        saved = tmp_path / "report.xlsx"
+        info.value.save_as(saved)
+        assert info.value.suggested_filename == "guozi-report-G-2025-06.xlsx"
     finally:
         gate.open()
         jobs.close()
-        ws.close()
     book = openpyxl.load_workbook(io.BytesIO(saved.read_bytes()))
     assert book.sheetnames  # a real workbook, made by the rendering process

@@ -9,88 +9,61 @@ the explanation and June's figures beside July's; total profit 300 is ×10 June'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from guozi.ingest.template import read_form
-from guozi.web.app import create_app
-from tests.web.conftest import PASSWORD, serving
-from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM
-from tests.web.test_submissions import fresh_group
+from guozi.workspace import Workspace
+from tests.web.browser import PageAs, Serve, artifacts
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
-    ws = fresh_group(tmp_path)
-    app = create_app(workspace=ws, secret="browser-test-secret-not-for-production")
-    with serving(app) as base:
-        yield base
-    ws.close()
+def test_browser_filer_fills_the_form_and_supervisor_reviews(
+    group_copy: Workspace, serve: Serve, page_as: PageAs, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
 
+    base = serve(group_copy)
+    shots = artifacts()
+    page = page_as(base, "filer_a", accept_downloads=True)
+    page.goto(f"{base}/submissions")
+    page.click("#fill-online")
+    page.wait_for_url("**/submissions/fill")
+    page.goto(f"{base}/submissions/fill?entity=A1&period=2025-07")
+    with page.expect_download() as got:
+        page.click("#download-form")
+    form_path = tmp_path / "form.xlsx"
+    got.value.save_as(form_path)
+    form = read_form(form_path)
+    assert form is not None and (form.entity_id, form.period) == ("A1", "2025-07")
 
-def _sign_in(page: object, base: str, name: str) -> None:
-    page.goto(f"{base}/login")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", name)  # type: ignore[attr-defined]
-    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.click("form[action='/login'] button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_url(f"{base}/")  # type: ignore[attr-defined]
+    assets = page.locator("tr[data-item='total_assets']")
+    page.fill("#v-total_assets", "300")
+    page.fill("#v-total_liabilities", "120")
+    page.fill("#v-total_equity", "100")
+    expect(assets).to_have_class("sev-blocking")
+    expect(assets.locator("td.checks")).to_contain_text("差额 80.00 万元")
+    page.screenshot(path=str(shots / "fill_flagged.png"), full_page=True)
+    page.fill("#v-total_equity", "180")
+    expect(assets.locator("td.checks")).to_have_text("")
+    page.fill("#v-revenue", "400")
+    page.fill("#v-total_profit", "300")
+    revenue = page.locator("tr[data-item='revenue']")
+    expect(revenue).to_have_class("sev-verify")
+    revenue.locator("textarea").fill("6月多计收入已冲回")
+    page.screenshot(path=str(shots / "fill_explained.png"), full_page=True)
+    page.click("#fill-save")
+    page.wait_for_url("**/submissions/*?uploaded=1")
+    page.click("#submit-form button")
+    expect(page.locator("#status")).to_have_text("已提交")
+    url = page.url
 
-
-def test_browser_filer_fills_the_form_and_supervisor_reviews(served: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
-    base = served
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
-            _sign_in(page, base, "filer_a")
-            page.goto(f"{base}/submissions")
-            page.click("#fill-online")
-            page.wait_for_url("**/submissions/fill")
-            page.goto(f"{base}/submissions/fill?entity=A1&period=2025-07")
-            with page.expect_download() as got:
-                page.click("#download-form")
-            form_path = tmp_path / "form.xlsx"
-            got.value.save_as(form_path)
-            form = read_form(form_path)
-            assert form is not None and (form.entity_id, form.period) == ("A1", "2025-07")
-
-            assets = page.locator("tr[data-item='total_assets']")
-            page.fill("#v-total_assets", "300")
-            page.fill("#v-total_liabilities", "120")
-            page.fill("#v-total_equity", "100")
-            expect(assets).to_have_class("sev-blocking")
-            expect(assets.locator("td.checks")).to_contain_text("差额 80.00 万元")
-            page.screenshot(path=str(ARTIFACTS / "fill_flagged.png"), full_page=True)
-            page.fill("#v-total_equity", "180")
-            expect(assets.locator("td.checks")).to_have_text("")
-            page.fill("#v-revenue", "400")
-            page.fill("#v-total_profit", "300")
-            revenue = page.locator("tr[data-item='revenue']")
-            expect(revenue).to_have_class("sev-verify")
-            revenue.locator("textarea").fill("6月多计收入已冲回")
-            page.screenshot(path=str(ARTIFACTS / "fill_explained.png"), full_page=True)
-            page.click("#fill-save")
-            page.wait_for_url("**/submissions/*?uploaded=1")
-            page.click("#submit-form button")
-            expect(page.locator("#status")).to_have_text("已提交")
-            url = page.url
-
-            review = browser.new_context(locale="zh-CN").new_page()
-            _sign_in(review, base, "sup_a")
-            review.goto(url)
-            rev = review.locator("#figures tr[data-item='revenue']")
-            expect(rev.locator(".explanation")).to_have_text("6月多计收入已冲回")
-            expect(rev.locator("td.previous")).to_have_text("500.00")
-            expect(rev.locator("td.change")).to_have_text("-100.00")
-            profit = review.locator("#figures tr[data-item='total_profit']")
-            expect(profit).to_have_class("jump")
-            expect(profit.locator("td.previous")).to_have_text("30.00")
-            expect(review.locator("#entities")).to_contain_text("甲一")
-            review.screenshot(path=str(ARTIFACTS / "review_lines.png"), full_page=True)
-        finally:
-            browser.close()
+    review = page_as(base, "sup_a")
+    review.goto(url)
+    rev = review.locator("#figures tr[data-item='revenue']")
+    expect(rev.locator(".explanation")).to_have_text("6月多计收入已冲回")
+    expect(rev.locator("td.previous")).to_have_text("500.00")
+    expect(rev.locator("td.change")).to_have_text("-100.00")
+    profit = review.locator("#figures tr[data-item='total_profit']")
+    expect(profit).to_have_class("jump")
+    expect(profit.locator("td.previous")).to_have_text("30.00")
+    expect(review.locator("#entities")).to_contain_text("甲一")
+    review.screenshot(path=str(shots / "review_lines.png"), full_page=True)

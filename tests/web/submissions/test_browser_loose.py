@@ -11,55 +11,46 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.web.submissions.test_browser_filing import _sign_in, served
-from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM
-
-__all__ = ["served"]
+from guozi.workspace import Workspace
+from tests.web.browser import PageAs, Serve, artifacts
 
 
-def test_browser_form_reads_loose_numbers_with_a_notice(served: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_browser_form_reads_loose_numbers_with_a_notice(group_copy: Workspace, serve: Serve, page_as: PageAs) -> None:
+    from playwright.sync_api import expect
 
-    base = served
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_context(locale="zh-CN").new_page()
-            _sign_in(page, base, "filer_a")
-            page.goto(f"{base}/submissions/fill?entity=A1&period=2025-07")
-            page.fill("#v-total_assets", "300")
-            page.fill("#v-total_liabilities", "120")
-            page.fill("#v-total_profit", "(3.5)")
-            page.fill("#v-total_equity", "12a")
-            page.fill("#v-revenue", "６５０")
-            revenue = page.locator("tr[data-item='revenue']")
-            expect(revenue.locator("td.checks")).to_contain_text(
-                "A1 2025-07 revenue：６５０ 按 650 读取（括号表示负数，全角数字按半角读取）；请确认"
-            )
-            expect(revenue).to_have_class("sev-notice")
-            expect(revenue.locator("td.month")).to_have_text("150.00")  # 650 read, less June's 500
-            profit = page.locator("tr[data-item='total_profit'] td.checks")
-            expect(profit).to_contain_text("(3.5) 按 -3.5 读取")
-            expect(profit.locator(".pill")).to_have_text("提示")
-            equity = page.locator("tr[data-item='total_equity']")
-            expect(equity.locator("td.checks")).to_contain_text("所有者权益合计（total_equity）：数值不是数字：'12a'")
-            expect(equity).to_have_class("sev-blocking")
-            page.screenshot(path=str(ARTIFACTS / "fill_loose.png"), full_page=True)
+    base = serve(group_copy)
+    page = page_as(base, "filer_a")
+    page.goto(f"{base}/submissions/fill?entity=A1&period=2025-07")
+    page.fill("#v-total_assets", "300")
+    page.fill("#v-total_liabilities", "120")
+    page.fill("#v-total_profit", "(3.5)")
+    page.fill("#v-total_equity", "12a")
+    page.fill("#v-revenue", "６５０")
+    revenue = page.locator("tr[data-item='revenue']")
+    expect(revenue.locator("td.checks")).to_contain_text(
+        "A1 2025-07 revenue：６５０ 按 650 读取（括号表示负数，全角数字按半角读取）；请确认"
+    )
+    expect(revenue).to_have_class("sev-notice")
+    expect(revenue.locator("td.month")).to_have_text("150.00")  # 650 read, less June's 500
+    profit = page.locator("tr[data-item='total_profit'] td.checks")
+    expect(profit).to_contain_text("(3.5) 按 -3.5 读取")
+    expect(profit.locator(".pill")).to_have_text("提示")
+    equity = page.locator("tr[data-item='total_equity']")
+    expect(equity.locator("td.checks")).to_contain_text("所有者权益合计（total_equity）：数值不是数字：'12a'")
+    expect(equity).to_have_class("sev-blocking")
+    page.screenshot(path=str(artifacts() / "fill_loose.png"), full_page=True)
 
-            page.fill("#v-total_equity", "180")
-            expect(equity.locator("td.checks")).to_have_text("")
-            page.click("#fill-save")
-            page.wait_for_url(f"{base}/submissions/*")
-            sid = page.url.split("/submissions/")[1].split("?")[0]
-            detail = page.request.get(f"{base}/api/v1/submissions/{sid}").json()
-            saved = {f["item"]: Decimal(f["value"]) for f in detail["lines"]}
-            assert saved == {
-                "revenue": Decimal(6_500_000),
-                "total_profit": Decimal(-35_000),
-                "total_assets": Decimal(3_000_000),
-                "total_liabilities": Decimal(1_200_000),
-                "total_equity": Decimal(1_800_000),
-            }
-        finally:
-            browser.close()
+    page.fill("#v-total_equity", "180")
+    expect(equity.locator("td.checks")).to_have_text("")
+    page.click("#fill-save")
+    page.wait_for_url(f"{base}/submissions/*")
+    sid = page.url.split("/submissions/")[1].split("?")[0]
+    detail = page.request.get(f"{base}/api/v1/submissions/{sid}").json()
+    saved = {f["item"]: Decimal(f["value"]) for f in detail["lines"]}
+    assert saved == {
+        "revenue": Decimal(6_500_000),
+        "total_profit": Decimal(-35_000),
+        "total_assets": Decimal(3_000_000),
+        "total_liabilities": Decimal(1_200_000),
+        "total_equity": Decimal(1_800_000),
+    }
