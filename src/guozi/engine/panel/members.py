@@ -7,6 +7,7 @@ asking for many panels of the same tree converts and registers them once per con
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
@@ -28,8 +29,13 @@ _LOCK = threading.Lock()
 def member_tables(tree: Tree, targets: Sequence[Period], scope: Scope) -> dict[str, ir.Table]:
     """The data of a scope's members as in-memory tables: the tree's ``nodes`` (with the ``by``
     column as group labels) and ``closure``, and ``tgt``, the ``targets``."""
-    tgt = ibis.memtable(pa.table({"target": pa.array([t.code for t in targets], type=pa.int64())}))
-    return {**_tree_tables(tree, scope.by), "tgt": tgt}
+    return {**_tree_tables(tree, scope.by), "tgt": _targets_table(tuple(t.code for t in targets))}
+
+
+@functools.lru_cache(maxsize=64)
+def _targets_table(codes: tuple[int, ...]) -> ir.Table:
+    """The target periods as an in-memory table, one per list of periods (registered once per connection)."""
+    return ibis.memtable(pa.table({"target": pa.array(codes, type=pa.int64())}))
 
 
 def _tree_tables(tree: Tree, by: str | None) -> dict[str, ir.Table]:
@@ -46,16 +52,21 @@ def _tree_tables(tree: Tree, by: str | None) -> dict[str, ir.Table]:
     if by is not None:
         nodes[by] = _group_labels(nodes[by])
     nodes = nodes.astype({"from_code": "int64", "to_code": "int64", "level": "int64"})
-    closure = tree.closure.astype({"from_code": "int64", "to_code": "int64", "depth": "int64"})
-    tables = {
-        "nodes": ibis.memtable(pa.Table.from_pandas(nodes, preserve_index=False)),
-        "closure": ibis.memtable(pa.Table.from_pandas(closure, preserve_index=False)),
-    }
+    # the closure does not depend on ``by``: converted once per tree, shared by every ``by``
+    with _LOCK:
+        shared = _KEPT.get((id(tree), None)) if by is not None else None
+    closure = shared[1]["closure"] if shared is not None and shared[0]() is tree else _closure_table(tree)
+    tables = {"nodes": ibis.memtable(pa.Table.from_pandas(nodes, preserve_index=False)), "closure": closure}
     with _LOCK:
         for stale in [k for k, (ref, _) in _KEPT.items() if ref() is None]:
             del _KEPT[stale]
         _KEPT[key] = (weakref.ref(tree), tables)
     return tables
+
+
+def _closure_table(tree: Tree) -> ir.Table:
+    closure = tree.closure.astype({"from_code": "int64", "to_code": "int64", "depth": "int64"})
+    return ibis.memtable(pa.Table.from_pandas(closure, preserve_index=False))
 
 
 def members_of(tables: Mapping[str, ir.Table], scope: Scope) -> ir.Table:
