@@ -230,14 +230,19 @@ class Workspace:
         reason: str = "",
         rules: Rules = None,
         today: date | None = None,
+        notices: Sequence[Problem] = (),
     ) -> Staged:
         """Check uploaded files like an import, and land them as ``draft`` submissions of ``user``.
 
         A filer may upload figures (a filled template or a facts file) only of entities in its
         subtrees; entities and targets files are for an admin. Refused (nothing written) when a
-        problem is 强制 or a 核实 problem has no explanation in ``explanations``.
+        problem is 强制 or a 核实 problem has no explanation in ``explanations``. The 提示 of a
+        figure read from its usual writing (the form's own, and ``notices`` of figures read before,
+        naming their file: :meth:`read_typed`) are kept with the draft (:func:`.forms.keep_notices`).
         """
-        return workflow.stage_upload(self, paths, user, explanations, reason=reason, rules=rules, today=today)
+        return workflow.stage_upload(
+            self, paths, user, explanations, reason=reason, rules=rules, today=today, notices=notices
+        )
 
     def submit(self, submission_id: int, user: User) -> Review:
         """The filer hands a draft in for review: draft → submitted."""

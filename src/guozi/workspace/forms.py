@@ -9,13 +9,16 @@
 * :func:`form_earlier`: the stored figures the xlsx form shows beside its lines;
 * :func:`review_lines`: a submission's figures in form order, each beside the previous period's and
   the prior year's current figure, the change, and whether the change is a large jump
-  (``jump_factor`` of ``params/review.yaml``).
+  (``jump_factor`` of ``params/review.yaml``), with the filer's explanations and the 提示 kept with
+  the submission (a figure typed ``(3.5)`` read as −3.5: :func:`keep_notices`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -23,8 +26,11 @@ import pyarrow as pa
 from guozi.catalog.model import Catalog
 from guozi.catalog.params import load_section, param_decimal
 from guozi.ingest.formlayout import Heading, sheet_lines
+from guozi.ingest.loose import LOOSE_RULE
 from guozi.ingest.template import Earlier
+from guozi.kernel.errors import Problem
 from guozi.kernel.periods import Period
+from guozi.store.base import Submission
 from guozi.store.sql import SQLStatements
 from guozi.workspace.collect import rule_set
 
@@ -42,6 +48,7 @@ __all__ = [
     "form_earlier",
     "form_lines",
     "jump_factor",
+    "keep_notices",
     "review_lines",
 ]
 
@@ -86,11 +93,13 @@ class ReviewLine:
     change: Decimal | None  # value − previous
     jump: bool  # ≥ jump_factor × (or ≤ 1/jump_factor of) the previous or prior-year figure
     explanations: tuple[Note, ...] = ()  # the filer's explanations of 核实 problems on this figure
+    notices: tuple[Note, ...] = ()  # the 提示 kept with it (``text``: what was typed, e.g. ``(3.5)``)
 
 
 @dataclass(frozen=True)
 class Note:
-    """A 核实 problem of a submission and the filer's explanation of it."""
+    """A 核实 problem of a submission and the filer's explanation of it; or a 提示 kept with the
+    submission and what the filer typed."""
 
     rule: str
     message_zh: str
@@ -222,6 +231,28 @@ def _notes(ws: Source, submission_id: int, entities: set[str]) -> dict[tuple[str
     return {k: tuple(v) for k, v in found.items()}
 
 
+def keep_notices(ws: Source, submissions: Sequence[Submission], problems: Sequence[Problem]) -> None:
+    """Keep with each new submission the 提示 of its figures read from their usual writing (a figure
+    typed ``(3.5)`` stored as −3.5): those of ``problems`` naming its file, so that the draft reopened
+    still says what was typed. A store of Parquet files keeps none (it takes no uploads)."""
+    if not isinstance(ws.store, SQLStatements):
+        return
+    for sub in submissions:
+        name = PurePath(sub.source).name
+        kept = [p for p in problems if p.rule == LOOSE_RULE and p.file == name and p.entity and p.item]
+        if kept:
+            ws.store.keep_notices(sub.id, kept)
+
+
+def _kept(ws: Source, submission_id: int) -> dict[tuple[str, int, str], tuple[Note, ...]]:
+    """The 提示 kept with the submission, by (entity, period, item)."""
+    found: dict[tuple[str, int, str], list[Note]] = {}
+    for p in ws.store.notices(submission_id) if isinstance(ws.store, SQLStatements) else []:
+        note = Note(p.rule, p.message_zh, p.message_en, p.found)
+        found.setdefault((p.entity, Period.parse(p.period).code, p.item), []).append(note)
+    return {k: tuple(v) for k, v in found.items()}
+
+
 def review_lines(ws: Source, submission_id: int) -> ReviewSheet:
     """A submission's figures in form order (entity, period, then line), beside the earlier figures."""
     rows = ws.store.submission_facts(submission_id).to_pylist()
@@ -230,6 +261,7 @@ def review_lines(ws: Source, submission_id: int) -> ReviewSheet:
     places = _order(ws)
     order = {place[3]: (k, place) for k, place in enumerate(places)}
     notes = _notes(ws, submission_id, {e for e, _ in pairs})
+    kept = _kept(ws, submission_id)
     factor = jump_factor(ws.catalog)
     out: list[ReviewLine] = []
     for r in rows:
@@ -246,6 +278,7 @@ def review_lines(ws: Source, submission_id: int) -> ReviewSheet:
                 change=None if line.previous is None else value - line.previous,
                 jump=_jump(value, line.previous, factor) or _jump(value, line.prior_year, factor),
                 explanations=notes.get((e, p.code, code), ()),
+                notices=kept.get((e, p.code, code), ()),
             )
         )
     out.sort(key=lambda x: (x.entity_id, x.period.code, order.get(x.line.item, (len(order),))[0]))

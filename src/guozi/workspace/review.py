@@ -22,7 +22,7 @@ from guozi.kernel.errors import GuoziError, Problem, Severity
 from guozi.kernel.periods import Period
 from guozi.store.base import Review, Status, Submission, User
 from guozi.store.batch import Batch
-from guozi.workspace import levels
+from guozi.workspace import forms, levels
 from guozi.workspace.collect import Explain, Rules, stored_explanations
 from guozi.workspace.levels import LineComment
 
@@ -99,6 +99,7 @@ def stage_upload(
     reason: str,
     rules: Rules,
     today: date | None,
+    notices: Sequence[Problem] = (),
 ) -> Staged:
     """See :meth:`Workspace.stage_upload <guozi.workspace.Workspace.stage_upload>`."""
     require(user, UPLOADERS, "上传报表", "upload reports")
@@ -127,6 +128,7 @@ def stage_upload(
     stored = stored_explanations(result, explanations)
     with ws.store.atomic():  # the drafts and their audit entries are stored together or not at all
         written = ws.store.write(result.batch, user=user.name, reason=reason, explanations=stored, status="draft")
+        forms.keep_notices(ws, written.submissions, [*result.problems, *notices])
         for sub in written.submissions:
             ws.store.audit(
                 user=user.name,

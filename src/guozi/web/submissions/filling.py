@@ -7,7 +7,9 @@
 * ``GET /submissions/fill/form.xlsx``: the same form as the monthly xlsx template (to fill in Excel);
 * ``POST /api/v1/submissions/check``: the figures typed so far checked by the same rules as an upload
   (表内/表间审核), each problem placed on its item's cell; nothing is written;
-* ``POST /submissions/fill``: the figures saved as a draft (核实 problems explained in the page).
+* ``POST /submissions/fill``: the figures saved as a draft (核实 problems explained in the page); the
+  提示 of each figure read from its usual writing is kept with the draft, and the draft's page (and
+  its JSON) shows it beside the line when reopened.
 
 A figure typed ``(3.5)``, 「７８０」 or ``－12`` is read as an upload reads the form's cells
 (:meth:`Workspace.read_typed`, :func:`guozi.ingest.loose.loose_number`), with the same 提示 beside
@@ -23,6 +25,7 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -222,8 +225,9 @@ async def fill_save(request: Request, user: Signed) -> Response:
     lines = call(request, ws.form_lines, entity, period)
     read, notes = call(request, ws.read_typed, entity, period, values)
     path, items = _write(request, entity, period, lines, read)
+    kept = [replace(p, file=path.name) for p in notes.values()]  # kept with the draft, shown when reopened
     try:
-        staged = await run_in_threadpool(call, request, ws.stage_upload, [path], user, explanations)
+        staged = await run_in_threadpool(call, request, ws.stage_upload, [path], user, explanations, notices=kept)
     finally:
         discard(path)
     if staged.submissions:

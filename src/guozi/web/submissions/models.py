@@ -26,6 +26,7 @@ __all__ = [
     "LineCommentOut",
     "LineOut",
     "NoteOut",
+    "NoticeOut",
     "ProblemOut",
     "ReviewIn",
     "ReviewOut",
@@ -125,6 +126,14 @@ class NoteOut(BaseModel):
     explanation: str
 
 
+class NoticeOut(BaseModel):
+    """A 提示 kept with a figure of the submission: what the filer typed (``found``), e.g. ``(3.5)`` read as −3.5."""
+
+    rule: str
+    message: str
+    found: str
+
+
 class LineOut(BaseModel):
     """A figure for review, in form order: beside the previous period, the prior year and the change."""
 
@@ -142,6 +151,7 @@ class LineOut(BaseModel):
     jump: bool  # a large jump (params/review.yaml jump_factor) against the previous or prior-year figure
     notes: list[NoteOut]
     comments: list[LineCommentOut] = []  # the reviewers' comments on this line (returns)
+    notices: list[NoticeOut] = []  # the 提示 kept with the figure (a number read from its usual writing)
 
 
 class SubmissionDetail(SubmissionOut):
@@ -302,6 +312,9 @@ def line_out(r: ReviewLine, names: Mapping[str, str], lang: str, comments: Seque
             for n in r.explanations
         ],
         comments=[c for c in comments if (c.entity_id, c.period, c.item) == (r.entity_id, period, r.line.item)],
+        notices=[
+            NoticeOut(rule=n.rule, message=pick(lang, n.message_zh, n.message_en), found=n.text) for n in r.notices
+        ],
     )
 
 
