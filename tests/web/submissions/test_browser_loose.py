@@ -4,7 +4,8 @@ The group of tests/web/conftest.py (万元): A1 filed June 2025 with revenue 500
 assets 300, liabilities 120, equity 180. A1 types July 2025: 营业收入 「６５０」 (full-width) is read
 as 650 — its 本月数 650 − 500 = 150.00 — with a 提示 on its line; 利润总额 ``(3.5)`` is −3.5 with a
 提示; 所有者权益合计 ``12a`` is refused on its line, named with what was typed. Corrected to 180 and
-saved, the draft holds 6 500 000 元 and −35 000 元 (万元 × 10 000).
+saved, the draft holds 6 500 000 元 and −35 000 元 (万元 × 10 000), and reopened it still shows the
+two 提示 beside their lines (kept with the draft).
 """
 
 from __future__ import annotations
@@ -54,3 +55,20 @@ def test_browser_form_reads_loose_numbers_with_a_notice(group_copy: Workspace, s
         "total_liabilities": Decimal(1_200_000),
         "total_equity": Decimal(1_800_000),
     }
+    # the 提示 are kept with the draft: reopened, its page and its JSON still say what was typed
+    notices = {f["item"]: [(n["found"], n["message"]) for n in f["notices"]] for f in detail["lines"] if f["notices"]}
+    assert notices == {
+        "revenue": [("６５０", "A1 2025-07 revenue：６５０ 按 650 读取（括号表示负数，全角数字按半角读取）；请确认")],
+        "total_profit": [
+            ("(3.5)", "A1 2025-07 total_profit：(3.5) 按 -3.5 读取（括号表示负数，全角数字按半角读取）；请确认")
+        ],
+    }
+    page.goto(f"{base}/submissions")
+    page.goto(f"{base}/submissions/{sid}")
+    expect(page.locator("#notices-note")).to_contain_text("有 2 个数按惯用写法读取")
+    kept = page.locator("tr[data-item='total_profit'] td.notes .notice")
+    expect(kept).to_contain_text("(3.5) 按 -3.5 读取")
+    expect(kept.locator(".pill")).to_have_text("提示")
+    expect(page.locator("tr[data-item='revenue'] td.notes .notice")).to_contain_text("６５０ 按 650 读取")
+    expect(page.locator("tr[data-item='total_assets'] td.notes .notice")).to_have_count(0)
+    page.screenshot(path=str(artifacts() / "draft_notices.png"), full_page=True)
