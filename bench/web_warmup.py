@@ -30,7 +30,7 @@ import pickle
 import pstats
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ def canonical(value: Any) -> Any:
         return canonical(warning_fields(value))
     if is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__, tuple((f.name, canonical(getattr(value, f.name))) for f in fields(value)))
-    if isinstance(value, list | tuple):
+    if isinstance(value, Sequence) and not isinstance(value, str):  # a tuple, a list, the warnings' Findings
         return tuple(canonical(v) for v in value)
     if isinstance(value, dict):
         return tuple((repr(k), canonical(v)) for k, v in value.items())

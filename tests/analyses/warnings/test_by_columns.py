@@ -224,8 +224,12 @@ def test_columns_give_the_warnings_and_gaps_of_the_entity_by_entity_reference(
     drawn: tuple[Period, pd.DataFrame, list[tuple[str, Panel]], dict[Any, tuple[Any, ...]]],
 ) -> None:
     period, nodes, made, cells = drawn
-    found, gaps = _run(_Source(), RULES, ACTIVE, made, LINES, period, nodes)  # type: ignore[arg-type]
-    found.sort(key=lambda w: (-w.severity_rank, w.entity_id, w.rule))  # as evaluate_warnings orders them
+    lazy, gaps = _run(_Source(), RULES, ACTIVE, made, LINES, period, nodes)  # type: ignore[arg-type]
+    found = list(lazy)  # each warning made now, read from the columns' order
+    # the report's order, made by columns: most serious first, then entity, then rule
+    assert found == sorted(found, key=lambda w: (-w.severity_rank, w.entity_id, w.rule))
+    for name in ("entity_id", "name", "period", "rule", "severity", "severity_rank", "indicator"):
+        assert lazy.column(name).tolist() == [getattr(w, name) for w in found]
 
     expected_warnings: list[tuple[Any, ...]] = []
     expected_gaps: list[tuple[str, str]] = []

@@ -11,7 +11,8 @@ missing, never a silent pass.
 - :mod:`.evaluate` reads the panels the rules need and runs them (:func:`evaluate_warnings`);
 - :mod:`.check` holds the panels' cells as columns over the checked entities and :mod:`.kinds`
   tests each rule kind on every entity at once (exactly, by whole columns), :mod:`.messages`
-  shows its figures in the explaining sentence, :mod:`.results` holds what it finds;
+  shows its figures in the explaining sentence, :mod:`.results` holds what it finds and
+  :mod:`.findings` keeps the warnings as columns, each made when read;
 - :mod:`.columns` words the warnings as output records: the warnings about one entity, period and
   indicator merged into one (:class:`MergedWarning`: 资产负债率 above its line and still rising is one
   finding), counted once under its most serious rule, every rule code kept.
@@ -32,6 +33,7 @@ from guozi.analyses.warnings.columns import (
     warning_records,
 )
 from guozi.analyses.warnings.evaluate import WARNING_VIEWS, evaluate_warnings
+from guozi.analyses.warnings.findings import Findings
 from guozi.analyses.warnings.kinds import consecutive_periods
 from guozi.analyses.warnings.messages import Fig, joined, render, show, source_text
 from guozi.analyses.warnings.results import Gap, MergedWarning, RiskWarning, WarningReport, merge_warnings, same_fact
@@ -50,6 +52,7 @@ __all__ = [
     "DebtLine",
     "DebtLines",
     "Fig",
+    "Findings",
     "Gap",
     "IndustryClass",
     "MergedWarning",

@@ -4,7 +4,9 @@
 aligned with the checked entities (:class:`Cells`); the tests of :mod:`~guozi.analyses.warnings.kinds`
 decide by whole columns, exactly (:func:`sign`, :func:`exceeds`: floats decide, the rare ties and
 near-ties are settled in :class:`~decimal.Decimal`). Only an entity a rule finds something for is
-handled one at a time: :class:`RuleCheck` makes its :class:`RiskWarning` or :class:`Gap`.
+handled one at a time: :class:`RuleCheck` makes its :class:`Gap`, and keeps the rows that warned
+with how to make each one's :class:`RiskWarning` (a :class:`~guozi.analyses.warnings.findings.Batch`),
+made only when it is read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 
 from guozi.analyses.common import texts
 from guozi.analyses.source import Source
+from guozi.analyses.warnings.findings import Batch
 from guozi.analyses.warnings.messages import Fig
 from guozi.analyses.warnings.results import Gap, RiskWarning
 from guozi.analyses.warnings.rules import Rule, RuleSet
@@ -201,7 +204,8 @@ class RuleCheck:
         self.ws, self.rules, self.r, self.table, self.lines = ws, ruleset, r, table, lines
         self.entities, self.period = entities, period
         self.text = str(period)
-        self.found: list[tuple[int, RiskWarning | Gap]] = []  # (row, what the rule found for it)
+        self.found: list[tuple[int, Gap]] = []  # (row, the check it could not make)
+        self.batches: list[Batch] = []  # the rows that warned, each warning made when read
         self._debts: dict[str, tuple[IndustryClass | None, DebtLine | None]] = {}
         self._indicators: dict[str, tuple[str, tuple[str, str], Fig]] = {}
         self._severities: dict[str, tuple[str, int]] = {}  # level -> severity, rank
@@ -260,7 +264,21 @@ class RuleCheck:
             nz, ne = cells.note(i)
             self.gap(i, f"{iz}{when_zh}无法计算：{nz}", f"{ie}{when_en} cannot be computed: {ne}")
 
-    def warn(
+    def warn(self, rows: Mask, make: Callable[[int], RiskWarning], level: str = "") -> None:
+        """Warnings for ``rows`` (at the severity of ``level``), each made by ``make(i)`` when read."""
+        sev, rank = self.severity(level)
+        r = self.r
+        self.batches.append(Batch(r.code, r.name_zh, r.name_en, sev, rank, r.indicator, np.flatnonzero(rows), make))
+
+    def severity(self, level: str) -> tuple[str, int]:
+        """The rule's severity at ``level`` and its rank, worked out once."""
+        found = self._severities.get(level)
+        if found is None:
+            sev = self.r.severity_for(level)
+            found = self._severities[level] = (sev, self.rules.rank(sev))
+        return found
+
+    def warning(
         self,
         i: int,
         figures: dict[str, Fig],
@@ -271,7 +289,8 @@ class RuleCheck:
         unit: str | None = None,
         level: str = "",
         line: DebtLine | None = None,
-    ) -> None:
+    ) -> RiskWarning:
+        """The warning of row ``i``: its ``figures`` (shown in the sentence) and fields."""
         r, e = self.r, self.entities
         source, confirmed = r.source, r.confirmed
         if line is not None:  # the line's own source and status travel with the warning
@@ -283,12 +302,8 @@ class RuleCheck:
             "indicator": self.named(),
             **figures,
         }
-        found = self._severities.get(level)
-        if found is None:
-            sev = r.severity_for(level)
-            found = self._severities[level] = (sev, self.rules.rank(sev))
-        sev, rank = found
-        w = RiskWarning(
+        sev, rank = self.severity(level)
+        return RiskWarning(
             entity_id=e.keys[i],
             name=e.names[i],
             period=self.text,
@@ -307,4 +322,3 @@ class RuleCheck:
             source=source,
             confirmed=confirmed,
         )
-        self.found.append((i, w))

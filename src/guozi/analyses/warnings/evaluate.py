@@ -15,8 +15,9 @@ import pandas as pd
 from guozi.analyses.common import selected_entities, texts
 from guozi.analyses.source import Source
 from guozi.analyses.warnings.check import Entities, RuleCheck, Table, approx, sign
+from guozi.analyses.warnings.findings import Batch, Findings
 from guozi.analyses.warnings.kinds import TESTS, consecutive_periods
-from guozi.analyses.warnings.results import Gap, RiskWarning, WarningReport
+from guozi.analyses.warnings.results import Gap, WarningReport
 from guozi.analyses.warnings.rules import Rule, RuleSet, load_rules
 from guozi.catalog.params import DebtLines, load_debt_lines, text
 from guozi.engine.panel import Panel, View
@@ -82,8 +83,7 @@ def evaluate_warnings(
         ids = set(nodes.entity_id)
     panels = _panels(ws, period, codes, plan, view, ids)
     found, gaps = _run(ws, rules, active, panels, lines, period, nodes)
-    found.sort(key=lambda w: (-w.severity_rank, w.entity_id, w.rule))
-    return WarningReport(period, tuple(found), tuple(gaps), rules, lines)
+    return WarningReport(period, found, tuple(gaps), rules, lines)
 
 
 @dataclass
@@ -151,9 +151,10 @@ def _run(
     lines: DebtLines,
     period: Period,
     nodes: pd.DataFrame,
-) -> tuple[list[RiskWarning], list[Gap]]:
+) -> tuple[Findings, list[Gap]]:
     """Every active rule checked for every selected entity with figures at ``period``, by whole
-    columns; the gaps in entity order (then the rules' order)."""
+    columns: the warnings most serious first (then by entity and rule), each made when read; the
+    gaps in entity order (then the rules' order)."""
     first = panels[0][1].frame
     with_figures = texts(first.entity_id[first.period == str(period)])
     ordered = nodes.drop_duplicates("entity_id").sort_values("entity_id")
@@ -163,15 +164,12 @@ def _run(
     industries = [text(x) for x in ordered["industry"]] if "industry" in ordered else [""] * len(keys)
     entities = Entities(keys, names, industries)
     table = Table(panels, keys)
-    found: list[RiskWarning] = []
+    found: list[Batch] = []
     gaps: list[tuple[int, int, Gap]] = []
     for k, r in enumerate(active):
         check = RuleCheck(rws, rules, r, table, lines, entities, period)
         TESTS[r.kind](check, np.ones(len(keys), dtype=bool))
-        for row, out in check.found:
-            if isinstance(out, RiskWarning):
-                found.append(out)
-            else:
-                gaps.append((row, k, out))
+        found.extend(b for b in check.batches if len(b.rows))
+        gaps.extend((row, k, gap) for row, gap in check.found)
     gaps.sort(key=lambda g: (g[0], g[1]))
-    return found, [g for _, _, g in gaps]
+    return Findings.of(found, keys, names, str(period)), [g for _, _, g in gaps]

@@ -4,7 +4,8 @@ Each test narrows the rows still undecided step by step, in the order the rule's
 its figures: a row whose figure is missing becomes a :class:`Gap` at that step, a row that passes
 drops out, and the rows left at the end are the warnings. Comparisons are exact
 (:func:`~guozi.analyses.warnings.check.sign`, :func:`~guozi.analyses.warnings.check.exceeds`);
-only a row that ends in a warning or a gap is handled on its own, to make it.
+only a row that ends in a gap is handled on its own, to make it; the rows that warn are kept with
+a function making one's warning (its figures and sentence), called only when it is read.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 
 from guozi.analyses.warnings.check import Cells, Mask, RuleCheck, approx, as_decimal, exceeds, sign
 from guozi.analyses.warnings.messages import Fig
+from guozi.analyses.warnings.results import RiskWarning
 from guozi.catalog.params import DebtLine
 from guozi.kernel.periods import Period
 
@@ -86,15 +88,21 @@ def debt_line(c: RuleCheck, live: Mask) -> None:
     live, lines, limits = _debt_lines(c, live)
     above_sup = sign(cur.values, cur.floats, limits["supervision"], live) > 0
     above_warn = live & ~above_sup & (sign(cur.values, cur.floats, limits["warning"], live) > 0)
-    for level, rows in (("supervision", above_sup), ("warning", above_warn)):
-        for i in np.flatnonzero(rows).tolist():
+
+    def maker(level: str) -> Callable[[int], RiskWarning]:
+        def make(i: int) -> RiskWarning:
             line = lines[i]
             assert line is not None
             v, limit = cur.values[i], line.supervision if level == "supervision" else line.warning
             figs = _debt_figures(c, i, line)
             figs |= {"value": (v, "%"), "line": (limit, "%"), "line_name": _level_name(level)}
             figs["threshold"] = (limit, "%")
-            c.warn(i, figs, value=v, threshold=limit, level=level, line=line)
+            return c.warning(i, figs, value=v, threshold=limit, level=level, line=line)
+
+        return make
+
+    for level, rows in (("supervision", above_sup), ("warning", above_warn)):
+        c.warn(rows, maker(level), level)
     _in_order(c)
 
 
@@ -131,7 +139,8 @@ def debt_rising(c: RuleCheck, live: Mask) -> None:
     level = str(c.r.params["line"])
     live = live & (sign(cur.values, cur.floats, limits[level], live) > 0)
     rows, refs, label, _ = _rising(c, cur, live)
-    for i in np.flatnonzero(rows).tolist():
+
+    def make(i: int) -> RiskWarning:
         line = lines[i]
         assert line is not None
         v, ref = cur.values[i], refs[i]
@@ -145,7 +154,9 @@ def debt_rising(c: RuleCheck, live: Mask) -> None:
             "reference_label": label,
             "change": (as_decimal(v) - as_decimal(ref), "pp"),
         }
-        c.warn(i, figs, value=v, threshold=limit, reference=ref, level=level, line=line)
+        return c.warning(i, figs, value=v, threshold=limit, reference=ref, level=level, line=line)
+
+    c.warn(rows, make, level)
     _in_order(c)
 
 
@@ -154,7 +165,8 @@ def rise(c: RuleCheck, live: Mask) -> None:
     rows, refs, label, limit = _rising(c, cur, live)
     unit = c.unit()
     shown = "pp" if unit == "%" else unit
-    for i in np.flatnonzero(rows).tolist():
+
+    def make(i: int) -> RiskWarning:
         v, ref = cur.values[i], refs[i]
         figs: dict[str, Fig] = {
             "value": (v, unit),
@@ -163,7 +175,9 @@ def rise(c: RuleCheck, live: Mask) -> None:
             "change": (as_decimal(v) - as_decimal(ref), shown),
             "threshold": (limit, shown),
         }
-        c.warn(i, figs, value=v, threshold=limit, reference=ref)
+        return c.warning(i, figs, value=v, threshold=limit, reference=ref)
+
+    c.warn(rows, make)
     _in_order(c)
 
 
@@ -172,9 +186,12 @@ def _compare(c: RuleCheck, live: Mask, below: bool) -> None:
     limit = c.r.decimal("threshold")
     s = sign(cur.values, cur.floats, limit, live)
     unit = c.unit()
-    for i in np.flatnonzero(live & ((s < 0) if below else (s > 0))).tolist():
+
+    def make(i: int) -> RiskWarning:
         v = cur.values[i]
-        c.warn(i, {"value": (v, unit), "threshold": (limit, unit)}, value=v, threshold=limit)
+        return c.warning(i, {"value": (v, unit), "threshold": (limit, unit)}, value=v, threshold=limit)
+
+    c.warn(live & ((s < 0) if below else (s > 0)), make)
     _in_order(c)
 
 
@@ -201,7 +218,8 @@ def consecutive(c: RuleCheck, live: Mask) -> None:
         columns.append(at.values)
     unit = c.unit()
     labels = [str(p) for p in reversed(periods)]
-    for i in np.flatnonzero(live).tolist():
+
+    def make(i: int) -> RiskWarning:
         values = [col[i] for col in reversed(columns)]  # earliest first
         first = columns[0][i]
         figs: dict[str, Fig] = {
@@ -210,7 +228,9 @@ def consecutive(c: RuleCheck, live: Mask) -> None:
             "n": (n, "int"),
             "values": ((unit, tuple(zip(labels, values, strict=True))), "series"),
         }
-        c.warn(i, figs, value=first, threshold=limit)
+        return c.warning(i, figs, value=first, threshold=limit)
+
+    c.warn(live, make)
     _in_order(c)
 
 
@@ -232,7 +252,8 @@ def loss_grew(c: RuleCheck, live: Mask) -> None:
         estimate = (now - then) / then * 100
     rows = exceeds(estimate, limit, live, estimate, increase)
     unit = c.unit()
-    for i in np.flatnonzero(rows).tolist():
+
+    def make(i: int) -> RiskWarning:
         v, prior = cur.values[i], cur.priors[i]
         figs: dict[str, Fig] = {
             "value": (v, unit),
@@ -240,7 +261,9 @@ def loss_grew(c: RuleCheck, live: Mask) -> None:
             "increase": (increase(i), "pct"),
             "threshold": (limit, "pct"),
         }
-        c.warn(i, figs, value=v, threshold=ZERO, reference=prior)
+        return c.warning(i, figs, value=v, threshold=ZERO, reference=prior)
+
+    c.warn(rows, make)
     _in_order(c)
 
 
@@ -253,7 +276,8 @@ def sign_gap(c: RuleCheck, live: Mask) -> None:
     cur, live = _current(c, live)
     live = live & (sign(cur.values, cur.floats, ZERO, live) < 0)
     unit, pos_unit = c.unit(), c.unit(pos_code)
-    for i in np.flatnonzero(live).tolist():
+
+    def make(i: int) -> RiskWarning:
         v, p = cur.values[i], pos.values[i]
         figs: dict[str, Fig] = {
             "value": (v, unit),
@@ -263,7 +287,9 @@ def sign_gap(c: RuleCheck, live: Mask) -> None:
             "positive_name": c.named(pos_code),
             "negative_name": c.named(),
         }
-        c.warn(i, figs, value=v, threshold=ZERO, reference=p)
+        return c.warning(i, figs, value=v, threshold=ZERO, reference=p)
+
+    c.warn(live, make)
     _in_order(c)
 
 
@@ -287,7 +313,8 @@ def growth_gap(c: RuleCheck, live: Mask) -> None:
         return as_decimal(fast.growths[i]) - as_decimal(slow.growths[i])
 
     rows = exceeds(fg - sg, margin, live, np.maximum(np.abs(fg), np.abs(sg)), gap)
-    for i in np.flatnonzero(rows).tolist():
+
+    def make(i: int) -> RiskWarning:
         f, s = fast.growths[i], slow.growths[i]
         threshold = as_decimal(s) + margin
         figs: dict[str, Fig] = {
@@ -300,7 +327,9 @@ def growth_gap(c: RuleCheck, live: Mask) -> None:
             "gap": (gap(i), "pp"),
             "margin": (margin, "pp"),
         }
-        c.warn(i, figs, value=f, threshold=threshold, reference=s, unit="%")
+        return c.warning(i, figs, value=f, threshold=threshold, reference=s, unit="%")
+
+    c.warn(rows, make)
     _in_order(c)
 
 
@@ -311,7 +340,7 @@ def _growth_floats(cells: Cells, rows: Mask) -> np.ndarray:
 
 
 def _in_order(c: RuleCheck) -> None:
-    """The rule's findings in the entities' order (each row has at most one)."""
+    """The rule's gaps in the entities' order (each row has at most one)."""
     c.found.sort(key=lambda found: found[0])
 
 

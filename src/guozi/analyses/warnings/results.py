@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -171,10 +171,14 @@ class Gap:
 
 @dataclass(frozen=True)
 class WarningReport:
-    """The warnings of a period, most serious first, and the checks that could not be made."""
+    """The warnings of a period, most serious first, and the checks that could not be made.
+
+    ``warnings`` is a tuple, or (from :func:`~guozi.analyses.warnings.evaluate.evaluate_warnings`) a
+    :class:`~guozi.analyses.warnings.findings.Findings`: the same warnings kept as columns, each
+    made when read."""
 
     period: Period
-    warnings: tuple[RiskWarning, ...]
+    warnings: Sequence[RiskWarning]
     gaps: tuple[Gap, ...]
     rules: RuleSet
     lines: DebtLines
