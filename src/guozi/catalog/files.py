@@ -55,11 +55,16 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 def catalog_files(given: Sequence[Path] = ()) -> list[Path]:
-    """The user's own catalogue files: ``given`` (``--catalog``), else those of ``$GUOZI_CATALOG``."""
-    if given:
-        return [Path(p) for p in given]
-    env = os.environ.get(CATALOG_ENV, "")
-    return [Path(p) for p in env.split(os.pathsep) if p]
+    """The user's own catalogue files: ``given`` (``--catalog``), else those of ``$GUOZI_CATALOG``; a
+    folder stands for its ``*.yaml`` files in the order of their names (a ``form.yaml`` among them is
+    the user's form: :mod:`guozi.catalog.form`)."""
+    paths = [Path(p) for p in given] or [Path(p) for p in os.environ.get(CATALOG_ENV, "").split(os.pathsep) if p]
+    out: list[Path] = []
+    for p in paths:
+        out.extend(
+            sorted(x for x in p.iterdir() if x.suffix in (".yaml", ".yml") and x.is_file()) if p.is_dir() else [p]
+        )
+    return out
 
 
 def user_files(catalog: Catalog) -> list[Path]:

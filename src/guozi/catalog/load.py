@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from guozi.catalog.files import SHIPPED, data_path, read_yaml
+from guozi.catalog.form import form_order
 from guozi.catalog.formula import MONTH, BinOp, Call, Neg, Node, Ref, names, parse
 from guozi.catalog.model import UNITS, Catalog, Clause, Indicator, Item, Regime
 from guozi.kernel.errors import CatalogError, FormulaError
@@ -207,4 +208,6 @@ def load_catalog(extra: Iterable[Path] = ()) -> Catalog:
         files=tuple(str(f) for f in files),
     )
     _check(catalog)
+    if extra:
+        form_order(catalog)  # a user's form is checked as the rest of the catalogue is, before any work
     return catalog

@@ -16,10 +16,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from guozi.catalog.files import data_path, read_yaml
+from guozi.catalog.form import FORM_FILE, Heading, form_order
 from guozi.catalog.model import Catalog, Item
 from guozi.ingest.rules import Statement
-from guozi.kernel.text import pick
 
 __all__ = [
     "CODE_COL",
@@ -39,7 +38,6 @@ __all__ = [
     "sheet_lines",
 ]
 
-FORM_FILE = "form.yaml"
 FIRST_ROW = 5  # the spreadsheet row of a sheet's first line (1-based)
 VALUE_COL, VALUE_LETTER = 2, "C"  # the figure filed: 期末数 or 本年累计数 (0-based column)
 CODE_COL, CODE_LETTER = 6, "G"  # the item code, hidden
@@ -77,42 +75,21 @@ class Form:
     statements: tuple[str, ...] = ()  # each sheet's statement code; empty for a form of the first layout
 
 
-@dataclass(frozen=True)
-class Heading:
-    """A section heading between a sheet's lines (流动资产：…): no figure."""
-
-    name_zh: str
-    name_en: str
-
-    def name(self, lang: str) -> str:
-        """The heading in ``lang``."""
-        return pick(lang, self.name_zh, self.name_en)
-
-
 def columns(statement: str) -> tuple[str, ...]:
     """The columns of a sheet of ``statement``, from A."""
     return COLUMNS.get(statement, OTHER_COLUMNS)
-
-
-def _order() -> dict[str, list[str | Heading]]:
-    doc = read_yaml(data_path(FORM_FILE))
-    out: dict[str, list[str | Heading]] = {}
-    for code, lines in (doc.get("sheets") or {}).items():
-        out[str(code)] = [
-            Heading(str(x["heading_zh"]), str(x.get("heading_en", x["heading_zh"]))) if isinstance(x, dict) else str(x)
-            for x in lines or []
-        ]
-    return out
 
 
 def sheet_lines(statements: Sequence[Statement], catalog: Catalog) -> list[tuple[Statement, list[Item | Heading]]]:
     """The sheets of the form and their lines in the paper form's order, headings between them.
 
     A sheet holds the items of its statement: those ``form.yaml`` lists, in its order, then the
-    others in the catalogue's order; a heading is kept only when an item follows it. Items of a
-    statement no sheet names go on a last sheet 其他; empty sheets are left out.
+    others in the catalogue's order — unless a user's catalogue gave the sheet, whose lines are the
+    whole sheet (:func:`guozi.catalog.form.form_order`); a heading is kept only when an item follows
+    it. Items of a statement no sheet names go on a last sheet 其他; empty sheets are left out.
     """
-    order = _order()
+    form = form_order(catalog)
+    order = form.sheets
     known = {st.code for st in statements}
     out: list[tuple[Statement, list[Item | Heading]]] = []
     for st in statements:
@@ -125,7 +102,8 @@ def sheet_lines(statements: Sequence[Statement], catalog: Catalog) -> list[tuple
             elif x in mine:
                 lines.extend([pending, mine.pop(x)] if pending is not None else [mine.pop(x)])
                 pending = None
-        lines.extend(mine.values())
+        if st.code not in form.whole:
+            lines.extend(mine.values())
         if lines:
             out.append((st, lines))
     rest: list[Item | Heading] = [i for i in catalog.items.values() if i.statement not in known]

@@ -116,6 +116,7 @@ def write_template(
             f"--unit must be one of {', '.join(MONEY_UNITS)}, not {unit}",
         )
     unit = canonical
+    sheets = sheet_lines(rules.statements, catalog)  # a bad form layout is refused before the file is made
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     try:
         formats = _formats(wb)
@@ -123,7 +124,7 @@ def write_template(
         cells: list[tuple[str, int, str]] = []
         names: list[str] = []
         codes: list[str] = []
-        for st, lines in sheet_lines(rules.statements, catalog):
+        for st, lines in sheets:
             name = _sheet_name(st.name(lang), used)
             names.append(name)
             codes.append(st.code)
