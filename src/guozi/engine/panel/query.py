@@ -97,6 +97,7 @@ def compute_panel(
     prior: bool = True,
     cache: SqlCache | None = QUERIES,
     version: DataVersion | None = None,
+    pivots: PivotCache = PIVOTS,
 ) -> Panel:
     """Compute ``indicators`` for ``periods`` over ``facts`` (entity_id, period, item, value).
 
@@ -115,6 +116,7 @@ def compute_panel(
         prior=prior,
         cache=cache,
         version=version,
+        pivots=pivots,
     )[0]
 
 
