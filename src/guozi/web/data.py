@@ -43,13 +43,13 @@ from guozi.kernel.periods import Period
 from guozi.report import Report
 from guozi.store.base import User
 from guozi.web.jobs import ReportOrder
-from guozi.web.rows import PanelRows, WarningRow, clean, records
+from guozi.web.rows import PanelRows, WarningRow, WarningRows, clean, records
 from guozi.web.security import SESSION_MAX_AGE, new_token
 from guozi.workspace import Workspace, paused_gc
 from guozi.workspace.accounts import accounts_generation
 from guozi.workspace.browse import TreeView
 
-__all__ = ["PanelRows", "WarningRow", "WebData", "clean", "file_name", "records"]
+__all__ = ["PanelRows", "WarningRow", "WarningRows", "WebData", "clean", "file_name", "records"]
 
 T = TypeVar("T")
 USER_TTL = 5.0  # seconds an account is trusted from the cache (changes through guozi.workspace.accounts apply at once)
@@ -406,8 +406,9 @@ class WebData:
     def warnings(self, period: Period, entity: str) -> dict[str, Any]:
         """Warnings of ``entity``'s subtree, most serious first, and the checks not made.
 
-        Each warning is a :class:`WarningRow`: its sentence is worded in a language only when a
-        page reads it (``row["message_zh"]``), not for every warning of the group up front.
+        The warnings are :class:`WarningRows`: a warning is made, as a :class:`WarningRow`, only
+        when a page reads it, and its sentence worded in a language only when a page reads that
+        (``row["message_zh"]``); the counts and filters read their columns.
         """
 
         def compute() -> dict[str, Any]:
@@ -415,7 +416,7 @@ class WebData:
             sev = {k: {"name_zh": s.name("zh"), "name_en": s.name("en")} for k, s in report.rules.severities.items()}
             return {
                 "severities": sev,
-                "warnings": [WarningRow.of(w) for w in report.warnings],
+                "warnings": WarningRows(report.warnings),
                 "gaps": [clean(g.__dict__) for g in report.gaps],
             }
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from guozi.analyses.warnings import RiskWarning
+from guozi.analyses.warnings import Findings, RiskWarning
 from guozi.kernel.periods import Period
 
-__all__ = ["PanelRows", "WarningRow", "clean", "records"]
+__all__ = ["PanelRows", "WarningRow", "WarningRows", "clean", "records"]
 
 
 def clean(value: Any) -> Any:
@@ -126,3 +128,77 @@ class WarningRow(dict[str, Any]):
             raise KeyError(key)
         text = self[key] = self._warning.message(key[-2:])
         return text
+
+
+class WarningRows(Sequence[WarningRow]):
+    """A report's warnings as the pages read them: a :class:`WarningRow` made when one is read
+    (``rows[i]``), the columns the pages filter and count by (:meth:`column`) and the warnings
+    grouped by entity, period and indicator (:meth:`groups`) without making any.
+
+    A group of 100 000 entities has about 200 000 warnings; the overview counts them and the
+    warnings page shows a hundred.
+    """
+
+    __slots__ = ("_found", "_groups", "_made")
+
+    def __init__(self, warnings: Sequence[RiskWarning]) -> None:
+        self._found = warnings if isinstance(warnings, Findings) else Findings.made(warnings)
+        self._made: dict[int, WarningRow] = {}
+        self._groups: Groups | None = None
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __getitem__(self, i: int) -> WarningRow:  # type: ignore[override]  # one row: the pages page by groups
+        row = self._made.get(i)
+        if row is None:
+            row = self._made[i] = WarningRow.of(self._found[i])
+        return row
+
+    def __iter__(self) -> Iterator[WarningRow]:
+        return (self[i] for i in range(len(self)))
+
+    def column(self, name: str) -> npt.NDArray[np.object_]:
+        """A column of the warnings (:data:`~guozi.analyses.warnings.findings.COLUMNS`), in their order."""
+        return self._found.column(name)
+
+    def groups(self) -> Groups:
+        """The warnings about one entity, period and indicator together, most serious first, as
+        :func:`~guozi.analyses.warnings.same_fact` groups them (worked out once)."""
+        if self._groups is None:
+            order, bounds = self._found.same_fact()
+            sizes = np.diff(bounds)
+            group = np.empty(len(order), dtype=np.intp)
+            group[order] = np.repeat(np.arange(len(sizes)), sizes)
+            self._groups = Groups(order, bounds, order[bounds[:-1]], group)
+        return self._groups
+
+
+class Groups:
+    """Warnings grouped by entity, period and indicator: group ``g`` holds the warnings
+    ``order[bounds[g]:bounds[g + 1]]``, led by ``leads[g]``; ``group[k]`` is warning ``k``'s group."""
+
+    __slots__ = ("bounds", "group", "leads", "order")
+
+    def __init__(
+        self,
+        order: npt.NDArray[np.intp],
+        bounds: npt.NDArray[np.intp],
+        leads: npt.NDArray[np.intp],
+        group: npt.NDArray[np.intp],
+    ) -> None:
+        self.order, self.bounds, self.leads, self.group = order, bounds, leads, group
+
+    def __len__(self) -> int:
+        return len(self.leads)
+
+    def members(self, g: int) -> list[int]:
+        """The warnings of group ``g``, most serious first."""
+        members: list[int] = self.order[self.bounds[g] : self.bounds[g + 1]].tolist()
+        return members
+
+
+def tally(values: npt.NDArray[np.object_]) -> dict[str, int]:
+    """How many of ``values`` hold each value, in the order each first appears."""
+    codes, uniques = pd.factorize(values)
+    return {str(u): int(n) for u, n in zip(uniques, np.bincount(codes, minlength=len(uniques)), strict=True)}

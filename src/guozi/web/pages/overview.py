@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from guozi.analyses.targets import STATUS_LABELS
-from guozi.analyses.warnings import same_fact
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 from guozi.store.base import User
@@ -26,6 +25,7 @@ from guozi.web.pages.common import (
     where,
 )
 from guozi.web.pages.models import Card, Overview, Trend, VerdictOut
+from guozi.web.rows import WarningRows, tally
 
 __all__ = ["overview_model", "router"]
 
@@ -89,10 +89,8 @@ def _overview(data: WebData, user: User, p: Period, e: str, lang: str) -> Overvi
                 for c in v["clauses"]
             ],
         )
-    warn = data.warnings(p, e)
-    counts: dict[str, int] = {}
-    for g in same_fact(warn["warnings"], dict.__getitem__):  # one per entity, period and indicator, as /warnings
-        counts[g[0]["severity"]] = counts.get(g[0]["severity"], 0) + 1
+    warn: WarningRows = data.warnings(p, e)["warnings"]
+    counts = tally(warn.column("severity")[warn.groups().leads])  # one per entity, period and indicator, as /warnings
     losses = data.losses(p, e)
     loss_rows = [r for r in losses[f"entities_{lang}"] if r.get("status") in LOSS_STATUSES]
     trend = year_so_far(data, p, e, codes)

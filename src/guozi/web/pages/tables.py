@@ -6,16 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import numpy as np
+import numpy.typing as npt
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from guozi.analyses.targets import STATUS_LABELS
-from guozi.analyses.warnings import joined, same_fact, source_text
+from guozi.analyses.warnings import joined, source_text
 from guozi.kernel.text import Text, pick
 from guozi.store.base import User
 from guozi.web.deps import lang_of
 from guozi.web.labels import label
 from guozi.web.pages.common import EntityQ, PeriodQ, Signed, ref, render_page, tr, web_data, where
 from guozi.web.pages.models import PeriodsOut, TableOut
+from guozi.web.rows import WarningRows, tally
 
 __all__ = ["TABLES", "router"]
 
@@ -33,16 +36,21 @@ class WarningFilter:
     page: int = 1
     per_page: int = PER_PAGE
 
-    def keep(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The rows of the rule (any of a merged row's) and the entities asked for (every severity:
-        the counts show them all)."""
+    def keep(self, rows: WarningRows) -> npt.NDArray[np.intp]:
+        """The groups (:meth:`WarningRows.groups`) of the rule (any of a merged row's) and of the
+        entities asked for (every severity: the counts show them all), in order."""
+        groups = rows.groups()
+        keep = np.ones(len(groups), dtype=bool)
+        if self.rule:
+            keep &= np.bincount(groups.group[rows.column("rule") == self.rule], minlength=len(groups)) > 0
         q = (self.q or "").strip().casefold()
-        return [
-            r
-            for r in rows
-            if (not self.rule or self.rule in r.get("rules", (r["rule"],)))
-            and (not q or q in str(r["entity_id"]).casefold() or q in str(r.get("name", "")).casefold())
-        ]
+        if q:
+            ids, names = rows.column("entity_id")[groups.leads], rows.column("name")[groups.leads]
+            keep &= np.array(
+                [q in str(e).casefold() or q in str(n).casefold() for e, n in zip(ids, names, strict=True)],
+                dtype=bool,
+            )
+        return np.flatnonzero(keep)
 
 
 def count_by(rows: list[dict[str, Any]], key: str) -> dict[str, int]:
@@ -89,33 +97,41 @@ def warnings_model(
     lang = lang_of(request)
     pick = pick or WarningFilter()
     w = data.warnings(p, e)
+    found: WarningRows = w["warnings"]
     sev = w["severities"]
-    rules = {str(r["rule"]): Text(r["rule_name_zh"], r["rule_name_en"]).in_(lang) for r in w["warnings"]}
-    findings: dict[int, list[Any]] = {}  # a row's warnings, worded only for the page shown
-    every = []
-    for g in same_fact(w["warnings"], dict.__getitem__):
-        row = {
-            **{k: v for k, v in g[0].items() if not k.endswith(("_zh", "_en"))},
-            "rules": [r["rule"] for r in g],
-            "severities": [r["severity"] for r in g],
-            "rule_name": tr(lang, "、", "; ").join(dict.fromkeys(rules[r["rule"]] for r in g)),
-            "severity_name": sev.get(g[0]["severity"], {}).get(f"name_{lang}", g[0]["severity"]),
-            "source": tr(lang, "；", "; ").join(
-                dict.fromkeys(source_text(r["source"], lang) for r in g if r["source"])
-            ),
-        }
-        findings[id(row)] = g
-        every.append(row)
-    levels = {str(r["severity"]): str(r["severity_name"]) for r in every}
-    kept = pick.keep(every)
-    counts = count_by(kept, "severity")
+    rule_codes = found.column("rule")
+    first = np.sort(np.unique(rule_codes, return_index=True)[1])  # each rule where it first appears
+    names = (found.column("rule_name_zh")[first], found.column("rule_name_en")[first])
+    rules = {str(rule_codes[i]): Text(zh, en).in_(lang) for i, zh, en in zip(first, *names, strict=True)}
+    groups = found.groups()  # one row per entity, period and indicator, made only for the page shown
+    leading = found.column("severity")[groups.leads]
+
+    def severity_name(s: str) -> str:
+        return str(sev.get(s, {}).get(f"name_{lang}", s))
+
+    levels = {s: severity_name(s) for s in tally(leading)}
+    kept = pick.keep(found)
+    counts = tally(leading[kept])
     if pick.level:
-        kept = [r for r in kept if r["severity"] == pick.level]
+        kept = kept[leading[kept] == pick.level]
     pages = max(1, -(-len(kept) // pick.per_page))
     page = min(pick.page, pages)
-    shown = kept[(page - 1) * pick.per_page : page * pick.per_page]
-    for r in shown:
-        r["message"] = joined([f[f"message_{lang}"] for f in findings[id(r)]], lang)
+    shown = []
+    for g in kept[(page - 1) * pick.per_page : page * pick.per_page].tolist():
+        rows = [found[k] for k in groups.members(g)]
+        shown.append(
+            {
+                **{k: v for k, v in rows[0].items() if not k.endswith(("_zh", "_en"))},
+                "rules": [r["rule"] for r in rows],
+                "severities": [r["severity"] for r in rows],
+                "rule_name": tr(lang, "、", "; ").join(dict.fromkeys(rules[r["rule"]] for r in rows)),
+                "severity_name": severity_name(rows[0]["severity"]),
+                "source": tr(lang, "；", "; ").join(
+                    dict.fromkeys(source_text(r["source"], lang) for r in rows if r["source"])
+                ),
+                "message": joined([r[f"message_{lang}"] for r in rows], lang),
+            }
+        )
     gaps = [
         {
             **{k: v for k, v in g.items() if k not in ("note_zh", "note_en")},
