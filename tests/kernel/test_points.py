@@ -21,8 +21,10 @@ import pytest
 
 from guozi.analyses.targets.clauses import _points
 from guozi.cli.common import _change
+from guozi.cli.targets import _completion
 from guozi.kernel.money import decisive_decimals, points
-from guozi.presentation.workbook import points_format
+from guozi.presentation.output import Column
+from guozi.presentation.workbook import cell_format, points_format
 from guozi.report.narrative import shown
 from guozi.web.render import show
 
@@ -79,3 +81,12 @@ def test_every_surface_shows_a_change_in_points_by_the_one_rule() -> None:
     assert points_format(Decimal("0.0004")) == "0.0000" and points_format(0) == "0.00"
     assert _change(Decimal("0.29"), "%", "zh") == "+0.29 个百分点" and show(0.29, "pp") == "+0.29"
     assert show(0.0012, "growth") == "+0.00"  # a growth rate in % keeps its two decimals
+
+
+def test_every_surface_shows_a_completion_off_100_with_its_digits() -> None:
+    """A completion of 99.997 % (未达标) is 100.00 at two decimals and 99.997 at three: the CLI
+    targets table, a web page and the Excel number format show three; 94.1357 keeps two."""
+    col = Column("completion", "完成率", "completion %", fmt="percent")
+    assert _completion(99.997) == "99.997%" and _completion(94.1357) == "94.14%" and _completion(None) == "—"
+    assert show(99.997, "pct") == "99.997%" and show(94.1357, "pct") == "94.14%"
+    assert cell_format(col, {}, 99.997) == '0.000"%"' and cell_format(col, {}, 94.1357) == '0.00"%"'

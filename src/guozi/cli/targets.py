@@ -39,7 +39,7 @@ from guozi.cli.common import (
     unit_name,
     workspace,
 )
-from guozi.kernel.money import NO_VALUE, figure, money_unit
+from guozi.kernel.money import NO_VALUE, decisive_decimals, figure, money_unit
 from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 from guozi.presentation.output import Column, Format, default_unit, emit, in_unit, print_table, rich_table, write_xlsx
@@ -60,6 +60,12 @@ def _num(value: Any, unit: str) -> str:
 
 def _pct(value: Any, _row: dict[str, Any] | None = None) -> str:
     text = figure(value, group="")
+    return text if text == NO_VALUE else f"{text}%"
+
+
+def _completion(value: Any, _row: dict[str, Any] | None = None) -> str:
+    """A completion rate with the digits that decide it: 99.997 is 「99.997%」, never 「100.00%」 beside 未达标."""
+    text = figure(value, decisive_decimals(value, 100), group="")
     return text if text == NO_VALUE else f"{text}%"
 
 
@@ -118,7 +124,7 @@ TARGET_COLUMNS = [
     Column("accumulating", "累计指标", "accumulating"),
     Column("actual", "本年实际", "actual", _by_unit, "right", money="row"),
     Column("target", "年度目标", "target", _by_unit, "right", money="row"),
-    Column("completion", "完成率", "completion %", _pct, "right", fmt="percent"),
+    Column("completion", "完成率", "completion %", _completion, "right", fmt="percent"),
     Column("pace", "序时进度", "pace %", _pct, "right", fmt="percent"),
     Column("status", "状态代码", "status"),
     Column("status_label", "状态", "status", _text),
@@ -126,7 +132,7 @@ TARGET_COLUMNS = [
     Column("pace_target", "序时目标", "target to date", _by_unit, "right", money="row"),
     Column("gap_to_pace", "较序时差额", "gap to pace", _by_unit, "right", money="row"),
     Column("projection", "全年预计", "year-end projection", _by_unit, "right", money="row"),
-    Column("projected_completion", "预计完成率", "projected completion %", _pct, "right", fmt="percent"),
+    Column("projected_completion", "预计完成率", "projected completion %", _completion, "right", fmt="percent"),
     Column("method", "预计方法代码", "method"),
     Column("method_label", "预计方法", "method", _text),
     Column("profile_share", "以往同期占全年", "profile share"),

@@ -4,7 +4,8 @@ Formats (one choice, used everywhere):
 
 - money and other amounts: ``#,##0.00``; head counts: ``#,##0``;
 - percentages are stored as percentage numbers (94.1357 means 94.1357 %, the figure the rest of
-  guozi computes) and shown with ``0.00"%"``, so the cell holds the exact figure and reads 94.14%;
+  guozi computes) and shown with ``0.00"%"``, so the cell holds the exact figure and reads 94.14%
+  (a rate that would read 100.00% without being 100 with more decimals: 99.997%);
 - changes of a percentage in points (个百分点): ``0.00``, more decimals (at most four) where a change
   that is not zero would read 0.00 (:func:`guozi.kernel.money.decisive_decimals`): ``0.000``;
 - booleans as 是/否 (Yes/No), never the text True/False.
@@ -41,7 +42,8 @@ class Column(Protocol):
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT: Final = "#,##0.00"
 COUNT_FORMAT: Final = "#,##0"
-PERCENT_FORMAT: Final = '0.00"%"'
+PERCENT_FORMATS: Final = tuple(f'0.{"0" * n}"%"' for n in range(2, MOST_DECIMALS + 1))  # 0.00"%" … 0.0000"%"
+PERCENT_FORMAT: Final = PERCENT_FORMATS[0]
 POINTS_FORMATS: Final = tuple("0." + "0" * n for n in range(2, MOST_DECIMALS + 1))  # 0.00 … 0.0000
 RATIO_FORMAT: Final = "0.0000"
 A4: Final = 9  # xlsxwriter's paper code for A4
@@ -90,8 +92,8 @@ def text_width(text: str) -> int:
 def cell_format(col: Column, row: dict[str, Any], value: Any) -> str | None:
     """The number format of one cell (None for text)."""
     unit = row.get("unit")
-    if col.fmt == "percent":
-        return PERCENT_FORMAT
+    if col.fmt == "percent":  # a completion of 99.997 reads 99.997%, never 100.00% beside 未达标
+        return PERCENT_FORMATS[decisive_decimals(value, 100) - 2]
     if col.money == "row" or col.fmt == "pp":
         if unit == "%":
             return points_format(value) if col.fmt == "pp" else PERCENT_FORMAT
@@ -118,7 +120,7 @@ def _shown_width(value: Any, num_format: str | None) -> int:
         return 2
     if num_format is not None and isinstance(value, int | float | Decimal):
         decimals = num_format.count("0") - 1  # #,##0 → 0, #,##0.00 → 2, 0.0000 → 4
-        return len(f"{float(value):,.{decimals}f}") + (1 if num_format == PERCENT_FORMAT else 0)
+        return len(f"{float(value):,.{decimals}f}") + (1 if num_format.endswith('"%"') else 0)
     return text_width(str(value))
 
 
@@ -130,7 +132,7 @@ def write_xlsx(
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
-    kinds = (MONEY_FORMAT, COUNT_FORMAT, PERCENT_FORMAT, *POINTS_FORMATS, RATIO_FORMAT)
+    kinds = (MONEY_FORMAT, COUNT_FORMAT, *PERCENT_FORMATS, *POINTS_FORMATS, RATIO_FORMAT)
     formats = {f: wb.add_format({"num_format": f}) for f in kinds}
     yes, no = pick(lang, "是", "Yes"), pick(lang, "否", "No")
     for title, rows, columns in sheets:

@@ -14,7 +14,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from guozi.kernel.money import DEFAULT_UNIT, UNITS, figure, money_figure, points
+from guozi.kernel.money import DEFAULT_UNIT, UNITS, decisive_decimals, figure, money_figure, points
 from guozi.kernel.text import pick
 from guozi.web import labels
 from guozi.web.deps import csrf_token, lang_of, optional_user
@@ -64,8 +64,8 @@ def show(value: Any, kind: str = "auto", unit: str = "") -> str:
         return str(value)
     if kind == "money":
         return fmt(value, "元")
-    if kind == "pct":
-        return fmt(value, "%")
+    if kind == "pct":  # a completion of 99.997 is 99.997%, never 100.00% beside 未达标
+        return f"{figure(value, decisive_decimals(value, 100))}%"
     if kind == "pp":  # the digits that decide it: +0.001, never +0.00 for a change that is not zero
         return points(value)
     if kind == "growth":
