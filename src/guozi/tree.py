@@ -142,16 +142,23 @@ def _active(starts: Ints, ends: Ints, a: int, b: int) -> npt.NDArray[np.bool_]:
 
 
 def tree_problems(entities: pd.DataFrame) -> list[TreeProblem]:
-    """Every reason the rows do not form a forest in some period (empty when they do)."""
+    """Every reason the rows do not form a forest in some period (empty when they do).
+
+    Worked by columns: each check flags its rows with array operations, and only the flagged
+    rows are turned into problems, in row order (within an interval: overlaps, then missing
+    parents in the order the entities first appear, then cycles).
+    """
     rows = _normalise(entities)
-    problems: list[TreeProblem] = []
-    for f, t, eid, r in zip(rows.valid_from, rows.valid_to, rows.entity_id, rows.row, strict=True):
-        if f is not None and t is not None and t < f:
-            problems.append(TreeProblem("tree.range", eid, r, str(Period.from_code(f)), str(Period.from_code(t))))
+    starts, ends = _bounds(rows)
+    both = (rows.valid_from.notna() & rows.valid_to.notna()).to_numpy()
+    eids = rows.entity_id.to_numpy(dtype=object)
+    problems = [  # rows.row is the position
+        TreeProblem("tree.range", eids[i], int(i), _month(starts[i]), _month(ends[i]))
+        for i in np.flatnonzero(both & (ends < starts))
+    ]
     if problems:
         return problems
     seen: set[tuple[str, str]] = set()
-    starts, ends = _bounds(rows)
     for a, b in _intervals(starts, ends):
         active = rows[_active(starts, ends, a, b)]
         period = str(Period(a // 12, a % 12 + 1)) if a > Period.from_code(OPEN_START).index else "—"
@@ -160,19 +167,58 @@ def tree_problems(entities: pd.DataFrame) -> list[TreeProblem]:
             if (key := ("tree.overlap", eid)) not in seen:
                 seen.add(key)
                 problems.append(TreeProblem("tree.overlap", eid, r, period, ""))
-        parents = dict(zip(active.entity_id, active.parent_id, strict=True))
-        rownum = dict(zip(active.entity_id, active.row, strict=True))
-        for eid, pid in parents.items():
-            if pid is not None and pid not in parents and (key := ("tree.parent_missing", eid)) not in seen:
+        # each entity once, in the order it first appears, with its last row's parent and row
+        ids, parent_ids, rownums = _last_rows(active)
+        parent_at = pd.Index(ids).get_indexer(pd.Index(parent_ids, dtype=object))  # -1: none, or not active
+        missing = pd.notna(parent_ids) & (parent_at < 0)
+        for k in np.flatnonzero(missing):
+            eid, pid = ids[k], parent_ids[k]
+            if (key := ("tree.parent_missing", eid)) not in seen:
                 seen.add(key)
-                problems.append(TreeProblem("tree.parent_missing", eid, rownum[eid], period, pid))
+                problems.append(TreeProblem("tree.parent_missing", eid, int(rownums[k]), period, pid))
+        if not _may_cycle(parent_at):
+            continue
+        parents = dict(zip(ids, parent_ids, strict=True))
+        rownum = dict(zip(ids, rownums, strict=True))
         for chain in _cycles(parents):
             if (key := ("tree.cycle", chain[0])) not in seen:
                 seen.add(key)
                 problems.append(
-                    TreeProblem("tree.cycle", chain[0], rownum[chain[0]], period, " → ".join([*chain, chain[0]]))
+                    TreeProblem("tree.cycle", chain[0], int(rownum[chain[0]]), period, " → ".join([*chain, chain[0]]))
                 )
     return problems
+
+
+def _month(code: int) -> str:
+    return str(Period.from_code(int(code)))
+
+
+def _last_rows(active: pd.DataFrame) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_], Ints]:
+    """Each entity of ``active`` once, in the order it first appears: its id, and the parent and
+    row number of its last row (as a dictionary built row by row keeps them)."""
+    ids = active.entity_id.to_numpy(dtype=object)
+    parents = active.parent_id.to_numpy(dtype=object)
+    rownums = active.row.to_numpy(dtype="int64")
+    last = ~active.entity_id.duplicated(keep="last").to_numpy()
+    if last.all():
+        return ids, parents, rownums
+    codes, _ = pd.factorize(active.entity_id)
+    order = np.argsort(codes[last], kind="stable")
+    return ids[last][order], parents[last][order], rownums[last][order]
+
+
+def _may_cycle(parent_at: Ints) -> bool:
+    """Whether following parents (``parent_at``: each entity's parent's position, -1 for none) can
+    go on for more steps than there are entities, i.e. some entity is on or leads into a cycle.
+
+    Pointer doubling: after k rounds each entity points at its ancestor 2^k steps up (-1 past the top).
+    """
+    jump = parent_at
+    steps = 1
+    while steps <= len(jump) and (jump >= 0).any():
+        jump = np.where(jump >= 0, jump[np.maximum(jump, 0)], -1)
+        steps *= 2
+    return bool((jump >= 0).any())
 
 
 def _cycles(parents: Mapping[str, str | None]) -> list[list[str]]:

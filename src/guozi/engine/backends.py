@@ -411,9 +411,18 @@ def normalise_facts(raw: ir.Table) -> ir.Table:
 
 def entity_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Entity rows as the store gives them: every column text or ``None``."""
-    return pd.DataFrame(
-        {str(c): pd.Series([None if _blank(v) else str(v) for v in frame[c]], dtype=object) for c in frame.columns}
-    )
+    return pd.DataFrame({str(c): _text_column(frame[c]) for c in frame.columns})
+
+
+def _text_column(column: pd.Series) -> pd.Series:
+    """A column's values as text, blanks (missing, empty text, NaN) ``None``; a column of text
+    and missing values by array operations, any other value by ``str``."""
+    values = column.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = None
+    if set(map(type, values)) <= {str, type(None)}:
+        values[values == ""] = None
+        return pd.Series(values, dtype=object)
+    return pd.Series([None if _blank(v) else str(v) for v in values], dtype=object)
 
 
 def _blank(value: object) -> bool:
