@@ -149,6 +149,8 @@ def test_the_command_line_refuses_the_new_entity(tmp_path: Path) -> None:
     added = write_rows(tmp_path / "entities_a1.csv", [A1], ENTITY_COLUMNS)
     assert runner.invoke(app, ["import", str(added), *store]).exit_code == 0
     facts = write_rows(tmp_path / "facts.csv", wan("A1", "2025-06", revenue=10))
+    checked = runner.invoke(app, ["check", str(facts), *store])
+    assert checked.exit_code == 0 and "期间 2025-06 已关账（A1 2025-06）" in checked.output.replace("\n", "")
     for lang, said in (
         ("zh", "已关账，不能再导入或上报其数据：A1 2025-06（A 及其下属企业由"),
         ("en", "A1 2025-06 (A's subtree closed by"),
