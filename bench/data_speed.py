@@ -58,13 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="guozi's sources to time (a worktree's: before)")
+    parser.add_argument(
+        "--targets", action="store_true", help="link the folder's targets.parquet too (checked whole beside the facts)"
+    )
     args = parser.parse_args(argv)
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
-    folder = work / "data"  # the entities and facts alone (a bench folder may hold more files)
+    folder = work / "data"  # the entities and facts alone, or with the targets (a bench folder may hold more files)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
-    for name in ("entities.parquet", "facts.parquet"):
+    for name in ("entities.parquet", "facts.parquet", *(("targets.parquet",) if args.targets else ())):
         (folder / name).symlink_to((args.data / name).resolve())
     rounds = [_round(folder, work, args.period, k, args.src) for k in range(args.rounds)]
     ours = pd.read_csv(work / "panel.csv", dtype={"entity_id": str})
