@@ -17,8 +17,9 @@ import pandas as pd
 from guozi.analyses.source import Source
 from guozi.kernel.errors import NotFoundError
 from guozi.kernel.periods import Period
+from guozi.tree import Tree
 
-__all__ = ["object_frame", "selected_entities", "to_decimal"]
+__all__ = ["in_subtree", "object_frame", "selected_entities", "to_decimal"]
 
 
 def to_decimal(value: Any) -> Decimal | None:
@@ -59,5 +60,14 @@ def selected_entities(source: Source, period: Period, entity: str | None, subtre
         return nodes
     if entity not in set(tree.nodes.entity_id):
         raise NotFoundError(f"未知企业：{entity}", f"unknown entity: {entity}")
-    keep = set(tree.subtree(entity, period)) if subtree else {entity}
-    return nodes[nodes.entity_id.isin(keep)]
+    return nodes[in_subtree(tree, nodes, entity, period) if subtree else nodes.entity_id == entity]
+
+
+def in_subtree(tree: Tree, nodes: pd.DataFrame, entity: str, period: Period) -> pd.Series:
+    """Which of ``nodes`` are ``entity`` or below it in ``period`` (the entities of ``tree.subtree``),
+    by whole columns: the closure's rows matched as they are, not made a sorted list of texts first
+    (100 000 entities: 0.1 of 0.14 s)."""
+    c = tree.closure
+    code = period.code
+    rows = (c.ancestor_id == entity) & (c.from_code <= code) & (c.to_code >= code)
+    return nodes.entity_id.isin(c.entity_id[rows.to_numpy(dtype=bool)])

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from guozi.analyses.common import object_frame, texts, to_decimal
+from guozi.analyses.common import in_subtree, object_frame, texts, to_decimal
 from guozi.analyses.losses.criterion import BLANK_GROUP, Criterion, load_criterion
 from guozi.analyses.source import Source
 from guozi.kernel.errors import NotFoundError
@@ -91,7 +91,7 @@ def _scope(source: Source, period: Period, entity: str | None, level: int | None
     tree = source.tree()
     nodes = tree.at(period)
     if entity is not None:
-        nodes = nodes[nodes.entity_id.isin(tree.subtree(entity, period))]
+        nodes = nodes[in_subtree(tree, nodes, entity, period)]
     if level is not None:
         nodes = nodes[nodes.level == level]
     nodes = nodes.drop_duplicates("entity_id").copy()
