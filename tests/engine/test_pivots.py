@@ -107,9 +107,12 @@ def test_the_workspace_keeps_its_pivot_until_an_import(ws: Workspace, contract: 
     assert (PIVOTS.built - built, PIVOTS.reused - reused) == (1, 1)
     assert reported.value("G", JUNE, "debt_ratio") == pytest.approx(63.75, rel=1e-12)
     assert children.value("G", JUNE, "debt_ratio") == pytest.approx(2480 / 3800 * 100, rel=1e-12)
+    source = ws._memo.source
+    assert any(key[0] == source for key in PIVOTS._kept)
     ws.import_files(
         [contract(facts=facts_of("G", "2025-06", total_liabilities=2800, total_equity=1200))], reason="restated"
     )
+    assert not any(key[0] == source for key in PIVOTS._kept)  # dropped with the workspace's panels
     again = ws.indicators(JUNE, indicators=list(INDICATORS))
     assert again.value("G", JUNE, "debt_ratio") == pytest.approx(70.0, rel=1e-12)
     assert PIVOTS.built - built == 2
@@ -155,6 +158,10 @@ def test_the_cache_keeps_the_latest_within_its_limits() -> None:
     cache.get(DataVersion("s", 2), 0, table(5))  # a new state of s drops every pivot of state 1
     assert calls[-2:] == [9, 5] and cache.built == 6 and cache.reused == 1
     assert len(cache) == 2
+    cache.forget("s")  # s's store closed or changed: only t's pivot stays
+    assert len(cache) == 1
+    cache.get(DataVersion("t", 1), 0, table(7))
+    assert calls[-1] == 5 and cache.reused == 2
 
 
 def test_a_version_on_postgres_pivots_in_the_database(contract: Callable[..., Path], ws: Workspace) -> None:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from guozi.catalog import Catalog
 from guozi.engine.panel import Basis, Panel, Scope, compute_panel
-from guozi.engine.panel.pivots import DataVersion
+from guozi.engine.panel.pivots import PIVOTS, DataVersion
 from guozi.kernel.periods import Period
 from guozi.store import Store
 from guozi.tree import Tree, build_tree
@@ -47,12 +47,14 @@ class Memo:
         self.tree: Tree | None = None
         self.state: Hashable = None  # the store's version when the panels were computed
         self.panels: OrderedDict[Hashable, tuple[Catalog, Panel]] = OrderedDict()  # with the catalogue used
-        self.source = uuid.uuid4().hex  # this workspace's store, for the engine's kept pivots (another store: another)
+        # this workspace's store, for the engine's kept pivots: another workspace, even over the same file, keeps its own
+        self.source = f"workspace {uuid.uuid4().hex}"
 
     def clear(self) -> None:
         with self.lock:
             self.tree, self.writes, self.state = None, None, None
             self.panels.clear()
+        PIVOTS.forget(self.source)  # the engine's pivots of this store's facts go with its panels
 
     def tree_of(self, store: Store) -> Tree:
         """The store's tree, built again when ``store`` wrote since it was kept."""
@@ -78,10 +80,10 @@ class Memo:
                 self.state = state
         return state
 
-    def version(self, store: Store, state: Hashable) -> DataVersion:
-        """The facts of ``store`` in ``state`` (:meth:`state_of`), under which the engine keeps its pivots
-        (:mod:`guozi.engine.panel.pivots`): a pivot of another store or state is never reused."""
-        return DataVersion(f"{store.url}#{self.source}", state)
+    def version(self, state: Hashable) -> DataVersion:
+        """The facts of this workspace's store in ``state`` (:meth:`state_of`), under which the engine
+        keeps its pivots (:mod:`guozi.engine.panel.pivots`): a pivot of another store or state is never reused."""
+        return DataVersion(self.source, state)
 
     def kept(self, key: Hashable, catalog: Catalog) -> Panel | None:
         """The panel kept under ``key`` for ``catalog`` (now the most recently used), or ``None``."""

@@ -102,7 +102,7 @@ def _compute(
                 basis=basis,
                 prior=prior,
                 among=among,
-                version=memo.version(ws.store, key[0]),
+                version=memo.version(key[0]),
             )
     memo.keep(key[0], key, ws.catalog, panel)
     return panel

@@ -112,6 +112,13 @@ class PivotCache:
         ):
             self._kept.popitem(last=False)
 
+    def forget(self, source: str) -> None:
+        """Drop every pivot kept for ``source`` (its store changed or closed)."""
+        with self._lock:
+            for key in [k for k in self._kept if k[0] == source]:
+                del self._kept[key]
+            self._states.pop(source, None)
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._kept)
