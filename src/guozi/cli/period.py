@@ -183,7 +183,8 @@ def close(
     user: UserOpt = "",
     lang: LangOpt = "zh",
 ) -> None:
-    """关账：此后不能再导入或上报该月数据（可只关某一子树）。 Close a month (or one subtree): no import or upload into it."""
+    """关账：此后不能再导入或上报该月数据（可只关某一子树，含此后新增到该子树的企业）。 Close a month (or one subtree,
+    an entity added to it later included): no import or upload into it."""
     lang = parse_lang(lang)
 
     def body() -> None:
