@@ -13,9 +13,9 @@ Each step runs ``--rounds`` times in turn (first, repeat, pandas, first, …) so
 shared machine falls alike on all three; the table gives each round and the medians, the ratios
 to pandas taken within the same round. The two panels are compared value by value (``compare``).
 
-guozi's sources (and the pandas script's module) are byte-compiled first into a folder of the
-work folder (``PYTHONPYCACHEPREFIX``), as an installed package comes; ``--source-only`` times
-them compiled from source in every run, as a shell with ``PYTHONDONTWRITEBYTECODE=1`` does.
+guozi's sources (and the pandas script's module) are byte-compiled first, where they lie, as an
+installed package comes; ``--source-only`` times them compiled from source in every run, as a
+shell with ``PYTHONDONTWRITEBYTECODE=1`` does.
 ``--targets`` links the folder's targets file beside the entities and facts.
 
     .venv/bin/python bench/data_speed.py --data bench/data/g20k36 --work /tmp/h3/speed --rounds 3
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -41,20 +40,16 @@ import pandas_panel as pp
 from import_scale import GUOZI, PANDAS_PANEL, PYTHON, ROOT, load_average, timed
 
 
-def _round(
-    data: Path, work: Path, period: str, k: int, src: Path, pycache: dict[str, str]
-) -> dict[str, dict[str, Any]]:
+def _round(data: Path, work: Path, period: str, k: int, src: Path) -> dict[str, dict[str, Any]]:
     cache = work / f"cache-{k}"
     shutil.rmtree(cache, ignore_errors=True)
-    env = {"GUOZI_CACHE_DIR": str(cache), "PYTHONPATH": str(src), **pycache}
+    env = {"GUOZI_CACHE_DIR": str(cache), "PYTHONPATH": str(src)}
     out = work / "panel.csv"
     cmd = [*GUOZI, "indicators", "--data", str(data), "--period", period, "--format", "csv", "--output", str(out)]
     steps = {
         "--data, first run": timed(cmd, env=env),
         "--data, repeat": timed(cmd, env=env),
-        "pandas": timed(
-            [PYTHON, "-c", PANDAS_PANEL, str(ROOT / "bench"), str(data), period, str(work / "pd.csv")], env=pycache
-        ),
+        "pandas": timed([PYTHON, "-c", PANDAS_PANEL, str(ROOT / "bench"), str(data), period, str(work / "pd.csv")]),
     }
     for s in steps.values():
         s["load"] = load_average()
@@ -85,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     folder.mkdir()
     for name in ("entities.parquet", "facts.parquet", *(("targets.parquet",) if args.targets else ())):
         (folder / name).symlink_to((args.data / name).resolve())
-    pycache = {} if args.source_only else _byte_compiled(args.src, work / "pycache")
-    rounds = [_round(folder, work, args.period, k, args.src, pycache) for k in range(args.rounds)]
+    if not args.source_only:
+        _byte_compiled(args.src)
+    rounds = [_round(folder, work, args.period, k, args.src) for k in range(args.rounds)]
     ours = pd.read_csv(work / "panel.csv", dtype={"entity_id": str})
     theirs = pd.read_csv(work / "pd.csv", dtype={"entity_id": str})
     rows = ["| round | step | wall s | CPU s | peak RSS MiB | ÷ pandas wall | ÷ pandas CPU | load (1/5/15 min) |"]
@@ -112,18 +108,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _byte_compiled(src: Path, prefix: Path) -> dict[str, str]:
-    """Byte-compile guozi's sources and the pandas script's module into ``prefix``, as an installed
-    package comes (pip compiles it); the environment the timed runs read them with.
+def _byte_compiled(src: Path) -> None:
+    """Byte-compile guozi's sources and the pandas script's module where they lie (``__pycache__``
+    beside them, as pip compiles an installed package; use a worktree as ``--src`` to leave the
+    working tree's folders alone).
 
     Without it, a shell with ``PYTHONDONTWRITEBYTECODE=1`` (as the development containers have)
     compiles every guozi module from source in every run: ≈ 0.25 s of CPU that no installed
-    guozi spends.
+    guozi spends. (``PYTHONPYCACHEPREFIX`` would not do: the installed libraries' own
+    ``__pycache__`` would then be passed over and they too compiled in every run.)
     """
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix)}
     for where in (src, ROOT / "bench" / "pandas_panel.py"):
-        subprocess.run([PYTHON, "-m", "compileall", "-q", str(where)], env=env, check=True)
-    return {"PYTHONPYCACHEPREFIX": str(prefix)}
+        subprocess.run([PYTHON, "-m", "compileall", "-q", str(where)], check=True, stdout=subprocess.DEVNULL)
 
 
 def _differences(ours: pd.DataFrame, theirs: pd.DataFrame) -> list[str] | str:
