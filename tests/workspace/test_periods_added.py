@@ -9,6 +9,7 @@ placed under G is not (G was never closed), and ``reopen --entity A`` lets A1 fi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -75,20 +76,34 @@ def test_an_entity_added_after_the_close_is_locked_until_the_subtree_reopens(des
     _walk(desk)
 
 
-def test_the_walk_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+@pytest.fixture
+def pg_desk(pg_url: str, tmp_path: Path) -> Iterator[Desk]:
+    """A :class:`Desk` of the same group on a PostgreSQL store."""
     folder = tmp_path / "pg"
     folder.mkdir()
     d = Desk(folder)  # writes the group's entities.csv
     d.ws.close()
+    d.ws = Workspace.open(pg_url)
     try:
-        d.ws = Workspace.open(pg_url)
         d.ws.import_files([folder / "entities.csv"], user="setup", today=TODAY)
-        _walk(d)
+        yield d
     finally:
         d.ws.close()
 
 
+def test_the_walk_on_postgresql(pg_desk: Desk) -> None:
+    _walk(pg_desk)
+
+
+def test_entities_and_figures_in_one_import_on_postgresql(pg_desk: Desk) -> None:
+    _one_import(pg_desk)
+
+
 def test_entities_and_figures_in_one_import(desk: Desk) -> None:
+    _one_import(desk)
+
+
+def _one_import(desk: Desk) -> None:
     """The entities file placing A1 under A and A1's June figures, in one import: refused whole."""
     ws = desk.ws
     ws.close_period(JUNE, user="hq", entity="A")
