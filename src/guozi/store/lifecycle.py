@@ -32,7 +32,7 @@ from guozi.kernel.periods import Period
 from guozi.store.base import PeriodEvent
 from guozi.tree import build_tree
 
-__all__ = ["LOCKING", "closed_by", "closed_pairs", "closed_state", "is_closed", "refuse_closed", "tree_chains"]
+__all__ = ["LOCKING", "closed_by", "closed_pairs", "closed_state", "refuse_closed", "tree_chains"]
 
 SHOWN = 5  # refused (entity, period) pairs named in the message
 LOCKING = ("close", "reopen")  # the actions that lock or unlock; ``open`` only sets a deadline
@@ -57,11 +57,6 @@ def closed_by(state: State, period: int, roots: Iterable[str]) -> PeriodEvent | 
     mine = state.get(period, {})
     latest = max((mine[r] for r in {"", *roots} if r in mine), key=lambda e: e.id, default=None)
     return latest if latest is not None and latest.action == "close" else None
-
-
-def is_closed(state: State, entity: str, period: int, ancestors: Iterable[str] = ()) -> bool:
-    """Whether a figure of ``entity`` (below ``ancestors`` in ``period``) is refused (the module's rule)."""
-    return closed_by(state, period, {entity, *ancestors}) is not None
 
 
 def tree_chains(entities: pd.DataFrame, pairs: Collection[Pair]) -> dict[Pair, set[str]]:
