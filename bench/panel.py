@@ -231,6 +231,7 @@ def run_duckdb(
     together: bool = True,
     sql_cache: bool = True,
     pivots: bool = False,
+    threads: int = 0,
 ) -> tuple[Run, dict[str, Any]]:
     """The engine: load, tree, the three panels; the run and the panels' frames (also pickled to ``frames``).
 
@@ -242,6 +243,7 @@ def run_duckdb(
     ``pivots``: the facts' pivot kept between calls (:mod:`guozi.engine.panel.pivots`) under a
     version of the facts file (its path, size and modification time), as a long-lived process keeps
     it under the store's version; reused by the rounds after the first in the same process.
+    ``threads``: DuckDB's worker threads (0: its default, one per core).
     """
     import ibis
     import pandas as pd
@@ -273,7 +275,7 @@ def run_duckdb(
     p = Period.parse(period)
     indicators = list(catalog.regime_for(p.year).indicators)
     with run.step("load"):
-        con = ibis.duckdb.connect()
+        con = ibis.duckdb.connect(**({"threads": threads} if threads else {}))
         facts = load_facts(con, data / "facts.parquet", mode=mode)
         run.info["facts"] = int(facts.count().execute())
     run.info["duckdb_settings"] = {
@@ -475,6 +477,7 @@ def _worker_command(args: argparse.Namespace, engine: str, result: Path, frames:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", engine, "--data", str(args.data)]
     cmd += ["--period", args.period, "--load", args.load, "--read", args.read, "--result", str(result)]
     cmd += ["--panels", args.panels, "--warm", str(args.warm), "--sql-cache", args.sql_cache, "--pivots", args.pivots]
+    cmd += ["--duckdb-threads", str(args.duckdb_threads)]
     if frames is not None:
         cmd += ["--frames", str(frames)]
     if args.profile is not None and engine == "duckdb":
@@ -653,6 +656,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="engine: the facts' pivot kept between calls in the worker process under the facts file's version "
         "(computed in the first round, reused by the later ones: a long-lived process), or computed in every call",
     )
+    parser.add_argument(
+        "--duckdb-threads",
+        type=int,
+        default=0,
+        help="engine: DuckDB's worker threads on the benchmark's connection (0: DuckDB's default, one per core)",
+    )
     parser.add_argument("--period", help="YYYY-MM (default: the last period of the data)")
     parser.add_argument(
         "--load",
@@ -709,6 +718,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     together=together,
                     sql_cache=args.sql_cache != "off",
                     pivots=args.pivots == "kept",
+                    threads=args.duckdb_threads,
                 )[0]
             if args.worker == "polars":
                 return run_polars(args.data, args.period, frames=frames)[0]
@@ -751,6 +761,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "warm": args.warm,
         "sql_cache": args.sql_cache,
         "pivots": args.pivots,
+        "duckdb_threads": args.duckdb_threads,
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "busy_before": busy(),
         "all_runs": {e: [] for e in engines},
