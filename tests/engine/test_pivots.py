@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 from guozi.engine.panel import Panel, Scope, compute_panels
-from guozi.engine.panel.pivots import PIVOTS, DataVersion, PivotCache
+from guozi.engine.panel.pivots import PIVOTS, DataVersion, PivotCache, PivotShape
 from guozi.engine.sqlcache import SqlCache
 from guozi.workspace import Workspace
 
@@ -147,21 +147,75 @@ def test_the_cache_keeps_the_latest_within_its_limits() -> None:
 
         return build
 
+    def shape(k: int) -> PivotShape:
+        return PivotShape("f", frozenset([k]), frozenset())
+
     v = DataVersion("s", 1)
     for k in range(3):
-        cache.get(v, k, table(k))
+        cache.get(v, shape(k), table(k))
     assert table(0)().nbytes == 160 and len(cache) == 2
-    cache.get(v, 2, table(2))  # kept
-    cache.get(v, 0, table(0))  # dropped by the limit: built again
+    cache.get(v, shape(2), table(2))  # kept
+    cache.get(v, shape(0), table(0))  # dropped by the limit: built again
     assert calls == [0, 1, 2, 0, 0]
-    cache.get(DataVersion("t", 1), 0, table(9))  # another source keeps its own
-    cache.get(DataVersion("s", 2), 0, table(5))  # a new state of s drops every pivot of state 1
+    cache.get(DataVersion("t", 1), shape(0), table(9))  # another source keeps its own
+    cache.get(DataVersion("s", 2), shape(0), table(5))  # a new state of s drops every pivot of state 1
     assert calls[-2:] == [9, 5] and cache.built == 6 and cache.reused == 1
     assert len(cache) == 2
     cache.forget("s")  # s's store closed or changed: only t's pivot stays
     assert len(cache) == 1
-    cache.get(DataVersion("t", 1), 0, table(7))
+    cache.get(DataVersion("t", 1), shape(0), table(7))
     assert calls[-1] == 5 and cache.reused == 2
+
+
+def test_a_pivot_holding_more_answers_a_smaller_shape() -> None:
+    cache = PivotCache()
+    wide = PivotShape("f", frozenset([202506, 202406]), frozenset([("a", "int64"), ("b", "float64")]))
+    built = cache.get(DataVersion("s", 1), wide, lambda: pa.table({"a": [1], "b": [1.0]}))
+    for within in (
+        PivotShape("f", frozenset([202506]), frozenset([("a", "int64")])),
+        PivotShape("f", frozenset([202406, 202506]), frozenset([("b", "float64")])),
+        wide,
+    ):
+        assert cache.get(DataVersion("s", 1), within, lambda: pa.table({"x": [0]})) is built
+    assert (cache.built, cache.reused) == (1, 3)
+    for beyond in (
+        PivotShape("f", frozenset([202505]), frozenset([("a", "int64")])),  # another period
+        PivotShape("f", frozenset([202506]), frozenset([("a", "decimal(38, 4)")])),  # another type
+        PivotShape("g", frozenset([202506]), frozenset([("a", "int64")])),  # another family (basis, facts …)
+    ):
+        assert cache.get(DataVersion("s", 1), beyond, lambda: pa.table({"x": [0]})) is not built
+    assert (cache.built, cache.reused) == (4, 3)
+
+
+def test_a_panel_of_fewer_indicators_reads_the_kept_pivot(ws: Workspace) -> None:
+    """The regime's pivot holds the debt ratio's columns (liabilities and assets at 2025-06 and
+    2024-06): a debt-ratio panel of G's children reads it and gives A + B's 2 480 / 3 800 =
+    65.263… %, as a fresh one does."""
+    kept = PivotCache()
+    _panels(ws, _version(ws), kept, scopes=[Scope()])
+    one = compute_panels(
+        ws.store.facts(),
+        ws.tree(),
+        ws.catalog,
+        periods=[JUNE],
+        indicators=["debt_ratio"],
+        scopes=[Scope(view="children")],
+        cache=SqlCache(disk=False),
+        version=_version(ws),
+        pivots=kept,
+    )
+    assert (kept.built, kept.reused) == (1, 1)
+    fresh = compute_panels(
+        ws.store.facts(),
+        ws.tree(),
+        ws.catalog,
+        periods=[JUNE],
+        indicators=["debt_ratio"],
+        scopes=[Scope(view="children")],
+        cache=None,
+    )
+    assert_identical(one, fresh)
+    assert one[0].value("G", JUNE, "debt_ratio") == pytest.approx(2480 / 3800 * 100, rel=1e-12)
 
 
 def test_a_version_on_postgres_pivots_in_the_database(contract: Callable[..., Path], ws: Workspace) -> None:

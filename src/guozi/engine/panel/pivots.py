@@ -49,6 +49,25 @@ class DataVersion:
 
 
 @dataclass(frozen=True)
+class PivotShape:
+    """What a pivot holds: its ``family`` (the dialect, the facts' SQL, the basis, the catalogue and
+    the engine's code: what gives a column its meaning), its target periods and its columns.
+
+    A pivot of the same family whose targets and columns (name and type) include another's
+    answers it: a scope's query reads its columns by name and its targets by a join, and a row
+    for an entity without any of the other's facts gives it only empty values, as no row does.
+    """
+
+    family: Hashable
+    targets: frozenset[int]
+    columns: frozenset[tuple[str, str]]
+
+    def within(self, other: PivotShape) -> bool:
+        """Whether a pivot of ``other``'s shape holds everything of this one."""
+        return self.family == other.family and self.targets <= other.targets and self.columns <= other.columns
+
+
+@dataclass(frozen=True)
 class _Kept:
     state: Hashable
     table: ir.Table  # an in-memory table over the Arrow pivot
@@ -63,11 +82,12 @@ def keeps_arrow(con: BaseBackend) -> bool:
 class PivotCache:
     """Pivots by (source, state, shape): the most recently used :data:`PIVOT_ENTRIES`, within :data:`PIVOT_BYTES`.
 
-    A pivot of a source's earlier state is dropped as soon as a later state of that source is asked for.
+    A pivot whose shape includes the one asked for answers it (:meth:`PivotShape.within`). A
+    pivot of a source's earlier state is dropped as soon as a later state of that source is asked for.
     """
 
     def __init__(self, *, entries: int = PIVOT_ENTRIES, max_bytes: int = PIVOT_BYTES) -> None:
-        self._kept: OrderedDict[tuple[str, Hashable], _Kept] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, PivotShape], _Kept] = OrderedDict()
         self._states: dict[str, Hashable] = {}
         self._entries = entries
         self._max_bytes = max_bytes
@@ -75,16 +95,18 @@ class PivotCache:
         self.built = 0  # pivots computed (misses)
         self.reused = 0  # pivots answered from the cache (hits)
 
-    def get(self, version: DataVersion, shape: Hashable, build: Callable[[], pa.Table]) -> ir.Table:
-        """The pivot of ``shape`` over the facts of ``version``: kept, else ``build()`` and kept."""
+    def get(self, version: DataVersion, shape: PivotShape, build: Callable[[], pa.Table]) -> ir.Table:
+        """The pivot of ``shape`` over the facts of ``version``: the smallest kept one that holds it,
+        else ``build()`` and kept."""
         key = (version.source, shape)
         with self._lock:
             self._forget_older(version)
-            found = self._kept.get(key)
-            if found is not None and found.state == version.state:
-                self._kept.move_to_end(key)
+            holding = [k for k in self._kept if k[0] == version.source and shape.within(k[1])]
+            if holding:
+                found = min(holding, key=lambda k: self._kept[k].nbytes)
+                self._kept.move_to_end(found)
                 self.reused += 1
-                return found.table
+                return self._kept[found].table
         table = build()
         kept = _Kept(version.state, ibis.memtable(table), table.nbytes)
         with self._lock:

@@ -36,7 +36,7 @@ from guozi.engine.compile import (
 from guozi.engine.panel.frame import long_frame
 from guozi.engine.panel.members import member_tables, members_of
 from guozi.engine.panel.model import Basis, Deferred, Panel, Scope
-from guozi.engine.panel.pivots import PIVOTS, DataVersion, PivotCache, keeps_arrow
+from guozi.engine.panel.pivots import PIVOTS, DataVersion, PivotCache, PivotShape, keeps_arrow
 from guozi.engine.panel.prepared import bind, compile_over, fetch, placeholder, registered, subquery, temporary
 from guozi.engine.sqlcache import QUERIES, SqlCache, make_key
 from guozi.kernel.errors import NotFoundError
@@ -246,9 +246,13 @@ def _prepared_panels(
     with ExitStack() as stack:
         if kept is not None:  # the pivot kept as Arrow, computed by the first call over these facts
             version, pivots = kept
-            table = pivots.get(
-                version, (dialect, facts_sql, pivot_key), lambda: fetch_sql(con, pivot_sql(), pivot.schema)
+            family = (dialect, facts_sql, make_key(dialect, catalog, {"query": "pivot family", "basis": plan.basis}))
+            holds = PivotShape(
+                family,
+                frozenset(p.code for p in plan.targets),
+                frozenset((str(n), str(t)) for n, t in pivot.schema.items()),
             )
+            table = pivots.get(version, holds, lambda: fetch_sql(con, pivot_sql(), pivot.schema))
             per_entity = registered(con, {"pe": table})["pe"]
         elif len(scopes) > 1:
             per_entity = stack.enter_context(temporary(con, pivot_sql()))
