@@ -119,15 +119,16 @@ def _panels(
     if view == "reported":
         # Only what the rules read is computed: every indicator at the period; at the prior year
         # end the indicators compared with it; the earlier years of a consecutive-year rule for
-        # the entities whose latest figure is below its threshold (the others stop there).
+        # the entities whose latest figure is below its threshold (the others stop there). Only
+        # the period's cells are compared with their prior year: the earlier panels without it.
         panels = [("ytd", rws.indicators([period], indicators=codes, prior=True, entities=ids))]
         if plan.at_opening:
-            opening = rws.indicators([period.opening], indicators=list(plan.at_opening), prior=True, entities=ids)
+            opening = rws.indicators([period.opening], indicators=list(plan.at_opening), prior=False, entities=ids)
             panels.append(("ytd", opening))
         for r, ps in plan.yearly:
             reach = _reaching(panels[0][1], period, r, ids) if ps[1:] else set()
             if reach:
-                panels.append(("ytd", rws.indicators(ps[1:], indicators=[r.indicator], prior=True, entities=reach)))
+                panels.append(("ytd", rws.indicators(ps[1:], indicators=[r.indicator], prior=False, entities=reach)))
     else:
         ytd_periods = set(plan.ytd_periods)
         for _, ps in plan.yearly:
