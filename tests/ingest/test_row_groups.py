@@ -26,11 +26,13 @@ from guozi.workspace.inplace import rows_where, span_months
 #   group 1: 2025-12 twice        -> asked for: read
 #   group 2: 2025-10 and "2025-13" -> two periods (min differs from max): read; "2025-13" is not a month
 #   group 3: " 2025-09" twice     -> spaces around: read (the filter trims; the statistics do not)
+#   group 4: a missing period, and a missing item in 2025-12 -> read (rows 10 and 11)
 GROUPS = [
     [("A", "2025-11", "revenue", "1"), ("A", "2025-11", "total_assets", "x")],
     [("A", "2025-12", "revenue", "5"), ("A", "2025-12", "total_assets", "7")],
     [("A", "2025-10", "revenue", "2"), ("A", "2025-13", "revenue", "3")],
     [("A", " 2025-09", "revenue", "4"), ("A", " 2025-09", "total_assets", "y")],
+    [("A", None, "revenue", "6"), ("A", "2025-12", None, "8")],  # missing cells: read as empty text
 ]
 
 
@@ -46,10 +48,10 @@ def _file(path: Path) -> Path:
 
 def test_groups_of_other_months_only_are_left_out(tmp_path: Path) -> None:
     path = _file(tmp_path / "facts.parquet")
-    # 2025-12 asked for: group 0 (2025-11 only) left out; groups 1-3 are rows 2..7
-    assert _row_ranges(path, {"2025-12"}) == [(2, 7)]
+    # 2025-12 asked for: group 0 (2025-11 only) left out; groups 1-4 are rows 2..9
+    assert _row_ranges(path, {"2025-12"}) == [(2, 9)]
     # 2025-11 asked for: group 1 (2025-12 only) left out
-    assert _row_ranges(path, {"2025-11"}) == [(0, 1), (4, 7)]
+    assert _row_ranges(path, {"2025-11"}) == [(0, 1), (4, 9)]
     # both: nothing left out
     assert _row_ranges(path, {"2025-11", "2025-12"}) is None
 
@@ -76,9 +78,11 @@ def test_the_check_finds_the_same_with_and_without_the_groups_left_out(tmp_path:
     whole = _check(path, None)
     assert pruned == whole
     problems, good, n = pruned
-    assert n == 8  # the file's rows, read or not
+    assert n == 10  # the file's rows, read or not
     # read: 2025-12 (rows 4, 5: good), "2025-13" (row 7: not a month), " 2025-09" (rows 8, 9: the
-    # period is a month once trimmed, not asked for: not read). Not read: group 0's "x" (row 3).
-    assert problems == [("period.format", 7)]
+    # period is a month once trimmed, not asked for: not read), the missing period (row 10: not a
+    # month) and the missing item in 2025-12 (row 11: an item the catalogue does not know, it may
+    # be one asked for). Not read: group 0's "x" (row 3).
+    assert problems == [("period.format", 7), ("period.format", 10), ("item.unknown", 11)]
     assert [g[:3] for g in good] == [("A", 202512, "revenue"), ("A", 202512, "total_assets")]
     assert [str(g[3]) for g in good] == ["5.0000", "7.0000"]

@@ -58,7 +58,7 @@ def _quoted(values: Sequence[str]) -> str:
 
 
 def rows_where(spans: Sequence[Span], catalog: Catalog) -> str | None:
-    """SQL over a facts file's text columns keeping the rows ``spans`` read (``None``: every row)."""
+    """SQL over a facts file's ``item`` and ``period`` columns keeping the rows ``spans`` read (``None``: every row)."""
     item = "trim(coalesce(item, ''))"
     period = "trim(coalesce(period, ''))"
     unknown_item = f"{item} not in ({_quoted(list(catalog.items))})" if catalog.items else "true"

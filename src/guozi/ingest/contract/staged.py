@@ -113,9 +113,11 @@ def stage_parquet(
 ) -> int:
     """The view ``raw_t`` over the file at ``path`` (the columns the facts' checks read); its row count.
 
-    ``where`` (SQL over the file's text columns, written by guozi, never from a file) keeps only
-    the rows it holds for: DuckDB pushes it into the scan (``guozi indicators --data`` checks the
-    rows the panel reads). ``periods``: the months (``YYYY-MM``) ``where`` keeps, beside the rows
+    ``where`` (SQL over the file's ``item`` and ``period`` columns, written by guozi, never from a
+    file) keeps only the rows it holds for (``guozi indicators --data`` checks the rows the panel
+    reads): it is judged once for each pair of an item and a period the file holds, and the rows
+    of the pairs kept are joined to them (a filter of trims, lists and a pattern on every row cost
+    ≈ 0.1 s of CPU per read of 1.1 M rows; the join, a few hundredths). ``periods``: the months (``YYYY-MM``) ``where`` keeps, beside the rows
     whose period is not a month: the row groups holding only other months are not read at all
     (:func:`_row_ranges`). The row count is the file's, filtered or not.
 
@@ -127,11 +129,20 @@ def stage_parquet(
     _file_view(con, path, None if where is None else periods)
     units = ", ".join("'" + u.replace("'", "''") + "'" for u in ONE_UNITS)
     persons = ", ".join("'" + u.replace("'", "''") + "'" for u in PERSON_UNITS)
+    source = "file_t"
+    if where is not None:  # judged once per (item, period) the file holds, then rows joined to the pairs kept
+        con.execute(
+            f"""create or replace temp table wanted_t as
+                select i.item, p.period from (select distinct item from file_t) i
+                cross join (select distinct period from file_t) p where {where}"""
+        )
+        source = """file_t semi join wanted_t w
+                    on file_t.item is not distinct from w.item and file_t.period is not distinct from w.period"""
     con.execute(
         f"""create or replace temp view cells_t as
             select file_row_number + 2 as rn, coalesce(entity_id, '') as entity_id, coalesce(period, '') as period,
                    coalesce(item, '') as item, coalesce(value, '') as value, {unit} as unit
-            from file_t{"" if where is None else f" where {where}"}"""
+            from {source}"""
     )
     fast = f"(regexp_full_match(value, '{FAST_NUMBER}') and unit in ('', {units}))"
     slow = con.execute(f"select rn, value, unit from cells_t where not {fast}").arrow()
