@@ -76,3 +76,19 @@ def test_the_panels_rows_by_entity_are_the_panels_own(group_ws: Workspace) -> No
     with pytest.raises(KeyError):
         reported["X"]
     assert reported["A1"] is reported["A1"]  # made once
+
+
+def test_the_loss_makers_rows_are_made_in_the_language_read(group_ws: Workspace) -> None:
+    """A2's net profit −6 万元 Jan–Jun 2025 (conftest GROUP): a loss-maker; its row is made in a
+    language only when a page reads that language's rows."""
+    data = WebData(group_ws)
+    data.warm()
+    losses = data.losses(P, "G")
+    assert "entities_zh" not in losses and "entities_en" not in losses  # the warm-up made neither
+    zh = {r["entity_id"]: r for r in losses["entities_zh"]}
+    assert zh["A2"]["value"] == -60_000.0 and zh["A2"]["status_label"] == "新增亏损"
+    assert "entities_en" not in losses and losses["entities_zh"] is losses["entities_zh"]  # kept, made once
+    en = {r["entity_id"]: r for r in losses["entities_en"]}
+    assert en["A2"]["status_label"] == "newly loss-making" and en["A2"]["value"] == -60_000.0
+    with pytest.raises(KeyError):
+        losses["entities_fr"]

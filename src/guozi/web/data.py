@@ -43,7 +43,7 @@ from guozi.kernel.periods import Period
 from guozi.report import Report
 from guozi.store.base import User
 from guozi.web.jobs import ReportOrder
-from guozi.web.rows import PanelRows, WarningRow, WarningRows, clean, records
+from guozi.web.rows import Made, PanelRows, WarningRow, WarningRows, clean, clean_rows, records
 from guozi.web.security import SESSION_MAX_AGE, new_token
 from guozi.workspace import Workspace, paused_gc
 from guozi.workspace.accounts import accounts_generation
@@ -427,13 +427,12 @@ class WebData:
 
         def compute() -> dict[str, Any]:
             report = self.ws.loss_makers(period, entity=entity)
-            return {
-                "groups_zh": [clean(r) for r in loss_summary_rows(report, "zh")],
-                "groups_en": [clean(r) for r in loss_summary_rows(report, "en")],
-                "entities_zh": [clean(r) for r in loss_entity_rows(report, "zh")],
-                "entities_en": [clean(r) for r in loss_entity_rows(report, "en")],
-                "missing": list(report.missing),
+            rows = {
+                f"{k}_{lang}": functools.partial(clean_rows, make, report, lang)
+                for lang in ("zh", "en")
+                for k, make in (("groups", loss_summary_rows), ("entities", loss_entity_rows))
             }
+            return Made({"missing": list(report.missing)}, rows)  # each language's rows when first read
 
         return self.cached(("losses", period.code, entity), compute)
 

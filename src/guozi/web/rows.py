@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,7 +15,7 @@ import pandas as pd
 from guozi.analyses.warnings import Findings, RiskWarning
 from guozi.kernel.periods import Period
 
-__all__ = ["PanelRows", "WarningRow", "WarningRows", "clean", "records"]
+__all__ = ["Made", "PanelRows", "WarningRow", "WarningRows", "clean", "clean_rows", "records"]
 
 
 def clean(value: Any) -> Any:
@@ -202,3 +202,26 @@ def tally(values: npt.NDArray[np.object_]) -> dict[str, int]:
     """How many of ``values`` hold each value, in the order each first appears."""
     codes, uniques = pd.factorize(values)
     return {str(u): int(n) for u, n in zip(uniques, np.bincount(codes, minlength=len(uniques)), strict=True)}
+
+
+class Made(dict[str, Any]):
+    """A cached result whose costly parts are made when first read: ``made[key]`` calls
+    ``makers[key]()`` once and keeps its value (the loss-makers' 30 000 rows of a large group in the
+    language a page asks for, not in both up front). ``get`` and ``in`` see only what is made."""
+
+    __slots__ = ("_makers",)
+
+    def __init__(self, made: dict[str, Any], makers: Mapping[str, Callable[[], Any]]) -> None:
+        super().__init__(made)
+        self._makers = makers
+
+    def __missing__(self, key: str) -> Any:
+        if key not in self._makers:
+            raise KeyError(key)
+        value = self[key] = self._makers[key]()
+        return value
+
+
+def clean_rows(make: Callable[[Any, str], list[dict[str, Any]]], report: Any, lang: str) -> list[dict[str, Any]]:
+    """``make(report, lang)``'s rows, each :func:`clean`."""
+    return [clean(r) for r in make(report, lang)]
