@@ -59,9 +59,11 @@ def _folder(path: Path, rows: list[tuple[str, str, str, str, str]]) -> Path:
 
 
 def _check(ws: Workspace) -> InPlaceCheck:
-    backend = ws.store.backend()
-    assert isinstance(backend, GuardedDuckDB)
-    check = backend._check
+    """The check the store over files read in place calls before reading facts (its backend's
+    guard calls the same, once the expression over the files is built)."""
+    assert isinstance(ws.store, LakeStore)
+    assert isinstance(ws.store.backend(), GuardedDuckDB)
+    check = ws.store._before_read
     assert isinstance(check, InPlaceCheck)
     return check
 

@@ -61,7 +61,7 @@ class LakeStore:
     def __init__(
         self,
         con: BaseBackend,
-        facts: ir.Table,
+        facts: ir.Table | Callable[[], ir.Table],
         entities: pd.DataFrame,
         *,
         url: str,
@@ -70,7 +70,8 @@ class LakeStore:
     ) -> None:
         self.url = url
         self._con = con
-        self._facts = facts
+        self._facts: ir.Table | None = None if callable(facts) else facts
+        self._make_facts: Callable[[], ir.Table] = facts if callable(facts) else lambda: facts
         self._entities = entities
         self._targets = targets
         self._periods = sorted(periods) if periods is not None and not callable(periods) else None
@@ -88,14 +89,20 @@ class LakeStore:
         entities: pd.DataFrame | None = None,
         targets: pd.DataFrame | None = None,
         periods: Callable[[], Sequence[int]] | None = None,
+        when_read: bool = False,
     ) -> LakeStore:
         """The files at ``path`` (see :func:`read_facts_dir`); ``entities`` replace the files' own,
         ``targets`` (checked contract targets beside facts read in place) a lake's.
 
         ``periods`` reads the periods holding facts, when asked, instead of a query on the facts
         (``--data`` read in place: a query on the facts has the rows it reads checked first).
+        ``when_read``: the expression over the facts files is built when first used, not now (a
+        panel on files read in place reads the check's typed copy instead; building it costs
+        ≈ 0.1 s of Ibis); without it, a folder without facts is refused here.
         """
-        facts = read_facts(con, path)
+        facts: ir.Table | Callable[[], ir.Table] = (
+            (lambda: read_facts(con, path)) if when_read else read_facts(con, path)
+        )
         lake = find_lake(path)
         held: Sequence[int] | Callable[[], Sequence[int]] | None = periods
         if lake is not None:
@@ -123,6 +130,10 @@ class LakeStore:
 
     def facts(self) -> ir.Table:
         """The facts (one current value per entity, period and item)."""
+        if self._facts is None:
+            self._facts = self._make_facts()
+            if self._before_read is not None and isinstance(self._con, GuardedDuckDB):
+                self._con.guard(self._facts, self._before_read)
         return self._facts
 
     def guard_reads(self, check: Callable[[list[Span]], object]) -> None:
@@ -133,7 +144,7 @@ class LakeStore:
         already checked).
         """
         self._before_read = check
-        if isinstance(self._con, GuardedDuckDB):
+        if isinstance(self._con, GuardedDuckDB) and self._facts is not None:  # else when they are built
             self._con.guard(self._facts, check)
 
     def facts_of(self, items: Collection[str], periods: Collection[int]) -> ir.Table:
@@ -147,7 +158,7 @@ class LakeStore:
         if isinstance(typed, Path):  # the checked facts of a span covering these, typed (guozi.workspace.checked)
             f = normalise_facts(read_parquet(self._con, str(typed), dataset=False))
         else:
-            f = self._facts
+            f = self.facts()
         return f.filter(f.item.isin(sorted(items)), f.period.isin(sorted(periods)))
 
     def intercompany(self) -> ir.Table:
@@ -183,7 +194,7 @@ class LakeStore:
         if self._periods is None and self._read_periods is not None:
             self._periods = sorted(int(p) for p in self._read_periods())
         if self._periods is None:
-            column = to_arrow(self._facts.select("period").distinct().order_by("period")).column(0)
+            column = to_arrow(self.facts().select("period").distinct().order_by("period")).column(0)
             self._periods = [int(p) for p in column.to_pylist()]
         return list(self._periods)
 

@@ -199,6 +199,7 @@ def in_place_store(paths: Sequence[Path], catalog: Catalog, *, remember: bool = 
         entities=rows,
         targets=_targets(targets, rows, catalog, rules),
         periods=lambda: _periods(con, facts),
+        when_read=True,
     )
     store.guard_reads(check)
     return store
