@@ -240,3 +240,32 @@ def test_a_version_on_postgres_pivots_in_the_database(contract: Callable[..., Pa
     assert (kept.built, len(kept)) == (0, 0)
     assert_identical(with_version, run(None))
     assert_identical(with_version, _panels(ws, _version(ws), kept))
+
+
+def test_an_import_by_another_process_on_the_file_store_is_never_answered_from_the_pivot(
+    contract: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The DuckDB file opened per unit of work: the kept pivot is registered again on each new
+    connection; another workspace over the same file (as another process) imports G's restated
+    figures, and the first workspace's next panel gives 2 800 / 4 000 = 70 %, not 63.75 %."""
+    url = f"duckdb:///{tmp_path / 'store.duckdb'}"
+    server = Workspace.open(url)
+    try:
+        server.import_files([contract(entities=ENTITIES, facts=_facts())])
+        built, reused = PIVOTS.built, PIVOTS.reused
+        first = server.indicators(JUNE, indicators=list(INDICATORS))
+        children = server.indicators(JUNE, indicators=list(INDICATORS), view="children")  # a new unit of work
+        assert (PIVOTS.built - built, PIVOTS.reused - reused) == (1, 1)
+        assert first.value("G", JUNE, "debt_ratio") == pytest.approx(63.75, rel=1e-12)
+        assert children.value("G", JUNE, "debt_ratio") == pytest.approx(2480 / 3800 * 100, rel=1e-12)
+        other = Workspace.open(url)
+        try:
+            restated = facts_of("G", "2025-06", total_liabilities=2800, total_equity=1200)
+            other.import_files([contract(facts=restated)], reason="restated")
+        finally:
+            other.close()
+        again = server.indicators(JUNE, indicators=list(INDICATORS))
+        assert again.value("G", JUNE, "debt_ratio") == pytest.approx(70.0, rel=1e-12)
+        assert PIVOTS.built - built == 2
+    finally:
+        server.close()
