@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import replace
 from decimal import Context, Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 
@@ -24,6 +24,17 @@ from guozi.kernel.units import ALL_UNITS, LIMIT_EN, LIMIT_ZH, STORE_SCALE, VALUE
 from guozi.store.batch import FACT_SCHEMA, StagedFacts
 
 _PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+# a row of ``parsed_v`` that breaks a check, and one that passes them all (a row can be neither:
+# a unit of the other kind's alone; it is left out, as before)
+_BAD = """(e = '' or not e_ok or not p_ok or item_persons is null or v = '' or vt is null
+           or (u <> '' and (unit_key is null or unit_persons <> item_persons))
+           or (u = '' and item_persons is null)
+           or yuan is null)"""
+_GOOD = """(e <> '' and e_ok and p_ok and item_persons is not null and vt is not null
+            and (u = '' or (unit_key is not null and unit_persons = item_persons))
+            and yuan is not null)"""
 
 
 class FactChecker:
@@ -81,17 +92,15 @@ class FactChecker:
     def _check(self, path: Path, columns: Mapping[str, str]) -> None:
         """Check the rows of ``raw_t``: the failing ones become problems, the good ones join ``good_t``."""
         self._parse()
-        bad = self.con.execute(
-            """
-            select rn, sh, e, p, i, v, u, p_ok, item_persons, e_ok, vt, too_big, unit_key, unit_persons, yuan
-            from parsed
-            where e = '' or not e_ok or not p_ok or item_persons is null or v = '' or vt is null
-               or (u <> '' and (unit_key is null or unit_persons <> item_persons))
-               or (u = '' and item_persons is null)
-               or yuan is null
-            order by sh, rn
-            """
-        ).fetchall()
+        bad: list[Any] = []
+        if self.con.execute("select count(*) from parsed where bad").fetchall()[0][0]:
+            bad = self.con.execute(  # what the checks found of each failing row, worked out again for them
+                """
+                select rn, sh, e, p, i, v, u, p_ok, item_persons, e_ok, vt, too_big, unit_key, unit_persons, yuan
+                from parsed_v semi join (select sh, rn from parsed where bad) b using (sh, rn)
+                order by sh, rn
+                """
+            ).fetchall()
         empty = pa.table({})
         for row in bad:
             fields = _Row(*row)
@@ -102,12 +111,10 @@ class FactChecker:
             insert into good_t
             select e, cast(pcode as integer), i, cast(yuan as decimal({VALUE_PRECISION}, {STORE_SCALE})),
                    {len(self.sources) - 1}, sh, rn
-            from parsed
-            where e <> '' and e_ok and p_ok and item_persons is not null and vt is not null
-              and (u = '' or (unit_key is not null and unit_persons = item_persons))
-              and yuan is not null
+            from parsed where good
             """
         )
+        self.con.execute("drop view parsed_v")
         self.con.execute("drop table parsed")
 
     def _register(self, raw: RawTable) -> None:
@@ -126,10 +133,13 @@ class FactChecker:
         )
 
     def _parse(self) -> None:
-        """The temp table ``parsed``: each row of ``raw_t`` trimmed, each part checked."""
+        """The view ``parsed_v``: each row of ``raw_t`` trimmed, each part checked; the temp table
+        ``parsed``: of each row, what a good row keeps and whether it is good or bad (the parts of
+        the bad ones are read again from the view: a table of every part of every row cost ≈ 20 %
+        more on clean rows)."""
         self.con.execute(
             f"""
-            create or replace temp table parsed as
+            create or replace temp view parsed_v as
             select "{ROW}" as rn, "{SHEET}" as sh, e, p, i, v, u, __vt as vt, __yuan as yuan, __too_big as too_big,
                    __unit_key as unit_key, __unit_persons as unit_persons,
                    regexp_full_match(p, '{_PERIOD}')
@@ -142,6 +152,13 @@ class FactChecker:
             from (select *, trim(entity_id) as e, trim(period) as p, trim(item) as i, trim(value) as v,
                          trim(coalesce(unit, '')) as u from raw_t) r
             left join items_t on r.i = items_t.item
+            """
+        )
+        self.con.execute(
+            f"""
+            create or replace temp table parsed as
+            select rn, sh, e, i, pcode, yuan, coalesce({_BAD}, false) as bad, coalesce({_GOOD}, false) as good
+            from parsed_v
             """
         )
 
