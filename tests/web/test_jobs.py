@@ -10,8 +10,11 @@ answer, and with what. The real renderer reads the figures in the job's own proc
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import openpyxl
@@ -23,11 +26,12 @@ from guozi.kernel.periods import Period
 from guozi.report import Report, ReportFormat
 from guozi.web.app import create_app
 from guozi.web.data import WebData
-from guozi.web.jobs import Jobs, Progress, Rendered, ReportOrder, render_file
+from guozi.web.jobs import Jobs, Progress, Rendered, ReportOrder, _started, render_file
 from guozi.web.pages.downloads import report_renderer
 from guozi.workspace import Workspace
+from tests.conftest import write_csv
 from tests.web.browser import PageAs, Serve
-from tests.web.conftest import sign_in
+from tests.web.conftest import group_records, sign_in
 
 SECRET = "jobs-test-secret-not-for-production"
 
@@ -248,10 +252,11 @@ def test_the_figures_are_read_in_the_jobs_process_not_the_servers(
         ]
 
 
-def test_a_store_in_memory_has_its_figures_read_in_the_server(group_ws: Workspace) -> None:
+def test_a_store_in_memory_has_its_figures_read_in_the_server(tmp_path: Path) -> None:
     """A store no other process can open (the files read into memory) gives the job the content itself."""
-    folder = Path(group_ws.store.url.removeprefix("duckdb:///")).parent / "data"
-    ws = Workspace.from_data([folder])
+    for name, rows in group_records().items():  # the group of conftest.py, as files
+        write_csv(tmp_path / f"{name}.csv", rows)
+    ws = Workspace.from_data([tmp_path])
     source = WebData(ws).report_source(Period.parse("2025-06"), "A")
     assert isinstance(source, Report) and source.entity == "A"
 
@@ -309,3 +314,12 @@ def test_report_download_in_browser(group_copy: Workspace, serve: Serve, page_as
         jobs.close()
     book = openpyxl.load_workbook(io.BytesIO(saved.read_bytes()))
     assert book.sheetnames  # a real workbook, made by the rendering process
+
+
+def test_a_job_process_gives_way_to_the_server() -> None:
+    """A job's process, spawned and started as the jobs' pool starts it, runs JOB_NICE = 10 steps
+    below this process's priority (which it inherits)."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_started, initargs=(None,)) as pool:
+        after = pool.submit(os.nice, 0).result(timeout=120)
+    assert after == min(os.nice(0) + 10, 19)  # 19: the lowest priority there is
