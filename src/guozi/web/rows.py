@@ -56,18 +56,20 @@ class PanelRows(Mapping[str, dict[str, dict[str, Any]]]):
 
     A row is ``value``, ``prior_value``, ``change``, ``growth``, ``unit``, ``note_zh``, ``note_en``
     and ``members`` (and ``difference`` in the ``consolidated`` view), JSON-ready (:func:`clean`). Only the positions of each entity's rows are
-    worked out up front (one pass over the entity column).
+    worked out up front (once per run of one entity's rows in the entity column).
     """
 
     _COLUMNS = ("indicator", "value", "prior_value", "change", "growth", "unit", "note_zh", "note_en", "members")
 
     def __init__(self, frame: pd.DataFrame) -> None:
-        self._cols = [frame[c].tolist() for c in self._COLUMNS]
+        self._cols = [frame[c].to_numpy(dtype=object) for c in self._COLUMNS]
         # the consolidated view's 差额 (filed 合并 − computed), None in the other views
-        self._difference = frame["difference"].tolist() if "difference" in frame.columns else None
+        self._difference = frame["difference"].to_numpy(dtype=object) if "difference" in frame.columns else None
         self._at: dict[str, list[int]] = {}
-        for i, e in enumerate(frame["entity_id"].tolist()):
-            self._at.setdefault(str(e), []).append(i)
+        ids = frame["entity_id"].to_numpy(dtype=object)
+        heads = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.empty(0, dtype=np.intp)
+        for e, start, end in zip(ids[heads].tolist(), heads.tolist(), np.r_[heads[1:], len(ids)].tolist(), strict=True):
+            self._at.setdefault(str(e), []).extend(range(start, end))  # a panel's rows come entity by entity
         self._made: dict[str, dict[str, dict[str, Any]]] = {}
 
     def __getitem__(self, entity: str) -> dict[str, dict[str, Any]]:
