@@ -2,7 +2,7 @@
 
 The reference is :func:`to_csv` given plain dictionaries (the row-by-row path: ``repr`` of each
 float through :func:`exact_text`). :class:`Records` without a carriage return in any text take
-the Arrow path (``columnar._float_array`` and ``_joined``): the same text is required on floats of
+the Arrow path (:mod:`guozi.presentation.arrowtext`): the same text is required on floats of
 every size, awkward ones named, mixed with decimals, integers and missing values, in 元 and 万元.
 """
 

@@ -17,10 +17,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, overload
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from guozi.presentation.workbook import safe_cell
 
 _NUMBER = (float, int, Decimal)
@@ -168,56 +164,6 @@ def _texts(values: list[Any], cell: Callable[[Any], str], numbers: Numbers) -> l
     return out
 
 
-_TEXT = pa.large_string()
-# The floats whose text Arrow writes as Python's repr does (tested on random values of every size):
-# zero and 10^-4 <= |x| < 10^8 (but for repr's ".0" after a whole number), and |x| < 10^-9 or
-# |x| >= 10^16, where both write an exponent of two or three digits. Others are written by repr.
-_PLAIN = (1e-4, 1e8)
-_EXPONENT = (1e-9, 1e16)
-
-
-def _text(value: str) -> pa.Scalar:
-    return pa.scalar(value, _TEXT)
-
-
-def _float_array(values: list[Any]) -> pa.Array:
-    """:func:`_texts` of a csv column of floats and other numbers (or none), as an Arrow array.
-
-    Arrow writes the floats of ``_PLAIN``'s and ``_EXPONENT``'s ranges with the shortest digits that
-    read back to the same float, as :func:`repr` does; the others (decimals, none, nan, infinities,
-    floats of other sizes) are written one by one by their type in :data:`CSV_NUMBERS`.
-    """
-    floats = pa.array([v if type(v) is float else None for v in values], pa.float64())
-    size = pc.abs(floats)
-    plain = pc.and_(pc.greater_equal(size, _PLAIN[0]), pc.less(size, _PLAIN[1]))
-    tiny, huge = pc.less(size, _EXPONENT[0]), pc.and_(pc.greater_equal(size, _EXPONENT[1]), pc.is_finite(size))
-    same = pc.fill_null(pc.or_(pc.or_(plain, tiny), huge), False)  # zero is tiny
-    text = pc.cast(floats, _TEXT)
-    whole = pc.invert(pc.match_substring_regex(text, "[.e]"))  # "5" for 5.0
-    text = pc.if_else(whole, pc.binary_join_element_wise(text, _text(".0"), _text("")), text)
-    others = pc.invert(same)
-    fixes = [CSV_NUMBERS[type(v)](v) for v in (values[i] for i in pc.indices_nonzero(others).to_pylist())]
-    return pc.replace_with_mask(text, others, pa.array(fixes, _TEXT))
-
-
-def _csv_column(values: list[Any], cell: Callable[[Any], str]) -> list[str] | pa.Array:
-    """The csv text of a column's values (:func:`_texts`): floats by Arrow, others in a list."""
-    types = set(map(type, values))
-    if float in types and types <= CSV_NUMBERS.keys():
-        return _float_array(values)
-    return _texts(values, cell, CSV_NUMBERS)
-
-
-def _joined(cols: Sequence[pa.Array]) -> str:
-    """The cells of ``cols`` (text, none missing) joined: a comma between cells, a line per row."""
-    lines = pc.binary_join_element_wise(*cols, _text(","))
-    lines = pc.binary_join_element_wise(lines, _text("\n"), _text(""))
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
-    data = lines.buffers()[2]
-    first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
-    return str(memoryview(data)[first:last], "utf-8")
-
-
 def csv_text(rows: Records, keys: Sequence[str]) -> str:
     """:func:`guozi.presentation.output.to_csv` of ``rows`` (header: ``keys``), by columns."""
 
@@ -232,13 +178,20 @@ def csv_text(rows: Records, keys: Sequence[str]) -> str:
             with_cr.add(text)
         return _quoted(text)
 
+    # Arrow only when a csv is written: `guozi --help` imports this module (tests/cli/test_cli.py)
+    from guozi.presentation import arrowtext  # noqa: PLC0415 - pyarrow is heavy for --help
+
     values = [rows.column(k) for k in keys]
-    cols = [_csv_column(col, cell) for col in values]
+    cols: list[Any] = []
+    for col in values:
+        types = set(map(type, col))
+        floats = float in types and types <= CSV_NUMBERS.keys()
+        cols.append(arrowtext.float_texts(col, CSV_NUMBERS) if floats else _texts(col, cell, CSV_NUMBERS))
     head = io.StringIO()
     csv.writer(head, lineterminator="\n").writerow([safe_cell(k) for k in keys])
     if not with_cr and len(keys) > 1 and rows.n:  # the lines joined by Arrow
-        return head.getvalue() + _joined([c if isinstance(c, pa.Array) else pa.array(c, _TEXT) for c in cols])
-    texts = [c.to_pylist() if isinstance(c, pa.Array) else c for c in cols]
+        return head.getvalue() + arrowtext.joined(cols)
+    texts = [c if isinstance(c, list) else c.to_pylist() for c in cols]
     if len(keys) == 1:  # the csv module writes a row of one empty field as ""
         texts = [['""' if t == "" else t for t in texts[0]]]
     lines = list(map(",".join, zip(*texts, strict=True)))
