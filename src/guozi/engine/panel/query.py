@@ -378,7 +378,12 @@ def _scope_query(
             )
             cur = wide
         else:
-            prev = wide.select(key=wide.key, target=wide.target + 100, **{f"p__{c}": wide[f"v__{c}"] for c in exprs})
+            # only the prior years' rows are joined: the formulas are evaluated once per row, not
+            # again over the periods' own rows
+            before = wide.filter(wide.target.isin([p.prior_year.code for p in periods]))
+            prev = before.select(
+                key=before.key, target=before.target + 100, **{f"p__{c}": before[f"v__{c}"] for c in exprs}
+            )
             cur = wide.filter(wide.target.isin([p.code for p in periods]))
         pcols = [c for c in prev.columns if c not in ("key", "target")]
         wide = cur.left_join(prev, (cur.key == prev.key) & (cur.target == prev.target)).select(
