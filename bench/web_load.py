@@ -166,12 +166,19 @@ def main() -> None:
     parser.add_argument(
         "--no-download", dest="download", action="store_false", help="no user downloading reports meanwhile"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="run the server with every thread under cProfile (bench/profiled_serve.py), the merged profile to this file",
+    )
     args = parser.parse_args()
     ensure_users(args.store, args.users)
     env = {**os.environ, "GUOZI_SECRET": os.environ.get("GUOZI_SECRET", "bench-secret-" + str(os.getpid()))}
-    guozi = Path(sys.executable).with_name("guozi")
+    guozi = [str(Path(sys.executable).with_name("guozi"))]
+    if args.profile:
+        guozi = [sys.executable, str(Path(__file__).with_name("profiled_serve.py")), str(args.profile)]
     server = subprocess.Popen(
-        [str(guozi), "serve", "--store", args.store, "--port", str(args.port), "--lang", "en"], env=env
+        [*guozi, "serve", "--store", args.store, "--port", str(args.port), "--lang", "en"], env=env
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
