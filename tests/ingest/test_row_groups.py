@@ -27,7 +27,7 @@ from guozi.workspace.inplace import rows_where, span_months
 #   group 2: 2025-10 and "2025-13" -> two periods (min differs from max): read; "2025-13" is not a month
 #   group 3: " 2025-09" twice     -> spaces around: read (the filter trims; the statistics do not)
 #   group 4: a missing period, and a missing item in 2025-12 -> read (rows 10 and 11)
-GROUPS = [
+GROUPS: list[list[tuple[str | None, ...]]] = [
     [("A", "2025-11", "revenue", "1"), ("A", "2025-11", "total_assets", "x")],
     [("A", "2025-12", "revenue", "5"), ("A", "2025-12", "total_assets", "7")],
     [("A", "2025-10", "revenue", "2"), ("A", "2025-13", "revenue", "3")],
