@@ -159,8 +159,10 @@ def tree_problems(entities: pd.DataFrame) -> list[TreeProblem]:
     if problems:
         return problems
     seen: set[tuple[str, str]] = set()
+    keys = rows[["entity_id", "parent_id", "row"]]  # what the checks read
     for a, b in _intervals(starts, ends):
-        active = rows[_active(starts, ends, a, b)]
+        mask = _active(starts, ends, a, b)
+        active = keys if mask.all() else keys[mask]
         period = str(Period(a // 12, a % 12 + 1)) if a > Period.from_code(OPEN_START).index else "—"
         dup = active[active.entity_id.duplicated(keep="first")]
         for eid, r in zip(dup.entity_id, dup.row, strict=True):

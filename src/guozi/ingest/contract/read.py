@@ -65,7 +65,7 @@ def read_files(
     current = merge_entities(known_entities, batch.entities)
     if batch.entities is not None:
         check_tree(current, batch.entities, batch.problems)
-    known_ids = set(current.entity_id) if current is not None else set()
+    known_ids = set(current.entity_id.tolist()) if current is not None else set()
     if fact_paths:
         checker = FactChecker(catalog, known_ids, rules, batch.problems)
         try:
