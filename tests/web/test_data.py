@@ -236,3 +236,35 @@ def test_a_scope_worked_out_on_an_older_tree_is_not_kept_for_the_newer_one() -> 
     old.during = approval_then_second_request
     assert cache.get(ws, viewer, JUNE) == {"A", "A1"}  # type: ignore[arg-type]  # worked out on the old tree
     assert cache.get(ws, viewer, JUNE) == {"A", "A1", "A3"}  # type: ignore[arg-type]
+
+
+def test_a_page_answers_from_the_cache_while_the_stores_version_is_read_again(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's request never waits for the periodic look at the store (a report job's process may
+    hold the file for seconds): with the look held until the test lets it go, and refresh()'s own
+    wait made an hour, the overview still answers (with the figures read before), and the look's
+    result is used once it ends (issue 18)."""
+    app = create_app(workspace=ws, secret="test-secret-not-for-production")
+    client = TestClient(app)
+    assert sign_in(client, "admin").status_code == 200
+    data: WebData = app.state.data
+    assert client.get("/api/v1/overview").status_code == 200  # the first look, waited for
+    monkeypatch.setattr(data_module, "LOOK_WAIT", 3600.0)
+    monkeypatch.setattr(data_module, "STATE_TTL", 0.0)
+    release, looked = threading.Event(), threading.Event()
+    real = data._look_when_free
+
+    def held() -> None:
+        release.wait(60)
+        real()
+        looked.set()
+
+    monkeypatch.setattr(data, "_look_when_free", held)
+    answered: list[int] = []
+    request = threading.Thread(target=lambda: answered.append(client.get("/api/v1/overview").status_code))
+    request.start()
+    request.join(30)  # a request waiting for the held look would still be waiting here
+    assert answered == [200] and not looked.is_set()
+    release.set()
+    assert looked.wait(30)

@@ -56,7 +56,8 @@ USER_TTL = 5.0  # seconds an account is trusted from the cache (changes through 
 USER_BUSY_TTL = 300.0  # ... and while the store is busy with a long computation (see WebData.user)
 PAGES = 2000  # rendered pages kept per store state (the least recently used go first)
 STATE_TTL = 1.0  # seconds between two looks at the store's version for changes made by other processes
-LOOK_WAIT = 0.25  # seconds a request waits for such a look (or an account's) before it answers from the cache
+LOOK_WAIT = 0.25  # seconds refresh() waits for such a look (or user() for an account's) before answering from the cache
+PAGE_WAIT = 0.0  # ... and a page's request: none, a look the file makes slow never holds a page (issue 18)
 _MISSING = object()
 LOG = logging.getLogger("guozi.web")
 TREND_MONTHS = 12
@@ -80,6 +81,8 @@ def _session_json(sid: str) -> str:
 class WebData:
     """The workspace behind the web app, with a cache of its answers per store state."""
 
+    page_wait = PAGE_WAIT  # what a page's request passes to refresh() and user()
+
     def __init__(self, ws: Workspace, *, warm_up: bool = False) -> None:
         self.ws = ws
         self.warm_up = warm_up  # compute the latest overview in the background after each change
@@ -98,13 +101,13 @@ class WebData:
         self._ended_checked = -math.inf
 
     # -- cache -----------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, wait: float | None = None) -> None:
         """Empty the cache if the store changed since the last look (called once per request).
 
         Free when this process wrote nothing and the store was asked less than :data:`STATE_TTL`
         seconds ago. A write of this process is always waited for. The periodic look for other
-        processes' changes runs in a thread of its own, waited for at most :data:`LOOK_WAIT`
-        seconds: while another thread computes, or another process holds the store's file (a
+        processes' changes runs in a thread of its own, waited for at most ``wait`` seconds (default
+        :data:`LOOK_WAIT`; a page's request: :data:`PAGE_WAIT`): while another thread computes, or another process holds the store's file (a
         report job reading its figures, a command), the request answers from the cache and the
         look ends in the background.
         """
@@ -115,7 +118,7 @@ class WebData:
             with self.lock:
                 self._look()
             return
-        self._in_background("state", self._look_when_free).wait(LOOK_WAIT)
+        self._in_background("state", self._look_when_free).wait(LOOK_WAIT if wait is None else wait)
 
     def _look_when_free(self) -> None:
         with self.lock:
@@ -256,11 +259,11 @@ class WebData:
                 self.lock.release()
         return session_digest(sid) in self._ended
 
-    def user(self, name: str) -> User | None:
+    def user(self, name: str, wait: float | None = None) -> User | None:
         """The account ``name``, read at most every few seconds (and again after any change made here).
 
         An account read less than :data:`USER_BUSY_TTL` seconds ago is read again in a thread of its
-        own, waited for at most :data:`LOOK_WAIT` seconds: while the store is busy (a long
+        own, waited for at most ``wait`` seconds (default :data:`LOOK_WAIT`): while the store is busy (a long
         computation holds its lock, or a report job's process its file) the one read before is
         trusted a while longer, so a signed-in user's cached pages never wait. A change made through
         this process is always waited for.
@@ -274,7 +277,8 @@ class WebData:
             if age < USER_BUSY_TTL and not self._lock_free():
                 return hit[0]
             if age < USER_BUSY_TTL:
-                self._in_background(f"user {name}", functools.partial(self._read_user, name)).wait(LOOK_WAIT)
+                reading = self._in_background(f"user {name}", functools.partial(self._read_user, name))
+                reading.wait(LOOK_WAIT if wait is None else wait)
                 return self._users.get(name, hit)[0]
         self._read_user(name)
         return self._users[name][0]

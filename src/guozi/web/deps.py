@@ -86,7 +86,7 @@ def optional_user(request: Request) -> User | None:
     sid = request.session.get("sid")
     if not isinstance(sid, str) or data.session_ended(sid):
         return None
-    user = data.user(name)
+    user = data.user(name, data.page_wait)  # the account read before, while it is read again
     if user is None or not user.active:
         return None
     # a new password ends the sessions of the old one

@@ -54,7 +54,7 @@ def web_data(request: Request) -> WebData:
 def where(request: Request, user: User, period: str | None, entity: str | None) -> tuple[WebData, Period, str]:
     """The period, and the entity asked for (checked visible) or the user's top entity."""
     data = web_data(request)
-    data.refresh()
+    data.refresh(data.page_wait)  # a page answers from the cache while the store's version is read again
     p = data.period(period, viewer_roots(user))
     if entity:
         ensure_visible(data.ws, user, entity, p)
