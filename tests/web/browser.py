@@ -6,8 +6,7 @@ tests/conftest.py loads this module as a plugin (``pytest_plugins``), so its ses
 once for the run: Chromium starts once, not once per test; each test gets contexts of its own (their
 own cookies), closed when it ends. A browser test asks for:
 
-- ``group_copy``: the group of tests/web/conftest.py with its users in a store of the test's own: a
-  copy of the one :func:`~tests.web.test_submissions.fresh_group` builds once per run;
+- ``group_copy`` (tests/web/conftest.py): the group with its users in a store of the test's own;
 - ``serve``: ``serve(ws)`` (or ``serve(app)``) serves it on 127.0.0.1 until the test ends: the base URL;
 - ``page_as``: ``page_as(base, "filer_a")`` a new page signed in as that user, in Chinese
   (``lang="en"`` for English: the browser's locale and guozi's ``lang`` cookie); ``page_as(base)``
@@ -20,7 +19,6 @@ pytest's temporary folder, and the report names the files.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -32,7 +30,6 @@ from fastapi import FastAPI
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
 from tests.web.conftest import PASSWORD, serving
-from tests.web.test_submissions import fresh_group
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -118,24 +115,6 @@ def page_as(
 
         yield make
         pages.clear()
-
-
-@pytest.fixture(scope="session")
-def group_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The store file of :func:`fresh_group`, built once and closed: each test copies it."""
-    folder = tmp_path_factory.mktemp("group-template")
-    fresh_group(folder).close()
-    return folder / "web.duckdb"
-
-
-@pytest.fixture
-def group_copy(group_template: Path, tmp_path: Path) -> Iterator[Workspace]:
-    """The group with its users in a store of this test's own (a copy: the test may write)."""
-    store = tmp_path / "web.duckdb"
-    shutil.copyfile(group_template, store)
-    ws = Workspace.open(f"duckdb:///{store}")
-    yield ws
-    ws.close()
 
 
 @pytest.fixture

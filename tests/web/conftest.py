@@ -14,12 +14,14 @@ Users: ``admin``; ``sup_a``, ``filer_a``, ``viewer_a`` scoped to A; ``viewer_b``
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -83,18 +85,50 @@ def group_records() -> dict[str, list[dict[str, object]]]:
     return {"entities": entities, "facts": facts, "targets": targets}
 
 
-@pytest.fixture(scope="module")
-def group_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    """The group in a DuckDB store file, with the users (one per test module: tests only add to it)."""
-    folder = tmp_path_factory.mktemp("web")
+def build_group(
+    folder: Path, *, users: Mapping[str, tuple[str, Sequence[str]]] = USERS, catalog_files: Sequence[Path] = ()
+) -> Workspace:
+    """The group imported from CSV files (written to ``folder/data``) into the DuckDB store
+    ``folder/web.duckdb``, with ``users`` (each with :data:`PASSWORD`)."""
     data = folder / "data"
     data.mkdir()
     for name, rows in group_records().items():
         write_csv(data / f"{name}.csv", rows)
-    ws = Workspace.open(f"duckdb:///{folder / 'web.duckdb'}")
+    ws = Workspace.open(f"duckdb:///{folder / 'web.duckdb'}", catalog_files=catalog_files)
     ws.import_files([data], user="loader", reason="test data")
-    for name, (role, scopes) in USERS.items():
+    for name, (role, scopes) in users.items():
         save_user(ws, actor="test", name=name, role=role, scopes=scopes, password=PASSWORD)
+    return ws
+
+
+@pytest.fixture(scope="session")
+def group_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store file of :func:`build_group`, built once for the run (3 s of imports and password
+    hashing) and closed: the fixtures below open copies of it."""
+    folder = tmp_path_factory.mktemp("group-template")
+    build_group(folder).close()
+    return folder / "web.duckdb"
+
+
+def open_copy(template: Path, folder: Path) -> Workspace:
+    """A workspace over a copy of ``template`` in ``folder``: a store of its own, the same contents."""
+    store = folder / "web.duckdb"
+    shutil.copyfile(template, store)
+    return Workspace.open(f"duckdb:///{store}")
+
+
+@pytest.fixture(scope="module")
+def group_ws(group_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """The group in a DuckDB store file, with the users (one per test module: tests only add to it)."""
+    ws = open_copy(group_template, tmp_path_factory.mktemp("web"))
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def group_copy(group_template: Path, tmp_path: Path) -> Iterator[Workspace]:
+    """The group with its users in a store of this test's own (``tmp_path/web.duckdb``: the test may write)."""
+    ws = open_copy(group_template, tmp_path)
     yield ws
     ws.close()
 

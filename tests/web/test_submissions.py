@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -19,8 +19,7 @@ from starlette.testclient import TestClient
 from guozi.web.app import create_app
 from guozi.workspace import Workspace
 from guozi.workspace.accounts import save_user
-from tests.conftest import write_csv
-from tests.web.conftest import PASSWORD, USERS, group_records
+from tests.web.conftest import PASSWORD, build_group
 
 ClientAs = Callable[[str], TestClient]
 CSV = "text/csv"
@@ -34,23 +33,13 @@ def facts_csv(*rows: tuple[str, str, str, object]) -> bytes:
 
 def fresh_group(tmp_path: Path) -> Workspace:
     """The group of ``conftest.py`` with its users, in a store of the caller's own (these tests write)."""
-    data = tmp_path / "data"
-    data.mkdir()
-    for name, rows in group_records().items():
-        write_csv(data / f"{name}.csv", rows)
-    ws = Workspace.open(f"duckdb:///{tmp_path / 'web.duckdb'}")
-    ws.import_files([data], user="loader", reason="test data")
-    for name, (role, scopes) in USERS.items():
-        save_user(ws, actor="test", name=name, role=role, scopes=scopes, password=PASSWORD)
-    return ws
+    return build_group(tmp_path)
 
 
 @pytest.fixture
-def group_ws(tmp_path: Path) -> Iterator[Workspace]:
-    """:func:`fresh_group`, closed after the test."""
-    ws = fresh_group(tmp_path)
-    yield ws
-    ws.close()
+def group_ws(group_copy: Workspace) -> Workspace:
+    """The group in a store of this test's own (conftest's ``group_copy``), closed after the test."""
+    return group_copy
 
 
 @pytest.fixture
