@@ -81,9 +81,9 @@ def sign_out(page: Page, base: str) -> None:
     page.wait_for_url(f"{base}/login")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium() -> Iterator[Browser]:
-    """Debian's Chromium driven by Playwright, once for the test run."""
+    """Debian's Chromium driven by Playwright, per test: a session-wide Playwright keeps an event loop running in the main thread, and later tests calling asyncio.run fail."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
