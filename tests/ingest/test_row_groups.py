@@ -1,6 +1,6 @@
 """A facts file checked in place reads only the row groups that may hold the months asked for (issue 18).
 
-The row groups are chosen from the file's statistics (:func:`guozi.ingest.contract.staged._row_ranges`):
+The row groups are chosen from the file's statistics (:func:`guozi.ingest.contract.staged._row_ranges`, from its footer):
 a group is left out only when every one of its rows has one well-formed month that is not asked
 for. The rows a check reads, and so its problems and good rows, are those of the same filter over
 every row group.
@@ -49,11 +49,11 @@ def _file(path: Path) -> Path:
 def test_groups_of_other_months_only_are_left_out(tmp_path: Path) -> None:
     path = _file(tmp_path / "facts.parquet")
     # 2025-12 asked for: group 0 (2025-11 only) left out; groups 1-4 are rows 2..9
-    assert _row_ranges(path, {"2025-12"}) == [(2, 9)]
+    assert _row_ranges(pq.ParquetFile(path).metadata, {"2025-12"}) == [(2, 9)]
     # 2025-11 asked for: group 1 (2025-12 only) left out
-    assert _row_ranges(path, {"2025-11"}) == [(0, 1), (4, 9)]
+    assert _row_ranges(pq.ParquetFile(path).metadata, {"2025-11"}) == [(0, 1), (4, 9)]
     # both: nothing left out
-    assert _row_ranges(path, {"2025-11", "2025-12"}) is None
+    assert _row_ranges(pq.ParquetFile(path).metadata, {"2025-11", "2025-12"}) is None
 
 
 def _check(path: Path, months: set[str] | None) -> tuple[list[tuple[str, int | None]], list[tuple[object, ...]], int]:

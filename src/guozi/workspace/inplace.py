@@ -33,6 +33,7 @@ from guozi.engine.compile import resolve, terms
 from guozi.ingest.contract import collect_files, read_files
 from guozi.ingest.contract.cells import cell_texts
 from guozi.ingest.contract.facts import FactChecker
+from guozi.ingest.contract.staged import MONTH_PATTERN as _PERIOD
 from guozi.ingest.contract.staged import in_place
 from guozi.ingest.readers import ROW, read_raw
 from guozi.ingest.rules import RuleSet, load_rules
@@ -49,8 +50,6 @@ if TYPE_CHECKING:
     from guozi.store import Store
 
 __all__ = ["InPlaceCheck", "in_place_store", "panel_facts", "rows_where", "span_months"]
-
-_PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
 def _quoted(values: Sequence[str]) -> str:

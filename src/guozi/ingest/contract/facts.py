@@ -14,6 +14,7 @@ from guozi.catalog.model import Catalog
 from guozi.ingest import staging
 from guozi.ingest.contract.cells import A_DECIMAL, A_KNOWN_ENTITY, AN_ENTITY_ID, PERIOD_EXPECTED, problem_at, short
 from guozi.ingest.contract.numbers import parse_numbers
+from guozi.ingest.contract.staged import MONTH_PATTERN as _PERIOD
 from guozi.ingest.contract.staged import stage_parquet
 from guozi.ingest.readers import ROW, SHEET, RawTable
 from guozi.ingest.rules import RuleSet
@@ -22,9 +23,6 @@ from guozi.kernel.periods import FIRST_YEAR, LAST_YEAR, Period
 from guozi.kernel.text import Text
 from guozi.kernel.units import ALL_UNITS, LIMIT_EN, LIMIT_ZH, STORE_SCALE, VALUE_PRECISION, allowed_units
 from guozi.store.batch import FACT_SCHEMA, StagedFacts
-
-_PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-
 
 # a row of ``parsed_v`` that breaks a check, and one that passes them all (a row can be neither:
 # a unit of the other kind's alone; it is left out, as before)

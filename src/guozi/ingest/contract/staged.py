@@ -30,7 +30,8 @@ FAST_DIGITS = 18 - STORE_SCALE
 FAST_NUMBER = rf"^-?[0-9]{{1,{FAST_DIGITS}}}(\.[0-9]{{1,{STORE_SCALE}}})?$"
 ONE_UNITS = tuple(u for u, f in ALL_UNITS.items() if f == 1)  # units worth one yuan (or person): no shift
 TEXT_COLUMNS = ("entity_id", "period", "item", "value")
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")  # a period as the facts' checks read a month
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"  # a period the facts' checks read as a month (SQL and Python)
+_MONTH = re.compile(MONTH_PATTERN)
 
 
 def in_place(path: Path) -> bool:
@@ -58,7 +59,7 @@ def in_place(path: Path) -> bool:
     )
 
 
-def _row_ranges(path: Path, periods: Collection[str]) -> list[tuple[int, int]] | None:
+def _row_ranges(meta: pq.FileMetaData, periods: Collection[str]) -> list[tuple[int, int]] | None:
     """The ranges of row numbers (first, last) of the row groups that may hold a row whose
     period is not one of ``periods`` months; ``None`` when no group can be left out.
 
@@ -67,7 +68,6 @@ def _row_ranges(path: Path, periods: Collection[str]) -> list[tuple[int, int]] |
     spaces around it, that is not in ``periods``: none of its rows is read by a filter keeping
     ``periods`` and the rows whose period is not a month (:func:`guozi.workspace.inplace.rows_where`).
     """
-    meta = pq.ParquetFile(path).metadata
     try:
         column = meta.schema.names.index("period")
     except ValueError:
@@ -91,10 +91,12 @@ def _row_ranges(path: Path, periods: Collection[str]) -> list[tuple[int, int]] |
     return None if ranges == [(0, start - 1)] else ranges
 
 
-def _file_view(con: duckdb.DuckDBPyConnection, path: Path, periods: Collection[str] | None) -> None:
+def _file_view(
+    con: duckdb.DuckDBPyConnection, path: Path, meta: pq.FileMetaData, periods: Collection[str] | None
+) -> None:
     """The view ``file_t``: the file's rows with their ``file_row_number``, only those of the row
     groups :func:`_row_ranges` keeps when ``periods`` are given (DuckDB skips the others unread)."""
-    ranges = None if periods is None else _row_ranges(path, periods)
+    ranges = None if periods is None else _row_ranges(meta, periods)
     if ranges is None:
         con.read_parquet(str(path), file_row_number=True).create_view("file_t", replace=True)
         return
@@ -124,9 +126,10 @@ def stage_parquet(
     The values DuckDB cannot read exactly by itself are read by :func:`parse_numbers` into the
     temp table ``slow_t`` (by row number), which ``raw_t`` joins.
     """
-    names = set(pq.read_schema(path).names)
+    meta = pq.ParquetFile(path).metadata  # the file's footer, read once: its columns, row groups and rows
+    names = set(meta.schema.names)
     unit = "coalesce(unit, '')" if "unit" in names else "''"
-    _file_view(con, path, None if where is None else periods)
+    _file_view(con, path, meta, None if where is None else periods)
     units = ", ".join("'" + u.replace("'", "''") + "'" for u in ONE_UNITS)
     persons = ", ".join("'" + u.replace("'", "''") + "'" for u in PERSON_UNITS)
     source = "file_t"
@@ -165,4 +168,4 @@ def stage_parquet(
                         else s.__unit_persons end as __unit_persons
             from cells_t c left join slow_t s on s.rn = c.rn"""
     )
-    return int(pq.ParquetFile(path).metadata.num_rows)
+    return int(meta.num_rows)
