@@ -132,11 +132,18 @@ def _float_texts(values: list[Any], numbers: Numbers) -> list[str]:
     return texts
 
 
-def _texts(values: list[Any], cell: Callable[[Any], str], numbers: Numbers) -> list[str]:
-    """The text of every value: numbers by their type in ``numbers``, others by ``cell`` once per distinct value."""
+def _texts(
+    values: list[Any],
+    cell: Callable[[Any], str],
+    numbers: Numbers,
+    floats: Callable[[list[Any], Numbers], Any] = _float_texts,
+) -> Any:
+    """The text of every value: numbers by their type in ``numbers``, others by ``cell`` once per
+    distinct value; a column of floats (with other numbers or none) by ``floats`` (a list of texts,
+    or an Arrow array of them: :func:`guozi.presentation.arrowtext.float_texts`)."""
     types = set(map(type, values))
     if float in types and types <= numbers.keys():  # floats, with other numbers or none
-        return _float_texts(values, numbers)
+        return floats(values, numbers)
     if len(types) == 1 and (only := types.pop()) in numbers:  # a column of one type: mapped at C speed
         return list(map(numbers[only], values))
     if not any(t in numbers for t in types):  # text: each distinct value once
@@ -182,11 +189,7 @@ def csv_text(rows: Records, keys: Sequence[str]) -> str:
     from guozi.presentation import arrowtext  # noqa: PLC0415 - pyarrow is heavy for --help
 
     values = [rows.column(k) for k in keys]
-    cols: list[Any] = []
-    for col in values:
-        types = set(map(type, col))
-        floats = float in types and types <= CSV_NUMBERS.keys()
-        cols.append(arrowtext.float_texts(col, CSV_NUMBERS) if floats else _texts(col, cell, CSV_NUMBERS))
+    cols: list[Any] = [_texts(col, cell, CSV_NUMBERS, arrowtext.float_texts) for col in values]
     head = io.StringIO()
     csv.writer(head, lineterminator="\n").writerow([safe_cell(k) for k in keys])
     if not with_cr and len(keys) > 1 and rows.n:  # the lines joined by Arrow
