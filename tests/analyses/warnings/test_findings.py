@@ -1,8 +1,9 @@
 """The warnings kept as columns (:class:`Findings`): made only when read, grouped as ``same_fact`` groups them (issue 18).
 
-The grouping is checked against :func:`~guozi.analyses.warnings.results.same_fact` over the warnings
-themselves (a dict of lists and two stable sorts, the code the outputs used before) on random
-warnings in any order: entities, indicators and severities drawn from a few values, so that groups
+The grouping (:func:`~guozi.analyses.warnings.results.same_fact_positions`, behind both
+:meth:`Findings.same_fact` and :func:`~guozi.analyses.warnings.results.same_fact`) is checked against
+a reference kept here, a dict of lists and two stable sorts over the warnings themselves (the code
+the outputs used before), on random warnings in any order: entities, indicators and severities drawn from a few values, so that groups
 of several warnings, ties of severity and groups whose lead is not their first warning all occur.
 """
 
@@ -58,13 +59,26 @@ warnings_drawn = st.lists(
 )
 
 
+def _reference(items: list[RiskWarning]) -> list[list[RiskWarning]]:
+    """Grouped by entity, period and indicator in the order each first appears, each group most
+    serious first, the groups by their most serious warning (stable sorts)."""
+    groups: dict[tuple[str, str, str], list[RiskWarning]] = {}
+    for w in items:
+        groups.setdefault((w.entity_id, w.period, w.indicator), []).append(w)
+    out = [sorted(g, key=lambda w: -w.severity_rank) for g in groups.values()]
+    out.sort(key=lambda g: -g[0].severity_rank)
+    return out
+
+
 @settings(max_examples=200, deadline=None)
 @given(warnings_drawn)
 def test_groups_by_columns_are_same_facts_groups(drawn: list[RiskWarning]) -> None:
     found = Findings.made(drawn)
     order, bounds = found.same_fact()
     by_columns = [[drawn[k] for k in order[bounds[g] : bounds[g + 1]]] for g in range(len(bounds) - 1)]
-    assert [[id(w) for w in g] for g in by_columns] == [[id(w) for w in g] for g in same_fact(drawn, getattr)]
+    expected = [[id(w) for w in g] for g in _reference(drawn)]
+    assert [[id(w) for w in g] for g in by_columns] == expected
+    assert [[id(w) for w in g] for g in same_fact(drawn, getattr)] == expected
     assert found.leads().tolist() == [order[b] for b in bounds[:-1].tolist()]
 
 

@@ -16,13 +16,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, overload
 
 import numpy as np
-import numpy.typing as npt
-import pandas as pd
 
-from guozi.analyses.warnings.results import RiskWarning
+from guozi.analyses.warnings.results import Positions, RiskWarning, objects, same_fact_positions
 
 Objects = np.ndarray[Any, np.dtype[np.object_]]
-Positions = npt.NDArray[np.intp]
 
 # the columns a Findings keeps: what a page filters, counts and groups by without making a warning
 COLUMNS = (
@@ -80,7 +77,7 @@ class Findings(Sequence[RiskWarning]):
         rows, which = rows[order], which[order]
 
         def per_batch(field: str) -> Objects:
-            out: Objects = _objects([getattr(b, field) for b in batches])[which]
+            out: Objects = objects([getattr(b, field) for b in batches])[which]
             return out
 
         columns = {f: per_batch(f) for f in ("rule", "rule_name_zh", "rule_name_en", "severity", "indicator")}
@@ -95,7 +92,7 @@ class Findings(Sequence[RiskWarning]):
     def made(cls, warnings: Iterable[RiskWarning]) -> Findings:
         """Warnings already made, as they come, with their columns read from them."""
         items = tuple(warnings)
-        columns = {c: _objects([getattr(w, c) for w in items]) for c in COLUMNS}
+        columns = {c: objects([getattr(w, c) for w in items]) for c in COLUMNS}
         return cls(columns, items.__getitem__)
 
     def column(self, name: str) -> Objects:
@@ -144,7 +141,8 @@ class Findings(Sequence[RiskWarning]):
         :func:`~guozi.analyses.warnings.results.same_fact` groups them: ``(order, bounds)``, the
         positions of group ``g`` being ``order[bounds[g]:bounds[g + 1]]``, most serious first."""
         if self._groups is None:
-            self._groups = _same_fact(self._columns)
+            c = self._columns
+            self._groups = same_fact_positions(c["entity_id"], c["period"], c["indicator"], c["severity_rank"])
         return self._groups
 
     def leads(self) -> Positions:
@@ -153,29 +151,5 @@ class Findings(Sequence[RiskWarning]):
         return order[bounds[:-1]]
 
 
-def _objects(values: list[Any]) -> Objects:
-    out: Objects = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
 def _made(warnings: tuple[RiskWarning, ...]) -> Findings:
     return Findings.made(warnings)
-
-
-def _same_fact(columns: dict[str, Objects]) -> tuple[Positions, Positions]:
-    n = len(columns["rule"])
-    if n == 0:
-        return np.empty(0, dtype=np.intp), np.zeros(1, dtype=np.intp)
-    keys = pd.MultiIndex.from_arrays([columns["entity_id"], columns["period"], columns["indicator"]])
-    group, _ = pd.factorize(keys)  # in the order each first appears, as a dict keeps them
-    ranks = columns["severity_rank"].astype(np.int64)
-    within = np.lexsort((np.arange(n), -ranks, group))  # each group most serious first, stable
-    bounds = np.flatnonzero(np.r_[True, np.diff(group[within]) != 0, True])
-    leads = within[bounds[:-1]]
-    by_lead = np.argsort(-ranks[leads], kind="stable")  # the groups by their most serious, stable
-    sizes = np.diff(bounds)
-    place = np.empty(len(by_lead), dtype=np.intp)
-    place[by_lead] = np.arange(len(by_lead))  # where each group goes
-    order = within[np.argsort(place[np.repeat(np.arange(len(sizes)), sizes)], kind="stable")]
-    return order.astype(np.intp), np.r_[0, np.cumsum(sizes[by_lead])].astype(np.intp)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from guozi.analyses.warnings.messages import Fig, joined, machine_figures, render, source_text
@@ -16,6 +18,8 @@ from guozi.kernel.periods import Period
 from guozi.kernel.text import pick
 
 T = TypeVar("T")
+Positions = npt.NDArray[np.intp]
+Values = Sequence[Any] | npt.NDArray[Any]  # a column: a list, or an array
 
 
 class Worded:
@@ -140,11 +144,40 @@ def same_fact(items: Iterable[T], field: Callable[[T, str], Any]) -> list[list[T
     """Warnings (or their records: ``field(item, name)`` reads a field) grouped by entity, period and
     indicator, each group most serious first (``severity_rank``), the groups in the order of their
     most serious warning and, within one severity, of the warnings given (stable sorts)."""
-    groups: dict[tuple[Any, Any, Any], list[T]] = {}
-    for w in items:
-        groups.setdefault((field(w, "entity_id"), field(w, "period"), field(w, "indicator")), []).append(w)
-    out = [sorted(g, key=lambda w: -field(w, "severity_rank")) for g in groups.values()]
-    out.sort(key=lambda g: -field(g[0], "severity_rank"))
+    kept = list(items)
+    entity_ids, periods, indicators, ranks = (
+        [field(w, name) for w in kept] for name in ("entity_id", "period", "indicator", "severity_rank")
+    )
+    order, bounds = same_fact_positions(entity_ids, periods, indicators, ranks)
+    return [[kept[k] for k in order[a:b]] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)]
+
+
+def same_fact_positions(
+    entity_ids: Values, periods: Values, indicators: Values, ranks: Values
+) -> tuple[Positions, Positions]:
+    """:func:`same_fact` by columns: ``(order, bounds)``, the positions of group ``g`` being
+    ``order[bounds[g]:bounds[g + 1]]`` (the warnings of a report kept as columns group by this too)."""
+    n = len(entity_ids)
+    if n == 0:
+        return np.empty(0, dtype=np.intp), np.zeros(1, dtype=np.intp)
+    keys = pd.MultiIndex.from_arrays([objects(entity_ids), objects(periods), objects(indicators)])
+    group, _ = pd.factorize(keys)  # in the order each first appears, as a dict keeps them
+    rank = np.asarray(ranks, dtype=np.int64)
+    within = np.lexsort((np.arange(n), -rank, group))  # each group most serious first, stable
+    bounds = np.flatnonzero(np.r_[True, np.diff(group[within]) != 0, True])
+    leads = within[bounds[:-1]]
+    by_lead = np.argsort(-rank[leads], kind="stable")  # the groups by their most serious, stable
+    sizes = np.diff(bounds)
+    place = np.empty(len(by_lead), dtype=np.intp)
+    place[by_lead] = np.arange(len(by_lead))  # where each group goes
+    order = within[np.argsort(place[np.repeat(np.arange(len(sizes)), sizes)], kind="stable")]
+    return order.astype(np.intp), np.r_[0, np.cumsum(sizes[by_lead])].astype(np.intp)
+
+
+def objects(values: Values) -> npt.NDArray[np.object_]:
+    """``values`` as a one-dimensional array of objects (tuples stay elements)."""
+    out: npt.NDArray[np.object_] = np.empty(len(values), dtype=object)
+    out[:] = values
     return out
 
 
