@@ -32,7 +32,16 @@ from guozi.kernel.periods import Period
 from guozi.store.base import PeriodEvent
 from guozi.tree import build_tree
 
-__all__ = ["LOCKING", "closed_by", "closed_pairs", "closed_state", "refuse_closed", "tree_chains"]
+__all__ = [
+    "LOCKING",
+    "closed_by",
+    "closed_pairs",
+    "closed_state",
+    "closure_chains",
+    "refuse_closed",
+    "touched",
+    "tree_chains",
+]
 
 SHOWN = 5  # refused (entity, period) pairs named in the message
 LOCKING = ("close", "reopen")  # the actions that lock or unlock; ``open`` only sets a deadline
@@ -62,14 +71,19 @@ def closed_by(state: State, period: int, roots: Iterable[str]) -> PeriodEvent | 
 def tree_chains(entities: pd.DataFrame, pairs: Collection[Pair]) -> dict[Pair, set[str]]:
     """Each (entity, period) of ``pairs`` and its ancestors in that period by the tree of ``entities``
     (the store's entity rows; an entity the tree does not hold has none)."""
-    out: dict[Pair, set[str]] = {p: set() for p in pairs}
     if entities.empty or not pairs:
-        return out
-    c = build_tree(entities).closure
+        return {p: set() for p in pairs}
+    return closure_chains(build_tree(entities).closure, pairs)
+
+
+def closure_chains(closure: pd.DataFrame, pairs: Collection[Pair]) -> dict[Pair, set[str]]:
+    """Each (entity, period) of ``pairs`` and its ancestors in that period by a tree's ``closure``
+    (:attr:`guozi.tree.Tree.closure`; an entity it does not hold has none)."""
+    out: dict[Pair, set[str]] = {p: set() for p in pairs}
     periods: dict[str, set[int]] = {}
     for e, p in pairs:
         periods.setdefault(e, set()).add(p)
-    c = c[c.entity_id.isin(list(periods)) & (c.depth > 0)]
+    c = closure[closure.entity_id.isin(list(periods)) & (closure.depth > 0)]
     for e, a, lo, hi in zip(c.entity_id, c.ancestor_id, c.from_code, c.to_code, strict=True):
         for p in periods[str(e)]:
             if lo <= p <= hi:
@@ -77,13 +91,15 @@ def tree_chains(entities: pd.DataFrame, pairs: Collection[Pair]) -> dict[Pair, s
     return out
 
 
-def _touched(state: State, tables: Iterable[pa.Table | None]) -> set[Pair]:
+def touched(state: State, tables: Iterable[pa.Table | None]) -> set[Pair]:
+    """The (entity, period) pairs of ``tables`` (entity_id, period columns) in a period ``state`` has events of."""
     found: set[Pair] = set()
     for table in tables:
         if table is None or not table.num_rows:
             continue
-        touched = table.filter(pc.is_in(table.column("period"), pa.array(list(state), pa.int32())))
-        pairs = touched.group_by(["entity_id", "period"]).aggregate([])
+        column = table.column("period")
+        kept = table.filter(pc.is_in(column, pa.array(list(state), column.type)))
+        pairs = kept.group_by(["entity_id", "period"]).aggregate([])
         ents, pers = pairs.column("entity_id").to_pylist(), pairs.column("period").to_pylist()
         found.update((str(e), int(p)) for e, p in zip(ents, pers, strict=True))
     return found
@@ -123,7 +139,7 @@ def refuse_closed(
     state = closed_state(events)
     if not any(e.action == "close" for roots in state.values() for e in roots.values()):
         return  # nothing is closed: no look at the rows
-    refused = closed_pairs(state, _touched(state, tables), chains)
+    refused = closed_pairs(state, touched(state, tables), chains)
     if not refused:
         return
     listed = sorted(refused, key=lambda x: (x[1], x[0]))

@@ -13,21 +13,20 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from guozi.kernel.errors import GuoziError, NotFoundError
 from guozi.kernel.periods import Period
 from guozi.store.base import PeriodEvent
-from guozi.store.lifecycle import closed_by, closed_pairs, closed_state
+from guozi.store.lifecycle import closed_by, closed_pairs, closed_state, closure_chains, touched
 from guozi.workspace.periods import Ledger, all_closed, chains_at, closed_members, closed_whole, latest_event, one_unit
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from guozi.store import Store
-    from guozi.tree import Tree
 
 __all__ = ["close_period", "closed_figures", "closing", "open_period", "reopen_period"]
 
@@ -165,26 +164,10 @@ def closed_figures(ledger: Ledger, tables: Sequence[pa.Table | None]) -> list[tu
     events = ledger.store.period_events()
     if not any(e.action == "close" for e in events):
         return []
-    tree = ledger.tree()
+    closure = ledger.tree().closure
     state = closed_state(events)
-    pairs: set[tuple[str, int]] = set()
-    for t in tables:
-        if t is None or not t.num_rows:
-            continue
-        keys = t.select(["entity_id", "period"]).group_by(["entity_id", "period"]).aggregate([])
-        ents, pers = keys.column("entity_id").to_pylist(), keys.column("period").to_pylist()
-        pairs.update((str(e), int(p)) for e, p in zip(ents, pers, strict=True))
-    found = closed_pairs(state, pairs, lambda asked: _tree_chains(tree, asked))
+    found = closed_pairs(state, touched(state, tables), lambda asked: closure_chains(closure, asked))
     return [(e, Period.from_code(p)) for e, p in sorted(found, key=lambda x: (x[1], x[0]))]
-
-
-def _tree_chains(tree: Tree, pairs: Collection[tuple[str, int]]) -> dict[tuple[str, int], set[str]]:
-    """Each (entity, period) of ``pairs`` and its ancestors in that period (none for an entity not in the tree)."""
-    out: dict[tuple[str, int], set[str]] = {}
-    for code in {p for _, p in pairs}:
-        chains = chains_at(tree, Period.from_code(code), sorted({e for e, p in pairs if p == code}))
-        out.update({(e, code): roots for e, roots in chains.items()})
-    return out
 
 
 @one_unit
