@@ -172,7 +172,7 @@ class WarningRows(Sequence[WarningRow]):
             sizes = np.diff(bounds)
             group = np.empty(len(order), dtype=np.intp)
             group[order] = np.repeat(np.arange(len(sizes)), sizes)
-            self._groups = Groups(order, bounds, order[bounds[:-1]], group)
+            self._groups = Groups(order, bounds, self._found.leads(), group)
         return self._groups
 
 

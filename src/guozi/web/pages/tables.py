@@ -54,11 +54,10 @@ class WarningFilter:
 
 
 def count_by(rows: list[dict[str, Any]], key: str) -> dict[str, int]:
-    """How many rows hold each value of ``key``."""
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[str(r[key])] = counts.get(str(r[key]), 0) + 1
-    return counts
+    """How many rows hold each value of ``key`` (:func:`~guozi.web.rows.tally`)."""
+    values = np.empty(len(rows), dtype=object)
+    values[:] = [r[key] for r in rows]
+    return tally(values)
 
 
 def targets_model(request: Request, user: User, period: str | None, entity: str | None) -> TableOut:
